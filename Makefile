@@ -1,0 +1,33 @@
+# The README's two commands are `make demo` and `make test`; everything else supports them.
+PY      := .venv/bin/python
+SASARAN := .venv/bin/sasaran
+STAMP   := .venv/.installed
+
+.PHONY: demo test setup lint bench samples clean-db
+
+demo: setup ## install what is missing, start PostGIS, load the samples, serve the map
+	$(SASARAN) db up
+	$(SASARAN) migrate
+	$(SASARAN) demo-load
+	$(SASARAN) serve
+
+test: setup ## lint, type-check, and run the whole test suite on a real PostGIS
+	.venv/bin/ruff check app geo tests bench data/samples
+	.venv/bin/mypy
+	.venv/bin/pytest
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml scripts/setup.sh scripts/vendor_assets.sh
+	bash scripts/setup.sh
+	touch $(STAMP)
+
+samples: setup
+	$(PY) data/samples/generate.py
+
+bench: setup
+	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
+
+clean-db:
+	-$(SASARAN) db down
+	rm -rf .sasaran

@@ -1,0 +1,1 @@
+"""Sasaran: geospatial poverty-targeting dashboard (FastAPI + PostGIS)."""

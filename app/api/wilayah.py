@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from app.deps import ConnDep
+from app.services.wilayah import list_wilayah, wilayah_geojson
+
+router = APIRouter(prefix="/api/v1/wilayah", tags=["wilayah"])
+
+
+class WilayahOut(BaseModel):
+    kode: str = Field(description="Kode Kemendagri bertitik, mis. 64.74.03.1002")
+    nama: str
+    level: str = Field(description="provinsi, kabkota, kecamatan, atau kelurahan (termasuk desa)")
+    parent_kode: str | None = Field(description="Kode wilayah induk, diturunkan dari kode")
+    luas_km2: float = Field(description="Luas geodesik dalam km²")
+    label_lat: float
+    label_lon: float
+
+
+@router.get("", summary="Daftar wilayah yang dimuat", response_model=None)
+def get_wilayah(
+    conn: ConnDep,
+    level: Literal["provinsi", "kabkota", "kecamatan", "kelurahan"] | None = None,
+    parent: str | None = Query(None, description="Awalan kode induk, mis. 64.74"),
+    format: Literal["json", "geojson"] = Query("json", description="geojson untuk poligon"),
+    simplify: float = Query(0.0, ge=0, le=0.01, description="Toleransi penyederhanaan (derajat)"),
+) -> list[WilayahOut] | dict[str, Any]:
+    if format == "geojson":
+        return wilayah_geojson(conn, level, parent, simplify)
+    return [WilayahOut(**row) for row in list_wilayah(conn, level, parent)]

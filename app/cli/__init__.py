@@ -1,0 +1,18 @@
+"""The ``sasaran`` console script."""
+
+from __future__ import annotations
+
+import sys
+
+from app.cli import db, demo, serve, wilayah  # noqa: F401  (modules register their commands)
+from app.cli.base import cli, err_console
+from geo.errors import SasaranError
+
+
+def main() -> None:
+    """Run the CLI; domain errors become one clear line and exit code 1, never a stack trace."""
+    try:
+        cli()
+    except SasaranError as exc:
+        err_console.print(f"[red]Galat:[/] {exc.message}")
+        sys.exit(1)

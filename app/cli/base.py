@@ -1,0 +1,51 @@
+"""The shared Typer application, its command groups, and the CLI's database plumbing.
+
+Commands call the same service functions as the API, never the API over HTTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+
+import typer
+from rich.console import Console
+from sqlalchemy import Connection, Engine
+
+from app.db.engine import database_url, make_engine
+from app.settings import Settings
+
+cli = typer.Typer(
+    name="sasaran",
+    help="Sasaran: dasbor geospasial penargetan kemiskinan.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Kelola PostGIS lokal pribadi.", no_args_is_help=True)
+import_app = typer.Typer(help="Impor data (rumah tangga, program, kepesertaan).",
+                         no_args_is_help=True)
+export_app = typer.Typer(help="Ekspor tabel dan peta.", no_args_is_help=True)
+cli.add_typer(db_app, name="db")
+cli.add_typer(import_app, name="import")
+cli.add_typer(export_app, name="export")
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+@cache
+def settings() -> Settings:
+    return Settings()
+
+
+@cache
+def engine() -> Engine:
+    """The engine; starts the private cluster first when no DATABASE_URL is configured."""
+    return make_engine(database_url(settings()))
+
+
+@contextmanager
+def transaction() -> Iterator[Connection]:
+    with engine().begin() as conn:
+        yield conn

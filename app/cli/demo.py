@@ -1,0 +1,25 @@
+"""``sasaran demo-load``: load the committed sample city (``data/samples/``) into the database.
+
+Each step is idempotent (upserts), so running the demo twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.cli.base import cli, console, transaction
+from app.services.wilayah import load_boundaries
+
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+BOUNDARY_FILES = ("kota_kabkota.geojson", "kota_kecamatan.geojson", "kota_kelurahan.geojson")
+
+
+@cli.command("demo-load")
+def demo_load() -> None:
+    """Muat data contoh kota (batas wilayah, rumah tangga, program) dari data/samples."""
+    for name in BOUNDARY_FILES:
+        path = SAMPLES / name
+        if path.exists():
+            with transaction() as conn:
+                result = load_boundaries(conn, path)
+            console.print(f"{name}: {result.loaded} wilayah dimuat.")

@@ -1,0 +1,1 @@
+"""Database access: engine, private local PostGIS cluster, migrations."""

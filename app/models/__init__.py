@@ -1,0 +1,11 @@
+"""SQLAlchemy models, one module per domain area; importing this package registers all tables.
+
+The schema itself is owned by the Alembic revisions in ``migrations/``; these models describe it
+for queries and for the drift check (``compare_metadata``) in the tests.
+"""
+
+from app.models.base import Base
+from app.models.registry import Household, ImportBatch, Member, RejectedRow
+from app.models.wilayah import Wilayah
+
+__all__ = ["Base", "Household", "ImportBatch", "Member", "RejectedRow", "Wilayah"]

@@ -1,0 +1,61 @@
+"""Application settings, read from the environment (prefix ``SASARAN_``) and ``.env``.
+
+No settings object is created at import time: the app factory, the CLI and the tests build one.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SECRET_KEY_FILE = "secret.key"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SASARAN_", env_file=".env", extra="ignore")
+
+    mode: Literal["local", "production"] = "local"
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "SASARAN_DATABASE_URL")
+    )
+    data_dir: Path = Path(".sasaran")
+    secret_key: str | None = None
+    pg_bindir: Path | None = None
+    pg_port: int = 5432
+    pg_listen_tcp: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8000
+    tile_url: str | None = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    tile_attribution: str = "&copy; OpenStreetMap contributors"
+    max_upload_mb: int = 200
+    default_desil_max: int = 4
+    poverty_line: float = 441_448.0
+
+    @model_validator(mode="after")
+    def _refuse_missing_secret_outside_local(self) -> Settings:
+        if self.mode != "local" and not self.secret_key:
+            raise ValueError(
+                "SASARAN_SECRET_KEY wajib diisi di luar mode lokal (kunci HMAC untuk NIK/No. KK)."
+            )
+        if self.mode != "local" and not self.database_url:
+            raise ValueError("DATABASE_URL wajib diisi di luar mode lokal.")
+        return self
+
+    @property
+    def pgdata(self) -> Path:
+        return (self.data_dir / "pgdata").resolve()
+
+    def hmac_key(self) -> bytes:
+        """The HMAC key for NIK/No. KK; in local mode a random key is kept in the data dir."""
+        if self.secret_key:
+            return self.secret_key.encode()
+        key_file = self.data_dir / SECRET_KEY_FILE
+        if not key_file.exists():
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secrets.token_hex(32))
+            key_file.chmod(0o600)
+        return key_file.read_text().strip().encode()

@@ -1,0 +1,59 @@
+"""Kemendagri area codes: ``64`` provinsi, ``64.74`` kab/kota, ``64.74.03`` kecamatan,
+``64.74.03.1002`` kelurahan (serial starting with 1) or desa (starting with 2).
+
+A code's prefix gives its parents, so the hierarchy is derived, never stored separately.
+"""
+
+from __future__ import annotations
+
+import re
+
+LEVELS = ("provinsi", "kabkota", "kecamatan", "kelurahan")
+LEVEL_ALIASES = {
+    "provinsi": "provinsi",
+    "province": "provinsi",
+    "kabkota": "kabkota",
+    "kabupaten_kota": "kabkota",
+    "kabupaten": "kabkota",
+    "kota": "kabkota",
+    "kecamatan": "kecamatan",
+    "kelurahan": "kelurahan",
+    "desa": "kelurahan",
+    "desa_kelurahan": "kelurahan",
+}
+_PATTERNS = {
+    "provinsi": re.compile(r"^\d{2}$"),
+    "kabkota": re.compile(r"^\d{2}\.\d{2}$"),
+    "kecamatan": re.compile(r"^\d{2}\.\d{2}\.\d{2}$"),
+    "kelurahan": re.compile(r"^\d{2}\.\d{2}\.\d{2}\.[12]\d{3}$"),
+}
+
+
+def level_of(code: str) -> str | None:
+    """The level a well-formed code belongs to, or None when the code is malformed."""
+    for level, pattern in _PATTERNS.items():
+        if pattern.match(code):
+            return level
+    return None
+
+
+def normalise_level(name: str) -> str | None:
+    return LEVEL_ALIASES.get(name.strip().lower())
+
+
+def parent_of(code: str) -> str | None:
+    """``64.74.03.1002`` -> ``64.74.03``; a provinsi has no parent."""
+    head, _, _ = code.rpartition(".")
+    return head or None
+
+
+def jenis_of(code: str) -> str | None:
+    """``kelurahan`` or ``desa`` for a 4th-level code, else None."""
+    if level_of(code) != "kelurahan":
+        return None
+    return "kelurahan" if code.rsplit(".", 1)[1].startswith("1") else "desa"
+
+
+def kecamatan_digits(code: str) -> str:
+    """``64.74.03`` -> ``647403``: the form the NIK and No. KK start with."""
+    return code.replace(".", "")[:6]
