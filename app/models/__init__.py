@@ -4,8 +4,9 @@ The schema itself is owned by the Alembic revisions in ``migrations/``; these mo
 for queries and for the drift check (``compare_metadata``) in the tests.
 """
 
+from app.models.access import AuditLog
 from app.models.base import Base
 from app.models.registry import Household, ImportBatch, Member, RejectedRow
 from app.models.wilayah import Wilayah
 
-__all__ = ["Base", "Household", "ImportBatch", "Member", "RejectedRow", "Wilayah"]
+__all__ = ["AuditLog", "Base", "Household", "ImportBatch", "Member", "RejectedRow", "Wilayah"]
