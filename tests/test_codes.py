@@ -19,7 +19,9 @@ def test_level_and_parent_are_derived_from_the_code(code, level, parent):
     assert codes.parent_of(code) == parent
 
 
-@pytest.mark.parametrize("bad", ["6", "64.7", "64.74.3", "64.74.03.3002", "64-74", "", "64.74.03.10021"])
+@pytest.mark.parametrize(
+    "bad", ["6", "64.7", "64.74.3", "64.74.03.3002", "64-74", "", "64.74.03.10021"]
+)
 def test_malformed_codes_have_no_level(bad):
     assert codes.level_of(bad) is None
 

@@ -62,7 +62,7 @@ class LocalPostgres:
 
     def __post_init__(self) -> None:
         self.pgdata = Path(self.pgdata).resolve()
-        self.bindir = find_bindir(self.bindir)
+        self.bin: Path = find_bindir(self.bindir)
         socket = self.pgdata / f".s.PGSQL.{self.port}"
         if len(str(socket)) > SOCKET_PATH_MAX:
             raise DatabaseUnavailable(
@@ -128,14 +128,13 @@ class LocalPostgres:
             raise DatabaseUnavailable(f"PostgreSQL lokal gagal dijalankan:\n{tail}")
 
     def _ensure_database(self) -> None:
-        params = {"host": str(self.pgdata), "port": self.port, "user": DB_USER}
-        with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+        with psycopg.connect(self._dsn("postgres"), autocommit=True) as conn:
             exists = conn.execute(
                 "SELECT 1 FROM pg_database WHERE datname = %s", (DB_NAME,)
             ).fetchone()
             if not exists:
                 conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-        with psycopg.connect(dbname=DB_NAME, autocommit=True, **params) as conn:
+        with psycopg.connect(self._dsn(DB_NAME), autocommit=True) as conn:
             try:
                 conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
             except psycopg.errors.FeatureNotSupported as exc:
@@ -143,9 +142,11 @@ class LocalPostgres:
                     "Ekstensi PostGIS tidak terpasang: pasang 'postgresql-15-postgis-3'."
                 ) from exc
 
+    def _dsn(self, dbname: str) -> str:
+        return f"host={self.pgdata} port={self.port} user={DB_USER} dbname={dbname}"
+
     def _run(self, tool: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        assert self.bindir is not None
-        command = [str(self.bindir / tool), *args]
+        command = [str(self.bin / tool), *args]
         owner = _service_user()
         if owner:
             command = ["runuser", "-u", owner.pw_name, "--", *command]

@@ -1,0 +1,25 @@
+"""A separate, throwaway database in the test cluster, for tests that must commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+from sqlalchemy.engine import make_url
+
+
+@contextmanager
+def scratch_database(db_url: str, name: str) -> Iterator[str]:
+    """Create database ``name`` beside the test database; yield its SQLAlchemy URL; drop it."""
+    url = make_url(db_url)
+    admin = url.set(database="postgres").render_as_string(hide_password=False)
+    dsn = admin.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
