@@ -7,6 +7,8 @@ for queries and for the drift check (``compare_metadata``) in the tests.
 from app.models.access import AuditLog
 from app.models.base import Base
 from app.models.registry import Household, ImportBatch, Member, RejectedRow
+from app.models.rollout import RolloutPlan, RolloutWave
 from app.models.wilayah import Wilayah
 
-__all__ = ["AuditLog", "Base", "Household", "ImportBatch", "Member", "RejectedRow", "Wilayah"]
+__all__ = ["AuditLog", "Base", "Household", "ImportBatch", "Member", "RejectedRow", "RolloutPlan",
+           "RolloutWave", "Wilayah"]
