@@ -10,6 +10,7 @@ from typing import Any
 import shapely
 from sqlalchemy import Connection, text
 
+from app.services.geocoding import regeocode_after_boundary_load
 from geo.boundaries import BoundaryReport, read_boundaries
 
 UPSERT_SQL = text(
@@ -37,7 +38,7 @@ class LoadResult:
 
 
 # Hooks run after boundaries change, inside the same transaction (e.g. re-geocoding households).
-AFTER_BOUNDARY_LOAD: list[Any] = []
+AFTER_BOUNDARY_LOAD: list[Any] = [regeocode_after_boundary_load]
 
 
 def load_boundaries(

@@ -1,0 +1,20 @@
+-- One chunk of accepted household rows, already hashed and geocoded (lon/lat EPSG:4326).
+CREATE TEMPORARY TABLE IF NOT EXISTS household_staging (
+    id_keluarga text NOT NULL,
+    no_kk_hash bytea NOT NULL,
+    no_kk_mask text NOT NULL,
+    nik_kepala_hash bytea NOT NULL,
+    nik_kepala_mask text NOT NULL,
+    nama_kepala text NOT NULL,
+    alamat text,
+    kode_kelurahan_deklarasi text NOT NULL,
+    kode_kelurahan text NOT NULL,
+    lon double precision,
+    lat double precision,
+    jumlah_anggota smallint NOT NULL,
+    desil smallint NOT NULL,
+    pengeluaran_per_kapita numeric(14, 2),
+    status_verifikasi text NOT NULL,
+    tanggal_verifikasi date,
+    flags text[] NOT NULL
+) ON COMMIT DROP

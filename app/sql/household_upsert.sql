@@ -1,0 +1,31 @@
+-- Upsert one staged chunk: a known id_keluarga is updated in place, nothing is duplicated.
+-- Each id_keluarga appears once per chunk (repeats are rejected before staging).
+WITH upserted AS (
+    INSERT INTO household (
+        id_keluarga, no_kk_hash, no_kk_mask, nik_kepala_hash, nik_kepala_mask, nama_kepala,
+        alamat, kode_kelurahan_deklarasi, kode_kelurahan, geom, jumlah_anggota, desil,
+        pengeluaran_per_kapita, status_verifikasi, tanggal_verifikasi, flags, batch_id,
+        diperbarui
+    )
+    SELECT id_keluarga, no_kk_hash, no_kk_mask, nik_kepala_hash, nik_kepala_mask, nama_kepala,
+           alamat, kode_kelurahan_deklarasi, kode_kelurahan,
+           CASE WHEN lon IS NOT NULL THEN ST_SetSRID(ST_MakePoint(lon, lat), 4326) END,
+           jumlah_anggota, desil, pengeluaran_per_kapita, status_verifikasi, tanggal_verifikasi,
+           flags, :batch, now()
+    FROM household_staging
+    ON CONFLICT (id_keluarga) DO UPDATE SET
+        no_kk_hash = EXCLUDED.no_kk_hash, no_kk_mask = EXCLUDED.no_kk_mask,
+        nik_kepala_hash = EXCLUDED.nik_kepala_hash, nik_kepala_mask = EXCLUDED.nik_kepala_mask,
+        nama_kepala = EXCLUDED.nama_kepala, alamat = EXCLUDED.alamat,
+        kode_kelurahan_deklarasi = EXCLUDED.kode_kelurahan_deklarasi,
+        kode_kelurahan = EXCLUDED.kode_kelurahan, geom = EXCLUDED.geom,
+        jumlah_anggota = EXCLUDED.jumlah_anggota, desil = EXCLUDED.desil,
+        pengeluaran_per_kapita = EXCLUDED.pengeluaran_per_kapita,
+        status_verifikasi = EXCLUDED.status_verifikasi,
+        tanggal_verifikasi = EXCLUDED.tanggal_verifikasi,
+        flags = EXCLUDED.flags, batch_id = EXCLUDED.batch_id, diperbarui = now()
+    RETURNING (xmax = 0) AS inserted
+)
+SELECT count(*) FILTER (WHERE inserted) AS inserted,
+       count(*) FILTER (WHERE NOT inserted) AS updated
+FROM upserted

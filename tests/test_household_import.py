@@ -1,0 +1,177 @@
+import csv
+
+import openpyxl
+import pytest
+from household_rows import GUNUNG_TELIHAN, HEADER, kk, nik, row, write_csv
+from sqlalchemy import text
+
+from app.services.batches import get_batch, rejected_rows
+from app.services.households import import_households
+from app.services.wilayah import load_boundaries
+from geo import identity
+from geo.errors import ImportRejected
+from geo.tabular import parse_column_map
+
+KEY = b"kunci-uji"
+
+
+@pytest.fixture
+def bontang(conn, wilayah_dir):
+    load_boundaries(conn, wilayah_dir / "bontang_kelurahan.geojson")
+    return conn
+
+
+def run(conn, path, **kw):
+    return import_households(conn, path, key=KEY, user="uji", **kw)
+
+
+def households(conn):
+    return {r.id_keluarga: r for r in conn.execute(text(
+        "SELECT id_keluarga, nama_kepala, desil, jumlah_anggota, flags, kode_kelurahan, "
+        "nik_kepala_hash, nik_kepala_mask, no_kk_hash, no_kk_mask, batch_id FROM household"))}
+
+
+def test_valid_rows_load_with_digests_and_masks_only(bontang, tmp_path):
+    rows = [row(i) for i in range(1, 6)]
+    result = run(bontang, write_csv(tmp_path / "rt.csv", rows))
+    assert (result.total, result.accepted, result.rejected) == (5, 5, 0)
+    stored = households(bontang)
+    assert set(stored) == {r["id_keluarga"] for r in rows}
+    first = stored["K00001"]
+    assert bytes(first.nik_kepala_hash) == identity.digest(KEY, nik(1))
+    assert bytes(first.no_kk_hash) == identity.digest(KEY, kk(1))
+    assert first.nik_kepala_mask == nik(1)[:6] + "********" + nik(1)[-4:]
+    batch = get_batch(bontang, result.batch_id)
+    assert (batch["baris_total"], batch["baris_diterima"], batch["nama_berkas"]) == (5, 5, "rt.csv")
+
+
+REJECTED_CASES = [
+    ({"nik_kepala": "123"}, "nik_kepala", "16 digit"),
+    ({"nik_kepala": "6474033213800001"}, "nik_kepala", "tanggal lahir"),
+    ({"nik_kepala": "6474031513800001"}, "nik_kepala", "bulan"),
+    ({"nik_kepala": "6474031505800000"}, "nik_kepala", "0000"),
+    ({"no_kk": "64740301012000"}, "no_kk", "16 digit"),
+    ({"no_kk": "0074030101200001"}, "no_kk", "kecamatan"),
+    ({"desil": "0"}, "desil", "antara 1 dan 10"),
+    ({"desil": "11"}, "desil", "antara 1 dan 10"),
+    ({"desil": "dua"}, "desil", "bukan bilangan bulat"),
+    ({"jumlah_anggota": "0"}, "jumlah_anggota", "antara 1"),
+    ({"status_verifikasi": "valid"}, "status_verifikasi", "tidak dikenal"),
+    ({"kode_kelurahan": "64.74.09.1001"}, "kode_kelurahan", "tidak dikenal"),
+    ({"tanggal_verifikasi": "01/03/2025"}, "tanggal_verifikasi", "YYYY-MM-DD"),
+    ({"pengeluaran_per_kapita": "-5"}, "pengeluaran_per_kapita", ">= 0"),
+] + [({column: ""}, column, "wajib diisi") for column in (
+    "id_keluarga", "no_kk", "nik_kepala", "nama_kepala", "kode_kelurahan", "jumlah_anggota",
+    "desil", "status_verifikasi")]
+
+
+@pytest.mark.parametrize(("change", "column", "reason"), REJECTED_CASES)
+def test_each_row_rule_rejects_with_row_column_reason_and_keeps_the_rest(
+    bontang, tmp_path, change, column, reason
+):
+    rows = [row(1), row(2, **change), row(3)]
+    result = run(bontang, write_csv(tmp_path / "rt.csv", rows))
+    assert (result.accepted, result.rejected) == (2, 1)
+    (stored,) = rejected_rows(bontang, result.batch_id)
+    assert stored["nomor_baris"] == 3  # header is row 1, rows[1] is row 3
+    assert stored["kolom"] == column
+    assert reason in stored["alasan"]
+    assert stored["data"] == rows[1]  # verbatim, with the file's own headers
+    assert set(households(bontang)) == {"K00001", "K00003"}
+
+
+def test_several_problems_in_one_row_are_all_reported(bontang, tmp_path):
+    rows = [row(1, desil="12", status_verifikasi="x")]
+    result = run(bontang, write_csv(tmp_path / "rt.csv", rows))
+    (stored,) = rejected_rows(bontang, result.batch_id)
+    assert [p["kolom"] for p in stored["masalah"]] == ["desil", "status_verifikasi"]
+
+
+def test_repeated_id_in_one_file_first_row_wins(bontang, tmp_path):
+    rows = [row(1, nama_kepala="Pertama"), row(2), row(1, nama_kepala="Kedua")]
+    result = run(bontang, write_csv(tmp_path / "rt.csv", rows), chunk_size=2)
+    assert (result.accepted, result.rejected) == (2, 1)
+    (stored,) = rejected_rows(bontang, result.batch_id)
+    assert (stored["nomor_baris"], stored["kolom"]) == (4, "id_keluarga")
+    assert "baris 2" in stored["alasan"]
+    assert households(bontang)["K00001"].nama_kepala == "Pertama"
+
+
+def test_reimport_updates_by_id_keluarga_without_duplicating(bontang, tmp_path):
+    first = run(bontang, write_csv(tmp_path / "a.csv", [row(1), row(2)]))
+    second = run(bontang, write_csv(tmp_path / "b.csv", [row(2, desil="7"), row(3)]))
+    assert (second.inserted, second.updated) == (1, 1)
+    stored = households(bontang)
+    assert set(stored) == {"K00001", "K00002", "K00003"}
+    assert stored["K00002"].desil == 7 and stored["K00002"].batch_id == second.batch_id
+    assert stored["K00001"].batch_id == first.batch_id
+
+
+def test_shared_head_nik_or_kk_flags_both_households_until_corrected(bontang, tmp_path):
+    rows = [row(1), row(2, nik_kepala=nik(1)), row(3), row(4, no_kk=kk(3)), row(5)]
+    result = run(bontang, write_csv(tmp_path / "rt.csv", rows))
+    flagged = {k for k, h in households(bontang).items() if "possible_duplicate" in h.flags}
+    assert flagged == {"K00001", "K00002", "K00003", "K00004"}
+    assert result.flags["possible_duplicate"] == 4
+    run(bontang, write_csv(tmp_path / "fix.csv", [row(2)]))
+    flagged = {k for k, h in households(bontang).items() if "possible_duplicate" in h.flags}
+    assert flagged == {"K00003", "K00004"}
+
+
+def test_no_column_holds_a_plain_nik_or_kk(bontang, tmp_path, wilayah_dir):
+    rows = [row(i) for i in range(1, 4)]
+    members = tmp_path / "anggota.csv"
+    with open(members, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id_keluarga", "nik", "nama"])
+        writer.writerow(["K00001", nik(91, born="010190"), "Anak"])
+    run(bontang, write_csv(tmp_path / "rt.csv", rows), members_path=members)
+    secrets = [nik(i) for i in range(1, 4)] + [kk(i) for i in range(1, 4)]
+    secrets.append(nik(91, born="010190"))
+    for table in ("household", "member"):
+        dump = bontang.execute(text(f"SELECT t::text FROM {table} t")).scalars().all()
+        assert dump, table
+        for line in dump:
+            assert not any(s in line for s in secrets), (table, line)
+
+
+def test_semicolon_csv_and_column_mapping(bontang, tmp_path):
+    source = [{("NIK_KRT" if k == "nik_kepala" else "ID KEL" if k == "id_keluarga" else k): v
+               for k, v in row(i).items()} for i in (1, 2)]
+    path = write_csv(tmp_path / "rt.csv", source, delimiter=";")
+    mapping = parse_column_map("NIK_KRT=nik_kepala,id_kel=id_keluarga")
+    result = run(bontang, path, column_map=mapping)
+    assert result.accepted == 2 and set(households(bontang)) == {"K00001", "K00002"}
+
+
+def test_missing_columns_reject_the_whole_file_with_its_name(bontang, tmp_path):
+    rows = [{k: v for k, v in row(1).items() if k != "desil"}]
+    with pytest.raises(ImportRejected, match="rt.csv.*desil"):
+        run(bontang, write_csv(tmp_path / "rt.csv", rows))
+
+
+def test_xlsx_first_sheet_imports_numbers_typed_as_numbers(bontang, tmp_path):
+    path = tmp_path / "rt.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    for i in (1, 2):
+        values = row(i)
+        values.update(no_kk=int(kk(i)), nik_kepala=int(nik(i)), desil=3, jumlah_anggota=5.0)
+        sheet.append([values[h] for h in HEADER])
+    book.save(path)
+    result = run(bontang, path)
+    assert (result.accepted, result.rejected) == (2, 0)
+    stored = households(bontang)["K00002"]
+    assert bytes(stored.nik_kepala_hash) == identity.digest(KEY, nik(2))
+    assert (stored.desil, stored.jumlah_anggota) == (3, 5)
+
+
+def test_import_needs_loaded_kelurahan(conn, tmp_path):
+    with pytest.raises(ImportRejected, match="batas kelurahan"):
+        run(conn, write_csv(tmp_path / "rt.csv", [row(1)]))
+
+
+def test_declared_code_without_dots_is_accepted(bontang, tmp_path):
+    run(bontang, write_csv(tmp_path / "rt.csv", [row(1, kode_kelurahan="6474031002")]))
+    assert households(bontang)["K00001"].kode_kelurahan == GUNUNG_TELIHAN
