@@ -100,6 +100,7 @@ class Chunk:
     cells: list[list[str]]
     headers: list[str]
     index: dict[str, int] = field(repr=False)
+    _columns: list[tuple[str, ...]] | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -109,7 +110,10 @@ class Chunk:
         i = self.index.get(name)
         if i is None:
             return [""] * len(self.cells)
-        return [row[i].strip() for row in self.cells]
+        if self._columns is None:
+            # One transpose in C beats a Python loop per column (rows are padded to width).
+            self._columns = list(zip(*self.cells, strict=False)) if self.cells else []
+        return list(map(str.strip, self._columns[i]))
 
     def original(self, position: int) -> dict[str, str]:
         """Row ``position`` of the chunk as the user's file had it: ``{header: cell}``."""
@@ -123,20 +127,57 @@ class Table:
     name: str
     headers: list[str]
     index: dict[str, int]
-    _records: Iterator[tuple[int, list[str]]]
+    _records: Iterator[list[str]]
+    _last_number: int = 1
 
     def chunks(self, size: int = 100_000) -> Iterator[Chunk]:
         while True:
-            batch = list(itertools.islice(self._records, size))
-            if not batch:
+            raw = self._read(size)
+            if not raw:
                 return
-            yield Chunk([n for n, _ in batch], [c for _, c in batch], self.headers, self.index)
+            first = self._last_number + 1
+            self._last_number += len(raw)
+            width = len(self.headers)
+            odd = [i for i, cells in enumerate(raw) if len(cells) < width or not cells[0]]
+            if not odd:  # the usual case: every row full, numbers consecutive
+                yield Chunk(list(range(first, first + len(raw))), raw, self.headers, self.index)
+                continue
+            numbers, kept = _drop_blank_rows(raw, first, odd, width)
+            if kept:
+                yield Chunk(numbers, kept, self.headers, self.index)
 
     def rows(self) -> Iterator[SourceRow]:
-        for number, cells in self._records:
-            original = dict(zip(self.headers, cells, strict=False))
-            values = {name: cells[i].strip() for name, i in self.index.items()}
-            yield SourceRow(number, original, values)
+        for chunk in self.chunks(1000):
+            for position, number in enumerate(chunk.numbers):
+                cells = chunk.cells[position]
+                original = dict(zip(self.headers, cells, strict=False))
+                values = {name: cells[i].strip() for name, i in self.index.items()}
+                yield SourceRow(number, original, values)
+
+    def _read(self, size: int) -> list[list[str]]:
+        try:
+            return list(itertools.islice(self._records, size))
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise ImportRejected(
+                f"Berkas {self.name}: sekitar baris {self._last_number + 1} tidak dapat dibaca "
+                f"({exc.__class__.__name__}); simpan berkas sebagai CSV UTF-8.",
+                {"berkas": self.name, "baris": self._last_number + 1},
+            ) from exc
+
+
+def _drop_blank_rows(
+    raw: list[list[str]], first: int, odd: list[int], width: int
+) -> tuple[list[int], list[list[str]]]:
+    """Pad short rows, drop blank ones; blank rows keep their number (nothing is renumbered)."""
+    blank = set()
+    for i in odd:
+        cells = raw[i]
+        if not any(c.strip() for c in cells):
+            blank.add(i)
+        elif len(cells) < width:
+            raw[i] = cells + [""] * (width - len(cells))
+    numbers = [first + i for i in range(len(raw)) if i not in blank]
+    return numbers, [cells for i, cells in enumerate(raw) if i not in blank]
 
 
 @contextmanager
@@ -155,8 +196,7 @@ def open_table(
     with opener(path, label, sheet) as records:
         headers = _read_header(records, label)
         index = _column_index(headers, spec, column_map or {}, label)
-        width = len(headers)
-        yield Table(label, headers, index, _data_records(records, width, label))
+        yield Table(label, headers, index, records)
 
 
 def iter_rows(
@@ -203,27 +243,6 @@ def _column_index(
             {"berkas": label, "kolom": missing},
         )
     return index
-
-
-def _data_records(
-    records: Iterator[list[str]], width: int, label: str
-) -> Iterator[tuple[int, list[str]]]:
-    number = 1
-    try:
-        for cells in records:
-            number += 1
-            # Cheap test first: most rows are full and start with a value.
-            if len(cells) < width or not cells[0]:
-                if not any(c.strip() for c in cells):
-                    continue  # blank row: keeps its number, yields nothing
-                cells = cells + [""] * (width - len(cells))
-            yield number, cells
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise ImportRejected(
-            f"Berkas {label}: baris {number + 1} tidak dapat dibaca ({exc.__class__.__name__}); "
-            "simpan berkas sebagai CSV UTF-8.",
-            {"berkas": label, "baris": number + 1},
-        ) from exc
 
 
 @contextmanager

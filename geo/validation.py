@@ -86,8 +86,10 @@ def _range_message(low: int | None, high: int | None) -> str:
     return f"harus >= {low}" if low is not None else f"harus <= {high}"
 
 
-def decimal_at_least(cell: str, low: Decimal = Decimal(0)) -> Checked:
-    """A decimal number (``,`` accepted as the decimal mark when there is no ``.``)."""
+def decimal_at_least(cell: str, low: Decimal = Decimal(0),
+                     high: Decimal = Decimal("999999999999.99")) -> Checked:
+    """A decimal number in [low, high] (``,`` accepted as the decimal mark when there is no
+    ``.``); ``high`` defaults to what a NUMERIC(14, 2) column holds."""
     if not cell:
         return None, None
     normalised = cell.replace(",", ".") if "." not in cell else cell.replace(",", "")
@@ -97,6 +99,8 @@ def decimal_at_least(cell: str, low: Decimal = Decimal(0)) -> Checked:
         return None, f"'{cell}' bukan angka"
     if not number.is_finite() or number < low:
         return None, f"harus angka >= {low}"
+    if number > high:
+        return None, f"terlalu besar (maksimum {high})"
     return number, None
 
 

@@ -175,3 +175,10 @@ def test_import_needs_loaded_kelurahan(conn, tmp_path):
 def test_declared_code_without_dots_is_accepted(bontang, tmp_path):
     run(bontang, write_csv(tmp_path / "rt.csv", [row(1, kode_kelurahan="6474031002")]))
     assert households(bontang)["K00001"].kode_kelurahan == GUNUNG_TELIHAN
+
+
+def test_text_with_tabs_backslashes_and_line_breaks_is_stored_verbatim(bontang, tmp_path):
+    name, address = 'Siti "Ani"\tB\\N', "Jl. Merdeka\nRT 01, RW 02\\"
+    run(bontang, write_csv(tmp_path / "rt.csv", [row(1, nama_kepala=name, alamat=address)]))
+    got = bontang.execute(text("SELECT nama_kepala, alamat FROM household")).one()
+    assert (got.nama_kepala, got.alamat) == (name, address)

@@ -9,8 +9,8 @@ set-based UPDATE. NIK and No. KK reach the database only as HMAC digests and mas
 
 from __future__ import annotations
 
-import csv
-import io
+import logging
+import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -31,6 +31,7 @@ from geo.tabular import file_sha256, open_table
 from geo.validation import Rejection
 
 JENIS = "rumah_tangga"
+log = logging.getLogger("sasaran.import")
 PREVIEW = 20
 FLAG_TEXT = ["{" + ",".join(flag_names(bits)) + "}" for bits in range(1 << len(FLAG_ORDER))]
 SQL = Path(__file__).resolve().parents[1] / "sql"
@@ -97,7 +98,9 @@ def import_households(
             if pending is not None:
                 _add_counts(result, pending.result())
     result.flags = {name: flag_counts[name] for name in FLAG_ORDER if flag_counts[name]}
+    started = time.perf_counter()
     result.flags["possible_duplicate"] = flag_possible_duplicates(conn, batch_id)
+    log.debug("possible duplicates: %.2f s", time.perf_counter() - started)
     batches.finish_batch(conn, batch_id, total=result.total, accepted=result.accepted,
                          rejected=result.rejected, summary=result.summary())
     if members_path is not None:
@@ -126,52 +129,68 @@ def _prepare_staging(conn: Connection) -> None:
 
 def _copy_payload(valid: ValidHouseholds, key: bytes, index: KelurahanIndex,
                   flag_counts: Counter[str]) -> str:
-    """The accepted rows as COPY CSV text for the staging table (hashed, masked, geocoded)."""
+    """The accepted rows as COPY text for the staging table (hashed, masked, geocoded).
+
+    Built column by column and joined once: several times faster than a csv writer."""
     lon, lat, given = parse_coordinates(valid.lat, valid.lon)
     located: Located = index.locate(lon, lat, given, valid.kode_kelurahan)
-    for bits, n in zip(*_unique_counts(located.flags), strict=True):
+    for bits, n in Counter(located.flags.tolist()).items():
         flag_counts.update(dict.fromkeys(flag_names(bits), n))
     columns = (
-        valid.id_keluarga,
-        _hex(identity.digest_many(key, valid.no_kk)), [identity.mask(n) for n in valid.no_kk],
-        _hex(identity.digest_many(key, valid.nik_kepala)),
+        copy_text(valid.id_keluarga),
+        copy_bytea(identity.digest_many(key, valid.no_kk)),
+        [identity.mask(n) for n in valid.no_kk],
+        copy_bytea(identity.digest_many(key, valid.nik_kepala)),
         [identity.mask(n) for n in valid.nik_kepala],
-        valid.nama_kepala, valid.alamat, valid.kode_kelurahan, located.kode.tolist(),
-        _float_text(located.lon), _float_text(located.lat), valid.jumlah_anggota, valid.desil,
-        valid.pengeluaran_per_kapita, valid.status_verifikasi, valid.tanggal_verifikasi,
+        copy_text(valid.nama_kepala), copy_text(valid.alamat, nullable=True),
+        valid.kode_kelurahan, located.kode.tolist(),
+        copy_floats(located.lon), copy_floats(located.lat),
+        valid.jumlah_anggota, valid.desil, copy_text(valid.pengeluaran_per_kapita, True),
+        valid.status_verifikasi, copy_text(valid.tanggal_verifikasi, nullable=True),
         [FLAG_TEXT[b] for b in located.flags.tolist()],
     )
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(zip(*columns, strict=True))
-    return buffer.getvalue()
+    if not len(valid):
+        return ""
+    return "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
 
 
-def _unique_counts(bits: Any) -> tuple[list[int], list[int]]:
-    counts = Counter(bits.tolist())
-    return list(counts), list(counts.values())
+def copy_text(values: list[str], nullable: bool = False) -> list[str]:
+    """Values for COPY's text format: escape backslash, tab and line breaks (only when a
+    column has any, checked in one pass), and ``""`` -> NULL for nullable columns."""
+    joined = "".join(values)
+    if "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined:
+        values = [v.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+                  .replace("\r", "\\r") for v in values]
+    if nullable:
+        values = [v or "\\N" for v in values]
+    return values
 
 
-def _hex(digests: list[bytes]) -> list[str]:
-    return ["\\x" + d.hex() for d in digests]
+def copy_bytea(digests: list[bytes]) -> list[str]:
+    return ["\\\\x" + d.hex() for d in digests]  # \\x: an escaped backslash, then hex
 
 
-def _float_text(values: Any) -> list[str]:
-    return ["" if v != v else repr(v) for v in values.tolist()]  # NaN -> NULL
+def copy_floats(values: Any) -> list[str]:
+    return ["\\N" if v != v else repr(v) for v in values.tolist()]  # NaN -> NULL
 
 
 def _load_chunk(conn: Connection, batch_id: int, payload: str,
                 rejections: list[Rejection]) -> tuple[int, int]:
     """COPY one chunk into staging and upsert it; returns (inserted, updated)."""
+    started = time.perf_counter()
     batches.store_rejections(conn, batch_id, rejections)
     dbapi = conn.connection.driver_connection
     with dbapi.cursor() as cursor:  # type: ignore[union-attr]
         cursor.execute("TRUNCATE household_staging")
         with cursor.copy(
-            f"COPY household_staging ({STAGING_COLUMNS}) FROM STDIN WITH (FORMAT csv)"
+            f"COPY household_staging ({STAGING_COLUMNS}) FROM STDIN"
         ) as copy:
             copy.write(payload)
+    copied = time.perf_counter()
     row = conn.execute(text((SQL / "household_upsert.sql").read_text()),
                        {"batch": batch_id}).one()
+    log.debug("chunk: COPY %.2f s, upsert %.2f s", copied - started,
+              time.perf_counter() - copied)
     return int(row.inserted or 0), int(row.updated or 0)
 
 

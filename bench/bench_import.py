@@ -1,0 +1,181 @@
+"""Benchmark: import 1,000,000 synthetic households end to end (not a timed test).
+
+Run under the machine-wide lock:
+    flock /tmp/sasaran-bench.lock .venv/bin/python bench/bench_import.py [--rows N]
+
+A private PostGIS cluster is created in a temporary directory (normal durability settings),
+Pangkalpinang's 42 real kelurahan are loaded from ../shared/data/wilayah/, and a seeded CSV is
+written (about 2% messy rows). Printed: the plain COPY of the same CSV into an unindexed
+13-column text table (the floor), the full import (parse, validate, hash, geocode, COPY, upsert,
+duplicate flags), rows/s, the ratio, and the peak RSS of this process; then a re-import of the
+same file (all updates), the STRtree geocoding alone and PostGIS's set-based re-geocode.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import logging
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import psycopg
+import shapely
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app.db import migrate  # noqa: E402
+from app.db.engine import make_engine  # noqa: E402
+from app.db.localpg import LocalPostgres  # noqa: E402
+from app.services.geocoding import kelurahan_index, regeocode_households  # noqa: E402
+from app.services.households import import_households  # noqa: E402
+from app.services.wilayah import load_boundaries  # noqa: E402
+from geo.geocode import parse_coordinates  # noqa: E402
+
+BOUNDARIES = ROOT.parent / "shared" / "data" / "wilayah" / "pangkalpinang_kelurahan.geojson"
+HEADER = ["id_keluarga", "no_kk", "nik_kepala", "nama_kepala", "alamat", "kode_kelurahan",
+          "lat", "lon", "jumlah_anggota", "desil", "pengeluaran_per_kapita",
+          "status_verifikasi", "tanggal_verifikasi"]
+STATUS = np.array(["terverifikasi", "belum", "ditolak"])
+
+
+def write_households(path: Path, rows: int, codes: list[str], bounds: tuple, seed: int) -> None:
+    """Seeded synthetic households, written in slices so memory stays flat."""
+    rng = np.random.default_rng(seed)
+    minx, miny, maxx, maxy = bounds
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for start in range(0, rows, 100_000):
+            n = min(100_000, rows - start)
+            i = np.arange(start, start + n)
+            code = np.array(codes, dtype=object)[rng.integers(0, len(codes), n)]
+            kec = [c.replace(".", "")[:6] for c in code]
+            lon = np.round(rng.uniform(minx, maxx, n), 6)
+            lat = np.round(rng.uniform(miny, maxy, n), 6)
+            desil = np.minimum(rng.geometric(0.25, n), 10)
+            messy = rng.random(n)
+            for j in range(n):
+                k = int(i[j])
+                nik = f"{kec[j]}{1 + k % 28:02d}{1 + (k // 28) % 12:02d}{(k // 336) % 100:02d}" \
+                      f"{1 + k // 33600:04d}"
+                row = [f"B{k:07d}", f"{kec[j]}0101{k:06d}", nik, f"Kepala {k}", f"Jl. {k}",
+                       code[j], str(lat[j]), str(lon[j]), str(1 + k % 7), str(desil[j]),
+                       str(300_000 + k % 900_000), STATUS[k % 3], "2025-02-01"]
+                assert len(row) == len(HEADER)
+                if messy[j] < 0.01:
+                    row[2] = nik[:15]  # invalid NIK
+                elif messy[j] < 0.015:
+                    row[9] = ""  # missing desil
+                elif messy[j] < 0.02:
+                    row[6], row[7] = row[7], row[6]  # swapped
+                writer.writerow(row)
+
+
+def plain_copy(url: str, path: Path) -> float:
+    conninfo = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(conninfo) as conn:
+        columns = ", ".join(f"{c} text" for c in HEADER)
+        conn.execute(f"CREATE TABLE IF NOT EXISTS plain_copy ({columns})")
+        conn.execute("TRUNCATE plain_copy")
+        started = time.perf_counter()
+        with conn.cursor() as cursor, cursor.copy(
+            "COPY plain_copy FROM STDIN WITH (FORMAT csv, HEADER true)"
+        ) as copy, open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                copy.write(block)
+        conn.commit()
+        elapsed = time.perf_counter() - started
+        conn.execute("DROP TABLE plain_copy")
+        conn.commit()
+    return elapsed
+
+
+def timed_import(engine, path: Path) -> tuple[float, object]:
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        result = import_households(conn, path, key=b"bench-key", user="bench")
+    return time.perf_counter() - started, result
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="  %(message)s")
+    if "--verbose" in sys.argv:
+        logging.getLogger("sasaran.import").setLevel(logging.DEBUG)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--verbose", action="store_true", help="timings per chunk")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="sasaran-bench-"))
+    workdir.chmod(0o755)
+    cluster = LocalPostgres(workdir / "pgdata")
+    try:
+        url = cluster.up()
+        migrate.upgrade(url)
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            load_boundaries(conn, BOUNDARIES)
+            index = kelurahan_index(conn)
+        bounds = tuple(shapely.total_bounds(index.geometries))
+        data = workdir / "households.csv"
+        write_households(data, args.rows, list(index.codes), bounds, seed=42)
+        print(f"rows: {args.rows:,}; file {data.stat().st_size / 1e6:.0f} MB; "
+              f"42 real kelurahan of Pangkalpinang")
+        floor = plain_copy(url, data)
+        print(f"plain COPY into an unindexed table: {floor:.2f} s "
+              f"({args.rows / floor:,.0f} rows/s)")
+        rss_before = peak_rss_mb()
+        elapsed, result = timed_import(engine, data)
+        print(f"import (insert): {elapsed:.2f} s = {args.rows / elapsed:,.0f} rows/s; "
+              f"ratio to plain COPY {elapsed / floor:.2f}x; accepted {result.accepted:,}, "
+              f"rejected {result.rejected:,}; flags {result.flags}")
+        print(f"peak RSS: {peak_rss_mb():.0f} MB (before the import: {rss_before:.0f} MB)")
+        elapsed, result = timed_import(engine, data)
+        print(f"re-import (all updates): {elapsed:.2f} s = {args.rows / elapsed:,.0f} rows/s "
+              f"(updated {result.updated:,})")
+        _geocoding_figures(engine, data, index, args.rows)
+        print(f"peak RSS overall: {peak_rss_mb():.0f} MB")
+        engine.dispose()
+    finally:
+        cluster.down()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _geocoding_figures(engine, data: Path, index, rows: int) -> None:
+    with open(data, newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        cells = [(r[6], r[7], r[5]) for r in reader]
+    lat_cells, lon_cells, declared = (list(c) for c in zip(*cells, strict=True))
+    del cells
+    started = time.perf_counter()
+    lon, lat, given = parse_coordinates(lat_cells, lon_cells)
+    index.locate(lon, lat, given, declared)
+    print(f"geocoding alone (parse + rules 1-6, bbox filter + prepared intersects_xy): "
+          f"{time.perf_counter() - started:.2f} s for {rows:,} points")
+    usable = ~np.isnan(lon) & ~np.isnan(lat)
+    started = time.perf_counter()
+    hits = shapely.STRtree(index.geometries).query(
+        shapely.points(lon[usable], lat[usable]), predicate="intersects")
+    print(f"  for comparison, STRtree bulk query (points built + query only): "
+          f"{time.perf_counter() - started:.2f} s, {hits.shape[1]:,} hits")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE household SET kode_kelurahan = '00.00.00.0000'")
+        started = time.perf_counter()
+        changed = regeocode_households(conn)
+        print(f"PostGIS set-based re-geocode (UPDATE ... FROM, ST_Intersects): "
+              f"{time.perf_counter() - started:.2f} s for {changed:,} rows")
+
+
+if __name__ == "__main__":
+    main()
