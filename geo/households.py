@@ -25,6 +25,7 @@ HOUSEHOLD_SPEC = ColumnSpec(
     optional=("alamat", "lat", "lon", "pengeluaran_per_kapita", "tanggal_verifikasi"),
 )
 STATUSES = ("terverifikasi", "belum", "ditolak")
+IDENTITY_COLUMNS = ("no_kk", "nik_kepala")
 DESIL = frozenset(str(d) for d in range(1, 11))
 MAX_MEMBERS = 999  # storage bound (smallint); domain.md only sets the minimum of 1
 
@@ -39,11 +40,17 @@ class Problems:
     def add(self, position: int, column: str, reason: str) -> None:
         self.by_row.setdefault(position, []).append(Problem(column, reason))
 
-    def rejections(self, chunk: Chunk) -> list[Rejection]:
-        return [
-            Rejection(chunk.numbers[i], self.by_row[i], chunk.original(i))
-            for i in sorted(self.by_row)
-        ]
+    def rejections(self, chunk: Chunk, identity_columns: Collection[str] = ()) -> list[Rejection]:
+        """Rejections with the row as the file had it, except identity numbers (NIK, No. KK),
+        which are masked: the kept rows are at rest too (UU 27/2022)."""
+        secret = [chunk.headers[chunk.index[c]] for c in identity_columns if c in chunk.index]
+        out = []
+        for i in sorted(self.by_row):
+            data = chunk.original(i)
+            for header in secret:
+                data[header] = identity.mask_cell(data.get(header, ""))
+            out.append(Rejection(chunk.numbers[i], self.by_row[i], data))
+        return out
 
     def keep(self, values: list) -> list:
         """The values of the rows without problems (itemgetter: one C call per column)."""
@@ -108,7 +115,7 @@ def validate_households(
         keep(col("alamat")), keep(kode), keep(col("lat")), keep(col("lon")), keep(jumlah),
         keep(desil), keep(spend), keep(status), keep(tanggal),
     )
-    return valid, problems.rejections(chunk)
+    return valid, problems.rejections(chunk, IDENTITY_COLUMNS)
 
 
 def required_text(cells: list[str], column: str, problems: Problems) -> list[str]:

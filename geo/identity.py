@@ -126,3 +126,10 @@ def _number(d: np.ndarray, start: int, stop: int) -> np.ndarray:
     for column in range(start, stop):
         value = value * 10 + np.clip(d[:, column], 0, 9)
     return value
+
+
+def mask_cell(cell: str) -> str:
+    """Mask whatever was typed in an identity column (valid or not), for kept rejected rows:
+    long values like ``mask``, short ones entirely."""
+    cell = cell.strip()
+    return mask(cell) if len(cell) >= 12 else "*" * len(cell)

@@ -71,7 +71,7 @@ def validate_members(
     keep = problems.keep
     members = ValidMembers(keep(household_id), keep(nik), keep(nama), keep(col("hubungan")),
                            keep(sex), keep(born), keep(disabled))
-    return members, problems.rejections(chunk)
+    return members, problems.rejections(chunk, ("nik",))
 
 
 def _optional(problems: Problems, position: int, column: str,

@@ -76,7 +76,12 @@ def test_each_row_rule_rejects_with_row_column_reason_and_keeps_the_rest(
     assert stored["nomor_baris"] == 3  # header is row 1, rows[1] is row 3
     assert stored["kolom"] == column
     assert reason in stored["alasan"]
-    assert stored["data"] == rows[1]  # verbatim, with the file's own headers
+    expected = dict(rows[1])  # verbatim, with the file's own headers, identity numbers masked
+    for column in ("no_kk", "nik_kepala"):
+        value = expected[column]
+        long_enough = len(value) >= 12
+        expected[column] = value[:6] + "*" * 8 + value[-4:] if long_enough else "*" * len(value)
+    assert stored["data"] == expected
     assert set(households(bontang)) == {"K00001", "K00003"}
 
 
@@ -119,16 +124,18 @@ def test_shared_head_nik_or_kk_flags_both_households_until_corrected(bontang, tm
 
 
 def test_no_column_holds_a_plain_nik_or_kk(bontang, tmp_path, wilayah_dir):
-    rows = [row(i) for i in range(1, 4)]
+    rows = [row(i) for i in range(1, 4)] + [row(4, desil="99")]  # row 4 is rejected
     members = tmp_path / "anggota.csv"
     with open(members, "w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["id_keluarga", "nik", "nama"])
-        writer.writerow(["K00001", nik(91, born="010190"), "Anak"])
-    run(bontang, write_csv(tmp_path / "rt.csv", rows), members_path=members)
-    secrets = [nik(i) for i in range(1, 4)] + [kk(i) for i in range(1, 4)]
-    secrets.append(nik(91, born="010190"))
-    for table in ("household", "member"):
+        writer.writerow(["id_keluarga", "nik", "nama", "jenis_kelamin"])
+        writer.writerow(["K00001", nik(91, born="010190"), "Anak", "L"])
+        writer.writerow(["K00001", nik(92, born="010190"), "Anak", "X"])  # rejected
+    result = run(bontang, write_csv(tmp_path / "rt.csv", rows), members_path=members)
+    assert (result.rejected, result.members.rejected) == (1, 1)
+    secrets = [nik(i) for i in range(1, 5)] + [kk(i) for i in range(1, 5)]
+    secrets += [nik(91, born="010190"), nik(92, born="010190")]
+    for table in ("household", "member", "rejected_row"):
         dump = bontang.execute(text(f"SELECT t::text FROM {table} t")).scalars().all()
         assert dump, table
         for line in dump:

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from app.deps import ConnDep
+from app.security import PrincipalDep
 from app.services.wilayah import list_wilayah, wilayah_geojson
 
 router = APIRouter(prefix="/api/v1/wilayah", tags=["wilayah"])
@@ -19,11 +20,16 @@ class WilayahOut(BaseModel):
     luas_km2: float = Field(description="Luas geodesik dalam km²")
     label_lat: float
     label_lon: float
+    jumlah_rumah_tangga: int | str = Field(
+        description="Jumlah rumah tangga di registri (kelurahan efektif); '<5' untuk 1-4 bila "
+        "peran tidak boleh melihat perorangan"
+    )
 
 
 @router.get("", summary="Daftar wilayah yang dimuat", response_model=None)
 def get_wilayah(
     conn: ConnDep,
+    principal: PrincipalDep,
     level: Literal["provinsi", "kabkota", "kecamatan", "kelurahan"] | None = None,
     parent: str | None = Query(None, description="Awalan kode induk, mis. 64.74"),
     format: Literal["json", "geojson"] = Query("json", description="geojson untuk poligon"),
@@ -31,4 +37,9 @@ def get_wilayah(
 ) -> list[WilayahOut] | dict[str, Any]:
     if format == "geojson":
         return wilayah_geojson(conn, level, parent, simplify)
-    return [WilayahOut(**row) for row in list_wilayah(conn, level, parent)]
+    rows = list_wilayah(conn, level, parent, principal.area_prefixes)
+    if principal.suppress_small_counts:
+        for row in rows:
+            if 1 <= row["jumlah_rumah_tangga"] <= 4:
+                row["jumlah_rumah_tangga"] = "<5"
+    return [WilayahOut(**row) for row in rows]

@@ -10,7 +10,10 @@ API (all functions take a Connection already inside a transaction and never comm
                                                               # masalah, data
     report_csv(conn, batch_id) -> bytes / report_xlsx(conn, batch_id) -> bytes
 
-A rejected row is kept verbatim (``data``: the file's own headers and cells, in order) with its
+A rejected row is kept verbatim (``data``: the file's own headers and cells, in order), except
+that callers mask identity numbers first (``geo.identity.mask_cell``; ``geo.households.Problems``
+does it for you): NIK and No. KK are never stored in plain text, not even in a rejected row. With
+its
 problems (``masalah``: ``[{"kolom", "alasan"}]``); ``kolom`` and ``alasan`` hold the same, joined,
 for quick reading. Reports have ``nomor_baris, kolom, alasan`` then the original columns, so an
 officer can fix the rows and upload them again.

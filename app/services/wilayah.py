@@ -11,6 +11,7 @@ import shapely
 from sqlalchemy import Connection, text
 
 from app.services.geocoding import regeocode_after_boundary_load
+from app.services.household_queries import AREA_CLAUSE, area_params
 from geo.boundaries import BoundaryReport, read_boundaries
 
 UPSERT_SQL = text(
@@ -73,21 +74,32 @@ def load_boundaries(
 
 
 def list_wilayah(
-    conn: Connection, level: str | None = None, parent: str | None = None
+    conn: Connection, level: str | None = None, parent: str | None = None,
+    area_prefixes: tuple[str, ...] = (),
 ) -> list[dict[str, Any]]:
-    """Areas ordered by code; ``parent`` is a code prefix (``64.74`` gives all below it)."""
+    """Areas ordered by code; ``parent`` is a code prefix (``64.74`` gives all below it).
+
+    ``jumlah_rumah_tangga``: accepted households whose effective kelurahan lies in the area,
+    counting only households within ``area_prefixes`` (empty = everywhere)."""
     rows = conn.execute(
         text(
-            """
-            SELECT kode, nama, level, parent_kode, luas_km2,
-                   ST_Y(label_point) AS label_lat, ST_X(label_point) AS label_lon
-            FROM wilayah
-            WHERE (CAST(:level AS text) IS NULL OR level = :level)
-              AND (CAST(:parent AS text) IS NULL OR kode LIKE :parent || '.%')
-            ORDER BY kode
+            f"""
+            WITH per_kelurahan AS (
+                SELECT h.kode_kelurahan AS kode, count(*) AS n FROM household h
+                WHERE {AREA_CLAUSE} GROUP BY h.kode_kelurahan
+            )
+            SELECT w.kode, w.nama, w.level, w.parent_kode, w.luas_km2,
+                   ST_Y(w.label_point) AS label_lat, ST_X(w.label_point) AS label_lon,
+                   COALESCE((SELECT sum(p.n) FROM per_kelurahan p
+                             WHERE p.kode = w.kode OR p.kode LIKE w.kode || '.%'), 0)::int
+                       AS jumlah_rumah_tangga
+            FROM wilayah w
+            WHERE (CAST(:level AS text) IS NULL OR w.level = :level)
+              AND (CAST(:parent AS text) IS NULL OR w.kode LIKE :parent || '.%')
+            ORDER BY w.kode
             """
         ),
-        {"level": level, "parent": parent},
+        {"level": level, "parent": parent, **area_params(area_prefixes)},
     )
     return [dict(r._mapping) for r in rows]
 

@@ -1,0 +1,145 @@
+"""Imports: upload a household registry (and members) file; read a batch and its rejected rows."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from datetime import datetime
+from pathlib import Path, PurePath
+from typing import Any, Literal
+
+from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from app.deps import ConnDep, SettingsDep
+from app.security import Principal, PrincipalDep
+from app.services import audit, batches
+from app.services.households import import_households
+from geo.errors import PayloadTooLarge, PermissionDenied
+from geo.households import HOUSEHOLD_SPEC
+from geo.tabular import parse_column_map
+from geo.validation import Rejection
+
+router = APIRouter(prefix="/api/v1/imports", tags=["impor"])
+
+
+class ProblemOut(BaseModel):
+    nomor_baris: int = Field(description="Nomor baris di berkas (baris 1 = nama kolom)")
+    kolom: str | None = Field(description="Kolom yang bermasalah")
+    alasan: str = Field(description="Alasan penolakan")
+
+
+class BatchOut(BaseModel):
+    id: int = Field(description="Nomor batch impor")
+    jenis: str = Field(description="Jenis impor: rumah_tangga, anggota, ...")
+    nama_berkas: str
+    sha256: str = Field(description="Sidik SHA-256 berkas yang diunggah")
+    pengguna: str
+    dibuat: datetime
+    baris_total: int = Field(description="Jumlah baris data (tanpa baris judul dan baris kosong)")
+    baris_diterima: int
+    baris_ditolak: int
+    ringkasan: dict[str, Any] = Field(description="Baru/diperbarui dan jumlah per tanda (flag)")
+    parameter: dict[str, Any] = Field(description="Pemetaan kolom dan lembar yang dipakai")
+
+
+class ImportOut(BaseModel):
+    batch: BatchOut
+    ditolak_pertama: list[ProblemOut] = Field(description="Masalah pada baris pertama yang ditolak")
+    anggota: BatchOut | None = Field(None, description="Batch berkas anggota, bila diunggah")
+    anggota_ditolak_pertama: list[ProblemOut] = []
+
+
+class RejectedOut(BaseModel):
+    nomor_baris: int
+    kolom: str | None
+    alasan: str
+    masalah: list[dict[str, Any]] = Field(description="Daftar {kolom, alasan}")
+    data: dict[str, Any] = Field(description="Baris asli (NIK/No. KK disamarkan)")
+
+
+@router.post("/households", response_model=ImportOut, summary="Impor registri rumah tangga")
+def post_households(
+    conn: ConnDep, settings: SettingsDep, principal: PrincipalDep,
+    file: UploadFile = File(..., description="CSV (koma/titik koma, UTF-8) atau XLSX"),
+    members: UploadFile | None = File(None, description="Berkas anggota rumah tangga"),
+    columns: str | None = Form(None, description="Pemetaan kolom: NIK_KRT=nik_kepala,..."),
+    sheet: str | None = Form(None, description="Nama lembar XLSX (bawaan: lembar pertama)"),
+) -> ImportOut:
+    _require_registry_role(principal)
+    mapping = parse_column_map(columns, HOUSEHOLD_SPEC)
+    limit = settings.max_upload_mb * 1024 * 1024
+    members_saved = _saved(members, limit) if members else nullcontext(None)
+    with _saved(file, limit) as path, members_saved as members_path:
+        result = import_households(
+            conn, path, key=settings.hmac_key(), user=principal.username,
+            name=_filename(file), column_map=mapping, sheet=sheet,
+            members_path=members_path, members_name=_filename(members) if members else None,
+        )
+    audit.record(conn, principal, "household.import", f"batch:{result.batch_id}",
+                 {"berkas": result.file}, result.accepted)
+    out = ImportOut(batch=BatchOut(**batches.get_batch(conn, result.batch_id)),
+                    ditolak_pertama=_problems(result.first_rejections), anggota=None)
+    if result.members is not None:
+        out.anggota = BatchOut(**batches.get_batch(conn, result.members.batch_id))
+        out.anggota_ditolak_pertama = _problems(result.members.first_rejections)
+    return out
+
+
+@router.get("/{batch}", response_model=BatchOut, summary="Ringkasan satu batch impor")
+def get_batch(batch: int, conn: ConnDep, principal: PrincipalDep) -> BatchOut:
+    _require_registry_role(principal)
+    return BatchOut(**batches.get_batch(conn, batch))
+
+
+@router.get("/{batch}/rejected", summary="Baris yang ditolak (json, csv, atau xlsx)",
+            response_model=list[RejectedOut])
+def get_rejected(
+    batch: int, conn: ConnDep, principal: PrincipalDep,
+    format: Literal["json", "csv", "xlsx"] = Query("json", description="json, csv, atau xlsx"),
+) -> Any:
+    _require_registry_role(principal)
+    if format == "json":
+        rows = batches.rejected_rows(conn, batch)
+        audit.record(conn, principal, "import.rejected.read", f"batch:{batch}", {}, len(rows))
+        return [RejectedOut(**r) for r in rows]
+    content = (batches.report_xlsx if format == "xlsx" else batches.report_csv)(conn, batch)
+    audit.record(conn, principal, "import.rejected.export", f"batch:{batch}", {"format": format})
+    media = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+             if format == "xlsx" else "text/csv; charset=utf-8")
+    headers = {"Content-Disposition": f'attachment; filename="ditolak-batch-{batch}.{format}"'}
+    return Response(content, media_type=media, headers=headers)
+
+
+def _require_registry_role(principal: Principal) -> None:
+    # Registry files and their rejected rows hold names and addresses: persons.
+    if not principal.can_see_persons:
+        raise PermissionDenied("Peran Anda tidak boleh mengimpor atau melihat data perorangan.")
+
+
+def _problems(rejections: list[Rejection]) -> list[ProblemOut]:
+    return [ProblemOut(nomor_baris=r.row_number, kolom=p.kolom, alasan=p.alasan)
+            for r in rejections for p in r.problems]
+
+
+def _filename(upload: UploadFile | None) -> str:
+    name = PurePath((upload.filename if upload else None) or "unggahan.csv").name
+    return name or "unggahan.csv"
+
+
+@contextmanager
+def _saved(upload: UploadFile, limit: int) -> Iterator[Path]:
+    """Stream an upload to a temporary file (never whole in memory), refusing oversize files."""
+    with tempfile.TemporaryDirectory(prefix="sasaran-upload-") as folder:
+        path = Path(folder) / _filename(upload)
+        size = 0
+        with open(path, "wb") as handle:
+            for block in iter(lambda: upload.file.read(1 << 20), b""):
+                size += len(block)
+                if size > limit:
+                    raise PayloadTooLarge(
+                        f"Berkas {_filename(upload)} melebihi batas {limit // (1 << 20)} MB.")
+                handle.write(block)
+        yield path
