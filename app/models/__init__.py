@@ -4,11 +4,11 @@ The schema itself is owned by the Alembic revisions in ``migrations/``; these mo
 for queries and for the drift check (``compare_metadata``) in the tests.
 """
 
-from app.models.access import AuditLog
+from app.models.access import ApiKey, AuditLog, User, WebSession
 from app.models.base import Base
 from app.models.registry import Household, ImportBatch, Member, RejectedRow
 from app.models.rollout import RolloutPlan, RolloutWave
 from app.models.wilayah import Wilayah
 
-__all__ = ["AuditLog", "Base", "Household", "ImportBatch", "Member", "RejectedRow", "RolloutPlan",
-           "RolloutWave", "Wilayah"]
+__all__ = ["ApiKey", "AuditLog", "Base", "Household", "ImportBatch", "Member", "RejectedRow",
+           "RolloutPlan", "RolloutWave", "User", "WebSession", "Wilayah"]
