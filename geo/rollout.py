@@ -14,6 +14,7 @@ Ties in score are broken by the larger gap, then by the lower code.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
@@ -81,6 +82,21 @@ def resolve_weights(weights: Mapping[str, float] | None = None) -> dict[str, flo
     if sum(resolved.values()) <= 0:
         raise InvalidInput("Setidaknya satu bobot harus lebih dari nol.", {"bobot": resolved})
     return resolved
+
+
+def parse_weights(raw: str | None) -> dict[str, float] | None:
+    """Weights from ``gap=0.4,p0=0.2`` or a JSON object; None when empty."""
+    if not raw or not raw.strip():
+        return None
+    try:
+        if raw.lstrip().startswith("{"):
+            return {str(k): float(v) for k, v in json.loads(raw).items()}
+        pairs = (part.split("=", 1) for part in raw.split(",") if part.strip())
+        return {k.strip(): float(v) for k, v in pairs}
+    except (ValueError, AttributeError) as exc:
+        raise InvalidInput(
+            "Format bobot tidak sah; contoh: gap=0.4,p0=0.2", {"bobot": raw}
+        ) from exc
 
 
 def _raw(figures: AreaFigures, name: str) -> float | None:
