@@ -239,10 +239,17 @@ def _column_index(
     if missing:
         raise ImportRejected(
             f"Berkas {label}: kolom wajib tidak ditemukan: {', '.join(missing)}. "
-            f"Kolom yang ada: {', '.join(headers)}.",
+            f"Kolom yang ada: {_short_list(headers)}.",
             {"berkas": label, "kolom": missing},
         )
     return index
+
+
+def _short_list(headers: list[str], most: int = 20, width: int = 40) -> str:
+    """Headers for a message: a wrong file (e.g. GeoJSON) must not flood the screen."""
+    shown = [h if len(h) <= width else h[:width] + "..." for h in headers[:most]]
+    more = f" (+{len(headers) - most} lagi)" if len(headers) > most else ""
+    return ", ".join(shown) + more
 
 
 @contextmanager

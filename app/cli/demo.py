@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.cli.base import cli, console, transaction
+from app.cli.imports import load_sample_households
 from app.services.wilayah import load_boundaries
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
@@ -23,3 +24,5 @@ def demo_load() -> None:
             with transaction() as conn:
                 result = load_boundaries(conn, path)
             console.print(f"{name}: {result.loaded} wilayah dimuat.")
+    if (SAMPLES / "rumah_tangga.csv").exists():
+        load_sample_households(SAMPLES / "rumah_tangga.csv", SAMPLES / "anggota.csv")

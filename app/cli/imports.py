@@ -45,6 +45,17 @@ def import_households_command(
     _print_result(result)
 
 
+def load_sample_households(households: Path, members: Path) -> None:
+    """``demo-load``'s household step: an upsert, so loading twice changes no household."""
+    with transaction() as conn:
+        result = import_households(conn, households, key=settings().hmac_key(),
+                                   user=LOCAL_ADMIN.username,
+                                   members_path=members if members.exists() else None)
+        audit.record(conn, LOCAL_ADMIN, "household.import", f"batch:{result.batch_id}",
+                     {"berkas": result.file}, result.accepted)
+    _print_result(result)
+
+
 @import_app.command("report")
 def import_report(
     batch: int = typer.Argument(..., help="Nomor batch impor"),

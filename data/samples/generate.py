@@ -1,0 +1,252 @@
+"""Deterministic generator of the sample city in data/samples/ (run: ``make samples``).
+
+A Bontang-like city: the REAL names and Kemendagri codes of Kota Bontang (64.74: 3 kecamatan,
+15 kelurahan, read from ../shared/data/wilayah/ at generation time) on GENERATED geometry:
+Voronoi cells of seeded points inside a generated city outline near lon 117.47, lat 0.13
+(EPSG:4326, lon/lat). Kecamatan are unions of their kelurahan, the city the union of all. One
+deliberate thin sliver: Gunung Telihan reaches about 30 m into Belimbing, so the demo shows the
+tie rule (a point in both goes to the declared one, else the lowest code).
+
+Outputs, one function each (issue 4 adds programs and enrollments the same way):
+kota_kabkota.geojson, kota_kecamatan.geojson, kota_kelurahan.geojson (boundaries),
+rumah_tangga.csv (households: desil skewed poor, about 5% messy rows), anggota.csv (members).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import random
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import shapely
+from shapely.geometry import MultiPoint, Point, Polygon, mapping
+
+HERE = Path(__file__).resolve().parent
+SHARED = HERE.parents[1].parent / "shared" / "data" / "wilayah"
+SEED = 20261123
+CENTRE = (117.47, 0.13)
+SLIVER = ("64.74.03.1002", "64.74.03.1001")  # Gunung Telihan reaches into Belimbing
+SLIVER_WIDTH = 0.0003  # degrees, about 33 m
+HOUSEHOLDS = 4000
+HOUSEHOLD_HEADER = ["id_keluarga", "no_kk", "nik_kepala", "nama_kepala", "alamat",
+                    "kode_kelurahan", "lat", "lon", "jumlah_anggota", "desil",
+                    "pengeluaran_per_kapita", "status_verifikasi", "tanggal_verifikasi"]
+MEMBER_HEADER = ["id_keluarga", "nik", "nama", "hubungan", "jenis_kelamin", "tanggal_lahir",
+                 "disabilitas"]
+DESIL_WEIGHTS = [18, 16, 14, 12, 10, 9, 7, 6, 5, 3]  # DTKS lists are skewed poor
+MEN = ["Ahmad", "Budi", "Slamet", "Rudi", "Andi", "Hendra", "Agus", "Yusuf", "Rahmat", "Dedi",
+       "Arif", "Syamsul", "Muhammad", "Hasan", "Joko", "Irwan", "La Ode", "Daeng", "Hamzah"]
+WOMEN = ["Siti", "Sri", "Nur", "Dewi", "Wati", "Rina", "Fitri", "Aminah", "Ani", "Yuliana",
+         "Hasnah", "Ratna", "Murni", "Rosmiati", "Kartini", "Indah", "Halimah", "Suryani"]
+FAMILY = ["Saputra", "Hidayat", "Wijaya", "Santoso", "Pratama", "Kurniawan", "Syahputra",
+          "Rahman", "Hakim", "Nasution", "Lubis", "Baso", "Tandi", "Sitorus", "Siregar"]
+STREETS = ["Jl. Ahmad Yani", "Jl. MT Haryono", "Jl. Brigjen Katamso", "Jl. Pattimura",
+           "Jl. KS Tubun", "Jl. Awang Long", "Jl. Letjen S. Parman", "Jl. Imam Bonjol",
+           "Jl. Cipto Mangunkusumo", "Jl. HM Ardans", "Jl. Kapal Selam", "Jl. Pupuk Raya"]
+
+
+def real_names() -> tuple[dict[str, str], dict[str, str]]:
+    """Kelurahan and kecamatan codes -> names of Kota Bontang (facts, from ../shared)."""
+    def read(name: str) -> dict[str, str]:
+        data = json.loads((SHARED / name).read_text())
+        return {f["properties"]["kode"]: f["properties"]["nama"] for f in data["features"]}
+
+    return read("bontang_kelurahan.geojson"), read("bontang_kecamatan.geojson")
+
+
+def city_outline(rng: random.Random) -> Polygon:
+    """An irregular star-shaped outline about 12 km across."""
+    points = []
+    for k in range(36):
+        angle = 2 * math.pi * k / 36
+        radius = 0.055 * (1 + 0.18 * math.sin(3 * angle + 1) + rng.uniform(-0.06, 0.06))
+        points.append((CENTRE[0] + radius * math.cos(angle), CENTRE[1] + radius * math.sin(angle)))
+    return Polygon(points)
+
+
+def kelurahan_cells(rng: random.Random, outline: Polygon, codes: list[str]) -> dict[str, Any]:
+    """Voronoi cells of seeded points, clipped to the outline; codes assigned by angle so that
+    each kecamatan is one contiguous block; then the deliberate sliver overlap."""
+    seeds: list[Point] = []
+    minx, miny, maxx, maxy = outline.bounds
+    while len(seeds) < len(codes):
+        p = Point(rng.uniform(minx, maxx), rng.uniform(miny, maxy))
+        if outline.buffer(-0.008).contains(p) and all(p.distance(s) > 0.018 for s in seeds):
+            seeds.append(p)
+    seeds.sort(key=lambda p: math.atan2(p.y - CENTRE[1], p.x - CENTRE[0]))
+    cells = shapely.voronoi_polygons(MultiPoint(seeds), extend_to=outline, ordered=True)
+    shapes = {code: cell.intersection(outline) for code, cell in zip(codes, cells.geoms,
+                                                                     strict=True)}
+    grower, neighbour = SLIVER
+    sliver = shapes[neighbour].intersection(shapes[grower].buffer(SLIVER_WIDTH))
+    shapes[grower] = shapes[grower].union(sliver)
+    return {code: shapely.set_precision(g, 1e-6) for code, g in shapes.items()}
+
+
+def write_boundaries(cells: dict[str, Any], kelurahan: dict[str, str],
+                     kecamatan: dict[str, str]) -> None:
+    def collection(features: list[tuple[str, str, str, Any]]) -> dict[str, Any]:
+        return {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"kode": k, "nama": n, "level": lvl},
+             "geometry": mapping(g)} for k, n, lvl, g in features]}
+
+    rows = [(k, kelurahan[k], "kelurahan", g) for k, g in sorted(cells.items())]
+    kec = [(k, n, "kecamatan",
+            shapely.union_all([g for c, g in cells.items() if c.startswith(k + ".")]))
+           for k, n in sorted(kecamatan.items())]
+    city = [("64.74", "Kota Bontang", "kabkota", shapely.union_all(list(cells.values())))]
+    for name, features in (("kota_kelurahan.geojson", rows), ("kota_kecamatan.geojson", kec),
+                           ("kota_kabkota.geojson", city)):
+        (HERE / name).write_text(json.dumps(collection(features)) + "\n")
+
+
+def point_in(rng: random.Random, shape: Any) -> tuple[float, float]:
+    minx, miny, maxx, maxy = shape.bounds
+    while True:
+        x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
+        if shape.contains(Point(x, y)):
+            return round(x, 6), round(y, 6)
+
+
+def nik(rng: random.Random, kode: str, born: date, female: bool, serial: int) -> str:
+    day = born.day + (40 if female else 0)
+    return f"{kode.replace('.', '')[:6]}{day:02d}{born:%m%y}{serial:04d}"
+
+
+def birth_date(rng: random.Random, low: int, high: int) -> date:
+    return date(2025, 1, 1) - timedelta(days=rng.randint(low * 365, high * 365))
+
+
+def generate_households(rng: random.Random, cells: dict[str, Any]) -> list[dict[str, Any]]:
+    """Clean households with their members (``_anggota``), before any mess is added."""
+    codes = sorted(cells)
+    households = []
+    for i in range(1, HOUSEHOLDS + 1):
+        kode = rng.choice(codes)
+        female_head = rng.random() < 0.2
+        born = birth_date(rng, 25, 75)
+        family = rng.choice(FAMILY)
+        head = f"{rng.choice(WOMEN if female_head else MEN)} {family}"
+        desil = rng.choices(range(1, 11), DESIL_WEIGHTS)[0]
+        size = rng.randint(1, 7)
+        status = rng.choices(["terverifikasi", "belum", "ditolak"], [80, 15, 5])[0]
+        lon, lat = point_in(rng, cells[kode]) if rng.random() < 0.9 else ("", "")
+        spend = 180_000 + desil * 110_000 + rng.randint(-60_000, 60_000)
+        household = {
+            "id_keluarga": f"BTG-{i:05d}",
+            "no_kk": f"{kode.replace('.', '')[:6]}{rng.randint(10**9, 10**10 - 1)}",
+            "nik_kepala": nik(rng, kode, born, female_head, i % 9000 + 1),
+            "nama_kepala": head,
+            "alamat": f"{rng.choice(STREETS)} No. {rng.randint(1, 200)}, "
+                      f"RT {rng.randint(1, 40):03d}",
+            "kode_kelurahan": kode, "lat": lat, "lon": lon, "jumlah_anggota": size,
+            "desil": desil, "pengeluaran_per_kapita": spend if rng.random() < 0.95 else "",
+            "status_verifikasi": status,
+            "tanggal_verifikasi": (date(2024, 1, 1) + timedelta(days=rng.randint(0, 640))
+                                   ).isoformat() if status != "belum" else "",
+        }
+        household["_anggota"] = members_of(rng, household, born, female_head, family, i)
+        households.append(household)
+    return households
+
+
+def members_of(rng: random.Random, household: dict[str, Any], born: date, female_head: bool,
+               family: str, index: int) -> list[dict[str, Any]]:
+    kode = household["kode_kelurahan"]
+    people = [{"nik": household["nik_kepala"], "nama": household["nama_kepala"],
+               "hubungan": "kepala keluarga", "jenis_kelamin": "P" if female_head else "L",
+               "tanggal_lahir": born.isoformat()}]
+    for k in range(1, int(household["jumlah_anggota"])):
+        spouse = k == 1 and not female_head
+        female = spouse or rng.random() < 0.5
+        when = birth_date(rng, 20, 60) if spouse else birth_date(rng, 0, 24)
+        given = rng.choice(WOMEN if female else MEN)
+        people.append({"nik": nik(rng, kode, when, female, (index * 7 + k) % 9000 + 1),
+                       "nama": f"{given} {family}", "hubungan": "istri" if spouse else "anak",
+                       "jenis_kelamin": "P" if female else "L",
+                       "tanggal_lahir": when.isoformat()})
+    for person in people:
+        person["id_keluarga"] = household["id_keluarga"]
+        person["disabilitas"] = "ya" if rng.random() < 0.03 else "tidak"
+    return people
+
+
+def add_mess(rng: random.Random, households: list[dict[str, Any]],
+             cells: dict[str, Any]) -> list[dict[str, Any]]:
+    """About 5% messy rows, each kind named in the comment; returns the rows to write."""
+    rows = list(households)
+    picks = rng.sample(range(len(rows)), 200)
+    kinds = (["nik"] * 25 + ["desil"] * 20 + ["swap"] * 30 + ["outside"] * 15 + ["zero"] * 15
+             + ["kode"] * 15 + ["shared_nik"] * 10 + ["mismatch"] * 30 + ["sliver"] * 10
+             + ["status"] * 10 + ["jumlah"] * 10 + ["half"] * 10)
+    for position, kind in zip(picks, kinds, strict=False):
+        h = rows[position] = dict(rows[position])
+        if kind == "nik":
+            h["nik_kepala"] = h["nik_kepala"][:14]  # too short
+        elif kind == "desil":
+            h["desil"] = ""
+        elif kind == "swap" and h["lat"] != "":
+            h["lat"], h["lon"] = h["lon"], h["lat"]
+        elif kind == "outside":
+            h["lat"], h["lon"] = -6.2, 106.82  # Jakarta: outside the loaded area
+        elif kind == "zero":
+            h["lat"], h["lon"] = 0, 0
+        elif kind == "kode":
+            h["kode_kelurahan"] = "64.74.04.1001"  # no such kelurahan
+        elif kind == "shared_nik":
+            other = rows[(position + 1) % len(rows)]
+            h["nik_kepala"] = other["nik_kepala"]  # two households, one head NIK
+        elif kind == "mismatch":
+            h["kode_kelurahan"] = rng.choice([c for c in cells if c != h["kode_kelurahan"]])
+            if h["lat"] == "":
+                h["lon"], h["lat"] = point_in(rng, cells[rng.choice(sorted(cells))])
+        elif kind == "sliver":
+            h["lon"], h["lat"] = point_in(rng, cells[SLIVER[0]].intersection(cells[SLIVER[1]]))
+            h["kode_kelurahan"] = SLIVER[0] if position % 2 else SLIVER[1]
+        elif kind == "status":
+            h["status_verifikasi"] = "valid"
+        elif kind == "jumlah":
+            h["jumlah_anggota"] = 0
+        elif kind == "half":
+            h["lon"] = ""  # only one of the two coordinates
+    for position in rng.sample(range(len(rows)), 20):  # repeated id_keluarga: later rows lose
+        rows.append(dict(rows[position], nama_kepala=rows[position]["nama_kepala"] + " (ulang)"))
+    return rows
+
+
+def write_households(rows: list[dict[str, Any]]) -> None:
+    with open(HERE / "rumah_tangga.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, HOUSEHOLD_HEADER, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def write_members(rng: random.Random, households: list[dict[str, Any]]) -> None:
+    people = [dict(p) for h in households for p in h["_anggota"]]
+    for person in rng.sample(people, 15):
+        person["nik"] = person["nik"][:6] + "00" + person["nik"][8:]  # day 00: invalid
+    for k, person in enumerate(rng.sample(people, 10)):
+        person["id_keluarga"] = f"BTG-9{k:04d}"  # no such household
+    with open(HERE / "anggota.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, MEMBER_HEADER)
+        writer.writeheader()
+        writer.writerows(people)
+
+
+def main() -> None:
+    rng = random.Random(SEED)
+    kelurahan, kecamatan = real_names()
+    cells = kelurahan_cells(rng, city_outline(rng), sorted(kelurahan))
+    write_boundaries(cells, kelurahan, kecamatan)
+    households = generate_households(rng, cells)
+    write_households(add_mess(rng, households, cells))
+    write_members(rng, households)
+    print(f"Ditulis ke {HERE}: {len(kelurahan)} kelurahan, {len(households)} rumah tangga.")
+
+
+if __name__ == "__main__":
+    main()
