@@ -11,9 +11,10 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.api import health, households, imports, wilayah
+from app.api import auth, health, households, imports, wilayah
 from app.db.engine import database_url, make_engine
 from app.errors import SasaranError, error_body, http_status
+from app.hardening import install as install_hardening
 from app.settings import Settings
 
 log = logging.getLogger("sasaran")
@@ -30,7 +31,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine or make_engine(database_url(settings, start_local=False))
     _install_error_handlers(app)
-    for router in (health.router, wilayah.router, households.router, imports.router):
+    install_hardening(app, settings)
+    for router in (health.router, auth.router, wilayah.router, households.router, imports.router):
         app.include_router(router)
     return app
 

@@ -3,40 +3,133 @@
 Every router takes a ``PrincipalDep`` and asks it, never a role string directly:
 ``principal.can_see_persons`` before returning a person, ``principal.area_prefixes`` to scope
 queries (applied inside the SQL, including counts), ``principal.suppress_small_counts`` for
-aggregates. Until accounts exist (issue 7) every request is a local admin.
+aggregates, ``principal.agency_kode`` / ``sees_agency()`` for an agency's own enrollments.
+
+Credentials, in order: ``Authorization: Bearer <API key>`` (machine clients), then the signed
+session cookie of the web login. No credentials: 401, or a redirect to ``/login`` for pages.
+``SASARAN_AUTH_DISABLED=true`` (local mode only) makes every request the local admin.
 """
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
+from sqlalchemy import Connection
+
+from app.deps import ConnDep, SettingsDep
+from app.settings import Settings
+from geo.errors import NotAuthenticated, PermissionDenied
 
 ROLES = ("admin", "analyst", "agency", "viewer")
+SESSION_COOKIE = "sasaran_sesi"
+CSRF_COOKIE = "sasaran_csrf"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @dataclass(frozen=True)
 class Principal:
+    """An authenticated caller. ``area_prefixes`` empty means everywhere (admin)."""
+
     username: str
     role: str
-    area_prefixes: tuple[str, ...] = field(default=())  # empty = everywhere
+    area_prefixes: tuple[str, ...] = field(default=())
     agency_kode: str | None = None
 
     @property
     def can_see_persons(self) -> bool:
+        """Browse the registry: names, addresses, masked NIK (within ``area_prefixes``)."""
         return self.role in ("admin", "analyst")
 
     @property
     def suppress_small_counts(self) -> bool:
+        """Counts 1-4 are shown as ``<5`` to anyone who may not see persons."""
         return not self.can_see_persons
+
+    @property
+    def can_check(self) -> bool:
+        """The "already covered?" check for one person/household."""
+        return self.role in ("admin", "analyst", "agency")
+
+    @property
+    def can_import(self) -> bool:
+        """Import or edit the household registry."""
+        return self.role in ("admin", "analyst")
+
+    @property
+    def can_edit_plans(self) -> bool:
+        return self.role in ("admin", "analyst")
+
+    @property
+    def can_admin(self) -> bool:
+        """Manage accounts, programs and agencies; read the audit log."""
+        return self.role == "admin"
+
+    def sees_agency(self, agency_kode: str | None) -> bool:
+        """Full view of an agency's enrollments (persons): its own agency, or admin/analyst."""
+        if self.can_see_persons:
+            return True
+        return self.role == "agency" and agency_kode is not None and agency_kode == self.agency_kode
+
+    def require(self, allowed: bool, what: str = "melakukan tindakan ini") -> None:
+        """Raise the one 403 when ``allowed`` is false, e.g. ``p.require(p.can_import)``."""
+        if not allowed:
+            raise PermissionDenied(f"Peran '{self.role}' tidak boleh {what}.")
 
 
 LOCAL_ADMIN = Principal(username="lokal", role="admin")
 
 
-def current_principal() -> Principal:
-    return LOCAL_ADMIN
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def resolve_principal(request: Request, conn: Connection, settings: Settings) -> Principal | None:
+    """The principal behind the request's credentials, or None when it carries none.
+
+    A credential that is present but invalid (revoked key, expired session) is a 401 too."""
+    from app.services import users  # services import this module for ``Principal``
+
+    token = _bearer(request)
+    if token is not None:
+        principal = users.principal_for_api_key(conn, token)
+        if principal is None:
+            raise NotAuthenticated("Kunci API tidak sah, dicabut, atau penggunanya nonaktif.")
+        return principal
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        found = users.principal_for_session(conn, cookie, users.session_key(settings))
+        if found is None:
+            raise NotAuthenticated("Sesi berakhir; silakan masuk kembali.")
+        principal, csrf = found
+        _check_csrf(request, csrf)
+        return principal
+    return None
+
+
+def _check_csrf(request: Request, csrf: str) -> None:
+    """Cookie-authenticated state changes must echo the session's CSRF token in a header
+    (SameSite=Strict already blocks cross-site sends; this is the second lock)."""
+    if request.method in SAFE_METHODS:
+        return
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not hmac.compare_digest(sent.encode(), csrf.encode()):
+        raise PermissionDenied("Token CSRF tidak ada atau tidak cocok; muat ulang halaman.")
+
+
+def current_principal(request: Request, conn: ConnDep, settings: SettingsDep) -> Principal:
+    principal = resolve_principal(request, conn, settings)
+    if principal is not None:
+        return principal
+    if settings.auth_disabled and settings.mode == "local":
+        return LOCAL_ADMIN
+    raise NotAuthenticated("Perlu masuk: kirim 'Authorization: Bearer <kunci API>' atau masuk "
+                           "lewat /login.")
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]

@@ -34,6 +34,14 @@ class Settings(BaseSettings):
     max_upload_mb: int = 200
     default_desil_max: int = 4
     poverty_line: float = 441_448.0
+    # Access control and hardening (docs/security.md).
+    auth_disabled: bool = False  # local mode only: every request is a local admin
+    session_hours: int = 8
+    cookie_secure: bool | None = None  # None = Secure cookies outside local mode
+    cors_origins: list[str] = []
+    check_rate_per_minute: int = 30
+    login_attempts_max: int = 5
+    max_xlsx_uncompressed_mb: int = 1000
 
     @model_validator(mode="after")
     def _refuse_missing_secret_outside_local(self) -> Settings:
@@ -41,6 +49,10 @@ class Settings(BaseSettings):
             raise ValueError(
                 "SASARAN_SECRET_KEY wajib diisi di luar mode lokal (kunci HMAC untuk NIK/No. KK)."
             )
+        if self.mode != "local" and len(self.secret_key or "") < 32:
+            raise ValueError("SASARAN_SECRET_KEY terlalu pendek: minimal 32 karakter acak.")
+        if self.mode != "local" and self.auth_disabled:
+            raise ValueError("SASARAN_AUTH_DISABLED hanya boleh di mode lokal.")
         if self.mode != "local" and not self.database_url:
             raise ValueError("DATABASE_URL wajib diisi di luar mode lokal.")
         return self

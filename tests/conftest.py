@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine
 
@@ -21,11 +23,13 @@ from app.db.engine import make_engine, normalise_url
 from app.db.localpg import LocalPostgres
 from app.deps import get_conn
 from app.main import create_app
+from app.security import Principal, current_principal
 from app.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 WILAYAH = ROOT.parent / "shared" / "data" / "wilayah"
 TEST_SECRET = "test-secret-key-not-for-production"
+TEST_ADMIN = Principal(username="uji-admin", role="admin")
 
 
 @pytest.fixture(scope="session")
@@ -79,10 +83,11 @@ def settings(tmp_path: Path, db_url: str) -> Settings:
     return Settings(database_url=db_url, data_dir=tmp_path, secret_key=TEST_SECRET)
 
 
-@pytest.fixture
-def client(settings: Settings, engine: Engine, conn: Connection) -> Iterator[TestClient]:
+def app_on(settings: Settings, engine: Engine, conn: Connection,
+           principal: Principal | None) -> FastAPI:
     """The app on the test's connection: each request runs in a savepoint of the test's
-    transaction, so requests see the test's data and everything is rolled back at the end."""
+    transaction, so requests see the test's data and everything is rolled back at the end.
+    ``principal`` None keeps the real authentication (API keys, session cookie)."""
     app = create_app(settings, engine=engine)
 
     def savepoint_conn() -> Iterator[Connection]:
@@ -90,5 +95,41 @@ def client(settings: Settings, engine: Engine, conn: Connection) -> Iterator[Tes
             yield conn
 
     app.dependency_overrides[get_conn] = savepoint_conn
+    if principal is not None:
+        app.dependency_overrides[current_principal] = lambda: principal
+    return app
+
+
+@pytest.fixture
+def client(settings: Settings, engine: Engine, conn: Connection) -> Iterator[TestClient]:
+    """The app as an admin (``TEST_ADMIN``); see ``client_as`` for other roles."""
+    app = app_on(settings, engine, conn, TEST_ADMIN)
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def anon_client(settings: Settings, engine: Engine, conn: Connection) -> Iterator[TestClient]:
+    """The app with real authentication and no credentials sent."""
+    app = app_on(settings, engine, conn, None)
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+ClientAs = Callable[..., TestClient]
+
+
+@pytest.fixture
+def client_as(settings: Settings, engine: Engine, conn: Connection) -> Iterator[ClientAs]:
+    """``client_as("analyst", area_prefixes=("64.74",))`` or ``client_as("agency",
+    agency="DINSOS")``: a client acting as that principal (same savepoint rules as ``client``)."""
+    with ExitStack() as stack:
+
+        def make(role: str, area_prefixes: tuple[str, ...] = (), agency: str | None = None,
+                 username: str | None = None) -> TestClient:
+            principal = Principal(username=username or f"uji-{role}", role=role,
+                                  area_prefixes=tuple(area_prefixes), agency_kode=agency)
+            app = app_on(settings, engine, conn, principal)
+            return stack.enter_context(TestClient(app, raise_server_exceptions=False))
+
+        yield make

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from app.cli.base import cli, console, transaction
 from app.cli.imports import load_sample_households
+from app.cli.users import ensure_demo_admin
 from app.services.wilayah import load_boundaries
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
@@ -26,3 +27,4 @@ def demo_load() -> None:
             console.print(f"{name}: {result.loaded} wilayah dimuat.")
     if (SAMPLES / "rumah_tangga.csv").exists():
         load_sample_households(SAMPLES / "rumah_tangga.csv", SAMPLES / "anggota.csv")
+    ensure_demo_admin()

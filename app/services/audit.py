@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import json
-from typing import Any
+from datetime import datetime
+from typing import IO, Any
 
 from sqlalchemy import Connection, text
 
@@ -33,3 +35,44 @@ def record(
             "rows": rows,
         },
     )
+
+
+AUDIT_COLUMNS = ("id", "waktu", "pengguna", "peran", "aksi", "sasaran", "filter", "jumlah_baris")
+
+
+def entries(
+    conn: Connection, user: str | None = None, action: str | None = None,
+    since: datetime | None = None, limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Audit rows, newest first; ``action`` matches a prefix (``household`` finds
+    ``household.read`` and ``household.import``)."""
+    rows = conn.execute(
+        text(
+            "SELECT id, waktu, pengguna, peran, aksi, sasaran, filter, jumlah_baris "
+            "FROM audit_log WHERE (CAST(:user AS text) IS NULL OR pengguna = :user) "
+            "AND (CAST(:action AS text) IS NULL OR aksi LIKE :action_prefix) "
+            "AND (CAST(:since AS timestamptz) IS NULL OR waktu >= :since) "
+            "ORDER BY waktu DESC, id DESC LIMIT :limit"
+        ),
+        {"user": user, "action": action, "since": since, "limit": limit,
+         "action_prefix": _like_prefix(action)},
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def _like_prefix(action: str | None) -> str | None:
+    if action is None:
+        return None
+    escaped = action.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
+
+
+def write_csv(rows: list[dict[str, Any]], target: IO[str]) -> None:
+    writer = csv.writer(target)
+    writer.writerow(AUDIT_COLUMNS)
+    for row in rows:
+        writer.writerow([
+            json.dumps(row[c], ensure_ascii=False) if c == "filter" else
+            row[c].isoformat() if isinstance(row[c], datetime) else row[c]
+            for c in AUDIT_COLUMNS
+        ])

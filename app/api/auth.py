@@ -1,0 +1,158 @@
+"""Web login for the map page (session cookie), logout, and who-am-I for any client.
+
+The login form is CSRF-safe by double submit: GET /login sets a random token in an HttpOnly,
+SameSite=Strict cookie and in a hidden field; POST /login accepts only when both match. After
+login, ``sasaran_csrf`` (readable by the page's scripts) holds the session's CSRF token, which
+state-changing requests made with the session cookie must echo in ``X-CSRF-Token``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+import time
+from pathlib import Path
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import BaseModel, Field
+
+from app.deps import ConnDep, SettingsDep
+from app.security import CSRF_COOKIE, SESSION_COOKIE, PrincipalDep
+from app.services import audit, users
+from app.settings import Settings
+
+router = APIRouter(tags=["akses"])
+log = logging.getLogger("sasaran.auth")
+LOGIN_CSRF_COOKIE = "sasaran_login_csrf"
+LOCKOUT_SECONDS = 15 * 60
+_templates = Environment(
+    loader=FileSystemLoader(Path(__file__).resolve().parents[1] / "templates"),
+    autoescape=select_autoescape(["html"]),
+)
+
+
+class LoginThrottle:
+    """Failed logins per user name in a sliding window (in memory, per process)."""
+
+    def __init__(self) -> None:
+        self.failures: dict[str, list[float]] = {}
+
+    def blocked(self, username: str, limit: int, now: float) -> bool:
+        recent = [t for t in self.failures.get(username, []) if now - t < LOCKOUT_SECONDS]
+        self.failures[username] = recent
+        return len(recent) >= limit
+
+    def fail(self, username: str, now: float) -> None:
+        self.failures.setdefault(username, []).append(now)
+
+    def clear(self, username: str) -> None:
+        self.failures.pop(username, None)
+
+
+class MeOut(BaseModel):
+    nama_pengguna: str
+    peran: str = Field(description="admin, analyst, agency, atau viewer")
+    awalan_wilayah: list[str] = Field(description="Kode wilayah yang boleh dilihat; kosong = semua")
+    kode_instansi: str | None
+    boleh_melihat_perorangan: bool
+    boleh_memeriksa: bool
+    boleh_mengimpor: bool
+    admin: bool
+
+
+def _secure(settings: Settings) -> bool:
+    return settings.cookie_secure if settings.cookie_secure is not None \
+        else settings.mode != "local"
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a local path: never an open redirect to another site."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return "/map"
+    return target
+
+
+def _throttle(request: Request) -> LoginThrottle:
+    if not hasattr(request.app.state, "login_throttle"):
+        request.app.state.login_throttle = LoginThrottle()
+    return request.app.state.login_throttle
+
+
+def _login_page(settings: Settings, message: str | None, status: int, next_path: str,
+                username: str = "") -> HTMLResponse:
+    token = secrets.token_urlsafe(32)
+    html = _templates.get_template("login.html").render(
+        pesan=message, csrf_token=token, next=_safe_next(next_path), username=username)
+    response = HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
+                        secure=_secure(settings), path="/login", max_age=3600)
+    return response
+
+
+@router.get("/login", response_class=HTMLResponse, summary="Halaman masuk")
+def login_page(settings: SettingsDep, next: str = "/map") -> HTMLResponse:
+    return _login_page(settings, None, 200, next)
+
+
+@router.post("/login", response_class=HTMLResponse, summary="Masuk (formulir)",
+             responses={303: {"description": "Berhasil: ke halaman tujuan"}})
+def login(
+    request: Request, conn: ConnDep, settings: SettingsDep,
+    username: str = Form(..., max_length=100), password: str = Form(..., max_length=1000),
+    csrf_token: str = Form("", max_length=200), next: str = Form("/map", max_length=2000),
+) -> Response:
+    sent = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not sent or not hmac.compare_digest(sent.encode(), csrf_token.encode()):
+        return _login_page(settings, "Formulir kedaluwarsa; silakan coba lagi.", 403, next)
+    name, now, throttle = username.strip().lower(), time.monotonic(), _throttle(request)
+    if throttle.blocked(name, settings.login_attempts_max, now):
+        return _login_page(settings, "Terlalu banyak percobaan gagal; coba lagi 15 menit lagi.",
+                           429, next, name)
+    principal = users.authenticate(conn, name, password)
+    if principal is None:
+        throttle.fail(name, now)
+        log.warning("failed login for %r", name)
+        return _login_page(settings, "Nama pengguna atau kata sandi salah.", 401, next, name)
+    throttle.clear(name)
+    cookie, csrf = users.create_session(conn, name, users.session_key(settings),
+                                        settings.session_hours)
+    audit.record(conn, principal, "login")
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    age, secure = settings.session_hours * 3600, _secure(settings)
+    response.set_cookie(SESSION_COOKIE, cookie, max_age=age, httponly=True, samesite="strict",
+                        secure=secure, path="/")
+    response.set_cookie(CSRF_COOKIE, csrf, max_age=age, httponly=False, samesite="strict",
+                        secure=secure, path="/")
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    return response
+
+
+@router.post("/logout", summary="Keluar", responses={303: {"description": "Ke halaman masuk"}})
+def logout(request: Request, conn: ConnDep, settings: SettingsDep,
+           csrf_token: str = Form("", max_length=200)) -> Response:
+    cookie, key = request.cookies.get(SESSION_COOKIE), users.session_key(settings)
+    found = users.principal_for_session(conn, cookie, key) if cookie else None
+    if found is not None:
+        principal, csrf = found
+        sent = csrf_token or request.headers.get("x-csrf-token", "")
+        if not hmac.compare_digest(sent.encode(), csrf.encode()):
+            return _login_page(settings, "Token CSRF tidak cocok; keluar dibatalkan.", 403, "/map")
+        users.end_session(conn, cookie or "", key)
+        audit.record(conn, principal, "logout")
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return response
+
+
+@router.get("/api/v1/me", response_model=MeOut, summary="Siapa saya dan apa yang boleh")
+def me(principal: PrincipalDep) -> MeOut:
+    return MeOut(
+        nama_pengguna=principal.username, peran=principal.role,
+        awalan_wilayah=list(principal.area_prefixes), kode_instansi=principal.agency_kode,
+        boleh_melihat_perorangan=principal.can_see_persons, boleh_memeriksa=principal.can_check,
+        boleh_mengimpor=principal.can_import, admin=principal.can_admin,
+    )

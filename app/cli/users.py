@@ -1,0 +1,185 @@
+"""``sasaran user ...``, ``sasaran apikey ...`` and ``sasaran audit``: accounts, keys and the
+audit log, through the same service functions as the API."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import secrets
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from app.cli.base import cli, console, settings, transaction
+from app.security import ROLES, Principal
+from app.services import audit, users
+from geo.errors import InvalidInput
+
+user_app = typer.Typer(help="Kelola akun pengguna (peran, wilayah, instansi).",
+                       no_args_is_help=True)
+apikey_app = typer.Typer(help="Kelola kunci API untuk klien mesin.", no_args_is_help=True)
+cli.add_typer(user_app, name="user")
+cli.add_typer(apikey_app, name="apikey")
+DEMO_ADMIN = "admin"
+DEMO_PASSWORD_FILE = "kata-sandi-admin.txt"
+
+
+def _cli_principal() -> Principal:
+    """Changes made from the command line are audited under the operating-system user."""
+    return Principal(username=f"cli:{getpass.getuser()}", role="admin")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Kata sandi: ")
+    if first != getpass.getpass("Ulangi kata sandi: "):
+        raise InvalidInput("Kedua kata sandi tidak sama.")
+    return first
+
+
+@user_app.command("add")
+def user_add(
+    username: str = typer.Argument(..., help="Nama pengguna (huruf kecil)"),
+    role: str = typer.Option(..., "--role", help=f"Peran: {', '.join(ROLES)}"),
+    area: list[str] = typer.Option([], "--area", help="Awalan kode wilayah, mis. 64.74 (ulang)"),
+    agency: str = typer.Option(None, "--agency", help="Kode instansi (peran agency)"),
+    password_stdin: bool = typer.Option(False, "--password-stdin",
+                                        help="Baca kata sandi dari stdin"),
+    api_only: bool = typer.Option(False, "--api-only", help="Tanpa kata sandi: hanya kunci API"),
+) -> None:
+    """Tambah akun pengguna."""
+    password = None if api_only else _read_password(password_stdin)
+    with transaction() as conn:
+        users.create_user(conn, username, role, password, area, agency)
+        audit.record(conn, _cli_principal(), "user.add", username,
+                     {"peran": role, "wilayah": area, "instansi": agency})
+    console.print(f"Pengguna {username} ({role}) dibuat.")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """Daftar akun."""
+    with transaction() as conn:
+        rows = users.list_users(conn)
+    table = Table("pengguna", "peran", "wilayah", "instansi", "aktif", "kunci API",
+                  "masuk terakhir")
+    for r in rows:
+        table.add_row(r["nama_pengguna"], r["peran"], ", ".join(r["awalan_wilayah"]) or "semua",
+                      r["kode_instansi"] or "-", "ya" if r["aktif"] else "tidak",
+                      str(r["kunci_aktif"]), f"{r['masuk_terakhir']:%Y-%m-%d %H:%M}"
+                      if r["masuk_terakhir"] else "-")
+    console.print(table)
+
+
+@user_app.command("disable")
+def user_disable(username: str) -> None:
+    """Nonaktifkan akun (sesi dan kunci API-nya langsung tidak berlaku)."""
+    with transaction() as conn:
+        users.set_active(conn, username, False)
+        audit.record(conn, _cli_principal(), "user.disable", username)
+    console.print(f"Pengguna {username} dinonaktifkan.")
+
+
+@user_app.command("enable")
+def user_enable(username: str) -> None:
+    """Aktifkan kembali akun."""
+    with transaction() as conn:
+        users.set_active(conn, username, True)
+        audit.record(conn, _cli_principal(), "user.enable", username)
+    console.print(f"Pengguna {username} diaktifkan.")
+
+
+@user_app.command("password")
+def user_password(username: str, password_stdin: bool = typer.Option(False, "--password-stdin")
+                  ) -> None:
+    """Ganti kata sandi akun."""
+    password = _read_password(password_stdin)
+    with transaction() as conn:
+        users.set_password(conn, username, password)
+        audit.record(conn, _cli_principal(), "user.password", username)
+    console.print(f"Kata sandi {username} diganti.")
+
+
+@apikey_app.command("create")
+def apikey_create(user: str = typer.Option(..., "--user"),
+                  name: str = typer.Option(None, "--name", help="Keterangan kunci")) -> None:
+    """Buat kunci API; kunci hanya ditampilkan sekali ini."""
+    with transaction() as conn:
+        key = users.create_api_key(conn, user, name)
+        audit.record(conn, _cli_principal(), "apikey.create", user, {"awalan": key.split("_")[1]})
+    console.print("Kunci API (simpan sekarang; tidak dapat ditampilkan lagi):")
+    print(key)
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(prefix: str = typer.Argument(..., help="Awalan kunci (lihat apikey list)")
+                  ) -> None:
+    """Cabut kunci API."""
+    with transaction() as conn:
+        users.revoke_api_key(conn, prefix)
+        audit.record(conn, _cli_principal(), "apikey.revoke", prefix)
+    console.print("Kunci API dicabut.")
+
+
+@apikey_app.command("list")
+def apikey_list(user: str = typer.Option(None, "--user")) -> None:
+    """Daftar kunci API (awalan saja; kuncinya sendiri tidak disimpan)."""
+    with transaction() as conn:
+        rows = users.list_api_keys(conn, user)
+    table = Table("awalan", "pengguna", "nama", "dibuat", "dicabut", "dipakai terakhir")
+    for r in rows:
+        table.add_row(r["awalan"], r["nama_pengguna"], r["nama"] or "-",
+                      f"{r['dibuat']:%Y-%m-%d}", f"{r['dicabut']:%Y-%m-%d}" if r["dicabut"]
+                      else "-", f"{r['dipakai_terakhir']:%Y-%m-%d %H:%M}"
+                      if r["dipakai_terakhir"] else "-")
+    console.print(table)
+
+
+@cli.command("audit")
+def audit_list(
+    user: str = typer.Option(None, "--user", help="Hanya pengguna ini"),
+    action: str = typer.Option(None, "--action", help="Awalan aksi, mis. household"),
+    since: datetime = typer.Option(None, "--since", formats=["%Y-%m-%d"], help="YYYY-MM-DD"),
+    limit: int = typer.Option(50, "--limit", help="Jumlah baris di layar"),
+    out: Path = typer.Option(None, "--out", help="Tulis semua baris yang cocok ke CSV"),
+) -> None:
+    """Tampilkan atau ekspor log audit (siapa melihat/mengubah apa, kapan)."""
+    with transaction() as conn:
+        rows = audit.entries(conn, user, action, since, None if out else limit)
+        if out:
+            with open(out, "w", newline="", encoding="utf-8") as handle:
+                audit.write_csv(rows, handle)
+            audit.record(conn, _cli_principal(), "audit.export", str(out),
+                         {"user": user, "action": action, "since": since}, len(rows))
+    if out:
+        console.print(f"{len(rows)} baris audit ditulis ke {out}.")
+        return
+    table = Table("waktu", "pengguna", "peran", "aksi", "sasaran", "baris")
+    for r in rows:
+        table.add_row(f"{r['waktu']:%Y-%m-%d %H:%M:%S}", r["pengguna"], r["peran"], r["aksi"],
+                      r["sasaran"] or "-", str(r["jumlah_baris"]))
+    console.print(table)
+
+
+def ensure_demo_admin() -> None:
+    """For ``make demo``: an ``admin`` account with a random password, printed and kept in
+    the data dir (0600) so the map can be opened at once; nothing happens if it exists."""
+    password_file = settings().data_dir / DEMO_PASSWORD_FILE
+    with transaction() as conn:
+        if any(u["nama_pengguna"] == DEMO_ADMIN for u in users.list_users(conn)):
+            if password_file.exists():
+                console.print(f"Masuk ke peta sebagai [bold]{DEMO_ADMIN}[/]; kata sandi ada di "
+                              f"{password_file}.")
+            return
+        password = secrets.token_urlsafe(12)
+        users.create_user(conn, DEMO_ADMIN, "admin", password)
+        audit.record(conn, _cli_principal(), "user.add", DEMO_ADMIN, {"peran": "admin"})
+    password_file.parent.mkdir(parents=True, exist_ok=True)
+    password_file.write_text(password + "\n")
+    os.chmod(password_file, 0o600)
+    console.print(f"Akun demo dibuat: pengguna [bold]{DEMO_ADMIN}[/], kata sandi "
+                  f"[bold]{password}[/] (tersimpan di {password_file}).")

@@ -1,0 +1,196 @@
+"""HTTP hardening, installed by ``create_app``: security headers with a strict
+Content-Security-Policy, request size limits, the rate limit on the coverage check, CORS (off
+unless origins are configured) and the 401-or-redirect answer for missing credentials."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import time
+from urllib.parse import quote, urlsplit
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.errors import error_body
+from app.settings import Settings
+from geo.errors import NotAuthenticated, PayloadTooLarge
+
+RATE_LIMITED = frozenset({("POST", "/api/v1/coverage/check")})
+# Requests without a session are sent to the login page only for pages, never for the API.
+MACHINE_PREFIXES = ("/api/", "/tiles/")
+# FastAPI's own /docs pages load Swagger UI / ReDoc from this CDN (not needed offline).
+DOCS_CDN = "https://cdn.jsdelivr.net"
+_INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\ssrc=)[^>]*>(.*?)</script>", re.S | re.I)
+_INLINE_STYLE = re.compile(rb"<style[^>]*>(.*?)</style>", re.S | re.I)
+_STYLE_ATTR = re.compile(rb"\sstyle=\"([^\"]*)\"", re.I)
+BASE_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"geolocation=(), camera=(), microphone=()"),
+]
+
+
+def _hashes(pattern: re.Pattern[bytes], body: bytes) -> list[str]:
+    digests = {base64.b64encode(hashlib.sha256(m.group(1)).digest()).decode()
+               for m in pattern.finditer(body)}
+    return [f"'sha256-{d}'" for d in sorted(digests)]
+
+
+def content_security_policy(body: bytes, tile_url: str | None, docs: bool = False) -> str:
+    """A strict policy for one HTML page: local assets only; inline scripts and styles are
+    allowed by their exact SHA-256 hash (Folium writes inline ones), never 'unsafe-inline'."""
+    tiles = ""
+    if tile_url:
+        parts = urlsplit(tile_url.replace("{s}", "a"))
+        host = parts.netloc.replace("a.", "*.", 1) if "{s}" in tile_url else parts.netloc
+        tiles = f" {parts.scheme}://{host}"
+    cdn = f" {DOCS_CDN}" if docs else ""
+    scripts = " ".join(_hashes(_INLINE_SCRIPT, body))
+    styles = " ".join(_hashes(_INLINE_STYLE, body) + _hashes(_STYLE_ATTR, body))
+    unsafe_hashes = " 'unsafe-hashes'" if _STYLE_ATTR.search(body) else ""
+    return (
+        "default-src 'self'; "
+        f"script-src 'self'{cdn} {scripts}; ".replace(" ;", ";")
+        + f"style-src 'self'{cdn}{unsafe_hashes} {styles}; ".replace(" ;", ";")
+        + f"img-src 'self' data:{tiles}{' https://fastapi.tiangolo.com' if docs else ''}; "
+        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    )
+
+
+class SecurityHeaders:
+    """Adds the security headers to every response; HTML gets a CSP computed from its body."""
+
+    def __init__(self, app: ASGIApp, tile_url: str | None) -> None:
+        self.app, self.tile_url = app, tile_url
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        docs = scope["path"] in ("/docs", "/redoc")
+        held: dict[str, Message] = {}
+        chunks: list[bytes] = []
+
+        async def wrapped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + BASE_HEADERS
+                content_type = dict(message["headers"]).get(b"content-type", b"")
+                if content_type.startswith(b"text/html"):
+                    held["start"] = message
+                    return
+                message["headers"].append((b"content-security-policy",
+                                           b"default-src 'none'; frame-ancestors 'none'"))
+                await send(message)
+            elif "start" in held and message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if message.get("more_body", False):
+                    return
+                body = b"".join(chunks)
+                csp = content_security_policy(body, self.tile_url, docs)
+                held["start"]["headers"].append((b"content-security-policy", csp.encode()))
+                await send(held.pop("start"))
+                await send({"type": "http.response.body", "body": body})
+            else:
+                await send(message)
+
+        await self.app(scope, receive, wrapped)
+
+
+class UploadLimit:
+    """413 before reading a body larger than ``max_upload_mb`` (declared or actually sent)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared and declared.isdigit() and int(declared) > self.max_bytes:
+            await _too_large(self.max_bytes)(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise PayloadTooLarge(_too_large_text(self.max_bytes))
+            return message
+
+        await self.app(scope, counted, send)
+
+
+def _too_large_text(max_bytes: int) -> str:
+    return f"Unggahan melebihi batas {max_bytes // (1 << 20)} MB (SASARAN_MAX_UPLOAD_MB)."
+
+
+def _too_large(max_bytes: int) -> Response:
+    return JSONResponse(error_body("payload_too_large", _too_large_text(max_bytes)), 413)
+
+
+class RateLimit:
+    """An in-memory token bucket per credential (API key, session, else client address) on
+    the rate-limited paths: ``per_minute`` requests, refilled continuously."""
+
+    def __init__(self, app: ASGIApp, per_minute: int) -> None:
+        self.app, self.per_minute = app, max(per_minute, 1)
+        self.buckets: dict[str, tuple[float, float]] = {}
+
+    def _key(self, scope: Scope) -> str:
+        headers = dict(scope["headers"])
+        credential = headers.get(b"authorization") or headers.get(b"cookie")
+        if credential:
+            return hashlib.sha256(credential).hexdigest()
+        client = scope.get("client")
+        return f"ip:{client[0] if client else '-'}"
+
+    def take(self, key: str, now: float) -> bool:
+        tokens, last = self.buckets.get(key, (float(self.per_minute), now))
+        tokens = min(float(self.per_minute), tokens + (now - last) * self.per_minute / 60)
+        allowed = tokens >= 1
+        self.buckets[key] = (tokens - 1 if allowed else tokens, now)
+        return allowed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        limited = scope["type"] == "http" and (scope["method"], scope["path"]) in RATE_LIMITED
+        if limited and not self.take(self._key(scope), time.monotonic()):
+            seconds = max(1, round(60 / self.per_minute))
+            body = error_body("rate_limited", "Terlalu banyak permintaan pemeriksaan; "
+                              f"coba lagi dalam {seconds} detik.")
+            await JSONResponse(body, 429, headers={"Retry-After": str(seconds)})(
+                scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def _unauthenticated(request: Request, exc: NotAuthenticated) -> Response:
+    path = request.url.path
+    if request.method == "GET" and not path.startswith(MACHINE_PREFIXES):
+        target = path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+    return JSONResponse(error_body(exc.code, exc.message, exc.details), 401,
+                        headers={"WWW-Authenticate": "Bearer"})
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    """Wire the hardening into ``app`` (middleware order: outermost added last)."""
+    app.add_exception_handler(NotAuthenticated, _unauthenticated)  # type: ignore[arg-type]
+    app.add_middleware(RateLimit, per_minute=settings.check_rate_per_minute)
+    app.add_middleware(UploadLimit, max_bytes=settings.max_upload_mb * 1024 * 1024)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                           allow_headers=["Authorization", "Content-Type", "X-CSRF-Token"])
+    app.add_middleware(SecurityHeaders, tile_url=settings.tile_url)
+

@@ -1,0 +1,96 @@
+"""Receiving an uploaded table safely: size limit, content sniffing, bounded XLSX.
+
+Import routers call ``saved_upload(file, settings)``; it streams the upload to a temporary file
+(never whole in memory), refuses anything that is not really CSV or XLSX whatever its name says,
+refuses XLSX files whose decompressed size is out of bounds (zip bombs), and yields a path whose
+suffix (``.csv`` / ``.xlsx``) matches the sniffed content.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePath
+
+from fastapi import UploadFile
+
+from app.settings import Settings
+from geo.errors import InvalidInput, PayloadTooLarge
+
+MB = 1 << 20
+SNIFF_BYTES = 64 * 1024
+MAX_XLSX_RATIO = 200  # a real worksheet compresses ~10-30x; bombs compress 1000x and more
+XLSX_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+BINARY_MAGIC = (b"%PDF", b"\x7fELF", b"MZ", b"\x89PNG", b"\xff\xd8\xff", b"GIF8",
+                b"\xd0\xcf\x11\xe0", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
+
+
+def upload_name(upload: UploadFile | None, default: str = "unggahan.csv") -> str:
+    """The client's file name without any directory part (never trusted as a path)."""
+    name = PurePath((upload.filename if upload else None) or default).name
+    return name or default
+
+
+def sniff_kind(path: Path, name: str, max_uncompressed: int) -> str:
+    """``"xlsx"`` or ``"csv"`` by content; ``InvalidInput`` naming the file otherwise."""
+    with open(path, "rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if head.startswith(b"PK\x03\x04"):
+        _check_xlsx(path, name, max_uncompressed)
+        return "xlsx"
+    if not head.strip():
+        raise InvalidInput(f"Berkas {name} kosong.")
+    if head.startswith(BINARY_MAGIC) or b"\x00" in head:
+        raise InvalidInput(f"Berkas {name} bukan CSV atau XLSX (isi berkas biner).")
+    try:
+        head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # a multibyte character cut at the sniff boundary is fine
+            raise InvalidInput(f"Berkas {name} bukan teks UTF-8 (byte ke-{exc.start + 1}); "
+                               "simpan ulang sebagai CSV UTF-8.") from None
+    return "csv"
+
+
+def _check_xlsx(path: Path, name: str, max_uncompressed: int) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except zipfile.BadZipFile:
+        raise InvalidInput(f"Berkas {name} rusak: arsip XLSX tidak dapat dibaca.") from None
+    names = {m.filename for m in members}
+    if not all(part in names for part in XLSX_PARTS):
+        raise InvalidInput(f"Berkas {name} adalah arsip ZIP, bukan buku kerja XLSX.")
+    total = sum(m.file_size for m in members)
+    packed = max(1, sum(m.compress_size for m in members))
+    if total > max_uncompressed or total / packed > MAX_XLSX_RATIO:
+        raise PayloadTooLarge(
+            f"Berkas {name}: isi XLSX terlalu besar setelah dibuka ({total // MB} MB, "
+            f"rasio {total // packed}x); pecah berkas atau simpan sebagai CSV.")
+
+
+def _copy_bounded(upload: UploadFile, target: Path, limit: int, name: str) -> None:
+    size = 0
+    with open(target, "wb") as handle:
+        for block in iter(lambda: upload.file.read(MB), b""):
+            size += len(block)
+            if size > limit:
+                raise PayloadTooLarge(f"Berkas {name} melebihi batas {limit // MB} MB.")
+            handle.write(block)
+
+
+@contextmanager
+def saved_upload(upload: UploadFile | None, settings: Settings) -> Iterator[Path | None]:
+    """The checked upload as a temporary file (removed afterwards); None passes through."""
+    if upload is None:
+        yield None
+        return
+    name = upload_name(upload)
+    with tempfile.TemporaryDirectory(prefix="sasaran-upload-") as folder:
+        raw = Path(folder) / "upload.bin"
+        _copy_bounded(upload, raw, settings.max_upload_mb * MB, name)
+        kind = sniff_kind(raw, name, settings.max_xlsx_uncompressed_mb * MB)
+        stem = PurePath(name).stem or "unggahan"
+        path = raw.rename(Path(folder) / f"{stem}.{kind}")
+        yield path
