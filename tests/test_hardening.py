@@ -1,0 +1,149 @@
+"""Hardening: upload size limit (413), CSV/XLSX content sniffing with bounded XLSX, the rate
+limit on the coverage check (429), security headers with a strict CSP, CORS off by default."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import TEST_ADMIN, app_on
+from fastapi.testclient import TestClient
+from openpyxl import Workbook
+
+from app.hardening import content_security_policy
+from app.uploads import sniff_kind
+from geo.errors import InvalidInput, PayloadTooLarge
+
+MB = 1 << 20
+
+
+@pytest.fixture
+def admin_with(settings, engine, conn) -> Iterator:
+    """An admin client on settings changed by ``overrides``."""
+    clients: list[TestClient] = []
+
+    def make(**overrides) -> TestClient:
+        app = app_on(settings.model_copy(update=overrides), engine, conn, TEST_ADMIN)
+        clients.append(TestClient(app, raise_server_exceptions=False))
+        return clients[-1].__enter__()
+
+    yield make
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+def test_oversize_upload_is_refused_with_413_in_the_error_format(admin_with):
+    client = admin_with(max_upload_mb=1)
+    payload = b"id_keluarga,no_kk\n" + b"1,2\n" * (MB // 4 + 10)
+    response = client.post("/api/v1/imports/households",
+                           files={"file": ("besar.csv", payload, "text/csv")})
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "payload_too_large"
+    assert "1 MB" in response.json()["error"]["message"]
+
+
+def test_check_endpoint_is_rate_limited_per_credential(admin_with):
+    client = admin_with(check_rate_per_minute=3)
+    statuses = [client.post("/api/v1/coverage/check", json={},
+                            headers={"Authorization": "Bearer satu"}).status_code
+                for _ in range(4)]
+    assert 429 not in statuses[:3] and statuses[3] == 429
+    other = client.post("/api/v1/coverage/check", json={}, headers={"Authorization": "Bearer dua"})
+    assert other.status_code != 429
+    limited = client.post("/api/v1/coverage/check", json={},
+                          headers={"Authorization": "Bearer satu"})
+    assert limited.json()["error"]["code"] == "rate_limited" and "retry-after" in limited.headers
+
+
+def test_other_endpoints_are_not_rate_limited(admin_with):
+    client = admin_with(check_rate_per_minute=1)
+    assert all(client.get("/healthz").status_code != 429 for _ in range(5))
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def test_csv_and_real_xlsx_are_recognised_whatever_their_names(tmp_path):
+    assert sniff_kind(_write(tmp_path / "a.xlsx", b"nama;desil\nSiti;1\n"),
+                      "a.xlsx", 100 * MB) == "csv"
+    book = Workbook()
+    book.active.append(["nama", "desil"])
+    book.save(tmp_path / "b.csv")
+    assert sniff_kind(tmp_path / "b.csv", "b.csv", 100 * MB) == "xlsx"
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"%PDF-1.7 ...", "biner"),
+    (b"\x89PNG\r\n\x1a\n....", "biner"),
+    ("nama\nSiti".encode("utf-16"), "biner"),
+    (b"nama\n\xe9\xe9\xe9 bukan utf8\n" + b"x" * 100, "UTF-8"),
+    (b"   \n", "kosong"),
+])
+def test_non_table_content_is_refused_naming_the_file(tmp_path, content, reason):
+    with pytest.raises(InvalidInput, match=reason) as info:
+        sniff_kind(_write(tmp_path / "data.csv", content), "data.csv", 100 * MB)
+    assert "data.csv" in info.value.message
+
+
+def test_zip_that_is_not_a_workbook_is_refused(tmp_path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("skrip.sh", "echo hai")
+    with pytest.raises(InvalidInput, match="bukan buku kerja"):
+        sniff_kind(_write(tmp_path / "x.xlsx", buffer.getvalue()), "x.xlsx", 100 * MB)
+
+
+def test_xlsx_zip_bomb_is_refused_before_opening(tmp_path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (60 * MB))
+    path = _write(tmp_path / "bom.xlsx", buffer.getvalue())
+    assert path.stat().st_size < MB
+    with pytest.raises(PayloadTooLarge):
+        sniff_kind(path, "bom.xlsx", 1000 * MB)  # ratio bound
+    with pytest.raises(PayloadTooLarge):
+        sniff_kind(path, "bom.xlsx", 10 * MB)  # total bound
+
+
+def test_pages_get_security_headers_and_a_strict_csp_with_inline_hashes(client):
+    page = client.get("/login")
+    csp = page.headers["content-security-policy"]
+    assert "'unsafe-inline'" not in csp and "default-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    style = re.search(r"<style>(.*?)</style>", page.text, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in csp
+    assert page.headers["x-frame-options"] == "DENY"
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["referrer-policy"] == "no-referrer"
+    api = client.get("/healthz")
+    assert api.headers["content-security-policy"].startswith("default-src 'none'")
+
+
+def test_csp_allows_the_configured_tile_host_and_hashes_inline_scripts():
+    body = b"<html><script>var a = 1;</script><script src='/static/x.js'></script></html>"
+    csp = content_security_policy(body, "https://{s}.tile.example.org/{z}/{x}/{y}.png")
+    digest = base64.b64encode(hashlib.sha256(b"var a = 1;").digest()).decode()
+    assert f"script-src 'self' 'sha256-{digest}';" in csp
+    assert "img-src 'self' data: https://*.tile.example.org;" in csp
+    offline = content_security_policy(body, None)
+    assert "img-src 'self' data:;" in offline
+
+
+def test_cors_is_off_by_default_and_on_for_configured_origins(client, admin_with):
+    preflight = {"Origin": "https://lain.example", "Access-Control-Request-Method": "GET"}
+    assert "access-control-allow-origin" not in client.options("/api/v1/me",
+                                                               headers=preflight).headers
+    allowed = admin_with(cors_origins=["https://lain.example"])
+    response = allowed.options("/api/v1/me", headers=preflight)
+    assert response.headers["access-control-allow-origin"] == "https://lain.example"
