@@ -1,0 +1,104 @@
+"""Agencies, programs, enrollments, and per-household coverage segments (revision 0004).
+
+``enrollment.kunci`` is the key that decided the match (``id_keluarga``, ``no_kk`` or ``nik``);
+``kunci_hash`` its HMAC digest for NIK/No. KK; ``kunci_tampil`` what may be shown (masked
+number or the registry ID). ``status``: ``matched``, ``ambiguous`` (one row, several households:
+one enrollment per household) or ``unmatched`` (``household_id`` NULL, kept for the agency).
+
+``coverage_segment``: per matched household, the half-open periods [dari, sampai) with a
+constant set of active programs; rebuilt for the affected households at every enrollment import.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    SmallInteger,
+    String,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base
+from app.models.registry import Household
+
+
+class Agency(Base):
+    __tablename__ = "agency"
+
+    kode: Mapped[str] = mapped_column(String(30), primary_key=True)
+    nama: Mapped[str] = mapped_column(Text)
+    jenis: Mapped[str | None] = mapped_column(String(30))
+
+
+class Program(Base):
+    __tablename__ = "program"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kode_program: Mapped[str] = mapped_column(String(40), unique=True)
+    nama: Mapped[str] = mapped_column(Text)
+    instansi: Mapped[str] = mapped_column(ForeignKey("agency.kode"), index=True)
+    jenis: Mapped[str | None] = mapped_column(String(40))
+    tahun: Mapped[int | None] = mapped_column(SmallInteger)
+    anggaran: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    desil_maks: Mapped[int | None] = mapped_column(SmallInteger)
+    unit_cakupan: Mapped[str] = mapped_column(String(15), server_default="household")
+    wilayah_layanan: Mapped[list[str]] = mapped_column(ARRAY(String(13)), server_default="{}")
+    dibuat: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Enrollment(Base):
+    __tablename__ = "enrollment"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("program.id", ondelete="CASCADE"), index=True)
+    household_id: Mapped[int | None] = mapped_column(
+        ForeignKey("household.id", ondelete="SET NULL"), index=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
+    nomor_baris: Mapped[int | None] = mapped_column(Integer)
+    kunci: Mapped[str] = mapped_column(String(12))
+    kunci_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    kunci_tampil: Mapped[str] = mapped_column(Text)
+    tanggal_mulai: Mapped[date] = mapped_column(Date)
+    tanggal_selesai: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), index=True)
+
+
+class CoverageSegment(Base):
+    __tablename__ = "coverage_segment"
+    __table_args__ = (
+        Index("ix_coverage_segment_area_period", "kode_kelurahan", "dari", "sampai"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    household_id: Mapped[int] = mapped_column(
+        ForeignKey("household.id", ondelete="CASCADE"), index=True)
+    kode_kelurahan: Mapped[str] = mapped_column(String(13))
+    desil: Mapped[int] = mapped_column(SmallInteger)
+    terverifikasi: Mapped[bool] = mapped_column(Boolean)
+    dari: Mapped[date] = mapped_column(Date)
+    sampai: Mapped[date] = mapped_column(Date)
+    program_ids: Mapped[list[int]] = mapped_column(ARRAY(Integer))
+    instansi: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    n_program: Mapped[int] = mapped_column(SmallInteger)
+    n_instansi: Mapped[int] = mapped_column(SmallInteger)
+
+
+# Targets per kelurahan are counted from this partial index alone (index-only scan).
+Index("ix_household_target", Household.kode_kelurahan, Household.desil,
+      postgresql_where=text("status_verifikasi = 'terverifikasi'"))
