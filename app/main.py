@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api import auth, health, households, imports, wilayah
+from app.api import map as map_api
 from app.db.engine import database_url, make_engine
 from app.errors import SasaranError, error_body, http_status
 from app.hardening import install as install_hardening
 from app.settings import Settings
 
 log = logging.getLogger("sasaran")
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -34,6 +38,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     install_hardening(app, settings)
     for router in (health.router, auth.router, wilayah.router, households.router, imports.router):
         app.include_router(router)
+    app.include_router(map_api.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 
 

@@ -1,0 +1,102 @@
+"""The kelurahan map page (/map), its data endpoints and the household vector tiles.
+
+The page is a shell: every layer is fetched from the URLs below. Household points (tiles) only
+for roles that may see persons; the others get the H3 hexagon aggregate with small counts
+suppressed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import HTMLResponse, Response
+
+from app.deps import ConnDep, SettingsDep
+from app.security import PrincipalDep
+from app.services import audit
+from app.services.map_data import MapFilter, area_figures, hexagon_aggregate, program_layers
+from app.services.map_page import page_config
+from app.services.map_tiles import TileFilter, household_tile
+from geo.mapbuild import MapConfig, render_page
+
+router = APIRouter(tags=["peta"])
+Figure = Literal["coverage_rate", "gap", "targets", "overlap_share", "leakage", "p0", "p1", "p2"]
+Scheme = Literal["quantiles", "natural_breaks", "equal_interval"]
+Lang = Literal["id", "en"]
+
+
+def map_filter(
+    settings: SettingsDep,
+    ref_date: date | None = Query(None, description="Tanggal acuan (bawaan: hari ini)"),
+    desil_max: int | None = Query(None, ge=1, le=10, description="Ambang desil sasaran"),
+    program: str | None = Query(None, description="Kode program"),
+    agency: str | None = Query(None, description="Kode instansi"),
+    kecamatan: str | None = Query(None, description="Kode kecamatan (atau kab/kota)"),
+) -> MapFilter:
+    return MapFilter(ref_date=ref_date or date.today(),
+                     desil_max=desil_max or settings.default_desil_max,
+                     program=program or None, agency=agency or None, parent=kecamatan or None)
+
+
+FilterDep = Annotated[MapFilter, Depends(map_filter)]
+
+
+@router.get("/map", response_class=HTMLResponse, summary="Peta cakupan per kelurahan")
+def map_page(
+    conn: ConnDep, settings: SettingsDep, principal: PrincipalDep, flt: FilterDep,
+    lang: Lang = "id",
+    basemap: Literal["default", "none"] = "default",
+    figure: Figure = "coverage_rate", scheme: Scheme = "quantiles",
+    k: int = Query(5, ge=3, le=7),
+) -> HTMLResponse:
+    tile_url = None if basemap == "none" else (settings.tile_url or None)
+    page = page_config(conn, principal, flt, figure=figure, scheme=scheme, k=k)
+    if principal.can_see_persons:
+        audit.record(conn, principal, "map.household_points", flt.parent,
+                     {"tanggal_acuan": flt.ref_date.isoformat(), "desil_maks": flt.desil_max})
+    config = MapConfig(lang=lang, tile_url=tile_url, tile_attribution=settings.tile_attribution,
+                       page=page)
+    return HTMLResponse(render_page(config))
+
+
+@router.get("/api/v1/map/figures", summary="Angka kelurahan terklasifikasi untuk peta")
+def get_figures(
+    conn: ConnDep, settings: SettingsDep, principal: PrincipalDep, flt: FilterDep,
+    figure: Figure = "coverage_rate", scheme: Scheme = "quantiles",
+    k: int = Query(5, ge=3, le=7), lang: Lang = "id",
+) -> dict[str, Any]:
+    return area_figures(conn, flt, figure=figure, scheme=scheme, k=k,
+                        poverty_line=settings.poverty_line, lang=lang,
+                        area_prefixes=principal.area_prefixes,
+                        suppress=principal.suppress_small_counts)
+
+
+@router.get("/api/v1/map/programs", summary="Program dengan garis wilayah layanannya")
+def get_program_layers(conn: ConnDep, principal: PrincipalDep) -> list[dict[str, Any]]:
+    return program_layers(conn)
+
+
+@router.get("/api/v1/map/hexagons", summary="Agregat heksagon H3 rumah tangga sasaran")
+def get_hexagons(
+    conn: ConnDep, principal: PrincipalDep, flt: FilterDep,
+    resolution: int = Query(8, ge=6, le=9),
+) -> dict[str, Any]:
+    return hexagon_aggregate(conn, flt, resolution, principal.area_prefixes,
+                             suppress=principal.suppress_small_counts)
+
+
+@router.get("/tiles/{layer}/{z}/{x}/{y}.pbf", summary="Petak vektor (MVT) rumah tangga sasaran")
+def get_tile(
+    conn: ConnDep, principal: PrincipalDep, flt: FilterDep,
+    layer: Literal["households", "enrolled"],
+    z: Annotated[int, Path(ge=0, le=22)], x: Annotated[int, Path(ge=0)],
+    y: Annotated[int, Path(ge=0)],
+) -> Response:
+    principal.require(principal.can_see_persons, "melihat titik rumah tangga")
+    tile = household_tile(conn, layer, z, x, y,
+                          TileFilter(flt.ref_date, flt.desil_max, flt.program, flt.agency),
+                          principal.area_prefixes)
+    return Response(tile, media_type="application/vnd.mapbox-vector-tile",
+                    headers={"cache-control": "private, max-age=60"})
