@@ -1,0 +1,73 @@
+"""A small two-city world for access tests: Bontang (64.74) and Balikpapan (64.71) boundaries,
+households in both, imported with the product's own service, so scoping can be checked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from household_rows import row, write_csv
+from sqlalchemy import Connection
+from starlette.routing import Mount, Route
+
+from app.services.households import import_households
+from app.services.wilayah import load_boundaries
+
+BONTANG = ["64.74.01.1001", "64.74.02.1001", "64.74.03.1002"]
+BALIKPAPAN = ["64.71.01.1001", "64.71.01.1002"]
+ANALYST_AREA = ("64.74",)
+
+
+@dataclass
+class World:
+    households: dict[str, str] = field(default_factory=dict)  # id_keluarga -> kelurahan
+    batches: list[int] = field(default_factory=list)
+
+    def in_area(self, prefix: str) -> list[str]:
+        return [h for h, k in self.households.items() if k.startswith(prefix)]
+
+
+def bontang_rows() -> list[dict[str, str]]:
+    # 7 households in Bontang: 5 in one kelurahan, 1 each in two others (small counts).
+    codes = [BONTANG[0]] * 5 + [BONTANG[1], BONTANG[2]]
+    return [row(i + 1, kode_kelurahan=k, desil=str(1 + i % 4)) for i, k in enumerate(codes)]
+
+
+def balikpapan_rows() -> list[dict[str, str]]:
+    codes = [BALIKPAPAN[0]] * 3 + [BALIKPAPAN[1]] * 6
+    return [row(100 + i, kode_kelurahan=k, desil="1", nama_kepala=f"Warga Balikpapan {i}",
+                no_kk=f"647101010100{i:04d}", nik_kepala=f"64710115058{i:05d}")
+            for i, k in enumerate(codes)]
+
+
+def load_boundary_files(conn: Connection, wilayah_dir: Path) -> None:
+    for name in ("bontang_kelurahan", "bontang_kecamatan", "balikpapan_kelurahan",
+                 "balikpapan_kecamatan"):
+        load_boundaries(conn, wilayah_dir / f"{name}.geojson")
+
+
+def import_rows(conn: Connection, world: World, rows: list[dict[str, str]], folder: Path,
+                key: bytes, name: str) -> None:
+    path = write_csv(folder / f"{name}.csv", rows)
+    result = import_households(conn, path, key=key, user="uji-admin", name=path.name)
+    world.batches.append(result.batch_id)
+    world.households.update({r["id_keluarga"]: r["kode_kelurahan"] for r in rows})
+
+
+def app_routes(app: FastAPI) -> set[tuple[str, str]]:
+    """Every (method, path) the app answers, walking included routers; mounts as MOUNT."""
+    found: set[tuple[str, str]] = set()
+
+    def walk(routes: list) -> None:
+        for route in routes:
+            if hasattr(route, "original_router"):
+                walk(route.original_router.routes)
+            elif isinstance(route, APIRoute | Route):
+                found.update((m, route.path) for m in route.methods or () if m != "HEAD")
+            elif isinstance(route, Mount):
+                found.add(("MOUNT", route.path))
+
+    walk(app.router.routes)
+    return found

@@ -1,0 +1,215 @@
+"""The role x endpoint matrix, built from the app's own route table: every route must have an
+expectation for every role (a new route without one fails here), and every cell is checked.
+
+Also: area scoping reaches totals. Every GET answered to an analyst of 64.74 (and a viewer
+scoped to 64.74) must be byte-for-byte the same before and after Balikpapan (64.71)
+households are added: data outside the area may not move any figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from access_world import (
+    ANALYST_AREA,
+    World,
+    app_routes,
+    balikpapan_rows,
+    bontang_rows,
+    import_rows,
+    load_boundary_files,
+)
+from household_rows import write_csv
+from sqlalchemy import create_engine
+
+from app.main import create_app
+from app.settings import Settings
+
+OK, DENY = "ok", "deny"
+ROLES: dict[str, dict[str, Any]] = {
+    "admin": {},
+    "analyst": {"area_prefixes": ANALYST_AREA},
+    "agency": {"agency": "DINSOS"},
+    "viewer": {},
+}
+EVERYONE = dict.fromkeys(ROLES, OK)
+PERSONS = {"admin": OK, "analyst": OK, "agency": DENY, "viewer": DENY}
+Request = Callable[[World, Any], dict[str, Any]]
+
+
+def nothing(world: World, tmp: Any) -> dict[str, Any]:
+    return {}
+
+
+@dataclass
+class Case:
+    """Expected answer per role (``ok`` = 2xx/3xx, ``deny`` = 403, or an exact status), the
+    status without credentials, and how to build a valid request."""
+
+    roles: dict[str, Any]
+    anonymous: int
+    request: Request = nothing
+    audit: str | None = None  # the audit action of a person-returning read
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def one_household(world: World, tmp: Any) -> dict[str, Any]:
+    return {"path": {"id_keluarga": world.in_area("64.74")[0]}}
+
+
+def first_batch(world: World, tmp: Any) -> dict[str, Any]:
+    return {"path": {"batch": world.batches[0]}}
+
+
+def login_form(world: World, tmp: Any) -> dict[str, Any]:
+    return {"data": {"username": "siapa", "password": "apa-saja-panjang"}}
+
+
+def household_upload(world: World, tmp: Any) -> dict[str, Any]:
+    path = write_csv(tmp / "unggah.csv", bontang_rows()[:2])
+    return {"files": {"file": ("unggah.csv", path.read_bytes(), "text/csv")}}
+
+
+def household_tile(world: World, tmp: Any) -> dict[str, Any]:
+    return {"path": {"layer": "households", "z": 12, "x": 3377, "y": 2036}}
+
+
+def static_asset(world: World, tmp: Any) -> dict[str, Any]:
+    return {"url": "/static/css/sasaran-map.css"}
+
+
+EXPECTATIONS: dict[tuple[str, str], Case] = {
+    ("GET", "/healthz"): Case(EVERYONE, 200),
+    ("GET", "/login"): Case(EVERYONE, 200),
+    ("POST", "/login"): Case(dict.fromkeys(ROLES, 403), 403, login_form),  # no form token: refused
+    ("POST", "/logout"): Case(EVERYONE, 303),
+    ("GET", "/openapi.json"): Case(EVERYONE, 200),
+    ("GET", "/docs"): Case(EVERYONE, 200),
+    ("GET", "/docs/oauth2-redirect"): Case(EVERYONE, 200),
+    ("GET", "/redoc"): Case(EVERYONE, 200),
+    ("GET", "/api/v1/me"): Case(EVERYONE, 401),
+    ("GET", "/api/v1/wilayah"): Case(EVERYONE, 401),
+    ("GET", "/api/v1/households"): Case(PERSONS, 401, audit="household.list"),
+    ("GET", "/api/v1/households/{id_keluarga}"): Case(PERSONS, 401, one_household,
+                                                       audit="household.read"),
+    ("POST", "/api/v1/imports/households"): Case(PERSONS, 401, household_upload,
+                                                 audit="household.import"),
+    ("GET", "/api/v1/imports/{batch}"): Case(PERSONS, 401, first_batch),
+    ("GET", "/api/v1/imports/{batch}/rejected"): Case(PERSONS, 401, first_batch,
+                                                      audit="import.rejected.read"),
+    # The map page: persons (household points) only for admin/analyst, H3 aggregates otherwise.
+    ("GET", "/map"): Case(EVERYONE, 303, audit="map.household_points"),
+    ("GET", "/api/v1/map/figures"): Case(EVERYONE, 401),
+    ("GET", "/api/v1/map/programs"): Case(EVERYONE, 401),
+    ("GET", "/api/v1/map/hexagons"): Case(EVERYONE, 401),
+    ("GET", "/tiles/{layer}/{z}/{x}/{y}.pbf"): Case(PERSONS, 401, household_tile),
+    ("MOUNT", "/static"): Case(EVERYONE, 200, static_asset),  # the page's own JS/CSS: public
+}
+
+
+def _route_table() -> set[tuple[str, str]]:
+    # Building the app opens no connection; the table is read at collection time.
+    settings = Settings(database_url="postgresql+psycopg://x@/x", secret_key="x" * 40)
+    return app_routes(create_app(settings, engine=create_engine(settings.database_url or "")))
+
+
+ROUTES = sorted(_route_table())
+
+
+def test_every_route_has_an_expectation_for_every_role():
+    missing = [r for r in ROUTES if r not in EXPECTATIONS]
+    stale = [r for r in EXPECTATIONS if r not in ROUTES]
+    assert not missing, f"routes without an access expectation: {missing}"
+    assert not stale, f"expectations for routes that no longer exist: {stale}"
+    assert all(set(case.roles) == set(ROLES) for case in EXPECTATIONS.values())
+
+
+@pytest.fixture
+def world(conn, settings, wilayah_dir, tmp_path) -> World:
+    load_boundary_files(conn, wilayah_dir)
+    world = World()
+    import_rows(conn, world, bontang_rows(), tmp_path, settings.hmac_key(), "bontang")
+    import_rows(conn, world, balikpapan_rows(), tmp_path, settings.hmac_key(), "balikpapan")
+    return world
+
+
+def call(client, route: tuple[str, str], world: World, tmp: Any):
+    method, path = route
+    spec = EXPECTATIONS[route].request(world, tmp)
+    url = spec.get("url") or path.format(**spec.get("path", {}))
+    method = "GET" if method == "MOUNT" else method
+    return client.request(method, url, params=spec.get("params"), json=spec.get("json"),
+                          files=spec.get("files"), data=spec.get("data"),
+                          follow_redirects=False)
+
+
+def assert_cell(expected: Any, status: int, where: str) -> None:
+    if expected == OK:
+        assert 200 <= status < 400, f"{where}: expected allowed, got {status}"
+    elif expected == DENY:
+        assert status == 403, f"{where}: expected 403, got {status}"
+    else:
+        assert status == expected, f"{where}: expected {expected}, got {status}"
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+@pytest.mark.parametrize("route", [r for r in ROUTES if r in EXPECTATIONS],
+                         ids="{0[0]} {0[1]}".format)
+def test_role_gets_exactly_what_the_matrix_says(client_as, world, tmp_path, route, role):
+    client = client_as(role, **ROLES[role])
+    response = call(client, route, world, tmp_path)
+    assert_cell(EXPECTATIONS[route].roles[role], response.status_code, f"{role} {route}")
+    if response.status_code == 403 and route[1].startswith("/api/"):
+        assert response.json()["error"]["code"] == "forbidden"
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r in EXPECTATIONS],
+                         ids="{0[0]} {0[1]}".format)
+def test_request_without_credentials_gets_401_or_the_login_page(anon_client, world, tmp_path,
+                                                                  route):
+    response = call(anon_client, route, world, tmp_path)
+    assert_cell(EXPECTATIONS[route].anonymous, response.status_code, f"anonymous {route}")
+
+
+SCOPED = {"analyst": {"area_prefixes": ANALYST_AREA},
+          "viewer": {"area_prefixes": ANALYST_AREA}}
+# Pages with random element ids, and documentation, are not figures.
+VOLATILE = ("/login", "/logout", "/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect",
+            "/map")
+
+
+@pytest.mark.parametrize("role", sorted(SCOPED))
+def test_data_outside_the_area_moves_no_figure(client_as, conn, settings, wilayah_dir,
+                                               tmp_path, role):
+    load_boundary_files(conn, wilayah_dir)
+    world = World()
+    import_rows(conn, world, bontang_rows(), tmp_path, settings.hmac_key(), "bontang")
+    client = client_as(role, **SCOPED[role])
+    gets = [r for r in ROUTES if r[0] == "GET" and r in EXPECTATIONS and r[1] not in VOLATILE
+            and "{batch}" not in r[1]]
+    before = {r: call(client, r, world, tmp_path).content for r in gets}
+    import_rows(conn, world, balikpapan_rows(), tmp_path, settings.hmac_key(), "balikpapan")
+    after = {r: call(client, r, world, tmp_path).content for r in gets}
+    changed = [r for r in gets if before[r] != after[r]]
+    assert not changed, f"figures outside {ANALYST_AREA} leak into: {changed}"
+
+
+def test_analyst_cannot_open_a_household_outside_the_area(client_as, world):
+    client = client_as("analyst", **ROLES["analyst"])
+    outside = world.in_area("64.71")[0]
+    assert client.get(f"/api/v1/households/{outside}").status_code == 404
+    listed = client.get("/api/v1/households", params={"limit": 500}).json()
+    assert listed["total"] == len(world.in_area("64.74"))
+
+
+def test_viewer_sees_counts_of_one_to_four_as_less_than_five(client_as, world):
+    rows = client_as("viewer").get("/api/v1/wilayah", params={"level": "kelurahan"}).json()
+    counts = {r["kode"]: r["jumlah_rumah_tangga"] for r in rows}
+    expected = {}
+    for code in set(world.households.values()):
+        n = sum(1 for k in world.households.values() if k == code)
+        expected[code] = "<5" if 1 <= n <= 4 else n
+    assert {k: counts[k] for k in expected} == expected
