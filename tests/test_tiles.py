@@ -1,0 +1,123 @@
+"""Household vector tiles cut by PostGIS, decoded with mapbox-vector-tile."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import mapbox_vector_tile
+import pytest
+from map_world import HOUSEHOLDS, REF, Z, build, expected_status
+
+
+@pytest.fixture
+def world(conn, wilayah_dir):
+    return build(conn, wilayah_dir)
+
+
+def _features(response, layer="households"):
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/vnd.mapbox-vector-tile"
+    decoded = mapbox_vector_tile.decode(response.content)
+    return decoded.get(layer, {}).get("features", [])
+
+
+def _by_key(features, ids):
+    key_of = {v: k for k, v in ids.items()}
+    return {key_of[f["id"]]: f["properties"] for f in features}
+
+
+def _expected(**filters):
+    return {hh.key: s for hh in HOUSEHOLDS if not hh.far
+            and (s := expected_status(hh, **filters)) is not None}
+
+
+def test_tile_holds_target_households_with_their_status(client, world):
+    x, y, ids = world
+    got = _by_key(_features(client.get(f"/tiles/households/{Z}/{x}/{y}.pbf",
+                                       params={"ref_date": REF.isoformat()})), ids)
+    assert {k: p["status"] for k, p in got.items()} == _expected()
+    assert "not-poor" not in got and "unverified" not in got and "far-away" not in got
+
+
+def test_household_without_coordinates_is_marked_not_surveyed(client, world):
+    x, y, ids = world
+    got = _by_key(_features(client.get(f"/tiles/households/{Z}/{x}/{y}.pbf",
+                                       params={"ref_date": REF.isoformat()})), ids)
+    assert got["no-coords"]["no_coords"] is True
+    assert all(p["no_coords"] is False for k, p in got.items() if k != "no-coords")
+
+
+def test_program_filter_counts_only_that_programs_enrollments(client, world):
+    x, y, ids = world
+    got = _by_key(_features(client.get(
+        f"/tiles/households/{Z}/{x}/{y}.pbf",
+        params={"ref_date": REF.isoformat(), "program": "ZAKAT"})), ids)
+    assert {k: p["status"] for k, p in got.items()} == _expected(program="ZAKAT")
+
+
+def test_agency_filter_and_desil_threshold_change_the_statuses(client, world):
+    x, y, ids = world
+    got = _by_key(_features(client.get(
+        f"/tiles/households/{Z}/{x}/{y}.pbf",
+        params={"ref_date": REF.isoformat(), "agency": "DINSOS", "desil_max": 8})), ids)
+    assert {k: p["status"] for k, p in got.items()} == _expected(agency="DINSOS", desil_max=8)
+    assert got["not-poor"]["status"] == "gap"
+
+
+def test_reference_date_decides_which_enrollments_are_active(client, world):
+    x, y, ids = world
+    later = date(2026, 7, 1)
+    got = _by_key(_features(client.get(f"/tiles/households/{Z}/{x}/{y}.pbf",
+                                       params={"ref_date": later.isoformat()})), ids)
+    assert {k: p["status"] for k, p in got.items()} == _expected(ref=later)
+    assert got["future"]["status"] == "one" and got["ends-on-ref"]["status"] == "gap"
+
+
+def test_program_layer_holds_only_its_enrolled_households(client, world):
+    x, y, ids = world
+    got = _by_key(_features(client.get(
+        f"/tiles/enrolled/{Z}/{x}/{y}.pbf",
+        params={"ref_date": REF.isoformat(), "program": "ZAKAT"}), layer="enrolled"), ids)
+    expected = {hh.key for hh in HOUSEHOLDS if not hh.far
+                and expected_status(hh, program="ZAKAT") == "one"}
+    assert set(got) == expected
+
+
+def test_empty_tile_is_an_empty_body(client, world):
+    response = client.get(f"/tiles/households/{Z}/0/0.pbf", params={"ref_date": REF.isoformat()})
+    assert response.status_code == 200
+    assert mapbox_vector_tile.decode(response.content) == {}
+
+
+def test_roles_without_person_access_get_no_points(client_as, world):
+    x, y, _ = world
+    response = client_as("viewer").get(f"/tiles/households/{Z}/{x}/{y}.pbf")
+    assert response.status_code == 403
+    assert response.json()["error"]["message"].startswith("Peran 'viewer' tidak boleh")
+
+
+def test_area_scope_is_applied_inside_the_tile_query(client_as, world):
+    x, y, _ = world
+    elsewhere = client_as("analyst", area_prefixes=("64.74.01",))
+    assert _features(elsewhere.get(f"/tiles/households/{Z}/{x}/{y}.pbf",
+                                   params={"ref_date": REF.isoformat()})) == []
+
+
+def test_bad_tile_address_and_layer_get_clear_messages(client, world):
+    response = client.get(f"/tiles/households/{Z}/{2**Z}/0.pbf")
+    assert response.status_code == 422
+    assert "tidak ada" in response.json()["error"]["message"]
+    response = client.get(f"/tiles/enrolled/{Z}/0/0.pbf")
+    assert response.status_code == 422
+    assert "program" in response.json()["error"]["message"]
+
+
+def test_hexagons_suppress_small_counts_for_viewers(client_as, world):
+    body = client_as("viewer").get("/api/v1/map/hexagons",
+                                   params={"ref_date": REF.isoformat()}).json()
+    targets = sum(1 for hh in HOUSEHOLDS if expected_status(hh) is not None)
+    values = [f["properties"]["targets"] for f in body["features"]]
+    # Every household is in one or two cells with fewer than five: all shown as "<5".
+    assert all(v == "<5" or v >= 5 for v in values)
+    assert "<5" in values
+    assert sum(v for v in values if isinstance(v, int)) <= targets
