@@ -22,7 +22,8 @@ from geo.mapi18n import texts
 
 FIGURES = ("coverage_rate", "gap", "targets", "overlap_share", "leakage", "p0", "p1", "p2")
 COUNT_FIELDS = ("targets", "covered", "overlap", "overlap_agency", "gap", "leakage")
-STATUS_COLORS = {"gap": "#d7191c", "one": "#2c7bb6", "overlap": "#7b3294"}
+# Okabe-Ito colours (safe for colour-vision deficiencies), none of them on the YlOrRd ramp.
+STATUS_COLORS = {"gap": "#000000", "one": "#0072b2", "overlap": "#009e73"}
 DEFAULT_CENTER = (0.13, 117.48)  # Bontang, lat/lon; the page fits the loaded areas anyway
 
 
@@ -132,6 +133,8 @@ def build_map(config: MapConfig) -> folium.Map:
     root: Any = fmap.get_root()
     root.title = t["title"]
     root.header.add_child(Element(f'<meta name="sasaran-lang" content="{config.lang}">'))
+    # No favicon request: the page makes no request the app does not answer.
+    root.header.add_child(Element('<link rel="icon" href="data:,">'))
     if config.tile_url:
         folium.TileLayer(tiles=config.tile_url, attr=config.tile_attribution or " ",
                          name=t["basemap"], overlay=False, control=False).add_to(fmap)

@@ -136,3 +136,7 @@ def _insert_programs(conn: Connection, ids: dict[str, int]) -> None:
                 "VALUES (:p, :h, 'id_keluarga', :key, :s, :e, 'matched')"),
                 {"p": program_ids[program], "h": ids[hh.key], "key": hh.key, "s": start,
                  "e": end})
+    # The coverage figures read the per-household segments that enrollment import maintains.
+    from app.services.coverage_segments import rebuild_segments
+
+    rebuild_segments(conn, list(ids.values()))

@@ -102,7 +102,7 @@
   Page.prototype.areaStyle = function (feature) {
     var row = this.figures[feature.properties.kode];
     var color = row ? row.warna : (this.noDataColor || "#d9d9d9");
-    return { color: "#636363", weight: 0.6, fillColor: color, fillOpacity: 0.75 };
+    return { color: "#636363", weight: 0.6, fillColor: color, fillOpacity: 0.6 };
   };
 
   Page.prototype.bindArea = function (feature, layer) {

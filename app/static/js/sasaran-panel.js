@@ -129,12 +129,12 @@
     var table = el("table", "panel-matrix");
     var head = el("tr");
     head.appendChild(el("th"));
-    m.programs.forEach(function (p) { head.appendChild(el("th", null, p.kode || p)); });
+    m.programs.forEach(function (p) { head.appendChild(el("th", null, p.kode_program || p)); });
     table.appendChild(head);
     m.matrix.forEach(function (line, i) {
       var tr = el("tr");
       var p = m.programs[i];
-      tr.appendChild(el("th", null, p.kode || p));
+      tr.appendChild(el("th", null, p.kode_program || p));
       line.forEach(function (v) { tr.appendChild(el("td", null, v)); });
       table.appendChild(tr);
     });
