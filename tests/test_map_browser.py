@@ -140,9 +140,9 @@ def test_map_page_loads_offline_with_legend_layers_and_filters(browser, live_url
     assert _total(page, "Tercakup") == _expected_covered()
 
     # Zoom to the households and switch the ZAKAT program layer on: its tiles must load.
-    page.evaluate("""() => { const p = window.SasaranMap.page;
-        const b = p.choropleth.getLayers().find(l => l.feature.properties.kode === '%s');
-        p.map.setView(b.getBounds().getCenter(), 15); }""" % KELURAHAN)
+    page.evaluate("""(kode) => { const p = window.SasaranMap.page;
+        const b = p.choropleth.getLayers().find(l => l.feature.properties.kode === kode);
+        p.map.setView(b.getBounds().getCenter(), 15); }""", KELURAHAN)
     page.get_by_label("Program: Zakat produktif").check()
     page.wait_for_load_state("networkidle")
     assert any("/tiles/enrolled/" in u and "program=ZAKAT" in u for u in watch.urls)
