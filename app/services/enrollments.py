@@ -85,6 +85,7 @@ def import_enrollments(
     batches.store_rejections(conn, batch_id, rejections)
     _stage(conn, accepted, key)
     _match(conn, batch_id)
+    conn.execute(text("DROP TABLE enrollment_stage, enrollment_match"))
     touched = conn.execute(text(
         "SELECT DISTINCT household_id FROM enrollment WHERE batch_id = :b "
         "AND household_id IS NOT NULL"), {"b": batch_id}).scalars().all()
@@ -99,6 +100,8 @@ def import_enrollments(
 
 
 def _stage(conn: Connection, rows: list[EnrollmentRow], key: bytes) -> None:
+    # Several imports may share one transaction (demo-load, tests): start from a clean slate.
+    conn.execute(text("DROP TABLE IF EXISTS enrollment_stage, enrollment_match"))
     conn.execute(text(STAGE))
     dbapi = conn.connection.driver_connection
     with dbapi.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
