@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.api import auth, health, households, imports, wilayah
+from app.api import auth, health, households, imports, rollout, wilayah
 from app.api import map as map_api
 from app.db.engine import database_url, make_engine
 from app.errors import SasaranError, error_body, http_status
@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     install_hardening(app, settings)
     for router in (health.router, auth.router, wilayah.router, households.router, imports.router):
         app.include_router(router)
+    app.include_router(rollout.router)
     app.include_router(map_api.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -144,5 +144,6 @@ def choose_pilot(
         "kesenjangan_desil1": sum(p.figures.gap_desil1 for p in chosen),
         "biaya": None if cost is None else Decimal(cluster.households) * Decimal(cost),
         "program": programs_operating(conn, cluster.areas, scope),
-        "rumah_tangga": reach_households(conn, cluster.areas, scope, principal),
+        "rumah_tangga": reach_households(conn, cluster.areas, scope, principal,
+                                         {k: by_code[k].figures.gap for k in cluster.areas}),
     }

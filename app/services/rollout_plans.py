@@ -20,8 +20,6 @@ from geo.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from geo.rollout import resolve_weights
 from geo.rollout_projection import Wave, validate_waves
 
-EDITOR_ROLES = ("admin", "analyst")
-
 # A code is inside the scope when no prefixes are set, or it equals / lies below one of them.
 IN_SCOPE = (
     "(cardinality(CAST(:prefixes AS text[])) = 0 OR EXISTS ("
@@ -61,7 +59,7 @@ class PlanInput:
 
 
 def _require_editor(principal: Principal) -> None:
-    if principal.role not in EDITOR_ROLES:
+    if not principal.can_edit_plans:
         raise PermissionDenied("Hanya admin dan analis yang boleh mengubah rencana perluasan.")
 
 
