@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import re
 import time
 from urllib.parse import quote, urlsplit
@@ -13,12 +14,14 @@ from urllib.parse import quote, urlsplit
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import error_body
 from app.settings import Settings
 from geo.errors import NotAuthenticated, PayloadTooLarge
 
+log = logging.getLogger("sasaran.hardening")
 RATE_LIMITED = frozenset({("POST", "/api/v1/coverage/check")})
 # Requests without a session are sent to the login page only for pages, never for the API.
 MACHINE_PREFIXES = ("/api/", "/tiles/")
@@ -183,9 +186,36 @@ def _unauthenticated(request: Request, exc: NotAuthenticated) -> Response:
                         headers={"WWW-Authenticate": "Bearer"})
 
 
+def _bad_value(request: Request, exc: DataError) -> Response:
+    # A value PostgreSQL cannot take (NUL byte, out-of-range number) is the client's input.
+    log.info("data error on %s: %s", request.url.path, exc.orig)
+    return JSONResponse(error_body("invalid_input", "Nilai parameter tidak dapat diproses "
+                                   "(mis. karakter NUL atau angka di luar jangkauan)."), 422)
+
+
+class RefuseNul:
+    """422 for a NUL byte anywhere in the path or query string: never legitimate, and
+    PostgreSQL text cannot hold it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (
+            b"%00" in scope.get("query_string", b"") or "\x00" in scope["path"]
+            or b"%00" in scope.get("raw_path", b"")
+        ):
+            body = error_body("invalid_input", "Parameter berisi karakter NUL.")
+            await JSONResponse(body, 422)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 def install(app: FastAPI, settings: Settings) -> None:
     """Wire the hardening into ``app`` (middleware order: outermost added last)."""
     app.add_exception_handler(NotAuthenticated, _unauthenticated)  # type: ignore[arg-type]
+    app.add_exception_handler(DataError, _bad_value)  # type: ignore[arg-type]
+    app.add_middleware(RefuseNul)
     app.add_middleware(RateLimit, per_minute=settings.check_rate_per_minute)
     app.add_middleware(UploadLimit, max_bytes=settings.max_upload_mb * 1024 * 1024)
     if settings.cors_origins:

@@ -147,3 +147,9 @@ def test_cors_is_off_by_default_and_on_for_configured_origins(client, admin_with
     allowed = admin_with(cors_origins=["https://lain.example"])
     response = allowed.options("/api/v1/me", headers=preflight)
     assert response.headers["access-control-allow-origin"] == "https://lain.example"
+
+
+def test_nul_bytes_in_parameters_are_a_clear_422_not_a_server_error(client):
+    response = client.get("/api/v1/households", params={"kode": "64.74\x00"})
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_input"
