@@ -9,6 +9,7 @@ fixture. The page must load without any console error or failed request (there i
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
@@ -175,3 +176,36 @@ def _total(page, label: str) -> int:
     terms = page.locator(".panel-totals dt").all_inner_texts()
     values = page.locator(".panel-totals dd").all_inner_texts()
     return int(values[terms.index(label)].replace(".", ""))
+
+
+def test_shared_copy_is_self_contained_without_household_points(browser, browser_db, tmp_path,
+                                                                 monkeypatch):
+    from typer.testing import CliRunner
+
+    from app.cli.base import cli, engine
+
+    monkeypatch.setenv("DATABASE_URL", browser_db)
+    monkeypatch.setenv("SASARAN_DATA_DIR", str(tmp_path))
+    engine.cache_clear()
+    out = tmp_path / "peta.html"
+    result = CliRunner().invoke(cli, ["map", "--out", str(out), "--ref-date", REF.isoformat()])
+    engine.cache_clear()
+    assert result.exit_code == 0, result.output
+    html = out.read_text()
+    # Every asset inlined: no external script or stylesheet left to fetch.
+    assert re.findall(r"<script[^>]*\ssrc=", html) == []
+    assert re.findall(r"<link[^>]*stylesheet", html) == []
+    assert not any(f"Kepala {hh.key}" in html for hh in HOUSEHOLDS)
+    assert "/tiles/" not in html
+
+    page = browser.new_page(viewport={"width": 1200, "height": 800})
+    watch = Watch(page)
+    page.goto(out.as_uri())
+    page.wait_for_selector("body[data-map-ready='1']", timeout=15000)
+    assert "Tidak ada data" in page.inner_text(".sasaran-legend")
+    # The shared copy suppresses small counts: 4 covered households are shown as "<5".
+    terms = page.locator(".panel-totals dt").all_inner_texts()
+    covered = page.locator(".panel-totals dd").all_inner_texts()[terms.index("Tercakup")]
+    assert covered == ("<5" if 1 <= _expected_covered() <= 4 else str(_expected_covered()))
+    assert [p for p in watch.problems if not p.startswith("failed: file:")] == []
+    page.close()
