@@ -9,11 +9,16 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from household_rows import row, write_csv
+from rollout_rows import plan_body
 from sqlalchemy import Connection
 from starlette.routing import Mount, Route
 
+from app.api.rollout import PlanIn
+from app.security import Principal
 from app.services.households import import_households
+from app.services.rollout_plans import create_plan
 from app.services.wilayah import load_boundaries
+from app.settings import Settings
 
 BONTANG = ["64.74.01.1001", "64.74.02.1001", "64.74.03.1002"]
 BALIKPAPAN = ["64.71.01.1001", "64.71.01.1002"]
@@ -24,6 +29,7 @@ ANALYST_AREA = ("64.74",)
 class World:
     households: dict[str, str] = field(default_factory=dict)  # id_keluarga -> kelurahan
     batches: list[int] = field(default_factory=list)
+    plans: list[int] = field(default_factory=list)
 
     def in_area(self, prefix: str) -> list[str]:
         return [h for h, k in self.households.items() if k.startswith(prefix)]
@@ -54,6 +60,23 @@ def import_rows(conn: Connection, world: World, rows: list[dict[str, str]], fold
     result = import_households(conn, path, key=key, user="uji-admin", name=path.name)
     world.batches.append(result.batch_id)
     world.households.update({r["id_keluarga"]: r["kode_kelurahan"] for r in rows})
+
+
+def add_plan(conn: Connection, world: World) -> None:
+    """A rollout plan inside Bontang (visible to an analyst of 64.74)."""
+    plan = PlanIn(**plan_body()).to_input()
+    world.plans.append(create_plan(conn, plan, Principal("uji-admin", "admin"))["id"])
+
+
+def build_world(conn: Connection, settings: Settings, wilayah_dir: Path, folder: Path,
+                balikpapan: bool = True) -> World:
+    load_boundary_files(conn, wilayah_dir)
+    world = World()
+    import_rows(conn, world, bontang_rows(), folder, settings.hmac_key(), "bontang")
+    if balikpapan:
+        import_rows(conn, world, balikpapan_rows(), folder, settings.hmac_key(), "balikpapan")
+    add_plan(conn, world)
+    return world
 
 
 def app_routes(app: FastAPI) -> set[tuple[str, str]]:

@@ -19,10 +19,11 @@ from access_world import (
     app_routes,
     balikpapan_rows,
     bontang_rows,
+    build_world,
     import_rows,
-    load_boundary_files,
 )
 from household_rows import write_csv
+from rollout_rows import plan_body
 from sqlalchemy import create_engine
 
 from app.main import create_app
@@ -81,6 +82,23 @@ def static_asset(world: World, tmp: Any) -> dict[str, Any]:
     return {"url": "/static/css/sasaran-map.css"}
 
 
+def a_plan(world: World, tmp: Any) -> dict[str, Any]:
+    return {"path": {"plan_id": world.plans[0]}}
+
+
+def new_plan(world: World, tmp: Any) -> dict[str, Any]:
+    return {"json": plan_body("Rencana uji matriks")}
+
+
+def changed_plan(world: World, tmp: Any) -> dict[str, Any]:
+    return a_plan(world, tmp) | new_plan(world, tmp)
+
+
+def pilot(world: World, tmp: Any) -> dict[str, Any]:
+    return {"json": {"wilayah_induk": "64.74", "jumlah_wilayah_maks": 2}}
+
+
+EDITORS = PERSONS  # rollout plans: admin and analyst change them, everyone reads them
 EXPECTATIONS: dict[tuple[str, str], Case] = {
     ("GET", "/healthz"): Case(EVERYONE, 200),
     ("GET", "/login"): Case(EVERYONE, 200),
@@ -107,6 +125,20 @@ EXPECTATIONS: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/map/hexagons"): Case(EVERYONE, 401),
     ("GET", "/tiles/{layer}/{z}/{x}/{y}.pbf"): Case(PERSONS, 401, household_tile),
     ("MOUNT", "/static"): Case(EVERYONE, 200, static_asset),  # the page's own JS/CSS: public
+    # Rollout planning: figures (suppressed for agency/viewer), no person.
+    ("GET", "/api/v1/rollout/priorities"): Case(EVERYONE, 401),
+    ("POST", "/api/v1/rollout/pilot"): Case(EVERYONE, 401, pilot),
+    ("GET", "/api/v1/rollout/plans"): Case(EVERYONE, 401),
+    ("POST", "/api/v1/rollout/plans"): Case(EDITORS, 401, new_plan, audit="rollout_plan.create"),
+    ("GET", "/api/v1/rollout/plans/{plan_id}"): Case(EVERYONE, 401, a_plan),
+    ("PUT", "/api/v1/rollout/plans/{plan_id}"): Case(EDITORS, 401, changed_plan,
+                                                     audit="rollout_plan.update"),
+    ("DELETE", "/api/v1/rollout/plans/{plan_id}"): Case(EDITORS, 401, a_plan,
+                                                        audit="rollout_plan.delete"),
+    ("GET", "/api/v1/rollout/plans/{plan_id}/projection"): Case(EVERYONE, 401, a_plan),
+    ("GET", "/api/v1/rollout/plans/{plan_id}/export.xlsx"): Case(EVERYONE, 401, a_plan,
+                                                                 audit="rollout_plan.export"),
+    ("GET", "/api/v1/rollout/plans/{plan_id}/geojson"): Case(EVERYONE, 401, a_plan),
 }
 
 
@@ -129,11 +161,7 @@ def test_every_route_has_an_expectation_for_every_role():
 
 @pytest.fixture
 def world(conn, settings, wilayah_dir, tmp_path) -> World:
-    load_boundary_files(conn, wilayah_dir)
-    world = World()
-    import_rows(conn, world, bontang_rows(), tmp_path, settings.hmac_key(), "bontang")
-    import_rows(conn, world, balikpapan_rows(), tmp_path, settings.hmac_key(), "balikpapan")
-    return world
+    return build_world(conn, settings, wilayah_dir, tmp_path)
 
 
 def call(client, route: tuple[str, str], world: World, tmp: Any):
@@ -184,9 +212,7 @@ VOLATILE = ("/login", "/logout", "/docs", "/redoc", "/openapi.json", "/docs/oaut
 @pytest.mark.parametrize("role", sorted(SCOPED))
 def test_data_outside_the_area_moves_no_figure(client_as, conn, settings, wilayah_dir,
                                                tmp_path, role):
-    load_boundary_files(conn, wilayah_dir)
-    world = World()
-    import_rows(conn, world, bontang_rows(), tmp_path, settings.hmac_key(), "bontang")
+    world = build_world(conn, settings, wilayah_dir, tmp_path, balikpapan=False)
     client = client_as(role, **SCOPED[role])
     gets = [r for r in ROUTES if r[0] == "GET" and r in EXPECTATIONS and r[1] not in VOLATILE
             and "{batch}" not in r[1]]

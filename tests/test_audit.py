@@ -8,7 +8,7 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from access_world import World, bontang_rows
+from access_world import World, bontang_rows, build_world
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from test_access_matrix import EXPECTATIONS, PERSONS, ROLES, ROUTES, call
@@ -92,9 +92,4 @@ def test_entries_filter_by_user_action_prefix_and_date_and_export_to_csv(conn):
 
 @pytest.fixture
 def world(conn, settings, wilayah_dir, tmp_path) -> World:
-    from access_world import import_rows, load_boundary_files
-
-    load_boundary_files(conn, wilayah_dir)
-    world = World()
-    import_rows(conn, world, bontang_rows(), tmp_path, settings.hmac_key(), "bontang")
-    return world
+    return build_world(conn, settings, wilayah_dir, tmp_path, balikpapan=False)

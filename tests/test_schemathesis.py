@@ -11,10 +11,7 @@ import schemathesis
 from access_world import (
     ANALYST_AREA,
     World,
-    balikpapan_rows,
-    bontang_rows,
-    import_rows,
-    load_boundary_files,
+    build_world,
 )
 from conftest import app_on
 from hypothesis import HealthCheck, given
@@ -33,11 +30,7 @@ ACCOUNTS = {
 
 @pytest.fixture
 def world(conn, settings, wilayah_dir, tmp_path) -> World:
-    load_boundary_files(conn, wilayah_dir)
-    world = World()
-    import_rows(conn, world, bontang_rows(), tmp_path, settings.hmac_key(), "bontang")
-    import_rows(conn, world, balikpapan_rows(), tmp_path, settings.hmac_key(), "balikpapan")
-    return world
+    return build_world(conn, settings, wilayah_dir, tmp_path)
 
 
 @pytest.mark.parametrize("role", sorted(ACCOUNTS))
