@@ -13,7 +13,18 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.api import auth, health, households, imports, rollout, wilayah
+from app.api import (
+    auth,
+    enrollments,
+    health,
+    households,
+    imports,
+    poverty,
+    programs,
+    rollout,
+    wilayah,
+)
+from app.api import coverage as coverage_api
 from app.api import map as map_api
 from app.db.engine import database_url, make_engine
 from app.errors import SasaranError, error_body, http_status
@@ -37,6 +48,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     _install_error_handlers(app)
     install_hardening(app, settings)
     for router in (health.router, auth.router, wilayah.router, households.router, imports.router):
+        app.include_router(router)
+    for router in (programs.router, enrollments.router, coverage_api.router, poverty.router):
         app.include_router(router)
     app.include_router(rollout.router)
     app.include_router(map_api.router)

@@ -40,12 +40,16 @@ class EnrollmentRow:
 
 
 def validate_row(number: int, values: dict[str, str], original: dict[str, str],
-                 programs: dict[str, int], default_program: str | None
-                 ) -> EnrollmentRow | Rejection:
+                 programs: dict[str, int], default_program: str | None,
+                 only_default: bool = False) -> EnrollmentRow | Rejection:
+    """``only_default``: rows for any other program are rejected (an agency's upload)."""
     problems: list[Problem] = []
     code = values.get("kode_program") or default_program or ""
     program_id = programs.get(code)
-    if not code:
+    if only_default and code != default_program:
+        problems.append(Problem("kode_program", f"hanya program '{default_program}' yang boleh "
+                                "diunggah dalam berkas ini"))
+    elif not code:
         problems.append(Problem("kode_program", validation.REQUIRED))
     elif program_id is None:
         problems.append(Problem("kode_program", f"program '{code}' tidak dikenal"))

@@ -57,8 +57,10 @@ def program_codes(conn: Connection) -> dict[str, int]:
 def import_enrollments(
     conn: Connection, path: Path, *, key: bytes, user: str, program: str | None = None,
     name: str | None = None, column_map: dict[str, str] | None = None, sheet: str | None = None,
+    only_program: bool = False,
 ) -> EnrollmentImport:
-    """Import one enrollment file; ``program`` is the default for rows without kode_program."""
+    """Import one enrollment file; ``program`` is the default for rows without kode_program
+    (and, with ``only_program``, the only program the file may hold)."""
     label = name or path.name
     programs = program_codes(conn)
     if program is not None and program not in programs:
@@ -74,7 +76,8 @@ def import_enrollments(
         accepted: list[EnrollmentRow] = []
         rejections: list[Rejection] = []
         for row in table.rows():
-            checked = validate_row(row.number, row.values, row.original, programs, program)
+            checked = validate_row(row.number, row.values, row.original, programs, program,
+                                   only_program)
             if isinstance(checked, Rejection):
                 rejections.append(checked)
             else:

@@ -1,0 +1,130 @@
+"""Coverage figures: by area, program and agency, the overlap matrix, gap and leakage lists,
+the agency check, and exports. Area scoping is applied inside the SQL (principal's prefixes);
+aggregates are suppressed for roles that may not see persons; person lists are audited."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from app.api.coverage_params import ParamsDep, shown
+from app.deps import ConnDep, SettingsDep
+from app.security import PrincipalDep
+from app.services import audit, coverage
+from app.services.coverage_check import MAX_NUMBERS
+from app.services.coverage_export import export_coverage
+from geo.coverage import suppress_value
+from geo.errors import InvalidInput
+
+router = APIRouter(prefix="/api/v1/coverage", tags=["cakupan"])
+Level = Literal["kelurahan", "kecamatan", "kabkota"]
+
+
+@router.get("", summary="Cakupan per wilayah (kelurahan, kecamatan, kab/kota)")
+def by_area(conn: ConnDep, principal: PrincipalDep, p: ParamsDep,
+            level: Level = Query("kelurahan", description="kelurahan, kecamatan, atau kabkota")
+            ) -> list[dict[str, Any]]:
+    rows = coverage.coverage_by_area(
+        conn, level=level, parent=p.parent, ref_date=p.ref_date, desil_max=p.desil_max,
+        program=p.program, agency=p.agency, area_prefixes=principal.area_prefixes)
+    return shown(rows, principal)
+
+
+@router.get("/programs", summary="Cakupan per program")
+def by_program(conn: ConnDep, principal: PrincipalDep, p: ParamsDep) -> list[dict[str, Any]]:
+    rows = coverage.coverage_by_program(
+        conn, ref_date=p.ref_date, desil_max=p.desil_max, program=p.program, agency=p.agency,
+        parent=p.parent, area_prefixes=principal.area_prefixes)
+    return shown(rows, principal)
+
+
+@router.get("/agencies", summary="Cakupan per instansi")
+def by_agency(conn: ConnDep, principal: PrincipalDep, p: ParamsDep) -> list[dict[str, Any]]:
+    rows = coverage.coverage_by_agency(
+        conn, ref_date=p.ref_date, desil_max=p.desil_max, agency=p.agency, parent=p.parent,
+        area_prefixes=principal.area_prefixes)
+    return shown(rows, principal)
+
+
+@router.get("/overlap", summary="Matriks tumpang tindih program x program")
+def overlap(conn: ConnDep, principal: PrincipalDep, p: ParamsDep) -> dict[str, Any]:
+    result = coverage.overlap_matrix(
+        conn, ref_date=p.ref_date, desil_max=p.desil_max, parent=p.parent, agency=p.agency,
+        area_prefixes=principal.area_prefixes)
+    if principal.suppress_small_counts:
+        result["matrix"] = [[suppress_value(n) for n in row] for row in result["matrix"]]
+    return result
+
+
+def _person_list(kind: str, conn: ConnDep, principal: PrincipalDep, p: ParamsDep,
+                 limit: int, offset: int) -> list[dict[str, Any]]:
+    principal.require(principal.can_see_persons, "melihat daftar rumah tangga")
+    lister = coverage.gap_list if kind == "gap" else coverage.leakage_list
+    rows = lister(conn, ref_date=p.ref_date, desil_max=p.desil_max, parent=p.parent,
+                  program=p.program, agency=p.agency, area_prefixes=principal.area_prefixes,
+                  limit=limit, offset=offset)
+    audit.record(conn, principal, f"coverage.{kind}_list", p.parent, p.as_filter(), len(rows))
+    return rows
+
+
+@router.get("/gaps", summary="Daftar kesenjangan: sasaran tanpa program aktif, termiskin dulu")
+def gaps(conn: ConnDep, principal: PrincipalDep, p: ParamsDep,
+         limit: int = Query(1000, ge=1, le=100_000), offset: int = Query(0, ge=0)
+         ) -> list[dict[str, Any]]:
+    return _person_list("gap", conn, principal, p, limit, offset)
+
+
+@router.get("/leakage", summary="Daftar kebocoran: bukan sasaran tetapi menerima program")
+def leakage(conn: ConnDep, principal: PrincipalDep, p: ParamsDep,
+            limit: int = Query(1000, ge=1, le=100_000), offset: int = Query(0, ge=0)
+            ) -> list[dict[str, Any]]:
+    return _person_list("leakage", conn, principal, p, limit, offset)
+
+
+class CheckIn(BaseModel):
+    nik: list[str] = Field(default_factory=list, description="Daftar NIK")
+    no_kk: list[str] = Field(default_factory=list, description="Daftar No. KK")
+    ref_date: date | None = Field(None, description="Tanggal acuan YYYY-MM-DD")
+    desil_max: int = Field(4, ge=1, le=10)
+
+
+@router.post("/check", summary="Cek sebelum mendaftarkan: sudah tercakup program lain?")
+def check(body: CheckIn, conn: ConnDep, settings: SettingsDep,
+          principal: PrincipalDep) -> dict[str, Any]:
+    principal.require(principal.can_check, "memakai pemeriksaan cakupan")
+    total = len(body.nik) + len(body.no_kk)
+    if total > MAX_NUMBERS:
+        raise InvalidInput(
+            f"Paling banyak 10.000 nomor per pemeriksaan; dikirim {total}. Pecah daftarnya.",
+            {"maksimum": MAX_NUMBERS, "jumlah": total})
+    common: dict[str, Any] = {"ref_date": body.ref_date, "desil_max": body.desil_max,
+                              "area_prefixes": principal.area_prefixes}
+    nik = coverage.check_identities(conn, settings.hmac_key(), body.nik, kind="nik", **common)
+    kk = coverage.check_identities(conn, settings.hmac_key(), body.no_kk, kind="no_kk", **common)
+    audit.record(conn, principal, "coverage.check", None,
+                 {"nik": len(body.nik), "no_kk": len(body.no_kk), "desil_maks": body.desil_max},
+                 total)
+    return {"nik": nik, "no_kk": kk}
+
+
+MEDIA = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json",
+         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@router.get("/export", summary="Ekspor cakupan (csv, xlsx, geojson)")
+def export(conn: ConnDep, principal: PrincipalDep, p: ParamsDep,
+           format: Literal["csv", "xlsx", "geojson"] = Query("xlsx"),
+           level: Level | None = Query(None, description="Satu level; bawaan xlsx: semua")
+           ) -> Response:
+    content = export_coverage(
+        conn, format=format, level=level, ref_date=p.ref_date, desil_max=p.desil_max,
+        program=p.program, agency=p.agency, parent=p.parent,
+        area_prefixes=principal.area_prefixes, suppress=principal.suppress_small_counts)
+    audit.record(conn, principal, "coverage.export", p.parent, {**p.as_filter(), "format": format})
+    name = f"cakupan-{level or 'semua'}.{format}"
+    return Response(content, media_type=MEDIA[format],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

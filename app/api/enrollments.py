@@ -1,0 +1,68 @@
+"""Enrollment upload (CSV/XLSX) and the unmatched/ambiguous rows an agency must correct."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, File, Form, Query, UploadFile
+
+from app.deps import ConnDep, SettingsDep
+from app.security import Principal, PrincipalDep
+from app.services import audit, batches
+from app.services.enrollments import import_enrollments, unmatched_rows
+from app.services.programs import get_program
+from app.uploads import saved_upload, upload_name
+from geo.enrollments import ENROLLMENT_SPEC
+from geo.errors import InvalidInput, PermissionDenied
+from geo.tabular import parse_column_map
+
+router = APIRouter(prefix="/api/v1/enrollments", tags=["kepesertaan"])
+
+
+def _require_import(conn: ConnDep, principal: Principal, program: str | None) -> None:
+    """Admins/analysts import any file; an agency only a file for one program of its own."""
+    if principal.can_import:
+        return
+    if program is None or not principal.sees_agency(get_program(conn, program)["instansi"]):
+        raise PermissionDenied("Instansi hanya boleh mengunggah kepesertaan program sendiri "
+                               "(pilih kode program).")
+
+
+@router.post("/import", summary="Impor kepesertaan program (CSV/XLSX)")
+def post_enrollments(
+    conn: ConnDep, settings: SettingsDep, principal: PrincipalDep,
+    file: UploadFile = File(..., description="CSV (UTF-8) atau XLSX"),
+    program: str | None = Form(None, description="Kode program untuk baris tanpa kode_program"),
+    columns: str | None = Form(None, description="Pemetaan kolom: NIK_PENERIMA=nik,..."),
+    sheet: str | None = Form(None),
+) -> dict[str, Any]:
+    _require_import(conn, principal, program)
+    mapping = parse_column_map(columns, ENROLLMENT_SPEC)
+    with saved_upload(file, settings) as path:
+        if path is None:
+            raise InvalidInput("Berkas wajib diunggah.")
+        result = import_enrollments(conn, path, key=settings.hmac_key(), user=principal.username,
+                                    program=program, name=upload_name(file),
+                                    column_map=mapping, sheet=sheet,
+                                    only_program=not principal.can_import)
+    audit.record(conn, principal, "enrollment.import", f"batch:{result.batch_id}",
+                 {"berkas": result.file, "program": program}, result.accepted)
+    return {
+        "batch": batches.get_batch(conn, result.batch_id), "status": result.status,
+        "ditolak_pertama": [{"nomor_baris": r.row_number, "kolom": p.kolom, "alasan": p.alasan}
+                            for r in result.first_rejections for p in r.problems],
+    }
+
+
+@router.get("/unmatched", summary="Baris tak cocok dan ambigu, untuk diperbaiki instansi")
+def get_unmatched(conn: ConnDep, principal: PrincipalDep,
+                  program: str | None = Query(None), agency: str | None = Query(None),
+                  batch: int | None = Query(None)) -> list[dict[str, Any]]:
+    if not principal.can_see_persons:
+        agency = principal.agency_kode
+        if not principal.sees_agency(agency):
+            raise PermissionDenied("Peran Anda tidak boleh melihat baris kepesertaan.")
+    rows = unmatched_rows(conn, program=program, agency=agency, batch_id=batch)
+    audit.record(conn, principal, "enrollment.unmatched", agency or program,
+                 {"program": program, "instansi": agency, "batch": batch}, len(rows))
+    return rows
