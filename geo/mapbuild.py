@@ -100,12 +100,14 @@ PAGE_TEMPLATE = """
 <script src="{{ this.base }}/vendor/vectorgrid/Leaflet.VectorGrid.bundled.min.js"></script>
 <script src="{{ this.base }}/js/sasaran-map.js"></script>
 <script src="{{ this.base }}/js/sasaran-panel.js"></script>
+<script src="{{ this.base }}/js/sasaran-rollout.js"></script>
 {% endmacro %}
 {% macro html(this, kwargs) %}
 <aside id="sasaran-panel" class="sasaran-panel" aria-label="panel"></aside>
 {% endmacro %}
 {% macro script(this, kwargs) %}
 SasaranMap.init({{ this._parent.get_name() }}, {{ this.config_json }});
+SasaranRollout.attach({{ this._parent.get_name() }}, SasaranMap.page.cfg);
 {% endmacro %}
 """
 

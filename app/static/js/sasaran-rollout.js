@@ -1,0 +1,209 @@
+/* Sasaran: planning panel for the map page (issue 6).
+ *
+ * SasaranRollout.attach(map, {parent: "64.74"}) adds a Leaflet control listing the priority
+ * ranking and the stored rollout plans; choosing a plan draws its waves as a layer (coloured in
+ * wave order, pilot outlined) and lists each wave's projection (planned vs actual).
+ * Text only through textContent (no HTML from data), so it stays safe under a strict CSP.
+ */
+(function () {
+  "use strict";
+
+  var API = "/api/v1/rollout";
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function heading(text, size) {
+    var node = el("div", "sasaran-rollout-heading", text);
+    node.style.fontWeight = "bold";
+    node.style.fontSize = size;
+    node.style.margin = "6px 0 2px";
+    return node;
+  }
+
+  function pct(value) {
+    return value === null || value === undefined ? "-" : (100 * value).toFixed(1) + "%";
+  }
+
+  function rupiah(value) {
+    return value === null || value === undefined ? "-" :
+      "Rp " + Math.round(Number(value)).toLocaleString("id-ID");
+  }
+
+  function getJSON(url) {
+    return fetch(url, {credentials: "same-origin", headers: {Accept: "application/json"}})
+      .then(function (response) {
+        return response.json().then(function (body) {
+          if (!response.ok) {
+            var message = body && body.error ? body.error.message : response.statusText;
+            throw new Error(message);
+          }
+          return body;
+        });
+      });
+  }
+
+  function query(params) {
+    var parts = [];
+    Object.keys(params).forEach(function (key) {
+      if (params[key] !== null && params[key] !== undefined && params[key] !== "") {
+        parts.push(encodeURIComponent(key) + "=" + encodeURIComponent(params[key]));
+      }
+    });
+    return parts.length ? "?" + parts.join("&") : "";
+  }
+
+  function Panel(map, options) {
+    this.map = map;
+    this.options = options || {};
+    this.layer = null;
+    this.root = el("div", "sasaran-rollout leaflet-bar");
+    this.root.id = "sasaran-rollout";
+    L.DomEvent.disableClickPropagation(this.root);
+    L.DomEvent.disableScrollPropagation(this.root);
+    this.root.appendChild(heading("Perencanaan perluasan", "14px"));
+    this.status = el("p", "sasaran-rollout-status");
+    this.planSelect = el("select", "sasaran-rollout-plans");
+    this.planSelect.setAttribute("aria-label", "Rencana perluasan");
+    this.waves = el("ol", "sasaran-rollout-waves");
+    this.priorities = el("ol", "sasaran-rollout-priorities");
+    this.root.appendChild(this.status);
+    this.root.appendChild(heading("Rencana", "13px"));
+    this.root.appendChild(this.planSelect);
+    this.root.appendChild(this.waves);
+    this.root.appendChild(heading("Prioritas (skor 0-100)", "13px"));
+    this.root.appendChild(this.priorities);
+    this.planSelect.addEventListener("change", this.showPlan.bind(this));
+  }
+
+  Panel.prototype.say = function (text) { this.status.textContent = text || ""; };
+
+  Panel.prototype.loadPriorities = function () {
+    var self = this;
+    return getJSON(API + "/priorities" + query({parent: this.options.parent}))
+      .then(function (rows) {
+        self.priorities.textContent = "";
+        rows.slice(0, self.options.top || 10).forEach(function (row) {
+          var item = el("li", null, row.nama + " — " + row.skor.toFixed(1));
+          item.title = row.komponen.map(function (c) {
+            return c.nama + ": " + (c.nilai === null ? "-" : c.nilai) + " → " +
+              c.kontribusi.toFixed(1);
+          }).join("\n");
+          self.priorities.appendChild(item);
+        });
+      });
+  };
+
+  Panel.prototype.loadPlans = function () {
+    var self = this;
+    return getJSON(API + "/plans").then(function (plans) {
+      self.planSelect.textContent = "";
+      self.planSelect.appendChild(el("option", null, plans.length ? "— pilih rencana —" :
+        "belum ada rencana"));
+      self.planSelect.options[0].value = "";
+      plans.forEach(function (plan) {
+        var option = el("option", null, plan.nama);
+        option.value = String(plan.id);
+        self.planSelect.appendChild(option);
+      });
+    });
+  };
+
+  Panel.prototype.clearLayer = function () {
+    if (this.layer) { this.map.removeLayer(this.layer); this.layer = null; }
+  };
+
+  Panel.prototype.showPlan = function () {
+    var self = this;
+    var id = this.planSelect.value;
+    this.clearLayer();
+    this.waves.textContent = "";
+    if (!id) { return Promise.resolve(); }
+    this.say("Memuat rencana…");
+    return Promise.all([
+      getJSON(API + "/plans/" + id + "/geojson?simplify=0.0001"),
+      getJSON(API + "/plans/" + id + "/projection"),
+    ]).then(function (results) {
+      self.drawLayer(results[0]);
+      self.listWaves(results[1]);
+      self.say("");
+      self.root.setAttribute("data-plan", id);
+    }).catch(function (error) { self.say("Gagal memuat rencana: " + error.message); });
+  };
+
+  Panel.prototype.drawLayer = function (collection) {
+    this.layer = L.geoJSON(collection, {
+      style: function (feature) {
+        var p = feature.properties;
+        return {fillColor: p.warna, fillOpacity: 0.6, color: p.garis, weight: p.tebal_garis};
+      },
+      onEachFeature: function (feature, layer) {
+        var p = feature.properties;
+        layer.bindTooltip(p.nama + " — gelombang " + p.urutan + " (" + p.tahun + ")" +
+          (p.percontohan ? ", percontohan" : ""));
+      },
+    }).addTo(this.map);
+    this.layer.eachLayer(function (layer) {
+      if (layer.feature.properties.percontohan) { layer.bringToFront(); }
+    });
+    if (collection.features.length) { this.map.fitBounds(this.layer.getBounds()); }
+  };
+
+  Panel.prototype.listWaves = function (projection) {
+    var self = this;
+    projection.gelombang.forEach(function (wave) {
+      var g = wave.gelombang;
+      var item = el("li", wave.percontohan ? "pilot" : null);
+      item.appendChild(el("strong", null, wave.tahun + (wave.percontohan ? " (percontohan)" : "")
+        + ": " + wave.wilayah.map(function (a) { return a.nama || a.kode; }).join(", ")));
+      item.appendChild(el("div", null, "dijangkau " + g.dijangkau + " RT, cakupan " +
+        pct(g.cakupan_sebelum) + " → " + pct(g.cakupan_sesudah) + ", " + rupiah(g.anggaran)));
+      item.appendChild(el("div", null, "kumulatif " + pct(wave.kumulatif.cakupan_sesudah) +
+        "; aktual " + pct(wave.aktual.cakupan)));
+      self.waves.appendChild(item);
+    });
+  };
+
+  var Control = L.Control.extend({
+    options: {position: "topright"},
+    initialize: function (panel, options) { L.setOptions(this, options); this.panel = panel; },
+    onAdd: function () { return this.panel.root; },
+  });
+
+  // Set through the CSSOM (not style attributes), which a strict CSP allows.
+  function dress(root) {
+    var s = root.style;
+    s.background = "#fff";
+    s.padding = "6px 10px";
+    s.maxWidth = "320px";
+    s.maxHeight = "45vh";
+    s.overflowY = "auto";
+    s.fontSize = "12px";
+  }
+
+  window.SasaranRollout = {
+    /* ``options`` may be the map page's config: a static copy (``inline``) has no API, so no
+     * panel; the page's kecamatan filter narrows the ranking to its kab/kota. */
+    attach: function (map, options) {
+      options = options || {};
+      if (options.inline) { return null; }
+      if (options.state && options.state.kecamatan && !options.parent) {
+        options = {parent: options.state.kecamatan.slice(0, 5), position: options.position};
+      }
+      var panel = new Panel(map, options);
+      dress(panel.root);
+      new Control(panel, {position: (options && options.position) || "topright"}).addTo(map);
+      panel.ready = Promise.all([panel.loadPlans(), panel.loadPriorities()])
+        .then(function () { panel.root.setAttribute("data-ready", "1"); })
+        .catch(function (error) {
+          panel.say("Panel perencanaan tidak dapat dimuat: " + error.message);
+        });
+      window.SasaranRollout.panel = panel;
+      return panel;
+    },
+  };
+})();
