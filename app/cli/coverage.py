@@ -1,0 +1,119 @@
+"""``sasaran import programs|enrollments``, ``sasaran check FILE`` and ``sasaran export
+coverage``: the same services as the API, run locally as the local admin."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import typer
+
+from app.cli.base import cli, console, export_app, import_app, settings, transaction
+from app.security import LOCAL_ADMIN
+from app.services import audit
+from app.services.check_file import annotate_file
+from app.services.coverage_export import export_coverage
+from app.services.enrollments import import_enrollments
+from app.services.programs import import_programs
+from geo.enrollments import ENROLLMENT_SPEC
+from geo.tabular import parse_column_map
+from geo.validation import Rejection
+
+RefDate = typer.Option(None, "--ref-date", help="Tanggal acuan YYYY-MM-DD (bawaan: hari ini)")
+DesilMax = typer.Option(4, "--desil-max", min=1, max=10, help="Ambang desil sasaran")
+
+
+def _print_rejections(rejections: list[Rejection], batch_id: int) -> None:
+    for r in rejections[:10]:
+        console.print(f"  baris {r.row_number}: {r.message}")
+    if rejections:
+        console.print(f"  Laporan lengkap: [bold]sasaran import report {batch_id}[/]")
+
+
+@import_app.command("programs")
+def import_programs_command(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV atau XLSX"),
+    sheet: str | None = typer.Option(None, "--sheet"),
+) -> None:
+    """Impor daftar program (instansi dibuat bila belum ada); upsert per kode_program."""
+    with transaction() as conn:
+        result = import_programs(conn, file, user=LOCAL_ADMIN.username, sheet=sheet)
+        audit.record(conn, LOCAL_ADMIN, "program.import", f"batch:{result['batch_id']}",
+                     {"berkas": result["file"]}, result["accepted"])
+    console.print(f"{result['file']}: {result['accepted']} program diterima ({result['baru']} "
+                  f"baru), {result['rejected']} ditolak (batch {result['batch_id']}).")
+    _print_rejections(result["first_rejections"], result["batch_id"])
+
+
+@import_app.command("enrollments")
+def import_enrollments_command(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV atau XLSX"),
+    program: str | None = typer.Option(None, "--program", help="Kode program seluruh berkas"),
+    columns: str | None = typer.Option(None, "--columns", help="Pemetaan kolom, mis. NIK_P=nik"),
+    sheet: str | None = typer.Option(None, "--sheet"),
+) -> None:
+    """Impor kepesertaan program; baris tak cocok disimpan, baris bermasalah ditolak."""
+    mapping = parse_column_map(columns, ENROLLMENT_SPEC)
+    with transaction() as conn:
+        result = import_enrollments(conn, file, key=settings().hmac_key(),
+                                    user=LOCAL_ADMIN.username, program=program,
+                                    column_map=mapping, sheet=sheet)
+        audit.record(conn, LOCAL_ADMIN, "enrollment.import", f"batch:{result.batch_id}",
+                     {"berkas": result.file, "program": program}, result.accepted)
+    status = ", ".join(f"{k} {v}" for k, v in sorted(result.status.items())) or "-"
+    console.print(f"{result.file}: {result.accepted} baris diterima ({status}), "
+                  f"{result.rejected} ditolak (batch {result.batch_id}).")
+    _print_rejections(result.first_rejections, result.batch_id)
+
+
+@cli.command("check")
+def check_command(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                help="Daftar calon (CSV/XLSX) dengan kolom nik dan/atau no_kk"),
+    out: Path | None = typer.Option(None, "--out", help="Berkas hasil (bawaan: *-hasil.*)"),
+    ref_date: str | None = RefDate, desil_max: int = DesilMax,
+) -> None:
+    """Cek daftar calon penerima: sudah di registri, sasaran, dan program aktif apa saja."""
+    target = out or file.with_name(f"{file.stem}-hasil{file.suffix}")
+    with transaction() as conn:
+        counts = annotate_file(conn, settings().hmac_key(), file, target,
+                               ref_date=_date(ref_date), desil_max=desil_max)
+        audit.record(conn, LOCAL_ADMIN, "coverage.check", file.name,
+                     {"berkas": file.name, "desil_maks": desil_max}, counts["baris"])
+    console.print(f"{counts['baris']} baris diperiksa: {counts['ditemukan']} ditemukan, "
+                  f"{counts['tidak_ditemukan']} tidak. Hasil: [green]{target}[/]")
+
+
+@export_app.command("coverage")
+def export_coverage_command(
+    format: Literal["csv", "xlsx", "geojson"] = typer.Option("xlsx", "--format"),
+    level: Literal["kelurahan", "kecamatan", "kabkota"] | None = typer.Option(
+        None, "--level", help="Satu level (bawaan xlsx: semua; csv/geojson: kelurahan)"),
+    out: Path | None = typer.Option(None, "--out"),
+    parent: str | None = typer.Option(None, "--parent", help="Kode wilayah induk, mis. 64.74"),
+    program: str | None = typer.Option(None, "--program"),
+    agency: str | None = typer.Option(None, "--agency"),
+    ref_date: str | None = RefDate, desil_max: int = DesilMax,
+) -> None:
+    """Ekspor angka cakupan per wilayah (CSV, XLSX per level + parameter, GeoJSON)."""
+    target = out or Path(f"cakupan-{level or 'semua'}.{format}")
+    on = _date(ref_date)
+    with transaction() as conn:
+        content = export_coverage(conn, format=format, level=level, ref_date=on,
+                                  desil_max=desil_max, program=program, agency=agency,
+                                  parent=parent)
+        audit.record(conn, LOCAL_ADMIN, "coverage.export", parent,
+                     {"format": format, "level": level, "tanggal_acuan": on,
+                      "desil_maks": desil_max, "program": program, "instansi": agency})
+    target.write_bytes(content)
+    console.print(f"Cakupan ditulis ke [green]{target}[/].")
+
+
+def _date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' bukan tanggal YYYY-MM-DD.") from None
