@@ -129,6 +129,9 @@ def _expected_covered(**filters) -> int:
 
 def test_map_page_loads_offline_with_legend_layers_and_filters(browser, live_url, wilayah_dir):
     page, watch = _open(browser, f"{live_url}/map?basemap=none&ref_date={REF.isoformat()}")
+    # The whole city is in view at first (the point layers' zoom range must not lock the map).
+    assert page.evaluate("""() => { const p = window.SasaranMap.page;
+        return p.map.getBounds().contains(p.choropleth.getBounds()); }""")
     legend = page.inner_text(".sasaran-legend")
     assert "Tidak ada data" in legend and "Kuantil" in legend
     counts = [int(c.strip("()")) for c in page.locator(".legend-count").all_inner_texts()]

@@ -74,8 +74,12 @@ def get_figures(
 
 
 @router.get("/api/v1/map/programs", summary="Program dengan garis wilayah layanannya")
-def get_program_layers(conn: ConnDep, principal: PrincipalDep) -> list[dict[str, Any]]:
-    return program_layers(conn)
+def get_program_layers(
+    conn: ConnDep, principal: PrincipalDep,
+    kode: str | None = Query(None, description="Satu program saja (garisnya dimuat saat "
+                                               "lapisannya dinyalakan)"),
+) -> list[dict[str, Any]]:
+    return program_layers(conn, kode)
 
 
 @router.get("/api/v1/map/hexagons", summary="Agregat heksagon H3 rumah tangga sasaran")

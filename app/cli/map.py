@@ -18,7 +18,7 @@ import typer
 from app.cli.base import cli, console, settings, transaction
 from app.main import STATIC_DIR
 from app.services.map_data import MapFilter, area_figures
-from app.services.map_page import POLYGON_TOLERANCE
+from app.services.map_page import OUTLINE_TOLERANCE, POLYGON_TOLERANCE
 from app.services.wilayah import wilayah_geojson
 from geo.errors import InvalidInput
 from geo.mapbuild import FIGURES, MapConfig, render_page
@@ -80,7 +80,7 @@ def map_command(
     flt = MapFilter(ref, desil_max or s.default_desil_max, program, agency, kecamatan)
     with transaction() as conn:
         inline = {level: wilayah_geojson(conn, level, kecamatan if level == "kelurahan" else None,
-                                         POLYGON_TOLERANCE)
+                                         OUTLINE_TOLERANCE.get(level, POLYGON_TOLERANCE))
                   for level in ("kelurahan", "kecamatan", "kabkota")}
         inline["figures"] = area_figures(conn, flt, figure=figure, scheme=scheme, k=k,
                                          poverty_line=s.poverty_line, lang=lang, suppress=True)

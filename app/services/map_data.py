@@ -72,19 +72,21 @@ def _suppress(rows: list[dict[str, Any]], panel: dict[str, Any], matrix: dict[st
     matrix["matrix"] = [[suppress_small(v) for v in line] for line in matrix.get("matrix", [])]
 
 
-def program_layers(conn: Connection) -> list[dict[str, Any]]:
-    """Each program with its agency and service-area outline (union of its kelurahan polygons,
-    GeoJSON in EPSG:4326; null when the program has no declared service area)."""
+def program_layers(conn: Connection, kode: str | None = None) -> list[dict[str, Any]]:
+    """Each program (or the one ``kode``) with its agency and service-area outline (union of
+    its kelurahan polygons, GeoJSON in EPSG:4326, ~30 m simplified; null without a declared
+    service area)."""
     rows = conn.execute(text(
         """
         SELECT p.kode_program AS kode, p.nama, p.instansi,
-               ST_AsGeoJSON(ST_SimplifyPreserveTopology(ST_Union(w.geom), 0.0001), 6)::json
+               ST_AsGeoJSON(ST_Union(ST_SimplifyPreserveTopology(w.geom, 0.0003)), 5)::json
                    AS wilayah_layanan
         FROM program p
         LEFT JOIN wilayah w ON w.kode = ANY (p.wilayah_layanan)
+        WHERE CAST(:kode AS text) IS NULL OR p.kode_program = :kode
         GROUP BY p.kode_program, p.nama, p.instansi
         ORDER BY p.kode_program
-        """))
+        """), {"kode": kode})
     return [dict(r._mapping) for r in rows]
 
 

@@ -15,16 +15,18 @@ from app.services.wilayah import list_wilayah
 if TYPE_CHECKING:
     from app.services.map_data import MapFilter
 
-POLYGON_TOLERANCE = 0.00005  # degrees (~5 m): invisible at city zoom, halves the payload
+POLYGON_TOLERANCE = 0.0001  # degrees (~11 m): invisible at city zoom, halves the payload
+# Outlines are drawn as lines only, over the kelurahan: coarser is fine and keeps the page light.
+OUTLINE_TOLERANCE = {"kecamatan": 0.0003, "kabkota": 0.001}
 
 
 def urls() -> dict[str, str]:
     """Data URLs relative to the app root (the page may be served under a path prefix)."""
-    wilayah = f"/api/v1/wilayah?format=geojson&simplify={POLYGON_TOLERANCE}&level="
+    wilayah = "/api/v1/wilayah?format=geojson&simplify={}&level={}"
     return {
-        "kelurahan": wilayah + "kelurahan",
-        "kecamatan": wilayah + "kecamatan",
-        "kabkota": wilayah + "kabkota",
+        "kelurahan": wilayah.format(POLYGON_TOLERANCE, "kelurahan"),
+        "kecamatan": wilayah.format(OUTLINE_TOLERANCE["kecamatan"], "kecamatan"),
+        "kabkota": wilayah.format(OUTLINE_TOLERANCE["kabkota"], "kabkota"),
         "figures": "/api/v1/map/figures",
         "programs": "/api/v1/map/programs",
         "hexagons": "/api/v1/map/hexagons",

@@ -44,6 +44,10 @@
     this.state = Object.assign({}, cfg.state || {});
     this.inline = cfg.inline || null;
     this.figures = {};
+    // Without its own zoom range, Leaflet narrows the map's to its layers' (the point tiles'
+    // minZoom 14), and the city overview could never be seen.
+    if (map.options.minZoom === undefined) map.options.minZoom = 0;
+    if (map.options.maxZoom === undefined) map.options.maxZoom = 19;
     this.control = L.control.layers(null, null, { collapsed: false, position: "topright" });
     this.control.addTo(map);
     map.createPane("outlines").style.zIndex = 450;
@@ -69,7 +73,11 @@
       this.addHouseholdLayer();
     }
     return Promise.all(loads).then(function () { return self.refresh(); })
-      .then(function () { document.body.setAttribute("data-map-ready", "1"); })
+      .then(function () {
+        // Milliseconds since navigation start, read by bench/bench_map.py.
+        document.body.setAttribute("data-map-ready-ms", String(Math.round(performance.now())));
+        document.body.setAttribute("data-map-ready", "1");
+      })
       .catch(function (err) { self.panel.error(err); });
   };
 
@@ -199,21 +207,30 @@
   };
 
   Page.prototype.loadPrograms = function () {
+    // Names come with the page; a program's tiles and service-area outline are fetched only
+    // when its layer is switched on.
     var self = this;
     if (!this.cfg.persons) return Promise.resolve();
-    return getJSON(this.cfg.urls.programs).then(function (programs) {
-      self.programLayers = programs.map(function (p) {
-        var tiles = self.tileLayer(
-          self.tileUrl(self.cfg.urls.program_tiles, { program: p.kode, agency: "" }), "enrolled");
-        var group = L.layerGroup([tiles]);
-        if (p.wilayah_layanan) {
-          group.addLayer(L.geoJSON(p.wilayah_layanan, { pane: "outlines", interactive: false,
-            style: { color: "#1b7837", weight: 2.5, dashArray: "6,4", fill: false } }));
-        }
-        self.control.addOverlay(group, self.t.program_layer + ": " + p.nama);
-        return { kode: p.kode, tiles: tiles, group: group };
-      });
+    this.programLayers = this.cfg.choices.programs.map(function (p) {
+      var tiles = self.tileLayer(
+        self.tileUrl(self.cfg.urls.program_tiles, { program: p.kode, agency: "" }), "enrolled");
+      var group = L.layerGroup([tiles]);
+      group.once("add", function () { self.loadServiceArea(p.kode, group); });
+      self.control.addOverlay(group, self.t.program_layer + ": " + p.nama);
+      return { kode: p.kode, tiles: tiles, group: group };
     });
+    return Promise.resolve();
+  };
+
+  Page.prototype.loadServiceArea = function (kode, group) {
+    var self = this;
+    return getJSON(this.cfg.urls.programs + "?kode=" + encodeURIComponent(kode))
+      .then(function (list) {
+        if (!list.length || !list[0].wilayah_layanan) return;
+        group.addLayer(L.geoJSON(list[0].wilayah_layanan, { pane: "outlines", interactive: false,
+          style: { color: "#1b7837", weight: 2.5, dashArray: "6,4", fill: false } }));
+      })
+      .catch(function (err) { self.panel.error(err); });
   };
 
   function Legend(page) {

@@ -1,0 +1,258 @@
+"""Benchmark: the map page in headless Chromium against the running app (not a timed test).
+
+Run under the machine-wide lock:
+    flock /tmp/sasaran-bench.lock .venv/bin/python bench/bench_map.py [--households N]
+
+A private PostGIS cluster is created in a temporary directory. Two datasets, one after the
+other: (1) the committed sample city (data/samples, imported as ``demo-load`` does) and (2) N
+synthetic households (default 1,000,000) generated in SQL with ST_GeneratePoints inside the real
+kelurahan/desa polygons of Balikpapan, Bontang and Kutai Timur (../shared/data/wilayah/), 5 %
+without coordinates. Both get three programs with seeded enrollments (about 45 % of households
+in one, 12 % in two) and their coverage segments.
+
+Printed per dataset: time until the map is interactive (load event + polygons, outlines,
+figures, legend and panel drawn; median of 3 cold loads), the page transfer, the time until the
+household tiles of a dense z15 view are drawn, and tile request latency at z14-16 over
+loopback HTTP (p50/p95 of 200 requests at household locations).
+Targets: interactive < 3 s, transfer < 5 MB, tile p95 < 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import random
+import socket
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import uvicorn
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import Engine, text  # noqa: E402
+
+from app.main import create_app  # noqa: E402
+from app.security import Principal, current_principal  # noqa: E402
+from app.services.coverage_segments import rebuild_segments  # noqa: E402
+from app.services.households import import_households  # noqa: E402
+from app.services.wilayah import load_boundaries  # noqa: E402
+from app.settings import Settings  # noqa: E402
+
+from common import WILAYAH, bench_database, make_engine  # noqa: E402
+
+SAMPLES = ROOT / "data" / "samples"
+REF = "2026-06-30"
+BIG_FILES = ("kaltim_kabkota.geojson", "balikpapan_kecamatan.geojson",
+             "balikpapan_kelurahan.geojson", "bontang_kecamatan.geojson",
+             "bontang_kelurahan.geojson", "kutai_timur_kecamatan.geojson",
+             "kutai_timur_desa.geojson")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+GENERATE_SQL = """
+INSERT INTO household (id_keluarga, no_kk_hash, no_kk_mask, nik_kepala_hash, nik_kepala_mask,
+    nama_kepala, kode_kelurahan_deklarasi, kode_kelurahan, geom, jumlah_anggota, desil,
+    pengeluaran_per_kapita, status_verifikasi, flags)
+SELECT 'B' || w.kode || '-' || d.path[1], sha256(convert_to(w.kode || d.path[1], 'UTF8')),
+       '640000********0001', sha256(convert_to('n' || w.kode || d.path[1], 'UTF8')),
+       '640000********0001', 'Sintetis', w.kode, w.kode,
+       CASE WHEN random() < 0.05 THEN NULL ELSE d.geom END,
+       1 + floor(random() * 6)::int, 1 + floor(random() * 10)::int,
+       round((200000 + random() * 900000)::numeric, 2),
+       CASE WHEN random() < 0.85 THEN 'terverifikasi' ELSE 'belum' END, '{}'
+FROM wilayah w, ST_Dump(ST_GeneratePoints(w.geom, :per_area, 42)) AS d
+WHERE w.level = 'kelurahan'
+"""
+PROGRAMS_SQL = """
+INSERT INTO agency (kode, nama) VALUES ('DINSOS', 'Dinas Sosial'), ('BAZNAS', 'BAZNAS')
+    ON CONFLICT DO NOTHING;
+INSERT INTO program (kode_program, nama, instansi, wilayah_layanan)
+SELECT v.k, v.n, v.i, (SELECT array_agg(kode) FROM wilayah WHERE level = 'kelurahan')
+FROM (VALUES ('PKH', 'Program Keluarga Harapan', 'DINSOS'),
+             ('BPNT', 'Bantuan Pangan Non Tunai', 'DINSOS'),
+             ('ZAKAT', 'Zakat produktif', 'BAZNAS')) AS v(k, n, i);
+INSERT INTO enrollment (program_id, household_id, kunci, kunci_tampil, tanggal_mulai, status)
+SELECT p.id, h.id, 'id_keluarga', h.id_keluarga, DATE '2026-01-01', 'matched'
+FROM household h JOIN program p ON p.kode_program = (ARRAY['PKH', 'BPNT', 'ZAKAT'])
+    [1 + (abs(hashtext(h.id_keluarga)) % 3)]
+WHERE abs(hashtext(h.id_keluarga || 'a')) % 100 < 45;
+INSERT INTO enrollment (program_id, household_id, kunci, kunci_tampil, tanggal_mulai, status)
+SELECT p.id, h.id, 'id_keluarga', h.id_keluarga, DATE '2026-02-01', 'matched'
+FROM household h JOIN program p ON p.kode_program = (ARRAY['PKH', 'BPNT', 'ZAKAT'])
+    [1 + ((abs(hashtext(h.id_keluarga)) + 1) % 3)]
+WHERE abs(hashtext(h.id_keluarga || 'a')) % 100 < 12;
+"""
+
+
+def load_sample(engine: Engine, settings: Settings) -> None:
+    for name in ("kota_kabkota.geojson", "kota_kecamatan.geojson", "kota_kelurahan.geojson"):
+        with engine.begin() as conn:
+            load_boundaries(conn, SAMPLES / name)
+    with engine.begin() as conn:
+        import_households(conn, SAMPLES / "rumah_tangga.csv", key=settings.hmac_key(),
+                          user="bench", members_path=SAMPLES / "anggota.csv")
+    add_programs(engine)
+
+
+def load_big(engine: Engine, households: int) -> None:
+    with engine.begin() as conn:
+        for name in BIG_FILES:
+            load_boundaries(conn, WILAYAH / name)
+        areas = conn.execute(text(
+            "SELECT count(*) FROM wilayah WHERE level = 'kelurahan'")).scalar_one()
+        per_area = math.ceil(households / areas)
+        start = time.perf_counter()
+        conn.execute(text(GENERATE_SQL), {"per_area": per_area})
+        conn.execute(text("UPDATE household SET flags = '{no_coords}' WHERE geom IS NULL"))
+        print(f"  generated {per_area} households in each of {areas} areas "
+              f"in {time.perf_counter() - start:.0f} s")
+    add_programs(engine)
+
+
+def add_programs(engine: Engine) -> None:
+    start = time.perf_counter()
+    with engine.begin() as conn:
+        conn.execute(text(PROGRAMS_SQL))
+        rebuild_segments(conn)
+    with engine.begin() as conn:
+        for table in ("household", "enrollment", "coverage_segment", "wilayah"):
+            conn.execute(text(f"ANALYZE {table}"))
+        n = conn.execute(text("SELECT count(*) FROM household")).scalar_one()
+    print(f"  {n:,} households; enrollments and segments in {time.perf_counter() - start:.0f} s")
+
+
+def serve(url: str, settings: Settings) -> tuple[uvicorn.Server, threading.Thread, str]:
+    app = create_app(settings, engine=make_engine(url))
+    app.dependency_overrides[current_principal] = lambda: Principal("bench", "admin")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    return server, thread, f"http://127.0.0.1:{port}"
+
+
+def measure_page(browser, base: str, dense: tuple[float, float]) -> dict[str, float]:
+    ready, transfer = [], []
+    for _ in range(3):
+        context = browser.new_context(viewport={"width": 1400, "height": 850})
+        page = context.new_page()
+        page.goto(f"{base}/map?basemap=none&ref_date={REF}")
+        page.wait_for_selector("body[data-map-ready='1']", timeout=60000)
+        ready.append(float(page.get_attribute("body", "data-map-ready-ms") or 0) / 1000)
+        transfer.append(page.evaluate(TRANSFER_JS) / 1e6)
+        slowest = page.evaluate(SLOWEST_JS)
+        points = page.evaluate(ZOOM_JS, list(dense)) / 1000
+        total = page.evaluate(TRANSFER_JS) / 1e6
+        context.close()
+    print("  slowest requests of the last load:", ", ".join(
+        f"{name.split('?')[0].split('/')[-1]} {ms:.0f} ms {kb:.0f} kB" for name, ms, kb in slowest))
+    return {"ready_s": statistics.median(ready), "transfer_mb": statistics.median(transfer),
+            "points_s": points, "transfer_after_zoom_mb": total}
+
+
+TRANSFER_JS = """() => performance.getEntriesByType('navigation')
+    .concat(performance.getEntriesByType('resource'))
+    .reduce((sum, e) => sum + (e.transferSize || e.encodedBodySize || 0), 0)"""
+SLOWEST_JS = """() => performance.getEntriesByType('resource')
+    .map(e => [e.name, e.duration, (e.transferSize || e.encodedBodySize || 0) / 1000])
+    .sort((a, b) => b[1] - a[1]).slice(0, 6)"""
+ZOOM_JS = """([lat, lon]) => new Promise(resolve => {
+    const p = window.SasaranMap.page, t0 = performance.now();
+    p.points.once('load', () => resolve(performance.now() - t0));
+    p.map.setView([lat, lon], 15, {animate: false});
+})"""
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    n = 2**z
+    return (int((lon + 180) / 360 * n),
+            int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n))
+
+
+def measure_tiles(engine: Engine, base: str, requests: int = 200) -> dict[str, float]:
+    with engine.connect() as conn:
+        points = conn.execute(text(
+            "SELECT ST_X(geom), ST_Y(geom) FROM household WHERE geom IS NOT NULL "
+            "ORDER BY hashtext(id_keluarga) LIMIT :n"), {"n": requests}).all()
+    rng = random.Random(7)
+    times, sizes = [], []
+    with httpx.Client(base_url=base, timeout=30) as client:
+        for lon, lat in points:
+            z = rng.choice((14, 15, 16))
+            x, y = tile_of(lon, lat, z)
+            start = time.perf_counter()
+            response = client.get(f"/tiles/households/{z}/{x}/{y}.pbf",
+                                  params={"ref_date": REF, "desil_max": 4})
+            times.append(time.perf_counter() - start)
+            response.raise_for_status()
+            sizes.append(len(response.content))
+    times.sort()
+    return {"p50_ms": statistics.median(times) * 1000,
+            "p95_ms": times[int(0.95 * (len(times) - 1))] * 1000,
+            "max_ms": times[-1] * 1000, "mean_kb": statistics.mean(sizes) / 1000}
+
+
+def densest_point(engine: Engine) -> tuple[float, float]:
+    with engine.connect() as conn:
+        lat, lon = conn.execute(text(
+            "SELECT ST_Y(label_point), ST_X(label_point) FROM wilayah w WHERE level = 'kelurahan' "
+            "ORDER BY (SELECT count(*) FROM household h WHERE h.kode_kelurahan = w.kode) / "
+            "greatest(w.luas_km2, 0.01) DESC LIMIT 1")).one()
+    return lat, lon
+
+
+def run(name: str, url: str, settings: Settings, browser) -> None:
+    engine = make_engine(url)
+    server, thread, base = serve(url, settings)
+    try:
+        page = measure_page(browser, base, densest_point(engine))
+        tiles = measure_tiles(engine, base)
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        engine.dispose()
+    print(f"[{name}] interactive {page['ready_s']:.2f} s (median of 3; target < 3 s), "
+          f"transfer {page['transfer_mb']:.2f} MB (target < 5 MB)")
+    print(f"[{name}] dense z15 view: household tiles drawn in {page['points_s']:.2f} s, "
+          f"total transfer then {page['transfer_after_zoom_mb']:.2f} MB")
+    print(f"[{name}] tiles z14-16: p50 {tiles['p50_ms']:.0f} ms, p95 {tiles['p95_ms']:.0f} ms "
+          f"(target < 100 ms), max {tiles['max_ms']:.0f} ms, mean {tiles['mean_kb']:.0f} kB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--households", type=int, default=1_000_000)
+    args = parser.parse_args()
+    logging.disable(logging.WARNING)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for name, port, loader in (
+            ("sample city", 5441, lambda e, s: load_sample(e, s)),
+            (f"{args.households:,} households", 5442,
+             lambda e, s: load_big(e, args.households)),
+        ):
+            with bench_database(port=port) as url:
+                settings = Settings(database_url=url, data_dir=Path("/tmp/sasaran-bench-map"),
+                                    secret_key="bench-secret-key-0123456789abcdef012345")
+                print(f"{name}: loading")
+                engine = make_engine(url)
+                loader(engine, settings)
+                engine.dispose()
+                run(name, url, settings, browser)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
