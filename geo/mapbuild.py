@@ -107,7 +107,8 @@ PAGE_TEMPLATE = """
 {% endmacro %}
 {% macro script(this, kwargs) %}
 SasaranMap.init({{ this._parent.get_name() }}, {{ this.config_json }});
-if (!SasaranMap.page.inline) SasaranRollout.attach({{ this._parent.get_name() }}, SasaranMap.page.cfg);
+if (!SasaranMap.page.inline)
+    SasaranRollout.attach({{ this._parent.get_name() }}, SasaranMap.page.cfg);
 {% endmacro %}
 """
 
