@@ -117,3 +117,14 @@ def _date(value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"'{value}' bukan tanggal YYYY-MM-DD.") from None
+
+
+def load_sample_programs(programs: Path, enrollments: Path) -> None:
+    """``demo-load``'s program step: programs upserted, identical enrollments skipped."""
+    with transaction() as conn:
+        result = import_programs(conn, programs, user=LOCAL_ADMIN.username)
+        audit.record(conn, LOCAL_ADMIN, "program.import", f"batch:{result['batch_id']}",
+                     {"berkas": result["file"]}, result["accepted"])
+    console.print(f"{programs.name}: {result['accepted']} program.")
+    if enrollments.exists():
+        import_enrollments_command(enrollments, None, None, None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.cli.base import cli, console, transaction
+from app.cli.coverage import load_sample_programs
 from app.cli.imports import load_sample_households
 from app.cli.users import ensure_demo_admin
 from app.services.wilayah import load_boundaries
@@ -27,4 +28,6 @@ def demo_load() -> None:
             console.print(f"{name}: {result.loaded} wilayah dimuat.")
     if (SAMPLES / "rumah_tangga.csv").exists():
         load_sample_households(SAMPLES / "rumah_tangga.csv", SAMPLES / "anggota.csv")
+    if (SAMPLES / "program.csv").exists():
+        load_sample_programs(SAMPLES / "program.csv", SAMPLES / "kepesertaan.csv")
     ensure_demo_admin()

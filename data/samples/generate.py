@@ -246,6 +246,9 @@ def main() -> None:
     write_households(add_mess(rng, households, cells))
     write_members(rng, households)
     print(f"Ditulis ke {HERE}: {len(kelurahan)} kelurahan, {len(households)} rumah tangga.")
+    from generate_programs import main as write_programs  # the script's own directory
+
+    write_programs()  # programs and enrollments over the households just written
 
 
 if __name__ == "__main__":
