@@ -6,15 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from coverage_fixture import insert_programs
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from household_rows import row, write_csv
 from rollout_rows import plan_body
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 from starlette.routing import Mount, Route
 
 from app.api.rollout import PlanIn
 from app.security import Principal
+from app.services.enrollments import import_enrollments
 from app.services.households import import_households
 from app.services.rollout_plans import create_plan
 from app.services.wilayah import load_boundaries
@@ -62,6 +64,28 @@ def import_rows(conn: Connection, world: World, rows: list[dict[str, str]], fold
     world.households.update({r["id_keluarga"]: r["kode_kelurahan"] for r in rows})
 
 
+def enrollment_rows(world: World) -> list[dict[str, str]]:
+    """PKH (DINSOS) for every household, PBI (DINKES) for every other one, and one row that
+    matches nobody (kept as unmatched)."""
+    rows = [{"kode_program": "PKH", "id_keluarga": h, "tanggal_mulai": "2024-01-01"}
+            for h in world.households]
+    rows += [{"kode_program": "PBI", "id_keluarga": h, "tanggal_mulai": "2024-01-01"}
+             for h in list(world.households)[::2]]
+    return rows + [{"kode_program": "PKH", "id_keluarga": "TIDAKADA", "tanggal_mulai":
+                    "2024-01-01"}]
+
+
+def add_enrollments(conn: Connection, world: World, folder: Path, key: bytes,
+                    name: str) -> None:
+    path = write_csv(folder / f"{name}.csv", enrollment_rows(world))
+    import_enrollments(conn, path, key=key, user="uji-admin", name=path.name)
+
+
+def add_programs(conn: Connection) -> None:
+    insert_programs(conn)  # PKH, BPNT (DINSOS), PBI (DINKES), RTLH (DISPERKIM), ZAKAT (BAZNAS)
+    conn.execute(text("INSERT INTO agency (kode, nama) VALUES ('KOSONG', 'Tanpa program')"))
+
+
 def add_plan(conn: Connection, world: World) -> None:
     """A rollout plan inside Bontang (visible to an analyst of 64.74)."""
     plan = PlanIn(**plan_body()).to_input()
@@ -75,8 +99,18 @@ def build_world(conn: Connection, settings: Settings, wilayah_dir: Path, folder:
     import_rows(conn, world, bontang_rows(), folder, settings.hmac_key(), "bontang")
     if balikpapan:
         import_rows(conn, world, balikpapan_rows(), folder, settings.hmac_key(), "balikpapan")
+    add_programs(conn)
+    add_enrollments(conn, world, folder, settings.hmac_key(), "peserta")
     add_plan(conn, world)
     return world
+
+
+def add_balikpapan(conn: Connection, world: World, settings: Settings, folder: Path) -> None:
+    """Balikpapan households, enrolled like the others (for the scoping comparison)."""
+    before = set(world.households)
+    import_rows(conn, world, balikpapan_rows(), folder, settings.hmac_key(), "balikpapan")
+    added = World(households={h: k for h, k in world.households.items() if h not in before})
+    add_enrollments(conn, added, folder, settings.hmac_key(), "peserta-balikpapan")
 
 
 def app_routes(app: FastAPI) -> set[tuple[str, str]]:

@@ -11,7 +11,7 @@ import pytest
 from access_world import World, bontang_rows, build_world
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from test_access_matrix import EXPECTATIONS, PERSONS, ROLES, ROUTES, call
+from test_access_matrix import EXPECTATIONS, OK, PERSONS, ROLES, ROUTES, call
 
 from app.security import Principal
 from app.services import audit
@@ -35,9 +35,14 @@ def test_every_person_route_is_audited_or_explicitly_exempt():
     assert not unaccounted, f"person-returning routes with no audit expectation: {unaccounted}"
 
 
-@pytest.mark.parametrize("role", ["admin", "analyst"])
-@pytest.mark.parametrize("route", AUDITED, ids="{0[0]} {0[1]}".format)
-def test_person_read_writes_one_audit_row_naming_who_and_how_many(
+ALLOWED_CELLS = [(route, role) for route in AUDITED for role in sorted(ROLES)
+                 if EXPECTATIONS[route].roles[role] == OK
+                 and role in EXPECTATIONS[route].extra.get("audit_roles", ROLES)]
+
+
+@pytest.mark.parametrize(("route", "role"), ALLOWED_CELLS,
+                         ids=[f"{r[0]} {r[1]}-{role}" for r, role in ALLOWED_CELLS])
+def test_audited_request_writes_one_row_naming_who_and_what(
         client_as, conn, world, tmp_path, route, role):
     action = EXPECTATIONS[route].audit
     before = len(audit_rows(conn, action))
