@@ -296,3 +296,14 @@ def test_pilot_lists_programs_already_operating_and_only_uncovered_households(
     listed = {row["id_keluarga"] for row in body["rumah_tangga"]["daftar"]}
     assert listed == expected == {"HH002", "HH005", "HH006", "HH007"}
     assert "rollout.pilot_households" in audit_actions(conn)
+
+
+def test_export_drops_control_characters_a_worksheet_cannot_hold(client, bontang):
+    body = plan_body("Rencana\x07 uji")
+    body["deskripsi"] = "baris\x1bsatu"
+    plan_id = client.post("/api/v1/rollout/plans", json=body).json()["id"]
+    response = client.get(f"/api/v1/rollout/plans/{plan_id}/export.xlsx")
+    assert response.status_code == 200
+    values = dict(load_workbook(io.BytesIO(response.content))["Parameter"].iter_rows(
+        min_row=2, max_row=3, values_only=True))
+    assert values == {"Nama rencana": "Rencana uji", "Deskripsi": "barissatu"}

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import Connection
@@ -47,7 +48,10 @@ def _cell(value: Any) -> Any:
     """Excel cells take numbers and text; decimals become numbers, lists text."""
     if isinstance(value, list | tuple):
         return ", ".join(map(str, value))
-    if isinstance(value, bool) or value is None or isinstance(value, int | float | str | date):
+    if isinstance(value, str):
+        # Control characters cannot be stored in a worksheet; a plan name may carry them.
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    if isinstance(value, bool) or value is None or isinstance(value, int | float | date):
         return value
     return float(value)
 
