@@ -133,3 +133,27 @@ def current_principal(request: Request, conn: ConnDep, settings: SettingsDep) ->
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+@dataclass(frozen=True)
+class PersonAccess:
+    """What a person-returning endpoint needs in one dependency: the principal, already known
+    to be allowed to see persons (403 otherwise), and ``logged()`` to audit what it returns."""
+
+    principal: Principal
+    conn: Connection
+
+    def logged(self, action: str, rows: int, target: str | None = None,
+               filters: dict[str, object] | None = None) -> None:
+        from app.services import audit
+
+        audit.record(self.conn, self.principal, action, target, filters, rows)
+
+
+def person_access(principal: Annotated[Principal, Depends(current_principal)],
+                  conn: ConnDep) -> PersonAccess:
+    principal.require(principal.can_see_persons, "melihat data perorangan")
+    return PersonAccess(principal, conn)
+
+
+PersonAccessDep = Annotated[PersonAccess, Depends(person_access)]

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from test_access_matrix import EXPECTATIONS, OK, PERSONS, ROLES, ROUTES, call
 
-from app.security import Principal
+from app.security import PersonAccessDep, Principal
 from app.services import audit
 
 # Person-level routes that write no audit row of their own, and why.
@@ -98,3 +98,23 @@ def test_entries_filter_by_user_action_prefix_and_date_and_export_to_csv(conn):
 @pytest.fixture
 def world(conn, settings, wilayah_dir, tmp_path) -> World:
     return build_world(conn, settings, wilayah_dir, tmp_path, balikpapan=False)
+
+
+def test_person_access_dependency_refuses_aggregate_roles_and_audits(client_as, conn):
+    def register(client):
+        @client.app.get("/uji-perorangan")
+        def read(access: PersonAccessDep) -> dict:
+            access.logged("uji.perorangan", 3, "K1", {"desil": 1})
+            return {}
+
+        return client
+
+    assert register(client_as("viewer")).get("/uji-perorangan").status_code == 403
+    assert register(client_as("agency", agency="DINSOS")).get("/uji-perorangan"
+                                                              ).status_code == 403
+    assert audit_rows(conn, "uji.perorangan") == []
+    assert register(client_as("analyst", area_prefixes=("64.74",))).get("/uji-perorangan"
+                                                                         ).status_code == 200
+    newest = audit_rows(conn, "uji.perorangan")[0]
+    assert (newest["pengguna"], newest["jumlah_baris"], newest["sasaran"]) == ("uji-analyst", 3,
+                                                                               "K1")
