@@ -29,7 +29,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import Connection, text  # noqa: E402
 
 from app.main import create_app  # noqa: E402
-from app.services.coverage import SEGMENTS_BY_AREA, _targets_sql  # noqa: E402
+from app.services.coverage import SEGMENTS_BY_AREA, STEPS_BY_AREA, _targets_sql  # noqa: E402
 from app.services.coverage_segments import rebuild_segments  # noqa: E402
 from app.services.wilayah import load_boundaries  # noqa: E402
 from app.settings import Settings  # noqa: E402
@@ -211,8 +211,9 @@ def main() -> None:
                   f"{args.enrollments:,} enrollments in {time.perf_counter() - start:.1f} s")
             start = time.perf_counter()
             segments = rebuild_segments(conn)
-            print(f"coverage segments rebuilt from scratch: {segments:,} segments in "
-                  f"{time.perf_counter() - start:.1f} s")
+            steps = conn.execute(text("SELECT count(*) FROM coverage_step")).scalar_one()
+            print(f"coverage segments and steps rebuilt from scratch: {segments:,} segments, "
+                  f"{steps:,} steps in {time.perf_counter() - start:.1f} s")
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
         params = {"ref": date(2024, 1, 1), "desil": 4, "parent": KAB, "prefixes": [],
@@ -224,8 +225,10 @@ def main() -> None:
             print(f"naive count(DISTINCT) query, kelurahan of {KAB} (warm): "
                   f"{(time.perf_counter() - start) * 1000:.0f} ms")
             explain(conn, "targets per kelurahan", str(_targets_sql("h.kode_kelurahan")), params)
-            explain(conn, "active segments per kelurahan",
-                    SEGMENTS_BY_AREA.format(code="s.kode_kelurahan"), params)
+            explain(conn, "active segments per kelurahan (program/agency filters)",
+                    SEGMENTS_BY_AREA.format(code="s.kode_kelurahan", only=""), params)
+            explain(conn, "coverage steps per kelurahan (unfiltered)",
+                    STEPS_BY_AREA.format(code="g.kode_kelurahan"), {**params, "stale": []})
         engine.dispose()
         measure(url, args.households)
 

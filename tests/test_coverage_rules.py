@@ -21,6 +21,7 @@ from coverage_fixture import (
 from sqlalchemy import text
 
 from app.services import batches, coverage
+from app.services.coverage_steps import refresh_stale, stale_codes
 from app.services.enrollments import import_enrollments
 from geo.coverage import suppress_row
 from geo.errors import InvalidInput
@@ -118,6 +119,11 @@ def test_registry_updates_move_coverage_with_the_household(world, conn):
         conn, level="kelurahan", parent=None, ref_date=on)}
     assert after[h.kel]["covered"] == before[h.kel]["covered"] - 1
     assert after[h.kel]["leakage"] == before[h.kel]["leakage"] + len(active[h.id_keluarga])
+    assert stale_codes(conn) == [h.kel]  # read from the segments until refreshed
+    refresh_stale(conn)
+    assert stale_codes(conn) == []
+    assert {r["kode"]: r for r in coverage.coverage_by_area(
+        conn, level="kelurahan", parent=None, ref_date=on)} == after
 
 
 def test_reimporting_the_same_file_adds_no_enrollment(world, conn, tmp_path):

@@ -6,11 +6,20 @@ for queries and for the drift check (``compare_metadata``) in the tests.
 
 from app.models.access import ApiKey, AuditLog, User, WebSession
 from app.models.base import Base
-from app.models.programs import Agency, CoverageSegment, Enrollment, Program
+from app.models.programs import (
+    Agency,
+    CoverageGroup,
+    CoverageSegment,
+    CoverageStale,
+    CoverageStep,
+    Enrollment,
+    Program,
+)
 from app.models.registry import Household, ImportBatch, Member, RejectedRow
 from app.models.rollout import RolloutPlan, RolloutWave
 from app.models.wilayah import Wilayah
 
-__all__ = ["Agency", "ApiKey", "AuditLog", "Base", "CoverageSegment", "Enrollment", "Household",
+__all__ = ["Agency", "ApiKey", "AuditLog", "Base", "CoverageGroup", "CoverageSegment",
+           "CoverageStale", "CoverageStep", "Enrollment", "Household",
            "ImportBatch", "Member", "Program", "RejectedRow",
            "RolloutPlan", "RolloutWave", "User", "WebSession", "Wilayah"]

@@ -99,6 +99,40 @@ class CoverageSegment(Base):
     n_instansi: Mapped[int] = mapped_column(SmallInteger)
 
 
+class CoverageGroup(Base):
+    """The (kelurahan, desil, verified) groups that have coverage steps."""
+
+    __tablename__ = "coverage_group"
+
+    kode_kelurahan: Mapped[str] = mapped_column(String(13), primary_key=True)
+    desil: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    terverifikasi: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+
+
+class CoverageStep(Base):
+    """A group's counters from ``berlaku`` until its next row: enrolled households, those in
+    >= 2 programs / agencies, and (household, program) pairs, all active on that date."""
+
+    __tablename__ = "coverage_step"
+
+    kode_kelurahan: Mapped[str] = mapped_column(String(13), primary_key=True)
+    desil: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    terverifikasi: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    berlaku: Mapped[date] = mapped_column(Date, primary_key=True)
+    households: Mapped[int] = mapped_column(Integer)
+    overlap: Mapped[int] = mapped_column(Integer)
+    overlap_agency: Mapped[int] = mapped_column(Integer)
+    pairs: Mapped[int] = mapped_column(Integer)
+
+
+class CoverageStale(Base):
+    """Kelurahan whose steps lag a registry change (figures come from the segments)."""
+
+    __tablename__ = "coverage_stale"
+
+    kode_kelurahan: Mapped[str] = mapped_column(String(13), primary_key=True)
+
+
 # Targets per kelurahan are counted from this partial index alone (index-only scan).
 Index("ix_household_target", Household.kode_kelurahan, Household.desil,
       postgresql_where=text("status_verifikasi = 'terverifikasi'"))

@@ -27,6 +27,7 @@ from app.services.coverage_sql import (
     check_parent,
     make_query,
 )
+from app.services.coverage_steps import stale_codes
 from geo.coverage import area_code_sql, check_level, rate
 
 __all__ = ["check_identities", "coverage_by_agency", "coverage_by_area", "coverage_by_program",
@@ -40,9 +41,10 @@ SEGMENTS_BY_AREA = f"""
            coalesce(sum({HITS_S}) FILTER (WHERE NOT {TARGET_S}), 0) AS leakage,
            count(*) FILTER (WHERE NOT {TARGET_S}) AS leakage_households
     FROM coverage_segment s
-    WHERE {ACTIVE_S} AND {IN_AREA.format(col="s.kode_kelurahan")}
+    WHERE {ACTIVE_S} AND {IN_AREA.format(col="s.kode_kelurahan")} {{only}}
     GROUP BY 1
 """
+TARGET_G = "(g.terverifikasi AND g.desil <= :desil)"
 
 
 def _figures(kode: str, nama: str | None, level: str, targets: int, seg: dict[str, Any],
@@ -70,8 +72,7 @@ def coverage_by_area(
     params = q.params(conn)
     code = area_code_sql(level, "h.kode_kelurahan")
     targets = {r.kode: int(r.targets) for r in conn.execute(_targets_sql(code), params)}
-    segments = {r.kode: dict(r._mapping) for r in conn.execute(
-        text(SEGMENTS_BY_AREA.format(code=area_code_sql(level, "s.kode_kelurahan"))), params)}
+    segments = _enrolled_by_area(conn, level, params)
     known = conn.execute(text(
         "SELECT kode FROM wilayah w WHERE level = :level AND "
         + IN_AREA.format(col="w.kode")), {**params, "level": level}).scalars().all()
@@ -80,6 +81,48 @@ def coverage_by_area(
     names = area_names(conn, codes)
     return [_figures(c, names.get(c), level, targets.get(c, 0), segments.get(c, {}))
             for c in codes]
+
+
+STEPS_BY_AREA = f"""
+    SELECT {{code}} AS kode,
+           coalesce(sum(st.households) FILTER (WHERE {TARGET_G}), 0) AS covered,
+           coalesce(sum(st.overlap) FILTER (WHERE {TARGET_G}), 0) AS overlap,
+           coalesce(sum(st.overlap_agency) FILTER (WHERE {TARGET_G}), 0) AS overlap_agency,
+           coalesce(sum(st.pairs) FILTER (WHERE NOT {TARGET_G}), 0) AS leakage,
+           coalesce(sum(st.households) FILTER (WHERE NOT {TARGET_G}), 0) AS leakage_households
+    FROM coverage_group g
+    CROSS JOIN LATERAL (
+        SELECT households, overlap, overlap_agency, pairs FROM coverage_step s
+        WHERE s.kode_kelurahan = g.kode_kelurahan AND s.desil = g.desil
+          AND s.terverifikasi = g.terverifikasi AND s.berlaku <= :ref
+        ORDER BY s.berlaku DESC LIMIT 1) st
+    WHERE {IN_AREA.format(col="g.kode_kelurahan")}
+      AND NOT g.kode_kelurahan = ANY(CAST(:stale AS text[]))
+    GROUP BY 1
+"""
+
+
+def _enrolled_by_area(conn: Connection, level: str, params: dict[str, Any]
+                      ) -> dict[str, dict[str, Any]]:
+    """Enrollment figures per area: unfiltered from the steps (one probe per group), with
+    stale kelurahan and program/agency filters from the segments (both exact)."""
+    code_s = area_code_sql(level, "s.kode_kelurahan")
+    if params["pids"] is not None:
+        return {r.kode: dict(r._mapping) for r in conn.execute(
+            text(SEGMENTS_BY_AREA.format(code=code_s, only="")), params)}
+    stale = stale_codes(conn)
+    rows = [dict(r._mapping) for r in conn.execute(text(STEPS_BY_AREA.format(
+        code=area_code_sql(level, "g.kode_kelurahan"))), {**params, "stale": stale})]
+    if stale:
+        rows += [dict(r._mapping) for r in conn.execute(text(SEGMENTS_BY_AREA.format(
+            code=code_s, only="AND s.kode_kelurahan = ANY(CAST(:stale AS text[]))")),
+            {**params, "stale": stale})]
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        into = out.setdefault(row["kode"], dict.fromkeys(row, 0))
+        for key, value in row.items():
+            into[key] = row["kode"] if key == "kode" else into[key] + int(value)
+    return out
 
 
 def _targets_sql(code: str) -> TextClause:

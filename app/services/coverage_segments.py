@@ -1,6 +1,7 @@
 """Maintaining ``coverage_segment`` (see ``app/sql/coverage_segments.sql``): rebuilt, set-based,
-for the households an enrollment import or a program change touched. The registry trigger of
-revision 0004 keeps the copied kelurahan/desil/status in step with household updates."""
+for the households an enrollment import or a program change touched, followed by the steps of
+their kelurahan. The registry trigger of revision 0004 keeps the copied kelurahan/desil/status
+in step with household updates (and marks the kelurahan's steps stale)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import Connection, text
+
+from app.services.coverage_steps import refresh_steps
 
 _REBUILD = (Path(__file__).resolve().parents[1] / "sql" / "coverage_segments.sql").read_text()
 
@@ -23,6 +26,13 @@ def rebuild_segments(conn: Connection, household_ids: Sequence[int] | None = Non
         conn.execute(text("DELETE FROM coverage_segment WHERE household_id = ANY(:ids)"),
                      {"ids": ids})
     result = conn.execute(text(_REBUILD), {"all": everything, "ids": ids})
+    if everything:
+        refresh_steps(conn)
+    else:
+        codes = conn.execute(text(
+            "SELECT DISTINCT kode_kelurahan FROM household WHERE id = ANY(:ids) "
+            "UNION SELECT kode_kelurahan FROM coverage_stale"), {"ids": ids}).scalars().all()
+        refresh_steps(conn, codes)
     return int(result.rowcount or 0)
 
 

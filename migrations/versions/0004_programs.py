@@ -9,6 +9,12 @@ its set of active programs is constant (``sampai`` = 'infinity' when open). Exac
 of a household contains any date, so coverage on any reference date is one indexed pass without
 ``count(DISTINCT ...)``. The household's kelurahan, desil and status are copied in and kept in
 step by the trigger below when the registry changes.
+
+``coverage_step`` is the same information summed per group (kelurahan, desil, verified): the
+group's counters as step functions of the date (value from ``berlaku`` until the next row), so
+the unfiltered figures on any date are one index probe per group (``coverage_group``). A
+registry change marks the kelurahan in ``coverage_stale``; the figures of a stale kelurahan
+come from the segments until its steps are refreshed.
 """
 
 from collections.abc import Sequence
@@ -31,6 +37,10 @@ BEGIN
        SET kode_kelurahan = NEW.kode_kelurahan, desil = NEW.desil,
            terverifikasi = (NEW.status_verifikasi = 'terverifikasi')
      WHERE household_id = NEW.id;
+    IF FOUND THEN
+        INSERT INTO coverage_stale (kode_kelurahan)
+        VALUES (OLD.kode_kelurahan), (NEW.kode_kelurahan) ON CONFLICT DO NOTHING;
+    END IF;
     RETURN NULL;
 END $$
 """
@@ -105,6 +115,27 @@ def upgrade() -> None:
     op.create_index("ix_coverage_segment_household_id", "coverage_segment", ["household_id"])
     op.create_index("ix_coverage_segment_area_period", "coverage_segment",
                     ["kode_kelurahan", "dari", "sampai"])
+    op.create_table(
+        "coverage_group",
+        sa.Column("kode_kelurahan", sa.String(13), primary_key=True),
+        sa.Column("desil", sa.SmallInteger(), primary_key=True),
+        sa.Column("terverifikasi", sa.Boolean(), primary_key=True),
+    )
+    op.create_table(
+        "coverage_step",
+        sa.Column("kode_kelurahan", sa.String(13), primary_key=True),
+        sa.Column("desil", sa.SmallInteger(), primary_key=True),
+        sa.Column("terverifikasi", sa.Boolean(), primary_key=True),
+        sa.Column("berlaku", sa.Date(), primary_key=True),
+        sa.Column("households", sa.Integer(), nullable=False),
+        sa.Column("overlap", sa.Integer(), nullable=False),
+        sa.Column("overlap_agency", sa.Integer(), nullable=False),
+        sa.Column("pairs", sa.Integer(), nullable=False),
+    )
+    op.create_table(
+        "coverage_stale",
+        sa.Column("kode_kelurahan", sa.String(13), primary_key=True),
+    )
     op.create_index("ix_household_target", "household", ["kode_kelurahan", "desil"],
                     postgresql_where=sa.text("status_verifikasi = 'terverifikasi'"))
     op.execute(SYNC_FUNCTION)
@@ -115,6 +146,9 @@ def downgrade() -> None:
     op.execute("DROP TRIGGER IF EXISTS household_coverage_sync ON household")
     op.execute("DROP FUNCTION IF EXISTS coverage_segment_sync()")
     op.drop_index("ix_household_target", table_name="household")
+    op.drop_table("coverage_stale")
+    op.drop_table("coverage_step")
+    op.drop_table("coverage_group")
     op.drop_table("coverage_segment")
     op.drop_table("enrollment")
     op.drop_table("program")
