@@ -10,6 +10,7 @@ from pathlib import Path
 from app.cli.base import cli, console, transaction
 from app.cli.coverage import load_sample_programs
 from app.cli.imports import load_sample_households
+from app.cli.plan import load_sample_plan
 from app.cli.users import ensure_demo_admin
 from app.services.wilayah import load_boundaries
 
@@ -30,4 +31,5 @@ def demo_load() -> None:
         load_sample_households(SAMPLES / "rumah_tangga.csv", SAMPLES / "anggota.csv")
     if (SAMPLES / "program.csv").exists():
         load_sample_programs(SAMPLES / "program.csv", SAMPLES / "kepesertaan.csv")
+    load_sample_plan()
     ensure_demo_admin()

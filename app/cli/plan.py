@@ -24,6 +24,7 @@ from app.services.rollout_plans import (
     list_plans,
     update_plan,
 )
+from app.services.wilayah import list_wilayah
 from geo.errors import InvalidInput
 from geo.rollout import COMPONENTS, parse_weights
 
@@ -57,6 +58,11 @@ def _scope(parent: str | None, ref_date: str | None, desil: int | None,
 
 SHORT = {"gap": "Kesenj.", "gap_desil1": "Desil 1", "coverage_rate": "Cakupan", "p0": "P0",
          "p1": "P1", "targets": "Sasaran"}
+
+
+def _rupiah(value: Decimal) -> str:
+    """Rupiah with Indonesian thousands dots, rounded to whole rupiah for display."""
+    return "Rp " + f"{value:,.0f}".replace(",", ".")
 
 
 def _pct(value: float | None) -> str:
@@ -109,7 +115,7 @@ def plan_pilot(
                   f"{result['kesenjangan']} (desil 1: {result['kesenjangan_desil1']}); "
                   f"berhenti karena: {result['berhenti_karena']}.")
     if result["biaya"] is not None:
-        console.print(f"Biaya: Rp {result['biaya']:,.0f}")
+        console.print(f"Biaya: {_rupiah(result['biaya'])}")
     for program in result["program"]:
         console.print(f"  program {program['kode_program']} {program['nama']} "
                       f"({program['instansi']}): {program['rumah_tangga']} rumah tangga")
@@ -176,7 +182,7 @@ def plan_show(plan_id: int, actual_date: str | None = typer.Option(
             ", ".join(a["nama"] or a["kode"] for a in w["wilayah"]), str(g["sasaran"]),
             str(g["dijangkau"]), f"{_pct(g['cakupan_sebelum'])} -> {_pct(g['cakupan_sesudah'])}",
             f"{_pct(k['cakupan_sebelum'])} -> {_pct(k['cakupan_sesudah'])}",
-            f"{g['anggaran']:,.0f}", _pct(w["aktual"]["cakupan"]),
+            _rupiah(g["anggaran"]).removeprefix("Rp "), _pct(w["aktual"]["cakupan"]),
         )
     console.print(table)
     console.print("* = percontohan")
@@ -202,3 +208,28 @@ def plan_export(plan_id: int, out: Path = typer.Option(..., "--out", help="Berka
                                    _date(actual_date))
     out.write_bytes(content)
     console.print(f"Rencana {plan_id} diekspor ke {out}.")
+
+
+SAMPLE_PLAN = "Contoh: percontohan Gunung Telihan"
+SAMPLE_WAVES = ((2022, 2_500_000, "1", ["64.74.03.1002"]),
+                (2023, 2_000_000, "0.6", ["64.74.03.1001", "64.74.03.1003", "64.74.01.1005"]))
+
+
+def load_sample_plan() -> None:
+    """The demo's plan: Gunung Telihan as the 2022 pilot, its Bontang Barat neighbours in 2023,
+    the rest of the city in 2024. Skipped when it exists or the kelurahan are not loaded."""
+    with transaction() as conn:
+        if any(p["nama"] == SAMPLE_PLAN for p in list_plans(conn, LOCAL_ADMIN)):
+            return
+        codes = [r["kode"] for r in list_wilayah(conn, "kelurahan", "64.74")]
+        if "64.74.03.1002" not in codes:
+            return
+        early = {k for *_, areas in SAMPLE_WAVES for k in areas}
+        waves = [WaveInput(i, year, Decimal(cost), Decimal(share), [k for k in areas
+                                                                  if k in codes], i == 1)
+                 for i, (year, cost, share, areas) in enumerate(SAMPLE_WAVES, start=1)]
+        waves.append(WaveInput(3, 2024, Decimal(2_000_000), Decimal("0.5"),
+                               [k for k in codes if k not in early]))
+        create_plan(conn, PlanInput(nama=SAMPLE_PLAN, wilayah_induk="64.74",
+                                    gelombang=[w for w in waves if w.wilayah]), LOCAL_ADMIN)
+    console.print(f"Rencana '{SAMPLE_PLAN}' dibuat.")
