@@ -92,6 +92,8 @@ def test_import_check_and_export_from_the_command_line(cli_world):
                "--ref-date", "2024-06-01", url=url)
     assert done.returncode == 0, done.stderr
     assert load_workbook(out).sheetnames == ["parameter", "kabkota", "kecamatan", "kelurahan"]
+    done = run("coverage", "refresh", "--full", url=url)
+    assert done.returncode == 0 and "disegarkan" in done.stdout
 
 
 def test_a_missing_key_column_is_one_clear_line(cli_world):

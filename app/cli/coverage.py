@@ -14,12 +14,16 @@ from app.security import LOCAL_ADMIN
 from app.services import audit
 from app.services.check_file import annotate_file
 from app.services.coverage_export import export_coverage
+from app.services.coverage_segments import rebuild_segments
+from app.services.coverage_steps import refresh_stale
 from app.services.enrollments import import_enrollments
 from app.services.programs import import_programs
 from geo.enrollments import ENROLLMENT_SPEC
 from geo.tabular import parse_column_map
 from geo.validation import Rejection
 
+coverage_app = typer.Typer(help="Cakupan program.", no_args_is_help=True)
+cli.add_typer(coverage_app, name="coverage")
 RefDate = typer.Option(None, "--ref-date", help="Tanggal acuan YYYY-MM-DD (bawaan: hari ini)")
 DesilMax = typer.Option(4, "--desil-max", min=1, max=10, help="Ambang desil sasaran")
 
@@ -65,6 +69,16 @@ def import_enrollments_command(
     console.print(f"{result.file}: {result.accepted} baris diterima ({status}), "
                   f"{result.rejected} ditolak (batch {result.batch_id}).")
     _print_rejections(result.first_rejections, result.batch_id)
+
+
+@coverage_app.command("refresh")
+def refresh_command(
+    full: bool = typer.Option(False, "--full", help="Bangun ulang semua segmen dan tahapan"),
+) -> None:
+    """Segarkan ringkasan cakupan setelah registri berubah (kelurahan yang ditandai basi)."""
+    with transaction() as conn:
+        written = rebuild_segments(conn) if full else refresh_stale(conn)
+    console.print(f"Ringkasan cakupan disegarkan ({written:,} baris).")
 
 
 @cli.command("check")
