@@ -159,6 +159,9 @@ class RateLimit:
         return f"ip:{client[0] if client else '-'}"
 
     def take(self, key: str, now: float) -> bool:
+        if len(self.buckets) > 10_000:  # keep memory bounded: drop buckets that are refilled
+            self.buckets = {k: (t, last) for k, (t, last) in self.buckets.items()
+                            if now - last < 60}
         tokens, last = self.buckets.get(key, (float(self.per_minute), now))
         tokens = min(float(self.per_minute), tokens + (now - last) * self.per_minute / 60)
         allowed = tokens >= 1

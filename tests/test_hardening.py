@@ -153,3 +153,15 @@ def test_nul_bytes_in_parameters_are_a_clear_422_not_a_server_error(client):
     response = client.get("/api/v1/households", params={"kode": "64.74\x00"})
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_input"
+
+
+def test_rate_limiter_refills_over_time_and_forgets_idle_credentials():
+    from app.hardening import RateLimit
+
+    limiter = RateLimit(lambda *a: None, per_minute=2)  # type: ignore[arg-type]
+    assert [limiter.take("a", 0.0) for _ in range(3)] == [True, True, False]
+    assert limiter.take("a", 30.0)  # one token back after half a minute
+    for i in range(10_001):
+        limiter.take(f"k{i}", 1.0)
+    limiter.take("b", 120.0)
+    assert len(limiter.buckets) == 1

@@ -28,6 +28,7 @@ router = APIRouter(tags=["akses"])
 log = logging.getLogger("sasaran.auth")
 LOGIN_CSRF_COOKIE = "sasaran_login_csrf"
 LOCKOUT_SECONDS = 15 * 60
+MAX_TRACKED = 10_000
 _templates = Environment(
     loader=FileSystemLoader(Path(__file__).resolve().parents[1] / "templates"),
     autoescape=select_autoescape(["html"]),
@@ -46,6 +47,9 @@ class LoginThrottle:
         return len(recent) >= limit
 
     def fail(self, username: str, now: float) -> None:
+        if len(self.failures) > MAX_TRACKED:  # many invented names: forget the expired ones
+            self.failures = {u: t for u, t in self.failures.items()
+                             if t and now - t[-1] < LOCKOUT_SECONDS}
         self.failures.setdefault(username, []).append(now)
 
     def clear(self, username: str) -> None:
