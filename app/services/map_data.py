@@ -20,6 +20,7 @@ from geo.errors import InvalidInput
 from geo.mapbuild import FIGURES, figure_value, legend_json, panel_summary, suppress_small
 from geo.mapclasses import classify
 
+POVERTY_FIGURES = ("p0", "p1", "p2")
 SUPPRESSED_FIELDS = ("targets", "covered", "overlap", "overlap_agency", "gap", "leakage")
 
 
@@ -45,9 +46,10 @@ def area_figures(
     rows = coverage_by_area(conn, level="kelurahan", parent=flt.parent, ref_date=flt.ref_date,
                             desil_max=flt.desil_max, program=flt.program, agency=flt.agency,
                             area_prefixes=area_prefixes)
+    # The FGT indices cost a pass over every household's expenditure: only when mapped.
     poverty = {r["kode"]: r for r in poverty_by_area(
         conn, level="kelurahan", parent=flt.parent, line=poverty_line,
-        area_prefixes=area_prefixes)}
+        area_prefixes=area_prefixes)} if figure in POVERTY_FIGURES else {}
     for row in rows:
         row.update({f: poverty.get(row["kode"], {}).get(f) for f in ("p0", "p1", "p2")})
         row["overlap_share"] = figure_value(row, "overlap_share")

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, text
 
 from app.security import Principal
-from app.services.wilayah import list_wilayah
 
 if TYPE_CHECKING:
     from app.services.map_data import MapFilter
@@ -36,9 +35,9 @@ def urls() -> dict[str, str]:
 
 
 def filter_choices(conn: Connection, principal: Principal) -> dict[str, list[dict[str, str]]]:
-    kecamatan = [{"kode": r["kode"], "nama": r["nama"]}
-                 for r in list_wilayah(conn, "kecamatan", None, principal.area_prefixes)
-                 if _in_scope(r["kode"], principal.area_prefixes)]
+    kecamatan = [dict(r._mapping) for r in conn.execute(text(
+        "SELECT kode, nama FROM wilayah WHERE level = 'kecamatan' ORDER BY kode"))
+                 if _in_scope(r.kode, principal.area_prefixes)]
     programs = [dict(r._mapping) for r in conn.execute(text(
         "SELECT kode_program AS kode, nama, instansi FROM program ORDER BY kode_program"))]
     agencies = [dict(r._mapping) for r in conn.execute(text(

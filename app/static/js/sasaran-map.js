@@ -125,7 +125,10 @@
     var box = el("div", "sasaran-popup");
     box.appendChild(el("strong", null, props.nama + " (" + props.kode + ")"));
     var table = el("table");
-    ["targets", "covered", "overlap", "gap", "coverage_rate", "leakage", "p0"].forEach(function (f) {
+    ["targets", "covered", "overlap", "gap", "coverage_rate", "leakage", "p0", "p1", "p2"]
+      // P0-P2 are computed only when one of them is the mapped figure.
+      .filter(function (f) { return !/^p[012]$/.test(f) || (row[f] !== undefined && row[f] !== null); })
+      .forEach(function (f) {
       var tr = el("tr");
       tr.appendChild(el("th", null, t[f] || f));
       tr.appendChild(el("td", null, fmt(row[f], f)));
