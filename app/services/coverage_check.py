@@ -21,18 +21,11 @@ from geo.errors import InvalidInput
 MAX_NUMBERS = 10_000
 KINDS = ("auto", "nik", "no_kk")
 
+# LATERAL subqueries keep every lookup an index probe per number (10,000 probes), where plain
+# joins let the planner hash the whole registry (measured 2 s at 1,000,000 households).
 MATCH_SQL = f"""
-WITH q AS (SELECT * FROM unnest(CAST(:pos AS int[]), CAST(:hashes AS bytea[])) AS q(pos, hash)),
-m AS (
-    SELECT q.pos, h.id, 'nik_kepala' AS kunci FROM q JOIN household h ON h.nik_kepala_hash = q.hash
-     WHERE :nik
-    UNION
-    SELECT q.pos, mb.household_id, 'nik_anggota' FROM q JOIN member mb ON mb.nik_hash = q.hash
-     WHERE :nik
-    UNION
-    SELECT q.pos, h.id, 'no_kk' FROM q JOIN household h ON h.no_kk_hash = q.hash WHERE :kk
-)
-SELECT m.pos, m.kunci, h.id_keluarga, h.kode_kelurahan, w.nama AS nama_kelurahan, h.desil,
+WITH q AS (SELECT * FROM unnest(CAST(:pos AS int[]), CAST(:hashes AS bytea[])) AS q(pos, hash))
+SELECT q.pos, m.kunci, h.id_keluarga, h.kode_kelurahan, w.nama AS nama_kelurahan, h.desil,
        h.status_verifikasi,
        (h.status_verifikasi = 'terverifikasi' AND h.desil <= :desil) AS sasaran,
        (SELECT json_agg(json_build_object('kode_program', p.kode_program, 'nama', p.nama,
@@ -41,9 +34,19 @@ SELECT m.pos, m.kunci, h.id_keluarga, h.kode_kelurahan, w.nama AS nama_kelurahan
           FROM coverage_segment s JOIN program p ON p.id = ANY(s.program_ids)
           JOIN agency a ON a.kode = p.instansi
          WHERE s.household_id = h.id AND s.dari <= :ref AND :ref < s.sampai) AS programs
-FROM m JOIN household h ON h.id = m.id LEFT JOIN wilayah w ON w.kode = h.kode_kelurahan
+FROM q
+CROSS JOIN LATERAL (
+    SELECT hh.id, 'nik_kepala' AS kunci FROM household hh
+     WHERE :nik AND hh.nik_kepala_hash = q.hash
+    UNION
+    SELECT mb.household_id, 'nik_anggota' FROM member mb WHERE :nik AND mb.nik_hash = q.hash
+    UNION
+    SELECT hh.id, 'no_kk' FROM household hh WHERE :kk AND hh.no_kk_hash = q.hash
+) m
+CROSS JOIN LATERAL (SELECT * FROM household hh WHERE hh.id = m.id) h
+LEFT JOIN wilayah w ON w.kode = h.kode_kelurahan
 WHERE {IN_AREA.format(col="h.kode_kelurahan")}
-ORDER BY m.pos, h.id_keluarga
+ORDER BY q.pos, h.id_keluarga
 """
 
 
