@@ -18,13 +18,13 @@ from sqlalchemy import Connection, text
 
 from app.services import batches
 from app.services.coverage_segments import rebuild_segments
-from app.services.household_load import SQL
 from geo import identity
 from geo.enrollments import ENROLLMENT_SPEC, EnrollmentRow, validate_row
 from geo.errors import ImportRejected, NotFound
 from geo.tabular import file_sha256, open_table
 from geo.validation import Rejection
 
+SQL = Path(__file__).resolve().parents[1] / "sql"
 JENIS = "kepesertaan"
 PREVIEW = 20
 STAGE = """
