@@ -307,3 +307,21 @@ def test_export_drops_control_characters_a_worksheet_cannot_hold(client, bontang
     values = dict(load_workbook(io.BytesIO(response.content))["Parameter"].iter_rows(
         min_row=2, max_row=3, values_only=True))
     assert values == {"Nama rencana": "Rencana uji", "Deskripsi": "barissatu"}
+
+
+def test_pilot_budget_caps_households_rounding_down(client, bontang):
+    body = client.post("/api/v1/rollout/pilot", json={
+        "tanggal_acuan": REF.isoformat(), "seed": GUNUNG_TELIHAN,
+        "anggaran": "13999", "biaya_per_rumah_tangga": "1000"}).json()
+    # floor(13999 / 1000) = 13 households: Gunung Telihan (8) fits, + Kanaan (6) would not.
+    assert body["batas_rumah_tangga"] == 13
+    assert [a["kode"] for a in body["wilayah"]] == [GUNUNG_TELIHAN]
+    assert Decimal(body["biaya"]) == 8 * 1000
+
+
+def test_weights_from_the_query_change_the_ranking(client, bontang):
+    only_desil1 = "gap=0,gap_desil1=1,coverage_rate=0,p0=0,p1=0,targets=0"
+    body = client.get("/api/v1/rollout/priorities", params={
+        "ref_date": REF.isoformat(), "weights": only_desil1}).json()
+    assert body[0]["kode"] == GUNUNG_TELIHAN  # 3 gap households in desil 1, Satimpo has 2
+    assert body[0]["skor"] == pytest.approx(100.0)
