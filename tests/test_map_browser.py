@@ -132,6 +132,8 @@ def test_map_page_loads_offline_with_legend_layers_and_filters(browser, live_url
     # The whole city is in view at first (the point layers' zoom range must not lock the map).
     assert page.evaluate("""() => { const p = window.SasaranMap.page;
         return p.map.getBounds().contains(p.choropleth.getBounds()); }""")
+    # ... and no household tile is fetched below the points' minimum zoom.
+    assert not any("/tiles/" in u for u in watch.urls), watch.urls
     legend = page.inner_text(".sasaran-legend")
     assert "Tidak ada data" in legend and "Kuantil" in legend
     counts = [int(c.strip("()")) for c in page.locator(".legend-count").all_inner_texts()]

@@ -195,11 +195,18 @@
     return base + "?" + query(state, ["ref_date", "desil_max", "program", "agency"]);
   };
 
+  Page.prototype.setTileUrl = function (layer, url) {
+    // GridLayer.redraw ignores minZoom: below it, only swap the URL (used once zoomed in),
+    // or the overview would fetch city-wide point tiles.
+    layer.setUrl(url, this.map.getZoom() < layer.options.minZoom);
+  };
+
   Page.prototype.reloadTiles = function () {
     var self = this;
-    if (this.points) this.points.setUrl(this.tileUrl(this.cfg.urls.tiles, {}));
+    if (this.points) this.setTileUrl(this.points, this.tileUrl(this.cfg.urls.tiles, {}));
     (this.programLayers || []).forEach(function (p) {
-      p.tiles.setUrl(self.tileUrl(self.cfg.urls.program_tiles, { program: p.kode, agency: "" }));
+      self.setTileUrl(p.tiles,
+        self.tileUrl(self.cfg.urls.program_tiles, { program: p.kode, agency: "" }));
     });
     if (this.hexagons) {
       return getJSON(this.cfg.urls.hexagons + "?" + this.filterQuery()).then(function (fc) {
