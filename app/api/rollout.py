@@ -23,6 +23,7 @@ from app.services.rollout_plans import (
     list_plans,
     update_plan,
 )
+from app.settings import Settings
 from geo.rollout import Priority, parse_weights
 
 router = APIRouter(prefix="/api/v1/rollout", tags=["rollout"])
@@ -66,7 +67,7 @@ class PilotIn(BaseModel):
     jumlah_wilayah_maks: int | None = Field(None, ge=1, description="1 = satu kelurahan saja")
 
 
-def _scope(settings: Any, principal: Principal, parent: str | None, ref_date: date | None,
+def _scope(settings: Settings, principal: Principal, parent: str | None, ref_date: date | None,
            desil_max: int | None, line: float | None) -> Scope:
     return Scope(
         parent=parent, ref_date=ref_date or date.today(),
