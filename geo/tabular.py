@@ -272,7 +272,8 @@ def _csv_records(path: Path, label: str, sheet: str | None) -> Iterator[Iterator
                 f"Berkas {label} kosong atau baris 1 tidak berisi nama kolom.", {"berkas": label}
             )
         delimiter = ";" if first.count(";") > first.count(",") else ","
-        yield csv.reader(itertools.chain([first], handle), delimiter=delimiter)
+        handle.seek(0)  # start over (the BOM is skipped again): cheaper than chaining lines
+        yield csv.reader(handle, delimiter=delimiter)
 
 
 @contextmanager

@@ -189,3 +189,24 @@ def test_text_with_tabs_backslashes_and_line_breaks_is_stored_verbatim(bontang, 
     run(bontang, write_csv(tmp_path / "rt.csv", [row(1, nama_kepala=name, alamat=address)]))
     got = bontang.execute(text("SELECT nama_kepala, alamat FROM household")).one()
     assert (got.nama_kepala, got.alamat) == (name, address)
+
+
+def index_definitions(conn):
+    return sorted(conn.execute(text(
+        "SELECT indexdef FROM pg_indexes WHERE tablename = 'household'")).scalars())
+
+
+def test_bulk_load_rebuilds_indexes_and_keeps_every_rule(bontang, tmp_path):
+    before = index_definitions(bontang)
+    rows = [row(1), row(2, nik_kepala=nik(1)), row(3, desil="0"), row(4), row(4),
+            row(5, no_kk=kk(4))]
+    fresh = run(bontang, write_csv(tmp_path / "a.csv", rows), bulk=True, chunk_size=2)
+    assert (fresh.accepted, fresh.rejected, fresh.inserted) == (4, 2, 4)
+    assert index_definitions(bontang) == before
+    flagged = {k for k, h in households(bontang).items() if "possible_duplicate" in h.flags}
+    assert flagged == {"K00001", "K00002", "K00004", "K00005"}
+    again = run(bontang, write_csv(tmp_path / "b.csv", [row(2), row(6)]), bulk=True)
+    assert (again.inserted, again.updated) == (1, 1)
+    assert index_definitions(bontang) == before
+    flagged = {k for k, h in households(bontang).items() if "possible_duplicate" in h.flags}
+    assert flagged == {"K00004", "K00005"}

@@ -1,4 +1,5 @@
--- One chunk of accepted household rows, already hashed and geocoded (lon/lat EPSG:4326).
+-- One chunk of accepted household rows, already hashed and geocoded (points EPSG:4326,
+-- lon/lat), in app.services.household_load.COLUMNS order.
 CREATE TEMPORARY TABLE IF NOT EXISTS household_staging (
     id_keluarga text NOT NULL,
     no_kk_hash bytea NOT NULL,
@@ -9,12 +10,12 @@ CREATE TEMPORARY TABLE IF NOT EXISTS household_staging (
     alamat text,
     kode_kelurahan_deklarasi text NOT NULL,
     kode_kelurahan text NOT NULL,
-    lon double precision,
-    lat double precision,
+    geom geometry(Point, 4326),
     jumlah_anggota smallint NOT NULL,
     desil smallint NOT NULL,
     pengeluaran_per_kapita numeric(14, 2),
     status_verifikasi text NOT NULL,
     tanggal_verifikasi date,
-    flags text[] NOT NULL
+    flags text[] NOT NULL,
+    batch_id integer NOT NULL
 ) ON COMMIT DROP

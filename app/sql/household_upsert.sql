@@ -8,10 +8,9 @@ WITH upserted AS (
         diperbarui
     )
     SELECT id_keluarga, no_kk_hash, no_kk_mask, nik_kepala_hash, nik_kepala_mask, nama_kepala,
-           alamat, kode_kelurahan_deklarasi, kode_kelurahan,
-           CASE WHEN lon IS NOT NULL THEN ST_SetSRID(ST_MakePoint(lon, lat), 4326) END,
+           alamat, kode_kelurahan_deklarasi, kode_kelurahan, geom,
            jumlah_anggota, desil, pengeluaran_per_kapita, status_verifikasi, tanggal_verifikasi,
-           flags, :batch, now()
+           flags, batch_id, now()
     FROM household_staging
     ON CONFLICT (id_keluarga) DO UPDATE SET
         no_kk_hash = EXCLUDED.no_kk_hash, no_kk_mask = EXCLUDED.no_kk_mask,

@@ -1,0 +1,103 @@
+"""Set-based loading of household chunks into PostGIS (COPY, upsert, indexes, duplicates).
+
+Two paths, chosen per import by ``app.services.households``:
+- upsert: COPY into a temporary staging table, then one ``INSERT ... ON CONFLICT (id_keluarga)
+  DO UPDATE`` per chunk;
+- fresh load (the table was empty): COPY straight into ``household``.
+A bulk import (a file about as large as the table, or larger) drops the secondary indexes first
+and rebuilds them at the end, in the same transaction: building an index once is several times
+cheaper than updating it row by row. The drop takes an exclusive lock on ``household`` until
+the import commits.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Connection, text
+
+SQL = Path(__file__).resolve().parents[1] / "sql"
+COLUMNS = (
+    "id_keluarga, no_kk_hash, no_kk_mask, nik_kepala_hash, nik_kepala_mask, nama_kepala, "
+    "alamat, kode_kelurahan_deklarasi, kode_kelurahan, geom, jumlah_anggota, desil, "
+    "pengeluaran_per_kapita, status_verifikasi, tanggal_verifikasi, flags, batch_id"
+)
+SECONDARY_INDEXES = text(
+    """
+    SELECT i.relname AS name, pg_get_indexdef(x.indexrelid) AS definition
+    FROM pg_index x
+    JOIN pg_class i ON i.oid = x.indexrelid
+    WHERE x.indrelid = 'household'::regclass
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
+    ORDER BY i.relname
+    """
+)
+
+
+def sql_file(name: str) -> str:
+    return (SQL / name).read_text()
+
+
+def household_count(conn: Connection) -> int:
+    return int(conn.execute(text("SELECT count(*) FROM household")).scalar_one())
+
+
+def drop_secondary_indexes(conn: Connection) -> list[str]:
+    """Drop the indexes not backing a constraint; returns their definitions for rebuilding."""
+    indexes = conn.execute(SECONDARY_INDEXES).all()
+    for index in indexes:
+        # Names come from the catalogue, not from a user; quote_ident keeps them exact.
+        name = conn.execute(text("SELECT quote_ident(:n)"), {"n": index.name}).scalar_one()
+        conn.execute(text(f"DROP INDEX {name}"))
+    return [index.definition for index in indexes]
+
+
+def rebuild_indexes(conn: Connection, definitions: list[str]) -> None:
+    for definition in definitions:
+        conn.execute(text(definition))
+    conn.execute(text("ANALYZE household"))
+
+
+def prepare_staging(conn: Connection) -> None:
+    conn.execute(text(sql_file("household_staging.sql")))
+    conn.execute(text("TRUNCATE household_staging"))
+
+
+def copy_rows(conn: Connection, table: str, payload: str) -> None:
+    """COPY text-format rows (``COLUMNS`` order) into ``household`` or the staging table."""
+    if not payload:
+        return
+    dbapi = conn.connection.driver_connection
+    with dbapi.cursor() as cursor:  # type: ignore[union-attr]
+        if table == "household_staging":
+            cursor.execute("TRUNCATE household_staging")
+        target = "household" if table == "household" else "household_staging"
+        with cursor.copy(f"COPY {target} ({COLUMNS}) FROM STDIN") as copy:
+            copy.write(payload)
+
+
+def upsert_staging(conn: Connection) -> tuple[int, int]:
+    """Upsert the staged chunk; returns (inserted, updated)."""
+    row = conn.execute(text(sql_file("household_upsert.sql"))).one()
+    return int(row.inserted or 0), int(row.updated or 0)
+
+
+def flag_possible_duplicates(conn: Connection) -> None:
+    """Flag (and unflag) ``possible_duplicate`` over the whole registry, set-based."""
+    conn.execute(text(sql_file("household_duplicates.sql")))
+
+
+def flag_households(conn: Connection, ids: list[str], flag: str) -> None:
+    conn.execute(
+        text("UPDATE household SET flags = array_append(flags, CAST(:flag AS text)) "
+             "WHERE id_keluarga = ANY (:ids) AND NOT CAST(:flag AS text) = ANY (flags)"),
+        {"ids": ids, "flag": flag},
+    )
+
+
+def count_flag(conn: Connection, flag: str, batch_id: int) -> int:
+    return int(conn.execute(
+        text("SELECT count(*) FROM household WHERE CAST(:flag AS text) = ANY (flags) "
+             "AND batch_id = :batch"),
+        {"flag": flag, "batch": batch_id},
+    ).scalar_one())
