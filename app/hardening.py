@@ -9,7 +9,7 @@ import hashlib
 import logging
 import re
 import time
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote_plus, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -29,6 +29,7 @@ MACHINE_PREFIXES = ("/api/", "/tiles/")
 DOCS_CDN = "https://cdn.jsdelivr.net"
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\ssrc=)[^>]*>(.*?)</script>", re.S | re.I)
 _INLINE_STYLE = re.compile(rb"<style[^>]*>(.*?)</style>", re.S | re.I)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _STYLE_ATTR = re.compile(rb"\sstyle=\"([^\"]*)\"", re.I)
 BASE_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -196,21 +197,22 @@ def _bad_value(request: Request, exc: DataError) -> Response:
                                    "(mis. karakter NUL atau angka di luar jangkauan)."), 422)
 
 
-class RefuseNul:
-    """422 for a NUL byte anywhere in the path or query string: never legitimate, and
-    PostgreSQL text cannot hold it."""
+class RefuseControlCharacters:
+    """422 for a control character (NUL, ESC, ...; not tab or newline) in the path or query
+    string: never legitimate in a parameter, refused by PostgreSQL text (NUL) and by XLSX
+    exports, and a classic log-injection vector."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and (
-            b"%00" in scope.get("query_string", b"") or "\x00" in scope["path"]
-            or b"%00" in scope.get("raw_path", b"")
-        ):
-            body = error_body("invalid_input", "Parameter berisi karakter NUL.")
-            await JSONResponse(body, 422)(scope, receive, send)
-            return
+        if scope["type"] == "http":
+            query = unquote_plus(scope.get("query_string", b"").decode("latin-1"))
+            if _CONTROL.search(scope["path"]) or _CONTROL.search(query):
+                body = error_body("invalid_input", "Parameter berisi karakter kendali "
+                                  "(mis. NUL) yang tidak diizinkan.")
+                await JSONResponse(body, 422)(scope, receive, send)
+                return
         await self.app(scope, receive, send)
 
 
@@ -218,7 +220,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     """Wire the hardening into ``app`` (middleware order: outermost added last)."""
     app.add_exception_handler(NotAuthenticated, _unauthenticated)  # type: ignore[arg-type]
     app.add_exception_handler(DataError, _bad_value)  # type: ignore[arg-type]
-    app.add_middleware(RefuseNul)
+    app.add_middleware(RefuseControlCharacters)
     app.add_middleware(RateLimit, per_minute=settings.check_rate_per_minute)
     app.add_middleware(UploadLimit, max_bytes=settings.max_upload_mb * 1024 * 1024)
     if settings.cors_origins:

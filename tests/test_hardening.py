@@ -165,3 +165,15 @@ def test_rate_limiter_refills_over_time_and_forgets_idle_credentials():
         limiter.take(f"k{i}", 1.0)
     limiter.take("b", 120.0)
     assert len(limiter.buckets) == 1
+
+
+@pytest.mark.parametrize("value", ["64.74\x1b[2J", "a\x0bb", "x\x7f"])
+def test_control_characters_in_parameters_are_refused(client, value):
+    response = client.get("/api/v1/households", params={"kode": value})
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_input"
+
+
+def test_ordinary_text_with_accents_and_spaces_passes(client):
+    response = client.get("/api/v1/households", params={"kode": "64.74 Gunung Telihan é"})
+    assert response.status_code == 200
