@@ -210,3 +210,35 @@ def test_bulk_load_rebuilds_indexes_and_keeps_every_rule(bontang, tmp_path):
     assert index_definitions(bontang) == before
     flagged = {k for k, h in households(bontang).items() if "possible_duplicate" in h.flags}
     assert flagged == {"K00004", "K00005"}
+
+
+def write_members(path, people):
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id_keluarga", "nik", "nama", "hubungan", "jenis_kelamin",
+                         "tanggal_lahir", "disabilitas"])
+        writer.writerows(people)
+    return path
+
+
+def member_names(conn):
+    return sorted(conn.execute(text("SELECT nama FROM member")).scalars())
+
+
+def test_members_link_by_id_keluarga_reject_bad_rows_and_replace_on_reimport(bontang, tmp_path):
+    households_file = write_csv(tmp_path / "rt.csv", [row(1), row(2)])
+    people = [
+        ["K00001", nik(1), "Kepala 1", "kepala keluarga", "L", "1980-05-15", "tidak"],
+        ["K00001", nik(61, born="010110"), "Anak A", "anak", "P", "2010-01-01", "ya"],
+        ["K00002", "12345", "Salah NIK", "anak", "L", "", ""],
+        ["K00009", nik(62), "Tanpa Rumah", "anak", "L", "", ""],
+        ["K00002", nik(63), "Tanggal Salah", "anak", "L", "01-01-2010", ""],
+        ["K00001", nik(61, born="010110"), "Anak A lagi", "anak", "P", "", ""],
+    ]
+    result = run(bontang, households_file, members_path=write_members(tmp_path / "a.csv", people))
+    got = {r["nomor_baris"]: r["kolom"] for r in rejected_rows(bontang, result.members.batch_id)}
+    assert got == {4: "nik", 5: "id_keluarga", 6: "tanggal_lahir", 7: "nik"}
+    assert member_names(bontang) == ["Anak A", "Kepala 1"]
+    replacement = [["K00001", nik(1), "Kepala 1", "kepala keluarga", "L", "", ""]]
+    run(bontang, households_file, members_path=write_members(tmp_path / "b.csv", replacement))
+    assert member_names(bontang) == ["Kepala 1"]
