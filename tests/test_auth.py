@@ -95,6 +95,9 @@ def test_wrong_password_is_refused_and_repeated_failures_lock_the_name(anon_clie
         assert login(anon_client, "analis", "salah-sekali-123").status_code == 401
     assert login(anon_client, "analis", PASSWORD).status_code == 429
     assert anon_client.get("/api/v1/me").status_code == 401
+    failed = conn.execute(text("SELECT count(*) FROM audit_log WHERE aksi = 'login.failed' "
+                               "AND pengguna = 'analis'")).scalar()
+    assert failed == 5
 
 
 def test_open_redirect_is_not_possible(anon_client, conn):

@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, Field
 
 from app.deps import ConnDep, SettingsDep
-from app.security import CSRF_COOKIE, SESSION_COOKIE, PrincipalDep
+from app.security import CSRF_COOKIE, SESSION_COOKIE, Principal, PrincipalDep
 from app.services import audit, users
 from app.settings import Settings
 
@@ -119,6 +119,8 @@ def login(
     if principal is None:
         throttle.fail(name, now)
         log.warning("failed login for %r", name)
+        # Recorded so that `sasaran audit --action login` shows guessing; role unknown ("-").
+        audit.record(conn, Principal(username=name[:100], role="-"), "login.failed")
         return _login_page(settings, "Nama pengguna atau kata sandi salah.", 401, next, name)
     throttle.clear(name)
     cookie, csrf = users.create_session(conn, name, users.session_key(settings),
