@@ -167,3 +167,18 @@ def test_default_program_applies_to_rows_without_kode_program(conn, tmp_path):
                     encoding="utf-8")
     result = import_enrollments(conn, path, key=KEY, user="uji", program="PBI")
     assert result.status == {"matched": 1}
+
+
+def test_reuploading_after_the_registry_grew_turns_unmatched_into_matched(conn, tmp_path):
+    households = make_households(random.Random(9), 8)
+    insert_households(conn, households[:7])
+    insert_programs(conn)
+    late = households[7]
+    path = tmp_path / "daftar.csv"
+    path.write_text(f"kode_program,nik,tanggal_mulai\nPKH,{late.nik_kepala},2024-01-01\n",
+                    encoding="utf-8")
+    assert import_enrollments(conn, path, key=KEY, user="uji").status == {"unmatched": 1}
+    insert_households(conn, [late])
+    assert import_enrollments(conn, path, key=KEY, user="uji").status == {"matched": 1}
+    statuses = conn.execute(text("SELECT status FROM enrollment")).scalars().all()
+    assert statuses == ["matched"]

@@ -23,6 +23,15 @@ WITH by_id AS (
 )
 SELECT * FROM by_id UNION ALL SELECT * FROM by_kk UNION ALL SELECT * FROM by_nik;
 
+-- A row kept as unmatched by an earlier upload that matches now (the registry grew): the new
+-- match replaces it, so re-uploading a list after a registry import settles it.
+DELETE FROM enrollment e USING enrollment_stage st
+WHERE e.household_id IS NULL AND e.program_id = st.program_id AND e.kunci = st.first_key
+  AND e.kunci_hash IS NOT DISTINCT FROM CASE st.first_key WHEN 'id_keluarga' THEN st.id_hash
+                                WHEN 'no_kk' THEN st.kk_hash ELSE st.nik_hash END
+  AND e.tanggal_mulai = st.mulai AND e.tanggal_selesai IS NOT DISTINCT FROM st.selesai
+  AND EXISTS (SELECT 1 FROM enrollment_match m WHERE m.nomor_baris = st.nomor_baris);
+
 INSERT INTO enrollment (program_id, household_id, batch_id, nomor_baris, kunci, kunci_hash,
                         kunci_tampil, tanggal_mulai, tanggal_selesai, status)
 SELECT st.program_id, m.household_id, :batch, st.nomor_baris, m.kunci, m.kunci_hash,
