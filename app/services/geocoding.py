@@ -1,7 +1,7 @@
 """Geocoding in PostGIS: the kelurahan index for imports, and set-based re-geocoding.
 
-Imports geocode in Python (``geo.geocode``, one STRtree bulk query per chunk: fastest by
-measurement). When boundaries change, ``regeocode_households`` applies the same rules to every
+Imports geocode in Python (``geo.geocode``: bounding-box filter + prepared ``intersects_xy``
+per chunk, the fastest by measurement). When boundaries change, ``regeocode_households`` applies the same rules to every
 household in ONE ``UPDATE ... FROM`` with ``ST_Intersects`` over the GiST index, so a reload
 never leaves a household in a kelurahan that no longer contains it.
 """
@@ -66,7 +66,7 @@ REGEOCODE_SQL = text(
 
 
 def kelurahan_index(conn: Connection) -> KelurahanIndex:
-    """The loaded kelurahan polygons as an in-memory STRtree (EPSG:4326, lon/lat)."""
+    """The loaded kelurahan polygons as an in-memory, prepared index (EPSG:4326, lon/lat)."""
     rows = conn.execute(KELURAHAN_SQL).all()
     return KelurahanIndex(
         [r.kode for r in rows], list(shapely.from_wkb([bytes(r.wkb) for r in rows]))
