@@ -203,6 +203,12 @@ def test_agency_uploads_only_its_own_program(client_as, world):
     assert response.status_code == 200
     assert response.json()["batch"]["baris_ditolak"] > 0  # the other programs' rows
     assert {r["alasan"][:14] for r in response.json()["ditolak_pertama"]} == {"hanya program "}
+    batch = response.json()["batch"]["id"]
+    report = agency.get(f"/api/v1/enrollments/batches/{batch}/rejected", params={"format": "csv"})
+    assert report.status_code == 200
+    assert report.content.decode("utf-8-sig").startswith("nomor_baris,kolom,alasan")
+    other = client_as("agency", agency="DINSOS")
+    assert other.get(f"/api/v1/enrollments/batches/{batch}/rejected").status_code == 403
     unmatched = agency.get("/api/v1/enrollments/unmatched")
     assert unmatched.status_code == 200
     assert {r["instansi"] for r in unmatched.json()} <= {"DINKES"}

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi.responses import Response
 
 from app.deps import ConnDep, SettingsDep
 from app.security import Principal, PrincipalDep
 from app.services import audit, batches
-from app.services.enrollments import import_enrollments, unmatched_rows
+from app.services.enrollments import JENIS, import_enrollments, unmatched_rows
 from app.services.programs import get_program
 from app.uploads import saved_upload, upload_name
 from geo.enrollments import ENROLLMENT_SPEC
@@ -66,3 +67,24 @@ def get_unmatched(conn: ConnDep, principal: PrincipalDep,
     audit.record(conn, principal, "enrollment.unmatched", agency or program,
                  {"program": program, "instansi": agency, "batch": batch}, len(rows))
     return rows
+
+
+@router.get("/batches/{batch}/rejected", summary="Baris kepesertaan yang ditolak (csv/xlsx/json)")
+def get_rejected(batch: int, conn: ConnDep, principal: PrincipalDep,
+                 format: Literal["json", "csv", "xlsx"] = Query("csv")) -> Any:
+    """The agency that uploaded a program's list may read its rejected rows (NIK/No. KK are
+    masked in them), as admins and analysts may for any batch."""
+    info = batches.get_batch(conn, batch)
+    program = (info["parameter"] or {}).get("program")
+    owner = get_program(conn, program)["instansi"] if program else None
+    if info["jenis"] != JENIS or not principal.sees_agency(owner):
+        raise PermissionDenied("Batch ini bukan kepesertaan instansi Anda.")
+    audit.record(conn, principal, "enrollment.rejected.read", f"batch:{batch}",
+                 {"format": format})
+    if format == "json":
+        return batches.rejected_rows(conn, batch)
+    content = (batches.report_xlsx if format == "xlsx" else batches.report_csv)(conn, batch)
+    media = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+             if format == "xlsx" else "text/csv; charset=utf-8")
+    return Response(content, media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="kepesertaan-ditolak-{batch}.{format}"'})
