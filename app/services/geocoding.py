@@ -1,9 +1,10 @@
 """Geocoding in PostGIS: the kelurahan index for imports, and set-based re-geocoding.
 
 Imports geocode in Python (``geo.geocode``: bounding-box filter + prepared ``intersects_xy``
-per chunk, the fastest by measurement). When boundaries change, ``regeocode_households`` applies the same rules to every
-household in ONE ``UPDATE ... FROM`` with ``ST_Intersects`` over the GiST index, so a reload
-never leaves a household in a kelurahan that no longer contains it.
+per chunk, the fastest by measurement). When boundaries change, ``regeocode_households``
+applies the same rules to every household in ONE ``UPDATE ... FROM`` with ``ST_Intersects``
+over the GiST index, so a reload never leaves a household in a kelurahan that no longer
+contains it.
 """
 
 from __future__ import annotations
