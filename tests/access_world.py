@@ -32,6 +32,7 @@ class World:
     households: dict[str, str] = field(default_factory=dict)  # id_keluarga -> kelurahan
     batches: list[int] = field(default_factory=list)
     plans: list[int] = field(default_factory=list)
+    enrollment_batches: list[int] = field(default_factory=list)  # uploaded for program PKH
 
     def in_area(self, prefix: str) -> list[str]:
         return [h for h, k in self.households.items() if k.startswith(prefix)]
@@ -79,6 +80,14 @@ def add_enrollments(conn: Connection, world: World, folder: Path, key: bytes,
                     name: str) -> None:
     path = write_csv(folder / f"{name}.csv", enrollment_rows(world))
     import_enrollments(conn, path, key=key, user="uji-admin", name=path.name)
+    # DINSOS's own upload for PKH (no kode_program column), with one rejected row.
+    first = next(iter(world.households))
+    own = write_csv(folder / f"{name}-pkh.csv", [
+        {"id_keluarga": first, "tanggal_mulai": "2025-01-01"},
+        {"id_keluarga": first, "tanggal_mulai": "bukan-tanggal"}])
+    result = import_enrollments(conn, own, key=key, user="uji-dinsos", name=own.name,
+                                program="PKH", only_program=True)
+    world.enrollment_batches.append(result.batch_id)
 
 
 def add_programs(conn: Connection) -> None:

@@ -14,17 +14,36 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from access_requests import (
+    a_plan,
+    a_program,
+    agency_body,
+    changed_plan,
+    check_body,
+    empty_agency,
+    enrollment_file,
+    first_batch,
+    household_tile,
+    household_upload,
+    login_form,
+    new_plan,
+    nothing,
+    one_household,
+    pilot,
+    pkh_enrollment_batch,
+    poverty_line,
+    program_body,
+    program_file,
+    static_asset,
+)
 from access_world import (
     ANALYST_AREA,
     World,
     add_balikpapan,
     app_routes,
-    bontang_rows,
     build_world,
 )
-from household_rows import write_csv
 from openpyxl import load_workbook
-from rollout_rows import plan_body
 from sqlalchemy import create_engine
 
 from app.main import create_app
@@ -42,10 +61,6 @@ PERSONS = {"admin": OK, "analyst": OK, "agency": DENY, "viewer": DENY}
 Request = Callable[[World, Any], dict[str, Any]]
 
 
-def nothing(world: World, tmp: Any) -> dict[str, Any]:
-    return {}
-
-
 @dataclass
 class Case:
     """Expected answer per role (``ok`` = 2xx/3xx, ``deny`` = 403, or an exact status), the
@@ -57,81 +72,6 @@ class Case:
     audit: str | None = None  # the audit action of a person-returning read
     extra: dict[str, Any] = field(default_factory=dict)
 
-
-def one_household(world: World, tmp: Any) -> dict[str, Any]:
-    return {"path": {"id_keluarga": world.in_area("64.74")[0]}}
-
-
-def first_batch(world: World, tmp: Any) -> dict[str, Any]:
-    return {"path": {"batch": world.batches[0]}}
-
-
-def login_form(world: World, tmp: Any) -> dict[str, Any]:
-    return {"data": {"username": "siapa", "password": "apa-saja-panjang"}}
-
-
-def household_upload(world: World, tmp: Any) -> dict[str, Any]:
-    path = write_csv(tmp / "unggah.csv", bontang_rows()[:2])
-    return {"files": {"file": ("unggah.csv", path.read_bytes(), "text/csv")}}
-
-
-def household_tile(world: World, tmp: Any) -> dict[str, Any]:
-    return {"path": {"layer": "households", "z": 12, "x": 3377, "y": 2036}}
-
-
-def static_asset(world: World, tmp: Any) -> dict[str, Any]:
-    return {"url": "/static/css/sasaran-map.css"}
-
-
-def a_plan(world: World, tmp: Any) -> dict[str, Any]:
-    return {"path": {"plan_id": world.plans[0]}}
-
-
-def new_plan(world: World, tmp: Any) -> dict[str, Any]:
-    return {"json": plan_body("Rencana uji matriks")}
-
-
-def changed_plan(world: World, tmp: Any) -> dict[str, Any]:
-    return a_plan(world, tmp) | new_plan(world, tmp)
-
-
-def pilot(world: World, tmp: Any) -> dict[str, Any]:
-    return {"json": {"wilayah_induk": "64.74", "jumlah_wilayah_maks": 2}}
-
-
-def agency_body(world: World, tmp: Any) -> dict[str, Any]:
-    return {"path": {"kode": "UJI"}, "json": {"nama": "Instansi Uji"}}
-
-
-def empty_agency(world: World, tmp: Any) -> dict[str, Any]:
-    return {"path": {"kode": "KOSONG"}}
-
-
-def a_program(world: World, tmp: Any) -> dict[str, Any]:
-    return {"path": {"kode": "ZAKAT"}}
-
-
-def program_body(world: World, tmp: Any) -> dict[str, Any]:
-    return {"path": {"kode": "UJI1"}, "json": {"nama": "Program Uji", "instansi": "DINSOS"}}
-
-
-def program_file(world: World, tmp: Any) -> dict[str, Any]:
-    content = b"kode_program,nama,instansi\nUJI2,Program Uji Dua,DINSOS\n"
-    return {"files": {"file": ("program.csv", content, "text/csv")}}
-
-
-def enrollment_file(world: World, tmp: Any) -> dict[str, Any]:
-    first = world.in_area("64.74")[0]
-    content = f"id_keluarga,tanggal_mulai\n{first},2025-01-01\n".encode()
-    return {"files": {"file": ("peserta.csv", content, "text/csv")}, "data": {"program": "PKH"}}
-
-
-def check_body(world: World, tmp: Any) -> dict[str, Any]:
-    return {"json": {"nik": [bontang_rows()[0]["nik_kepala"], "6474031505809999"]}}
-
-
-def poverty_line(world: World, tmp: Any) -> dict[str, Any]:
-    return {"params": {"line": 441448}}
 
 
 ADMIN_ONLY = {"admin": OK, "analyst": DENY, "agency": DENY, "viewer": DENY}
@@ -204,6 +144,8 @@ EXPECTATIONS: dict[tuple[str, str], Case] = {
                                                  audit="enrollment.import"),
     ("GET", "/api/v1/enrollments/unmatched"): Case(CHECKERS, 401,
                                                    audit="enrollment.unmatched"),
+    ("GET", "/api/v1/enrollments/batches/{batch}/rejected"): Case(
+        CHECKERS, 401, pkh_enrollment_batch, audit="enrollment.rejected.read"),
     ("GET", "/api/v1/poverty"): Case(EVERYONE, 401, poverty_line),
 }
 

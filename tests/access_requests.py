@@ -1,0 +1,94 @@
+"""How to make a valid request to each route, for the access matrix: path parameters, query,
+JSON body, form fields or files, built from the test world."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from access_world import World, bontang_rows
+from household_rows import write_csv
+from rollout_rows import plan_body
+
+
+def nothing(world: World, tmp: Any) -> dict[str, Any]:
+    return {}
+
+
+def one_household(world: World, tmp: Any) -> dict[str, Any]:
+    return {"path": {"id_keluarga": world.in_area("64.74")[0]}}
+
+
+def first_batch(world: World, tmp: Any) -> dict[str, Any]:
+    return {"path": {"batch": world.batches[0]}}
+
+
+def login_form(world: World, tmp: Any) -> dict[str, Any]:
+    return {"data": {"username": "siapa", "password": "apa-saja-panjang"}}
+
+
+def household_upload(world: World, tmp: Any) -> dict[str, Any]:
+    path = write_csv(tmp / "unggah.csv", bontang_rows()[:2])
+    return {"files": {"file": ("unggah.csv", path.read_bytes(), "text/csv")}}
+
+
+def household_tile(world: World, tmp: Any) -> dict[str, Any]:
+    return {"path": {"layer": "households", "z": 12, "x": 3377, "y": 2036}}
+
+
+def static_asset(world: World, tmp: Any) -> dict[str, Any]:
+    return {"url": "/static/css/sasaran-map.css"}
+
+
+def a_plan(world: World, tmp: Any) -> dict[str, Any]:
+    return {"path": {"plan_id": world.plans[0]}}
+
+
+def new_plan(world: World, tmp: Any) -> dict[str, Any]:
+    return {"json": plan_body("Rencana uji matriks")}
+
+
+def changed_plan(world: World, tmp: Any) -> dict[str, Any]:
+    return a_plan(world, tmp) | new_plan(world, tmp)
+
+
+def pilot(world: World, tmp: Any) -> dict[str, Any]:
+    return {"json": {"wilayah_induk": "64.74", "jumlah_wilayah_maks": 2}}
+
+
+def agency_body(world: World, tmp: Any) -> dict[str, Any]:
+    return {"path": {"kode": "UJI"}, "json": {"nama": "Instansi Uji"}}
+
+
+def empty_agency(world: World, tmp: Any) -> dict[str, Any]:
+    return {"path": {"kode": "KOSONG"}}
+
+
+def a_program(world: World, tmp: Any) -> dict[str, Any]:
+    return {"path": {"kode": "ZAKAT"}}
+
+
+def program_body(world: World, tmp: Any) -> dict[str, Any]:
+    return {"path": {"kode": "UJI1"}, "json": {"nama": "Program Uji", "instansi": "DINSOS"}}
+
+
+def program_file(world: World, tmp: Any) -> dict[str, Any]:
+    content = b"kode_program,nama,instansi\nUJI2,Program Uji Dua,DINSOS\n"
+    return {"files": {"file": ("program.csv", content, "text/csv")}}
+
+
+def enrollment_file(world: World, tmp: Any) -> dict[str, Any]:
+    first = world.in_area("64.74")[0]
+    content = f"id_keluarga,tanggal_mulai\n{first},2025-01-01\n".encode()
+    return {"files": {"file": ("peserta.csv", content, "text/csv")}, "data": {"program": "PKH"}}
+
+
+def check_body(world: World, tmp: Any) -> dict[str, Any]:
+    return {"json": {"nik": [bontang_rows()[0]["nik_kepala"], "6474031505809999"]}}
+
+
+def poverty_line(world: World, tmp: Any) -> dict[str, Any]:
+    return {"params": {"line": 441448}}
+
+
+def pkh_enrollment_batch(world: World, tmp: Any) -> dict[str, Any]:
+    return {"path": {"batch": world.enrollment_batches[0]}}
