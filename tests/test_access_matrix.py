@@ -269,3 +269,13 @@ def test_viewer_sees_counts_of_one_to_four_as_less_than_five(client_as, world):
         n = sum(1 for k in world.households.values() if k == code)
         expected[code] = "<5" if 1 <= n <= 4 else n
     assert {k: counts[k] for k in expected} == expected
+
+
+def test_agency_cannot_touch_another_agencys_enrollments(client_as, world, tmp_path):
+    dinkes = client_as("agency", agency="DINKES")
+    upload = call(dinkes, ("POST", "/api/v1/enrollments/import"), world, tmp_path)  # PKH
+    assert upload.status_code == 403
+    batch = world.enrollment_batches[0]
+    assert dinkes.get(f"/api/v1/enrollments/batches/{batch}/rejected").status_code == 403
+    dinsos = client_as("agency", agency="DINSOS")
+    assert dinsos.get(f"/api/v1/enrollments/batches/{batch}/rejected").status_code == 200
