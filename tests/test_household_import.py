@@ -242,3 +242,14 @@ def test_members_link_by_id_keluarga_reject_bad_rows_and_replace_on_reimport(bon
     replacement = [["K00001", nik(1), "Kepala 1", "kepala keluarga", "L", "", ""]]
     run(bontang, households_file, members_path=write_members(tmp_path / "b.csv", replacement))
     assert member_names(bontang) == ["Kepala 1"]
+
+
+def test_stray_nul_characters_do_not_break_the_load(bontang, tmp_path):
+    run(bontang, write_csv(tmp_path / "rt.csv", [row(1, nama_kepala="Ani\x00 B")]))
+    assert households(bontang)["K00001"].nama_kepala == "Ani B"
+
+
+def test_rejected_row_with_nul_is_kept(bontang, tmp_path):
+    result = run(bontang, write_csv(tmp_path / "rt.csv", [row(1, desil="\x00")]))
+    (stored,) = rejected_rows(bontang, result.batch_id)
+    assert stored["kolom"] == "desil"

@@ -63,12 +63,17 @@ def store_rejections(conn: Connection, batch_id: int, rejections: Iterable[Rejec
                 batch_id,
                 rejection.row_number,
                 columns or None,
-                rejection.message,
-                json.dumps([p.as_dict() for p in rejection.problems], ensure_ascii=False),
-                json.dumps(rejection.data, ensure_ascii=False),
+                rejection.message.replace("\x00", ""),
+                _json([p.as_dict() for p in rejection.problems]),
+                _json(rejection.data),
             ))
             count += 1
     return count
+
+
+def _json(value: Any) -> str:
+    # PostgreSQL text and jsonb cannot hold NUL: a stray one in a cell must not fail the COPY.
+    return json.dumps(value, ensure_ascii=False).replace("\\u0000", "")
 
 
 def finish_batch(

@@ -72,6 +72,8 @@ def copy_text(values: list[str], nullable: bool = False) -> list[str]:
     """Values for COPY's text format: escape backslash, tab and line breaks (only when a
     column has any, checked in one pass), and ``""`` -> NULL for nullable columns."""
     joined = "".join(values)
+    if "\x00" in joined:  # PostgreSQL text cannot hold NUL; a stray one must not fail COPY
+        values = [v.replace("\x00", "") for v in values]
     if "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined:
         values = [v.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
                   .replace("\r", "\\r") for v in values]

@@ -82,7 +82,8 @@ def _replace_members(conn: Connection, batch_id: int, members: ValidMembers, key
     )
     columns = (
         members.household_id, ["\\x" + d.hex() for d in identity.digest_many(key, members.nik)],
-        [identity.mask(n) for n in members.nik], members.nama, members.hubungan,
+        [identity.mask(n) for n in members.nik], _no_nul(members.nama),
+        _no_nul(members.hubungan),
         members.jenis_kelamin, members.tanggal_lahir, members.disabilitas,
         [batch_id] * len(members),
     )
@@ -93,3 +94,8 @@ def _replace_members(conn: Connection, batch_id: int, members: ValidMembers, key
         f"COPY member ({MEMBER_COLUMNS}) FROM STDIN WITH (FORMAT csv)"
     ) as copy:
         copy.write(buffer.getvalue())
+
+
+def _no_nul(values: list[str]) -> list[str]:
+    """PostgreSQL text cannot hold NUL; a stray one must not fail the COPY."""
+    return [v.replace("\x00", "") for v in values]
