@@ -72,7 +72,11 @@
       loads.push(this.loadPrograms());
       this.addHouseholdLayer();
     }
-    return Promise.all(loads).then(function () { return self.refresh(); })
+    // The figures are fetched alongside the polygons (not after them) and applied once both
+    // are in: the page is interactive after the slower of the two, not their sum.
+    var figures = this.fetchFigures();
+    return Promise.all(loads).then(function () { return figures; })
+      .then(function (data) { return self.applyFigures(data); })
       .then(function () {
         // Milliseconds since navigation start, read by bench/bench_map.py.
         document.body.setAttribute("data-map-ready-ms", String(Math.round(performance.now())));
@@ -138,18 +142,25 @@
     return box;
   };
 
-  Page.prototype.refresh = function () {
-    var self = this;
+  Page.prototype.fetchFigures = function () {
     var url = this.cfg.urls.figures + "?" + this.filterQuery() + "&" +
       query(this.state, ["figure", "scheme", "k"]) + "&lang=" + this.cfg.lang;
-    return this.source("figures", url).then(function (data) {
-      self.figures = data.areas;
-      self.noDataColor = data.legend.entries[data.legend.entries.length - 1].color;
-      self.choropleth.setStyle(function (f) { return self.areaStyle(f); });
-      self.legend.draw(data);
-      self.panel.draw(data);
-      self.reloadTiles();
-    });
+    return this.source("figures", url);
+  };
+
+  Page.prototype.applyFigures = function (data) {
+    var self = this;
+    this.figures = data.areas;
+    this.noDataColor = data.legend.entries[data.legend.entries.length - 1].color;
+    this.choropleth.setStyle(function (f) { return self.areaStyle(f); });
+    this.legend.draw(data);
+    this.panel.draw(data);
+    return this.reloadTiles();
+  };
+
+  Page.prototype.refresh = function () {
+    var self = this;
+    return this.fetchFigures().then(function (data) { return self.applyFigures(data); });
   };
 
   Page.prototype.pointStyle = function (props) {
