@@ -151,6 +151,9 @@ def measure_page(browser, base: str, dense: tuple[float, float]) -> dict[str, fl
         ready.append(float(page.get_attribute("body", "data-map-ready-ms") or 0) / 1000)
         transfer.append(page.evaluate(TRANSFER_JS) / 1e6)
         slowest = page.evaluate(SLOWEST_JS)
+        # The planning panel fits the view to its own layer when its data arrives: let it
+        # settle before zooming in, or it zooms the map back out.
+        page.wait_for_load_state("networkidle")
         points = page.evaluate(ZOOM_JS, list(dense)) / 1000
         total = page.evaluate(TRANSFER_JS) / 1e6
         context.close()
