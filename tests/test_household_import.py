@@ -192,8 +192,13 @@ def test_text_with_tabs_backslashes_and_line_breaks_is_stored_verbatim(bontang, 
 
 
 def index_definitions(conn):
-    return sorted(conn.execute(text(
-        "SELECT indexdef FROM pg_indexes WHERE tablename = 'household'")).scalars())
+    """The household table's indexes and constraints (foreign keys included)."""
+    indexes = conn.execute(text(
+        "SELECT indexdef FROM pg_indexes WHERE tablename = 'household'")).scalars()
+    constraints = conn.execute(text(
+        "SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = 'household'::regclass")).scalars()
+    return sorted([*indexes, *constraints])
 
 
 def test_bulk_load_rebuilds_indexes_and_keeps_every_rule(bontang, tmp_path):
