@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy import Connection, Engine
+
 from app.settings import Settings
 
 
