@@ -115,6 +115,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--verbose", action="store_true", help="timings per chunk")
+    parser.add_argument("--import-only", action="store_true",
+                        help="stop after the first import (quick before/after comparisons)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="sasaran-bench-"))
     workdir.chmod(0o755)
@@ -140,6 +142,8 @@ def main() -> None:
               f"ratio to plain COPY {elapsed / floor:.2f}x; accepted {result.accepted:,}, "
               f"rejected {result.rejected:,}; flags {result.flags}")
         print(f"peak RSS: {peak_rss_mb():.0f} MB (before the import: {rss_before:.0f} MB)")
+        if args.import_only:
+            return
         elapsed, result = timed_import(engine, data)
         print(f"re-import (all updates): {elapsed:.2f} s = {args.rows / elapsed:,.0f} rows/s "
               f"(updated {result.updated:,})")

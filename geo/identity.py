@@ -64,6 +64,12 @@ def mask(number: str) -> str:
     return number[:6] + MASK_FILL + number[-4:]
 
 
+def mask_many(numbers: list[str]) -> list[str]:
+    """``[mask(n) for n in numbers]`` without a call per number (bulk imports)."""
+    fill = MASK_FILL
+    return [n[:6] + fill + n[-4:] for n in numbers]
+
+
 def digest_many(key: bytes, numbers: list[str]) -> list[bytes]:
     """``[digest(key, n) for n in numbers]``, about three times faster for bulk imports.
 

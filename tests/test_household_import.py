@@ -207,8 +207,11 @@ def test_bulk_load_rebuilds_indexes_and_keeps_every_rule(bontang, tmp_path):
             row(5, no_kk=kk(4))]
     fresh = run(bontang, write_csv(tmp_path / "a.csv", rows), bulk=True, chunk_size=2)
     assert (fresh.accepted, fresh.rejected, fresh.inserted) == (4, 2, 4)
+    assert [r.row_number for r in fresh.first_rejections] == [4, 6]
     assert index_definitions(bontang) == before
-    flagged = {k for k, h in households(bontang).items() if "possible_duplicate" in h.flags}
+    stored = households(bontang)
+    assert bytes(stored["K00005"].no_kk_hash) == identity.digest(KEY, kk(4))
+    flagged = {k for k, h in stored.items() if "possible_duplicate" in h.flags}
     assert flagged == {"K00001", "K00002", "K00004", "K00005"}
     again = run(bontang, write_csv(tmp_path / "b.csv", [row(2), row(6)]), bulk=True)
     assert (again.inserted, again.updated) == (1, 1)

@@ -55,6 +55,11 @@ def test_bulk_digests_equal_single_digests(key):
     assert identity.digest_many(key, numbers) == [identity.digest(key, n) for n in numbers]
 
 
+def test_bulk_masks_show_first_six_and_last_four_digits_only():
+    numbers = ["6474031505800001", "6474030101200123"]
+    assert identity.mask_many(numbers) == ["647403********0001", "647403********0123"]
+
+
 def test_vectorised_check_never_accepts_what_the_exact_rules_reject():
     rng = random.Random(3)
     alphabet = "0123456789"

@@ -57,8 +57,8 @@ def copy_payload(valid: ValidHouseholds, key: bytes, index: KelurahanIndex, batc
         tracker.add(1, kk_digests, valid.id_keluarga)
     columns = (
         copy_text(valid.id_keluarga), copy_bytea(kk_digests),
-        [identity.mask(n) for n in valid.no_kk], copy_bytea(nik_digests),
-        [identity.mask(n) for n in valid.nik_kepala],
+        identity.mask_many(valid.no_kk), copy_bytea(nik_digests),
+        identity.mask_many(valid.nik_kepala),
         copy_text(valid.nama_kepala), copy_text(valid.alamat, nullable=True),
         valid.kode_kelurahan, located.kode.tolist(), copy_points(located.lon, located.lat),
         valid.jumlah_anggota, valid.desil, copy_text(valid.pengeluaran_per_kapita, True),
