@@ -63,7 +63,8 @@ def get_unmatched(conn: ConnDep, principal: PrincipalDep,
         agency = principal.agency_kode
         if not principal.sees_agency(agency):
             raise PermissionDenied("Peran Anda tidak boleh melihat baris kepesertaan.")
-    rows = unmatched_rows(conn, program=program, agency=agency, batch_id=batch)
+    rows = unmatched_rows(conn, program=program, agency=agency, batch_id=batch,
+                          area_prefixes=principal.area_prefixes)
     audit.record(conn, principal, "enrollment.unmatched", agency or program,
                  {"program": program, "instansi": agency, "batch": batch}, len(rows))
     return rows

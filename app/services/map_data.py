@@ -59,7 +59,7 @@ def area_figures(
         row["warna"] = classes.colors[row["kode"]]
     panel = panel_summary(rows)
     matrix = overlap_matrix(conn, ref_date=flt.ref_date, desil_max=flt.desil_max,
-                            parent=flt.parent)
+                            parent=flt.parent, agency=flt.agency, area_prefixes=area_prefixes)
     if suppress:
         _suppress(rows, panel, matrix)
     return {"figure": figure, "areas": {r["kode"]: r for r in rows},
