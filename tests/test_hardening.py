@@ -48,6 +48,18 @@ def test_oversize_upload_is_refused_with_413_in_the_error_format(admin_with):
     assert "1 MB" in response.json()["error"]["message"]
 
 
+@pytest.mark.parametrize("route, field", [
+    ("/api/v1/imports/households", "file"),
+    ("/api/v1/enrollments/import", "file"),
+    ("/api/v1/programs/import", "file"),
+])
+def test_every_upload_route_sniffs_the_content_not_the_name(admin_with, route, field):
+    response = admin_with().post(route, files={field: ("daftar.csv", b"%PDF-1.7 ...", "text/csv")})
+    assert response.status_code == 422
+    assert response.json()["error"]["message"] == (
+        "Berkas daftar.csv bukan CSV atau XLSX (isi berkas biner).")
+
+
 def test_check_endpoint_is_rate_limited_per_credential(admin_with):
     client = admin_with(check_rate_per_minute=3)
     statuses = [client.post("/api/v1/coverage/check", json={},

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
 from datetime import datetime
-from pathlib import Path, PurePath
 from typing import Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
@@ -17,7 +13,8 @@ from app.deps import ConnDep, SettingsDep
 from app.security import Principal, PrincipalDep
 from app.services import audit, batches
 from app.services.households import import_households
-from geo.errors import PayloadTooLarge, PermissionDenied
+from app.uploads import saved_upload, upload_name
+from geo.errors import InvalidInput, PermissionDenied
 from geo.households import HOUSEHOLD_SPEC
 from geo.tabular import parse_column_map
 from geo.validation import Rejection
@@ -70,13 +67,13 @@ def post_households(
 ) -> ImportOut:
     _require_registry_role(principal)
     mapping = parse_column_map(columns, HOUSEHOLD_SPEC)
-    limit = settings.max_upload_mb * 1024 * 1024
-    members_saved = _saved(members, limit) if members else nullcontext(None)
-    with _saved(file, limit) as path, members_saved as members_path:
+    with saved_upload(file, settings) as path, saved_upload(members, settings) as members_path:
+        if path is None:
+            raise InvalidInput("Berkas wajib diunggah.")
         result = import_households(
             conn, path, key=settings.hmac_key(), user=principal.username,
-            name=_filename(file), column_map=mapping, sheet=sheet,
-            members_path=members_path, members_name=_filename(members) if members else None,
+            name=upload_name(file), column_map=mapping, sheet=sheet,
+            members_path=members_path, members_name=upload_name(members) if members else None,
         )
     audit.record(conn, principal, "household.import", f"batch:{result.batch_id}",
                  {"berkas": result.file}, result.accepted)
@@ -101,6 +98,7 @@ def get_rejected(
     format: Literal["json", "csv", "xlsx"] = Query("json", description="json, csv, atau xlsx"),
 ) -> Any:
     _require_registry_role(principal)
+    _require_rejected_rows_access(principal, batches.get_batch(conn, batch))
     if format == "json":
         rows = batches.rejected_rows(conn, batch)
         audit.record(conn, principal, "import.rejected.read", f"batch:{batch}", {}, len(rows))
@@ -119,27 +117,14 @@ def _require_registry_role(principal: Principal) -> None:
         raise PermissionDenied("Peran Anda tidak boleh mengimpor atau melihat data perorangan.")
 
 
+def _require_rejected_rows_access(principal: Principal, batch: dict[str, Any]) -> None:
+    # A rejected row has no trustworthy area (its kelurahan code may be the very problem), so
+    # the area scope cannot be applied to it: area-bound users read only their own uploads.
+    if principal.area_prefixes and batch["pengguna"] != principal.username:
+        raise PermissionDenied("Baris yang ditolak hanya dapat dibaca pengunggahnya dan admin: "
+                               "baris itu belum tentu punya wilayah yang sah.")
+
+
 def _problems(rejections: list[Rejection]) -> list[ProblemOut]:
     return [ProblemOut(nomor_baris=r.row_number, kolom=p.kolom, alasan=p.alasan)
             for r in rejections for p in r.problems]
-
-
-def _filename(upload: UploadFile | None) -> str:
-    name = PurePath((upload.filename if upload else None) or "unggahan.csv").name
-    return name or "unggahan.csv"
-
-
-@contextmanager
-def _saved(upload: UploadFile, limit: int) -> Iterator[Path]:
-    """Stream an upload to a temporary file (never whole in memory), refusing oversize files."""
-    with tempfile.TemporaryDirectory(prefix="sasaran-upload-") as folder:
-        path = Path(folder) / _filename(upload)
-        size = 0
-        with open(path, "wb") as handle:
-            for block in iter(lambda: upload.file.read(1 << 20), b""):
-                size += len(block)
-                if size > limit:
-                    raise PayloadTooLarge(
-                        f"Berkas {_filename(upload)} melebihi batas {limit // (1 << 20)} MB.")
-                handle.write(block)
-        yield path
