@@ -13,7 +13,8 @@ in one, 12 % in two) and their coverage segments.
 Printed per dataset: time until the map is interactive (load event + polygons, outlines,
 figures, legend and panel drawn; median of 3 cold loads), the page transfer, the time until the
 household tiles of a dense z15 view are drawn, and tile request latency at z14-16 over
-loopback HTTP (p50/p95 of 200 requests at household locations).
+loopback HTTP (p50/p95 of 200 requests at household locations), and the H3 hexagon aggregate
+(what roles without person access get instead of points) for the whole dataset.
 Targets: interactive < 3 s, transfer < 5 MB, tile p95 < 100 ms.
 """
 
@@ -206,6 +207,21 @@ def measure_tiles(engine: Engine, base: str, requests: int = 200) -> dict[str, f
             "max_ms": times[-1] * 1000, "mean_kb": statistics.mean(sizes) / 1000}
 
 
+def measure_hexagons(base: str, requests: int = 10) -> dict[str, float]:
+    """The H3 aggregate that roles without person access get instead of points, whole dataset."""
+    times = []
+    with httpx.Client(base_url=base, timeout=60) as client:
+        for _ in range(requests):
+            start = time.perf_counter()
+            response = client.get("/api/v1/map/hexagons", params={"ref_date": REF})
+            times.append(time.perf_counter() - start)
+            response.raise_for_status()
+    body = response.json()
+    return {"p50_ms": statistics.median(times) * 1000, "max_ms": max(times) * 1000,
+            "kb": len(response.content) / 1000, "cells": len(body["features"]),
+            "resolution": body["resolusi"]}
+
+
 def densest_point(engine: Engine) -> tuple[float, float]:
     with engine.connect() as conn:
         lat, lon = conn.execute(text(
@@ -221,6 +237,7 @@ def run(name: str, url: str, settings: Settings, browser) -> None:
     try:
         page = measure_page(browser, base, densest_point(engine))
         tiles = measure_tiles(engine, base)
+        hexagons = measure_hexagons(base)
     finally:
         server.should_exit = True
         thread.join(10)
@@ -231,6 +248,9 @@ def run(name: str, url: str, settings: Settings, browser) -> None:
           f"total transfer then {page['transfer_after_zoom_mb']:.2f} MB")
     print(f"[{name}] tiles z14-16: p50 {tiles['p50_ms']:.0f} ms, p95 {tiles['p95_ms']:.0f} ms "
           f"(target < 100 ms), max {tiles['max_ms']:.0f} ms, mean {tiles['mean_kb']:.0f} kB")
+    print(f"[{name}] hexagons (whole dataset): p50 {hexagons['p50_ms']:.0f} ms, "
+          f"max {hexagons['max_ms']:.0f} ms, {hexagons['cells']:,} cells at resolution "
+          f"{hexagons['resolution']}, {hexagons['kb']:.0f} kB")
 
 
 def main() -> None:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import h3
 import mapbox_vector_tile
 import pytest
-from map_world import HOUSEHOLDS, REF, Z, build, expected_status
+from map_world import HOUSEHOLDS, KELURAHAN, REF, Z, build, expected_status, tile_center
+from sqlalchemy import text
+
+from app.services.map_data import MapFilter, hexagon_aggregate
 
 
 @pytest.fixture
@@ -121,3 +125,47 @@ def test_hexagons_suppress_small_counts_for_viewers(client_as, world):
     assert all(v == "<5" or v >= 5 for v in values)
     assert "<5" in values
     assert sum(v for v in values if isinstance(v, int)) <= targets
+
+
+def _expected_cells(conn, world, resolution, **filters):
+    """Per H3 cell, [targets, gap, one, overlap] from the plain rows and h3 itself."""
+    x, y, _ = world
+    clon, clat = tile_center(x, y, Z)
+    label = conn.execute(text("SELECT ST_Y(label_point), ST_X(label_point) FROM wilayah "
+                              "WHERE kode = :k"), {"k": KELURAHAN}).one()
+    cells: dict[str, list[int]] = {}
+    for hh in HOUSEHOLDS:
+        status = expected_status(hh, **filters)
+        if status is None:
+            continue
+        lat, lon = label if hh.offset is None else (clat + hh.offset[1], clon + hh.offset[0])
+        counts = cells.setdefault(h3.latlng_to_cell(lat, lon, resolution), [0, 0, 0, 0])
+        counts[0] += 1
+        counts[1 + ("gap", "one", "overlap").index(status)] += 1
+    return cells
+
+
+def _cells(body):
+    return {f["properties"]["h3"]: [f["properties"][k] for k in ("targets", "gap", "one",
+                                                                 "overlap")]
+            for f in body["features"]}
+
+
+@pytest.mark.parametrize("filters", [{}, {"program": "PKH"}, {"agency": "BAZNAS"},
+                                     {"desil_max": 1}])
+def test_hexagon_counts_equal_an_independent_count_per_cell(client, conn, world, filters):
+    body = client.get("/api/v1/map/hexagons", params={"ref_date": REF.isoformat(),
+                                                       "resolution": 9, **filters}).json()
+    assert body["resolusi"] == 9
+    assert _cells(body) == _expected_cells(conn, world, 9, **filters)
+
+
+def test_hexagons_merge_into_parent_cells_when_there_are_too_many(conn, world):
+    sizes = {r: len(_expected_cells(conn, world, r)) for r in range(9, 4, -1)}
+    cap = min(sizes.values())
+    assert sizes[9] > cap  # else the merge below proves nothing
+    coarse = max(r for r, n in sizes.items() if n <= cap)
+    body = hexagon_aggregate(conn, MapFilter(ref_date=REF), resolution=9, suppress=False,
+                             max_cells=cap)
+    assert body["resolusi"] == coarse
+    assert _cells(body) == _expected_cells(conn, world, coarse)

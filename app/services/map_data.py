@@ -14,8 +14,7 @@ from typing import Any
 import h3
 from sqlalchemy import Connection, text
 
-from app.services.household_queries import AREA_CLAUSE, area_params
-from app.services.map_tiles import ACTIVE_ENROLLMENT
+from app.services.coverage_sql import HITS_S, IN_AREA, TARGET_H, make_query
 from geo.errors import InvalidInput
 from geo.mapbuild import FIGURES, figure_value, legend_json, panel_summary, suppress_small
 from geo.mapclasses import classify
@@ -92,36 +91,59 @@ def program_layers(conn: Connection, kode: str | None = None) -> list[dict[str, 
     return [dict(r._mapping) for r in rows]
 
 
+# Each target household's point (its kelurahan's interior point when it has no coordinates)
+# and its number of active programs of the filter, from the same segments as the figures.
 HEX_SQL = f"""
 SELECT ST_Y(COALESCE(h.geom, w.label_point)) AS lat, ST_X(COALESCE(h.geom, w.label_point)) AS lon,
-       (SELECT count(DISTINCT e.program_id) FROM enrollment e JOIN program p ON p.id = e.program_id
-        WHERE e.household_id = h.id AND {ACTIVE_ENROLLMENT}) AS n
+       COALESCE({HITS_S}, 0) AS n
 FROM household h JOIN wilayah w ON w.kode = h.kode_kelurahan
-WHERE h.status_verifikasi = 'terverifikasi' AND h.desil <= :desil AND {AREA_CLAUSE}
-  AND (CAST(:parent AS text) IS NULL OR h.kode_kelurahan LIKE :parent || '.%')
+LEFT JOIN coverage_segment s ON s.household_id = h.id AND s.dari <= :ref AND :ref < s.sampai
+WHERE {TARGET_H} AND {IN_AREA.format(col="h.kode_kelurahan")}
 """
+MAX_HEX_CELLS = 4000  # beyond this the GeoJSON passes ~1.5 MB and the page slows to a crawl
+MIN_HEX_RESOLUTION = 5  # ~250 km² cells: a whole province fits
+COORD_DIGITS = 6  # ~0.1 m: hexagon corners need no more
 
 
 def hexagon_aggregate(
     conn: Connection, flt: MapFilter, resolution: int = 8, area_prefixes: tuple[str, ...] = (),
-    suppress: bool = True,
+    suppress: bool = True, max_cells: int = MAX_HEX_CELLS,
 ) -> dict[str, Any]:
-    """Target households per H3 cell (targets, gap, one, overlap) as GeoJSON polygons; with
-    ``suppress`` every count 1-4 is ``"<5"``. Resolution 8 cells are about 0.7 km²."""
-    params = {"ref": flt.ref_date, "desil": flt.desil_max, "program": flt.program,
-              "agency": flt.agency, "parent": flt.parent, **area_params(area_prefixes)}
-    cells: dict[str, dict[str, int]] = {}
-    for lat, lon, n in conn.execute(text(HEX_SQL), params):
-        cell = cells.setdefault(h3.latlng_to_cell(lat, lon, resolution),
-                                {"targets": 0, "gap": 0, "one": 0, "overlap": 0})
-        cell["targets"] += 1
-        cell["gap" if n == 0 else "one" if n == 1 else "overlap"] += 1
-    features = []
-    for cell_id, counts in sorted(cells.items()):
-        ring = [[lng, lat] for lat, lng in h3.cell_to_boundary(cell_id)]
-        props: dict[str, Any] = {"h3": cell_id, **counts}
-        if suppress:
-            props = {k: suppress_small(v) for k, v in props.items()}
-        features.append({"type": "Feature", "properties": props,
-                         "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}})
-    return {"type": "FeatureCollection", "features": features}
+    """Target households per H3 cell (targets, gap, one, overlap) as GeoJSON polygons, with the
+    resolution used; with ``suppress`` every count 1-4 is ``"<5"``. Resolution 8 cells are
+    about 0.7 km²; when there would be more than ``max_cells`` cells (a whole province) the
+    counts are summed into coarser parent cells until they fit, down to resolution 5."""
+    q = make_query(flt.ref_date, flt.desil_max, flt.program, flt.agency, flt.parent,
+                   area_prefixes)
+    cells: dict[str, list[int]] = {}
+    to_cell = h3.latlng_to_cell
+    for lat, lon, n in conn.execute(text(HEX_SQL), q.params(conn)):
+        counts = cells.setdefault(to_cell(lat, lon, resolution), [0, 0, 0])
+        counts[min(n, 2)] += 1
+    while len(cells) > max_cells and resolution > MIN_HEX_RESOLUTION:
+        resolution -= 1
+        cells = _parents(cells, resolution)
+    features = [_hex_feature(cell, counts, suppress) for cell, counts in sorted(cells.items())]
+    return {"type": "FeatureCollection", "resolusi": resolution, "features": features}
+
+
+
+def _parents(cells: dict[str, list[int]], resolution: int) -> dict[str, list[int]]:
+    merged: dict[str, list[int]] = {}
+    for cell, counts in cells.items():
+        total = merged.setdefault(h3.cell_to_parent(cell, resolution), [0, 0, 0])
+        for i, n in enumerate(counts):
+            total[i] += n
+    return merged
+
+
+def _hex_feature(cell: str, counts: list[int], suppress: bool) -> dict[str, Any]:
+    gap, one, overlap = counts
+    props: dict[str, Any] = {"h3": cell, "targets": gap + one + overlap, "gap": gap, "one": one,
+                             "overlap": overlap}
+    if suppress:
+        props = {k: suppress_small(v) for k, v in props.items()}
+    ring = [[round(lng, COORD_DIGITS), round(lat, COORD_DIGITS)]
+            for lat, lng in h3.cell_to_boundary(cell)]
+    return {"type": "Feature", "properties": props,
+            "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}}
