@@ -50,6 +50,16 @@ def test_reports_have_row_column_reason_then_original_columns(conn):
     assert sheet.max_row == 3
 
 
+def test_control_characters_stay_in_the_csv_report_and_leave_the_xlsx_one(conn):
+    batch = start_batch(conn, "uji", "x.csv", "11" * 32, "lokal")
+    store_rejections(conn, batch, [Rejection(2, [Problem("desil", "kosong")],
+                                             {"nama": "Siti\x07 Aminah\x1b", "desil": ""})])
+    table = list(csv.reader(io.StringIO(report_csv(conn, batch).decode("utf-8-sig"))))
+    assert table[1][3] == "Siti\x07 Aminah\x1b"  # kept verbatim: nothing lost
+    sheet = openpyxl.load_workbook(io.BytesIO(report_xlsx(conn, batch)))["ditolak"]
+    assert sheet.cell(2, 4).value == "Siti Aminah"
+
+
 def test_unknown_batch_is_not_found(conn):
     with pytest.raises(NotFound):
         rejected_rows(conn, 999_999)

@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from geo.errors import NotFound
+from geo.sheets import xlsx_cells
 from geo.validation import Rejection
 
 REPORT_FIELDS = ("nomor_baris", "kolom", "alasan")
@@ -151,7 +152,7 @@ def report_xlsx(conn: Connection, batch_id: int) -> bytes:
     sheet = book.create_sheet("ditolak")
     sheet.append(header)
     for row in body:
-        sheet.append(row)
+        sheet.append(xlsx_cells(row))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

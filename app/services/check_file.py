@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 
 from app.services.coverage_check import MAX_NUMBERS, check_identities
 from geo.errors import ImportRejected
+from geo.sheets import xlsx_cells
 from geo.tabular import XLSX_SUFFIXES, ColumnSpec, open_table
 
 CHECK_SPEC = ColumnSpec(required=(), optional=("nik", "no_kk"))
@@ -88,5 +89,5 @@ def _write_xlsx(out: Path, header: list[str], body: list[list[str]]) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in body:
-        sheet.append(row)
+        sheet.append(xlsx_cells(row))
     book.save(out)

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, text
 
 from app.services.coverage import coverage_by_area
 from geo.coverage import suppress_row
+from geo.sheets import xlsx_cells
 
 COLUMNS = (
     ("kode", "Kode wilayah"), ("nama", "Nama wilayah"), ("targets", "Sasaran (RT)"),
@@ -92,7 +93,7 @@ def _xlsx(sheets: dict[str, list[dict[str, Any]]], q: dict[str, Any]) -> bytes:
             cell.font, cell.fill = bold, fill
             cell.alignment = Alignment(wrap_text=True, vertical="center")
         for r in rows:
-            sheet.append([r[k] for k, _ in COLUMNS])
+            sheet.append(xlsx_cells(r[k] for k, _ in COLUMNS))
         for i, (key, _) in enumerate(COLUMNS, start=1):
             letter = openpyxl.utils.get_column_letter(i)
             sheet.column_dimensions[letter].width = 30 if key == "nama" else 16

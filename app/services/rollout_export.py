@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import Connection
@@ -17,6 +16,7 @@ from app.services import audit
 from app.services.rollout_output import plan_projection
 from app.services.rollout_plans import get_plan
 from geo.rollout import resolve_weights
+from geo.sheets import xlsx_cells
 
 WAVE_HEADERS = [
     ("urutan", "Gelombang"), ("tahun", "Tahun"), ("percontohan", "Percontohan"),
@@ -49,8 +49,7 @@ def _cell(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return ", ".join(map(str, value))
     if isinstance(value, str):
-        # Control characters cannot be stored in a worksheet; a plan name may carry them.
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
+        return xlsx_cells([value])[0]  # a plan name may carry a control character
     if isinstance(value, bool) or value is None or isinstance(value, int | float | date):
         return value
     return float(value)
