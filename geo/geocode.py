@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 import shapely
@@ -45,8 +46,11 @@ def parse_coordinates(lat_cells: Sequence[str], lon_cells: Sequence[str]) -> tup
 ]:
     """``(lon, lat, given)``: floats (NaN when blank or unreadable) and whether either cell
     had anything in it. A comma decimal mark (``0,13``) is accepted."""
-    given = np.fromiter((bool(a or b) for a, b in zip(lat_cells, lon_cells, strict=True)),
-                        dtype=bool, count=len(lat_cells))
+    if len(lat_cells) != len(lon_cells):
+        raise ValueError("lat and lon columns differ in length")
+    n = len(lat_cells)
+    given = (np.fromiter(map(len, lat_cells), dtype=np.int64, count=n)
+             + np.fromiter(map(len, lon_cells), dtype=np.int64, count=n)) > 0
     return _floats(lon_cells), _floats(lat_cells), given
 
 
@@ -54,7 +58,9 @@ def _floats(cells: Sequence[str]) -> np.ndarray:
     # Python's float() over the list is 3x faster than numpy's string parsing (and reads the
     # whole cell); a comma or unreadable cell sends the column through the careful path.
     try:
-        return np.array(list(map(float, [c or "nan" for c in cells])), dtype=np.float64)
+        if "" in cells:  # float("") fails; blank means NaN
+            cells = [c or "nan" for c in cells]
+        return np.fromiter(map(float, cells), dtype=np.float64, count=len(cells))
     except ValueError:
         return np.fromiter((_float(c) for c in cells), dtype=np.float64, count=len(cells))
 
@@ -118,7 +124,7 @@ class KelurahanIndex:
         point_i, poly_i = self._hits(lon[rows], lat[rows])
         if not len(point_i):
             return result
-        wanted = np.fromiter((self.position.get(c, -1) for c in declared[rows]),
+        wanted = np.fromiter(map(self.position.get, declared[rows], repeat(-1)),
                              dtype=np.int64, count=len(rows))
         # Per point: the declared polygon when it is among the hits, else the lowest code.
         # Sorting by (point, not-declared, code) puts the chosen polygon first in each group.

@@ -119,8 +119,9 @@ def validate_households(
 
 
 def required_text(cells: list[str], column: str, problems: Problems) -> list[str]:
-    for i in [i for i, c in enumerate(cells) if not c]:
-        problems.add(i, column, REQUIRED)
+    if "" in cells:  # a C-level scan; blank cells are rare
+        for i in [i for i, c in enumerate(cells) if not c]:
+            problems.add(i, column, REQUIRED)
     return cells
 
 
@@ -143,8 +144,11 @@ def identity_numbers(cells: list[str], column: str, problems: Problems, kind: st
 
 def kelurahan_codes(cells: list[str], known: Collection[str], problems: Problems) -> list[str]:
     """Declared codes, dotted (``6474031002`` is read as ``64.74.03.1002``), must be loaded."""
+    unknown = set(cells).difference(known)  # a handful of distinct codes per chunk
+    if not unknown:
+        return cells
     out = list(cells)
-    for i in [i for i, c in enumerate(cells) if c not in known]:
+    for i in [i for i, c in enumerate(cells) if c in unknown]:
         code = cells[i]
         if not code:
             problems.add(i, "kode_kelurahan", REQUIRED)
@@ -190,6 +194,9 @@ def mark_repeated_ids(
     ids: list[str], numbers: list[int], seen: dict[str, int], problems: Problems
 ) -> None:
     """The first row of an id_keluarga in a file wins; later ones are rejected as duplicates."""
+    if "" not in ids and len(set(ids)) == len(ids) and seen.keys().isdisjoint(ids):
+        seen.update(zip(ids, numbers, strict=True))  # usual case, all new: no loop per row
+        return
     for i, key in enumerate(ids):
         if not key:
             continue

@@ -6,6 +6,7 @@ from household_rows import GUNUNG_TELIHAN, HEADER, kk, nik, row, write_csv
 from sqlalchemy import text
 
 from app.services.batches import get_batch, rejected_rows
+from app.services.household_payload import DuplicateTracker
 from app.services.households import import_households
 from app.services.wilayah import load_boundaries
 from geo import identity
@@ -261,3 +262,14 @@ def test_rejected_row_with_nul_is_kept(bontang, tmp_path):
     result = run(bontang, write_csv(tmp_path / "rt.csv", [row(1, desil="\x00")]))
     (stored,) = rejected_rows(bontang, result.batch_id)
     assert stored["kolom"] == "desil"
+
+
+def test_duplicate_tracker_finds_shared_digests_whole_even_ending_in_nul():
+    # Digests sharing their first 8 bytes, or ending in NUL bytes (which numpy's fixed-width
+    # bytes drop), must be told apart and returned whole.
+    a, b = bytes(31) + b"\1", bytes(32)  # same 8-byte prefix, different digests
+    c = bytes(range(1, 29)) + bytes(4)
+    tracker = DuplicateTracker()
+    tracker.add(a + c, a + b)
+    tracker.add(c + b, b)
+    assert tracker.shared() == ([c], [b])

@@ -129,7 +129,7 @@ def _finish(conn: Connection, result: ImportResult, rebuild: list[str],
         load.rebuild_indexes(conn, rebuild)
     indexed = time.perf_counter()
     if tracker is not None:
-        load.flag_households(conn, tracker.flagged(), DUPLICATE)
+        load.flag_shared_digests(conn, *tracker.shared(), DUPLICATE)
     else:
         load.flag_possible_duplicates(conn)
     log.debug("indexes %.2f s, possible duplicates %.2f s", indexed - started,
