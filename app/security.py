@@ -89,6 +89,11 @@ def _bearer(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
+def by_api_key(request: Request) -> bool:
+    """The request authenticates with an API key (a machine client, not the map page)."""
+    return _bearer(request) is not None
+
+
 def resolve_principal(request: Request, conn: Connection, settings: Settings) -> Principal | None:
     """The principal behind the request's credentials, or None when it carries none.
 

@@ -14,14 +14,14 @@ from sqlalchemy.exc import DBAPIError
 from test_access_matrix import EXPECTATIONS, OK, PERSONS, ROLES, ROUTES, call
 
 from app.security import PersonAccessDep, Principal
-from app.services import audit
+from app.services import audit, users
 
 # Person-level routes that write no audit row of their own, and why.
 NO_AUDIT = {
     ("GET", "/api/v1/imports/{batch}"): "batch summary: counts only, no person",
-    # Points carry location, internal id and desil (no name, no NIK): personal data. One row
-    # per tile would flood the log, so the /map page load that requests them is audited; a
-    # client fetching tiles directly with an API key is not (open point for the map issue).
+    # Points carry location, internal id and desil (no name, no NIK): personal data. The
+    # /map page load that requests them is audited; API-key clients are audited per tile
+    # (test_tiles_read_with_an_api_key_are_audited_one_row_per_tile).
     ("GET", "/tiles/{layer}/{z}/{x}/{y}.pbf"): "audited per /map page load, not per tile",
 }
 PERSON_ROUTES = [r for r in ROUTES if r in EXPECTATIONS and EXPECTATIONS[r].roles == PERSONS]
@@ -120,3 +120,17 @@ def test_person_access_dependency_refuses_aggregate_roles_and_audits(client_as, 
     newest = audit_rows(conn, "uji.perorangan")[0]
     assert (newest["pengguna"], newest["jumlah_baris"], newest["sasaran"]) == ("uji-analyst", 3,
                                                                                "K1")
+
+
+def test_tiles_read_with_an_api_key_are_audited_one_row_per_tile(anon_client, conn):
+    users.create_user(conn, "mesin", "analyst", None, ["64.74"])
+    auth = {"Authorization": f"Bearer {users.create_api_key(conn, 'mesin')}"}
+    before = len(audit_rows(conn, "map.tile"))
+    for x in (13300, 13301):
+        response = anon_client.get(f"/tiles/households/15/{x}/16300.pbf",
+                                   params={"ref_date": "2026-06-30"}, headers=auth)
+        assert response.status_code == 200
+    rows = audit_rows(conn, "map.tile")
+    assert len(rows) == before + 2
+    assert {(r["pengguna"], r["sasaran"]) for r in rows[:2]} == {
+        ("mesin", "households/15/13300/16300"), ("mesin", "households/15/13301/16300")}

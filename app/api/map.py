@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.deps import ConnDep, SettingsDep
-from app.security import PrincipalDep
+from app.security import PrincipalDep, by_api_key
 from app.services import audit
 from app.services.map_data import MapFilter, area_figures, hexagon_aggregate, program_layers
 from app.services.map_page import page_config
@@ -93,12 +93,18 @@ def get_hexagons(
 
 @router.get("/tiles/{layer}/{z}/{x}/{y}.pbf", summary="Petak vektor (MVT) rumah tangga sasaran")
 def get_tile(
-    conn: ConnDep, principal: PrincipalDep, flt: FilterDep,
+    request: Request, conn: ConnDep, principal: PrincipalDep, flt: FilterDep,
     layer: Literal["households", "enrolled"],
     z: Annotated[int, Path(ge=0, le=22)], x: Annotated[int, Path(ge=0)],
     y: Annotated[int, Path(ge=0)],
 ) -> Response:
     principal.require(principal.can_see_persons, "melihat titik rumah tangga")
+    if by_api_key(request):
+        # The page's tiles are covered by its audited /map load; a machine client reading
+        # tiles directly leaves one row per tile, so harvesting the points shows in the log.
+        audit.record(conn, principal, "map.tile", f"{layer}/{z}/{x}/{y}",
+                     {"tanggal_acuan": flt.ref_date.isoformat(), "desil_maks": flt.desil_max,
+                      "program": flt.program, "instansi": flt.agency})
     tile = household_tile(conn, layer, z, x, y,
                           TileFilter(flt.ref_date, flt.desil_max, flt.program, flt.agency),
                           principal.area_prefixes)
