@@ -1,3 +1,4 @@
+import csv
 from datetime import date
 
 import openpyxl
@@ -97,3 +98,18 @@ def test_chunks_are_column_wise_and_bounded(tmp_path):
 def test_header_normalisation():
     assert normalise_header(" No. KK ") == "no_kk"
     assert normalise_header("Kode-Kelurahan") == "kode_kelurahan"
+
+
+def test_csv_reads_like_csv_reader_before_and_after_the_first_quote(tmp_path):
+    # Quote-free blocks are split on the delimiter, the rest goes through csv.reader: both
+    # must read every line ending, blank row and quoted field as csv.reader does. The plain
+    # part (~2.4 MB) spans more than one 1 MB block, so both paths are taken.
+    plain = "".join(f"K{i},{i},Jl. {i}\r\n" if i % 3 else f"K{i},{i},\r" for i in range(100_000))
+    content = "id_keluarga,nik_kepala,alamat\n" + plain + '\nK-a,1,"Jl. A, No 1\nRT 2"\nK-b,2,x'
+    path = write(tmp_path, "q.csv", content)
+    with open(path, encoding="utf-8", newline="") as handle:
+        expected = [cells for cells in csv.reader(handle) if any(cells)][1:]
+    with open_table(path, SPEC) as table:
+        got = [chunk.cells[i] for chunk in table.chunks(7_000) for i in range(len(chunk))]
+    assert got == expected
+    assert got[-2] == ["K-a", "1", "Jl. A, No 1\nRT 2"]
