@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
+from live_server import serving
 from map_world import HOUSEHOLDS, KELURAHAN, PROGRAMS, REF, build, expected_status
 from sqlalchemy import create_engine, make_url, text
 
@@ -35,12 +32,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-default-apps", "--no-default-browser-check"]
 BROWSER_DB = "sasaran_browser"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -68,18 +59,8 @@ def live_url(browser_db: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     engine = make_engine(browser_db)
     app = create_app(settings, engine=engine)
     app.dependency_overrides[current_principal] = lambda: Principal("uji-peta", "admin")
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serving(app) as url:
+        yield url
     engine.dispose()
 
 

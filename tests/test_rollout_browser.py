@@ -3,15 +3,12 @@ stored plan drawn as a layer (waves coloured in order, pilot outlined) with its 
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import uvicorn
+from live_server import serving
 from map_world import REF, build
 from sqlalchemy import create_engine, make_url, text
 
@@ -52,20 +49,8 @@ def app_url(db_url: str, wilayah_dir: Path, tmp_path_factory) -> Iterator[str]:
                         secret_key="rollout-browser-secret-key-0123456789")
     app = create_app(settings, engine=engine)
     app.dependency_overrides[current_principal] = lambda: Principal("perencana", "analyst")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serving(app) as url:
+        yield url
     engine.dispose()
     with admin.connect() as c:
         c.execute(text(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)'))
