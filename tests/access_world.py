@@ -47,7 +47,7 @@ def bontang_rows() -> list[dict[str, str]]:
 def balikpapan_rows() -> list[dict[str, str]]:
     codes = [BALIKPAPAN[0]] * 3 + [BALIKPAPAN[1]] * 6
     return [row(100 + i, kode_kelurahan=k, desil="1", nama_kepala=f"Warga Balikpapan {i}",
-                no_kk=f"647101010100{i:04d}", nik_kepala=f"64710115058{i:05d}")
+                no_kk=f"647101010100{i + 1:04d}", nik_kepala=f"64710115058{i + 1:05d}")
             for i, k in enumerate(codes)]
 
 
@@ -61,6 +61,7 @@ def import_rows(conn: Connection, world: World, rows: list[dict[str, str]], fold
                 key: bytes, name: str) -> None:
     path = write_csv(folder / f"{name}.csv", rows)
     result = import_households(conn, path, key=key, user="uji-admin", name=path.name)
+    assert result.rejected == 0, "the access world's rows must all load"
     world.batches.append(result.batch_id)
     world.households.update({r["id_keluarga"]: r["kode_kelurahan"] for r in rows})
 
