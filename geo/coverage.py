@@ -58,13 +58,22 @@ def suppress_value(value: Any) -> Any:
     return value
 
 
-def suppress_row(row: Mapping[str, Any], keys: Iterable[str] = COUNT_KEYS) -> dict[str, Any]:
-    """A copy of ``row`` with its count fields suppressed. A rate built on a suppressed count
-    could reveal it, so ``coverage_rate`` is hidden when targets or covered are suppressed."""
+# A rate and the counts it is built from: shown only when none of those counts is suppressed,
+# since the rate beside the other count would give the hidden one back.
+RATE_PARTS: Mapping[str, tuple[str, ...]] = {
+    "coverage_rate": ("targets", "covered"), "overlap_share": ("targets", "overlap"),
+}
+
+
+def suppress_row(row: Mapping[str, Any], keys: Iterable[str] = COUNT_KEYS,
+                 rates: Mapping[str, tuple[str, ...]] = RATE_PARTS) -> dict[str, Any]:
+    """A copy of ``row`` with its count fields suppressed and each rate hidden (None) whose
+    counts were."""
     keys = set(keys)
     out = {k: suppress_value(v) if k in keys else v for k, v in row.items()}
-    if "coverage_rate" in out and SMALL in (out.get("targets"), out.get("covered")):
-        out["coverage_rate"] = None
+    for rate_key, parts in rates.items():
+        if rate_key in out and SMALL in (out.get(part) for part in parts):
+            out[rate_key] = None
     return out
 
 

@@ -67,11 +67,6 @@ def panel_summary(rows: list[dict[str, Any]], top: int = 10) -> dict[str, Any]:
     return {"totals": totals, "top_gaps": top_gaps}
 
 
-def suppress_small(value: Any) -> Any:
-    """Counts 1-4 become ``"<5"`` for roles that may not see persons."""
-    return "<5" if isinstance(value, int) and 1 <= value <= 4 else value
-
-
 def legend_json(cls: Classification, lang: str) -> dict[str, Any]:
     """The legend the page draws: one entry per class with its count, then "no data"."""
     t = texts(lang)

@@ -82,6 +82,9 @@ def test_priorities_suppress_small_counts_and_respect_area_scope(client, bontang
     assert {row["kode"] for row in body} == {GUNUNG_TELIHAN, KANAAN, BELIMBING}
     belimbing = next(row for row in body if row["kode"] == BELIMBING)
     assert belimbing["sasaran"] == "<5"  # 3 targets
+    assert belimbing["cakupan"] is None  # a rate over a hidden count would reveal it
+    rate = next(c for c in belimbing["komponen"] if c["nama"] == "coverage_rate")
+    assert rate["nilai"] is None
 
 
 def test_bad_weights_get_a_clear_message(client, bontang):

@@ -63,6 +63,9 @@ def test_viewer_gets_small_counts_suppressed(client_as, world):
     assert 1 <= covered <= 4
     assert body["areas"][KELURAHAN]["covered"] == "<5"
     assert body["totals"]["covered"] == "<5"
+    # The rate beside the shown targets would give the hidden count back.
+    assert body["areas"][KELURAHAN]["coverage_rate"] is None
+    assert body["totals"]["coverage_rate"] is None
 
 
 def test_viewer_page_offers_hexagons_not_points(client_as, world):

@@ -24,6 +24,7 @@ from app.services.rollout_plans import (
     update_plan,
 )
 from app.settings import Settings
+from geo.coverage import suppress_value
 from geo.rollout import Priority, parse_weights
 
 router = APIRouter(prefix="/api/v1/rollout", tags=["rollout"])
@@ -79,11 +80,12 @@ def _scope(settings: Settings, principal: Principal, parent: str | None, ref_dat
 COUNT_COMPONENTS = ("gap", "gap_desil1", "targets")
 
 
-def _component_value(name: str, raw: float | None, principal: Principal) -> Any:
-    small = raw is not None and 1 <= raw <= 4
-    if name in COUNT_COMPONENTS and principal.suppress_small_counts and small:
-        return "<5"
-    return int(raw) if name in COUNT_COMPONENTS and raw is not None else raw
+def _component_value(name: str, raw: float | None, counts: dict[str, Any],
+                     principal: Principal) -> Any:
+    if name == "coverage_rate":
+        return counts["cakupan"]  # hidden with the counts it is built from
+    value = int(raw) if name in COUNT_COMPONENTS and raw is not None else raw
+    return suppress_value(value) if principal.suppress_small_counts else value
 
 
 def priority_out(p: Priority, principal: Principal) -> dict[str, Any]:
@@ -91,12 +93,13 @@ def priority_out(p: Priority, principal: Principal) -> dict[str, Any]:
     to the 0..100 score (the contributions add up to the score)."""
     f = p.figures
     counts = suppress({"sasaran": f.targets, "tercakup": f.covered, "kesenjangan": f.gap,
-                       "kesenjangan_desil1": f.gap_desil1}, principal)
+                       "kesenjangan_desil1": f.gap_desil1, "cakupan": f.coverage_rate},
+                      principal)
     return {
         "peringkat": p.rank, "kode": f.kode, "nama": f.nama, "skor": round(p.score, 4),
-        **counts, "cakupan": f.coverage_rate, "p0": f.p0, "p1": f.p1,
+        **counts, "p0": f.p0, "p1": f.p1,
         "komponen": [
-            {"nama": c.name, "nilai": _component_value(c.name, c.raw, principal),
+            {"nama": c.name, "nilai": _component_value(c.name, c.raw, counts, principal),
              "ternormalisasi": round(c.normalised, 6), "bobot": c.weight,
              "kontribusi": round(c.contribution, 4)}
             for c in p.components

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from app.deps import ConnDep
 from app.security import PrincipalDep
 from app.services.wilayah import list_wilayah, wilayah_geojson
+from geo.coverage import suppress_value
 
 router = APIRouter(prefix="/api/v1/wilayah", tags=["wilayah"])
 
@@ -40,6 +41,5 @@ def get_wilayah(
     rows = list_wilayah(conn, level, parent, principal.area_prefixes)
     if principal.suppress_small_counts:
         for row in rows:
-            if 1 <= row["jumlah_rumah_tangga"] <= 4:
-                row["jumlah_rumah_tangga"] = "<5"
+            row["jumlah_rumah_tangga"] = suppress_value(row["jumlah_rumah_tangga"])
     return [WilayahOut(**row) for row in rows]

@@ -15,12 +15,12 @@ import h3
 from sqlalchemy import Connection, text
 
 from app.services.coverage_sql import HITS_S, IN_AREA, TARGET_H, make_query
+from geo.coverage import suppress_row, suppress_value
 from geo.errors import InvalidInput
-from geo.mapbuild import FIGURES, figure_value, legend_json, panel_summary, suppress_small
+from geo.mapbuild import FIGURES, figure_value, legend_json, panel_summary
 from geo.mapclasses import classify
 
 POVERTY_FIGURES = ("p0", "p1", "p2")
-SUPPRESSED_FIELDS = ("targets", "covered", "overlap", "overlap_agency", "gap", "leakage")
 
 
 @dataclass(frozen=True)
@@ -60,17 +60,12 @@ def area_figures(
     matrix = overlap_matrix(conn, ref_date=flt.ref_date, desil_max=flt.desil_max,
                             parent=flt.parent, agency=flt.agency, area_prefixes=area_prefixes)
     if suppress:
-        _suppress(rows, panel, matrix)
+        rows = [suppress_row(r) for r in rows]
+        panel = {"totals": suppress_row(panel["totals"]),
+                 "top_gaps": [suppress_row(r) for r in panel["top_gaps"]]}
+        matrix["matrix"] = [[suppress_value(v) for v in line] for line in matrix["matrix"]]
     return {"figure": figure, "areas": {r["kode"]: r for r in rows},
             "legend": legend_json(classes, lang), **panel, "overlap_matrix": matrix}
-
-
-def _suppress(rows: list[dict[str, Any]], panel: dict[str, Any], matrix: dict[str, Any]) -> None:
-    for row in [*rows, panel["totals"], *panel["top_gaps"]]:
-        for name in SUPPRESSED_FIELDS:
-            if name in row:
-                row[name] = suppress_small(row[name])
-    matrix["matrix"] = [[suppress_small(v) for v in line] for line in matrix.get("matrix", [])]
 
 
 def program_layers(conn: Connection, kode: str | None = None) -> list[dict[str, Any]]:
@@ -142,7 +137,7 @@ def _hex_feature(cell: str, counts: list[int], suppress: bool) -> dict[str, Any]
     props: dict[str, Any] = {"h3": cell, "targets": gap + one + overlap, "gap": gap, "one": one,
                              "overlap": overlap}
     if suppress:
-        props = {k: suppress_small(v) for k, v in props.items()}
+        props = {k: suppress_value(v) for k, v in props.items()}
     ring = [[round(lng, COORD_DIGITS), round(lat, COORD_DIGITS)]
             for lat, lng in h3.cell_to_boundary(cell)]
     return {"type": "Feature", "properties": props,

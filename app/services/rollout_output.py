@@ -17,6 +17,7 @@ from app.security import Principal
 from app.services.coverage import coverage_by_area
 from app.services.rollout import Scope, area_figures
 from app.services.rollout_plans import get_plan, plan_waves
+from geo.coverage import suppress_row
 from geo.rollout_projection import Baseline, Projection, Totals, project, rate
 
 # Waves coloured in order, darkest first (ColorBrewer Blues, colour-blind safe); pilot outlined.
@@ -24,6 +25,9 @@ WAVE_COLOURS = ("#08306b", "#2171b5", "#4292c6", "#6baed6", "#9ecae1", "#c6dbef"
 PILOT_OUTLINE = "#d7301f"
 COUNT_KEYS = ("sasaran", "tercakup_sebelum", "kesenjangan_sebelum", "dijangkau",
               "tercakup_sesudah", "tercakup", "kesenjangan", "kesenjangan_desil1")
+RATE_PARTS = {"cakupan": ("sasaran", "tercakup"), "selisih_cakupan": ("sasaran", "tercakup"),
+              "cakupan_sebelum": ("sasaran", "tercakup_sebelum"),
+              "cakupan_sesudah": ("sasaran", "tercakup_sesudah")}
 
 
 def plan_scope(plan: dict[str, Any], principal: Principal, default_line: float) -> Scope:
@@ -41,8 +45,7 @@ def suppress(row: dict[str, Any], principal: Principal) -> dict[str, Any]:
     """Counts of 1-4 become ``"<5"`` for roles that may not see persons (domain rule)."""
     if not principal.suppress_small_counts:
         return row
-    return {k: ("<5" if k in COUNT_KEYS and isinstance(v, int) and 1 <= v <= 4 else v)
-            for k, v in row.items()}
+    return suppress_row(row, COUNT_KEYS, RATE_PARTS)
 
 
 def _totals(t: Totals) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 from app.security import Principal
 from app.services import audit
 from app.services.coverage import coverage_by_program, gap_list
+from geo.coverage import suppress_value
 
 if TYPE_CHECKING:
     from app.services.rollout import Scope
@@ -51,11 +52,7 @@ def reach_households(
     return result
 
 
-def _small(n: int) -> int | str:
-    return "<5" if 1 <= n <= 4 else n
-
-
 def _suppressed(result: dict[str, Any]) -> dict[str, Any]:
     """Counts of 1-4 shown as ``<5`` (domain rule for roles that may not see persons)."""
-    return {"jumlah": _small(result["jumlah"]),
-            "per_wilayah": {k: _small(n) for k, n in result["per_wilayah"].items()}}
+    return {"jumlah": suppress_value(result["jumlah"]),
+            "per_wilayah": {k: suppress_value(n) for k, n in result["per_wilayah"].items()}}
