@@ -12,12 +12,16 @@ from sqlalchemy import Connection, text
 from geo.coverage import check_desil
 from geo.errors import InvalidInput, NotFound
 
-# Inside the principal's areas (empty = everywhere) and under ``parent`` (None = everywhere).
-IN_AREA = (
-    "(CAST(:parent AS text) IS NULL OR {col} = :parent OR {col} LIKE :parent || '.%') AND "
+# Inside the principal's areas: no prefixes (everywhere), or equal to / below one of them.
+IN_PREFIXES = (
     "(cardinality(CAST(:prefixes AS text[])) = 0 OR EXISTS ("
     "SELECT 1 FROM unnest(CAST(:prefixes AS text[])) AS ap(prefix) "
     "WHERE {col} = ap.prefix OR {col} LIKE ap.prefix || '.%'))"
+)
+# ... and under ``parent`` (None = everywhere).
+IN_AREA = (
+    "(CAST(:parent AS text) IS NULL OR {col} = :parent OR {col} LIKE :parent || '.%') AND "
+    + IN_PREFIXES
 )
 TARGET_H = "h.status_verifikasi = 'terverifikasi' AND h.desil <= :desil"
 # The one segment of a household containing the reference date, restricted to the filter.

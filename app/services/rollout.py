@@ -17,7 +17,7 @@ from sqlalchemy import Connection, text
 
 from app.security import Principal
 from app.services.coverage import coverage_by_area, poverty_by_area
-from app.services.rollout_plans import IN_SCOPE
+from app.services.coverage_sql import IN_PREFIXES
 from app.services.rollout_reach import programs_operating, reach_households
 from geo.adjacency import adjacency
 from geo.errors import InvalidInput
@@ -46,7 +46,7 @@ def scoped_areas(conn: Connection, scope: Scope) -> list[dict[str, Any]]:
     rows = conn.execute(
         text("SELECT kode, nama FROM wilayah WHERE level = 'kelurahan' "
              "AND (CAST(:parent AS text) IS NULL OR kode LIKE :parent || '.%') AND "
-             + IN_SCOPE.format(col="kode") + " ORDER BY kode"),
+             + IN_PREFIXES.format(col="kode") + " ORDER BY kode"),
         {"parent": scope.parent, "prefixes": list(scope.area_prefixes)},
     )
     return [dict(r._mapping) for r in rows]
@@ -95,7 +95,7 @@ def neighbour_graph(conn: Connection, scope: Scope) -> dict[str, set[str]]:
     rows = conn.execute(
         text("SELECT kode, ST_AsBinary(geom) AS wkb FROM wilayah WHERE level = 'kelurahan' "
              "AND (CAST(:parent AS text) IS NULL OR kode LIKE :parent || '.%') AND "
-             + IN_SCOPE.format(col="kode")),
+             + IN_PREFIXES.format(col="kode")),
         {"parent": scope.parent, "prefixes": list(scope.area_prefixes)},
     )
     return adjacency({r.kode: shapely.from_wkb(bytes(r.wkb)) for r in rows})

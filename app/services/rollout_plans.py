@@ -16,19 +16,14 @@ from sqlalchemy import Connection, text
 
 from app.security import Principal
 from app.services import audit
+from app.services.coverage_sql import IN_PREFIXES
 from geo.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from geo.rollout import resolve_weights
 from geo.rollout_projection import Wave, validate_waves
 
-# A code is inside the scope when no prefixes are set, or it equals / lies below one of them.
-IN_SCOPE = (
-    "(cardinality(CAST(:prefixes AS text[])) = 0 OR EXISTS ("
-    "SELECT 1 FROM unnest(CAST(:prefixes AS text[])) AS p(prefix) "
-    "WHERE {col} = p.prefix OR {col} LIKE p.prefix || '.%'))"
-)
 PLAN_VISIBLE = (
     "NOT EXISTS (SELECT 1 FROM rollout_wave w CROSS JOIN LATERAL unnest(w.wilayah) AS a(kode) "
-    "WHERE w.plan_id = rp.id AND NOT " + IN_SCOPE.format(col="a.kode") + ")"
+    "WHERE w.plan_id = rp.id AND NOT " + IN_PREFIXES.format(col="a.kode") + ")"
 )
 
 
@@ -74,7 +69,7 @@ def _validate(conn: Connection, plan: PlanInput, principal: Principal) -> None:
     known = set(conn.execute(
         text("SELECT kode FROM wilayah WHERE level = 'kelurahan' AND kode = ANY(:codes) "
              "AND (CAST(:parent AS text) IS NULL OR kode LIKE :parent || '.%') AND "
-             + IN_SCOPE.format(col="kode")),
+             + IN_PREFIXES.format(col="kode")),
         {"codes": codes, "parent": plan.wilayah_induk,
          "prefixes": list(principal.area_prefixes)},
     ).scalars())
