@@ -44,7 +44,7 @@ from access_world import (
     build_world,
 )
 from openpyxl import load_workbook
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
 from app.main import create_app
 from app.settings import Settings
@@ -277,3 +277,19 @@ def test_agency_cannot_touch_another_agencys_enrollments(client_as, world, tmp_p
     assert dinkes.get(f"/api/v1/enrollments/batches/{batch}/rejected").status_code == 403
     dinsos = client_as("agency", agency="DINSOS")
     assert dinsos.get(f"/api/v1/enrollments/batches/{batch}/rejected").status_code == 200
+
+
+def test_ambiguous_enrollment_rows_are_scoped_by_their_households_kelurahan(client_as, conn,
+                                                                            world):
+    # A candidate household in Balikpapan behind a key whose digits say Bontang (6474): the
+    # household's kelurahan decides, not the number's region digits.
+    outside = world.in_area("64.71")[0]
+    conn.execute(text(
+        "INSERT INTO enrollment (program_id, household_id, kunci, kunci_tampil, tanggal_mulai, "
+        "status) SELECT p.id, h.id, 'nik', '647403********0009', DATE '2024-01-01', 'ambiguous' "
+        "FROM program p, household h WHERE p.kode_program = 'PKH' AND h.id_keluarga = :k"),
+        {"k": outside})
+    listed = client_as("analyst", **ROLES["analyst"]).get("/api/v1/enrollments/unmatched")
+    assert outside not in {r["id_keluarga"] for r in listed.json()}
+    assert outside in {r["id_keluarga"] for r in client_as("admin").get(
+        "/api/v1/enrollments/unmatched").json()}

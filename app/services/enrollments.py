@@ -18,6 +18,7 @@ from sqlalchemy import Connection, text
 
 from app.services import batches
 from app.services.coverage_segments import rebuild_segments
+from app.services.coverage_sql import IN_PREFIXES
 from geo import identity
 from geo.codes import kecamatan_digits
 from geo.enrollments import ENROLLMENT_SPEC, EnrollmentRow, validate_row
@@ -141,9 +142,9 @@ def unmatched_rows(conn: Connection, *, program: str | None = None, agency: str 
                    area_prefixes: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """Unmatched and ambiguous enrollment rows (masked keys), for the agency to correct.
 
-    An unmatched row has no household, hence no kelurahan: ``area_prefixes`` scopes it by the
-    region digits its NIK/No. KK begins with (province, kab/kota, kecamatan of registration),
-    the only place it can be said to belong to."""
+    ``area_prefixes`` scopes a row with a household (ambiguous) by that household's kelurahan;
+    an unmatched row has none, so by the region digits its NIK/No. KK begins with (province,
+    kab/kota, kecamatan of registration), the only place it can be said to belong to."""
     rows = conn.execute(text(
         "SELECT e.batch_id, e.nomor_baris, p.kode_program, p.instansi, e.kunci, e.kunci_tampil, "
         "e.tanggal_mulai, e.tanggal_selesai, e.status, h.id_keluarga FROM enrollment e "
@@ -152,10 +153,12 @@ def unmatched_rows(conn: Connection, *, program: str | None = None, agency: str 
         "AND (CAST(:prog AS text) IS NULL OR p.kode_program = :prog) "
         "AND (CAST(:ag AS text) IS NULL OR p.instansi = :ag) "
         "AND (CAST(:batch AS int) IS NULL OR e.batch_id = :batch) "
-        "AND (cardinality(CAST(:digits AS text[])) = 0 OR EXISTS ("
+        "AND (CASE WHEN h.id IS NOT NULL THEN " + IN_PREFIXES.format(col="h.kode_kelurahan")
+        + " ELSE cardinality(CAST(:digits AS text[])) = 0 OR EXISTS ("
         "  SELECT 1 FROM unnest(CAST(:digits AS text[])) AS d(prefix) "
-        "  WHERE left(e.kunci_tampil, length(d.prefix)) = d.prefix)) "
+        "  WHERE left(e.kunci_tampil, length(d.prefix)) = d.prefix) END) "
         "ORDER BY e.batch_id, e.nomor_baris, h.id_keluarga"),
         {"prog": program, "ag": agency, "batch": batch_id,
+         "prefixes": list(area_prefixes),
          "digits": [kecamatan_digits(p) for p in area_prefixes]})
     return [dict(r._mapping) for r in rows]
