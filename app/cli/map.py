@@ -16,13 +16,11 @@ from pathlib import Path
 import typer
 
 from app.cli.base import cli, console, settings, transaction
-from app.main import STATIC_DIR
-from app.services.map_data import MapFilter, area_figures
-from app.services.map_page import OUTLINE_TOLERANCE, POLYGON_TOLERANCE
-from app.services.wilayah import wilayah_geojson
 from geo.errors import InvalidInput
-from geo.mapbuild import FIGURES, MapConfig, render_page
-from geo.mapclasses import SCHEMES
+
+# The map modules pull in mapclassify/scipy (about 1 s): imported in the command, not at start-up
+# of every other command.
+STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 
 _SCRIPT = re.compile(r'<script src="/static/([^"]+)"></script>')
 _STYLESHEET = re.compile(r'<link rel="stylesheet" href="/static/([^"]+)"/?>')
@@ -64,14 +62,21 @@ def map_command(
     desil_max: int = typer.Option(None, "--desil-max", min=1, max=10),
     program: str = typer.Option(None, "--program", help="Kode program"),
     agency: str = typer.Option(None, "--agency", help="Kode instansi"),
-    figure: str = typer.Option("coverage_rate", "--figure", help=", ".join(FIGURES)),
-    scheme: str = typer.Option("quantiles", "--scheme", help=", ".join(SCHEMES)),
+    figure: str = typer.Option("coverage_rate", "--figure",
+                               help="coverage_rate, gap, targets, overlap_share, leakage, p0-p2"),
+    scheme: str = typer.Option("quantiles", "--scheme",
+                               help="quantiles, natural_breaks, equal_interval"),
     k: int = typer.Option(5, "--k", min=3, max=7, help="Jumlah kelas"),
     lang: str = typer.Option("id", "--lang", help="id atau en"),
     basemap: bool = typer.Option(False, "--basemap/--no-basemap",
                                  help="Sertakan peta dasar (permintaan ke luar)"),
 ) -> None:
     """Tulis salinan peta mandiri (angka kelurahan saja, tanpa titik rumah tangga)."""
+    from app.services.map_data import MapFilter, area_figures
+    from app.services.map_page import OUTLINE_TOLERANCE, POLYGON_TOLERANCE
+    from app.services.wilayah import wilayah_geojson
+    from geo.mapbuild import MapConfig, render_page
+
     s = settings()
     try:
         ref = date.fromisoformat(ref_date) if ref_date else date.today()
