@@ -5,6 +5,7 @@ No settings object is created at import time: the app factory, the CLI and the t
 
 from __future__ import annotations
 
+import functools
 import secrets
 from pathlib import Path
 from typing import Literal
@@ -65,9 +66,14 @@ class Settings(BaseSettings):
         """The HMAC key for NIK/No. KK; in local mode a random key is kept in the data dir."""
         if self.secret_key:
             return self.secret_key.encode()
-        key_file = self.data_dir / SECRET_KEY_FILE
-        if not key_file.exists():
-            key_file.parent.mkdir(parents=True, exist_ok=True)
-            key_file.write_text(secrets.token_hex(32))
-            key_file.chmod(0o600)
-        return key_file.read_text().strip().encode()
+        return _local_key(self.data_dir.resolve() / SECRET_KEY_FILE)
+
+
+@functools.cache
+def _local_key(key_file: Path) -> bytes:
+    # Read once per process: session checks ask for the key on every request.
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip().encode()

@@ -230,3 +230,12 @@ def test_account_rules_are_enforced(conn):
     users.create_user(conn, "tamu", "viewer", PASSWORD)
     with pytest.raises(Conflict):
         users.create_user(conn, "tamu", "viewer", PASSWORD)
+
+
+def test_local_mode_generates_the_hmac_key_once_and_keeps_it_private(tmp_path):
+    url = "postgresql+psycopg://x@/x"
+    key = Settings(database_url=url, data_dir=tmp_path).hmac_key()
+    stored = tmp_path / "secret.key"
+    assert len(key) == 64 and stored.read_text().strip().encode() == key
+    assert stored.stat().st_mode & 0o777 == 0o600
+    assert Settings(database_url=url, data_dir=tmp_path).hmac_key() == key

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -28,8 +29,10 @@ def downgrade(url: str, revision: str = "base") -> None:
     command.downgrade(alembic_config(url), revision)
 
 
-def head_revisions() -> set[str]:
-    return set(ScriptDirectory.from_config(alembic_config("")).get_heads())
+@functools.cache
+def head_revisions() -> frozenset[str]:
+    """The migration heads (read from the scripts once: /healthz asks on every probe)."""
+    return frozenset(ScriptDirectory.from_config(alembic_config("")).get_heads())
 
 
 def current_revisions(engine: Engine) -> set[str]:
