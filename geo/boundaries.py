@@ -16,6 +16,7 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from geo import codes
+from geo.codes import normalise_code
 from geo.errors import ImportRejected
 
 CODE_FIELDS = ("kode", "kode_wilayah", "kd_wilayah", "kode_kemendagri", "kdepum", "code")
@@ -144,15 +145,6 @@ def _wanted_level(level: str | None, path: Path) -> str | None:
             {"file": path.name},
         )
     return wanted
-
-
-def normalise_code(raw: object) -> str:
-    """Accept dotted codes and plain digit codes (``6474031002`` -> ``64.74.03.1002``)."""
-    text = str(raw).strip() if raw is not None else ""
-    if text.isdigit() and len(text) in (2, 4, 6, 10):
-        parts = [text[:2], text[2:4], text[4:6], text[6:]]
-        return ".".join(p for p in parts if p)
-    return text
 
 
 def _validate_feature(

@@ -57,3 +57,12 @@ def jenis_of(code: str) -> str | None:
 def kecamatan_digits(code: str) -> str:
     """``64.74.03`` -> ``647403``: the form the NIK and No. KK start with."""
     return code.replace(".", "")[:6]
+
+
+def normalise_code(raw: object) -> str:
+    """Accept dotted codes and plain digit codes (``6474031002`` -> ``64.74.03.1002``)."""
+    text = str(raw).strip() if raw is not None else ""
+    if text.isdigit() and len(text) in (2, 4, 6, 10):
+        parts = [text[:2], text[2:4], text[4:6], text[6:]]
+        return ".".join(p for p in parts if p)
+    return text

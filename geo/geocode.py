@@ -34,7 +34,6 @@ LAT_RANGE = (-11.0, 6.0)
 COORDS_SWAPPED, COORDS_INVALID, NO_COORDS, OUTSIDE_AREA, KELURAHAN_MISMATCH = 1, 2, 4, 8, 16
 FLAG_ORDER = ("coords_swapped", "coords_invalid", "no_coords", "outside_area",
               "kelurahan_mismatch")
-GEOCODE_FLAGS = frozenset(FLAG_ORDER)
 
 
 def flag_names(bits: int) -> list[str]:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from operator import itemgetter
 
-from geo import identity, validation
+from geo import codes, identity, validation
 from geo.tabular import Chunk, ColumnSpec
 from geo.validation import REQUIRED, Checked, Problem, Rejection
 
@@ -153,9 +153,8 @@ def kelurahan_codes(cells: list[str], known: Collection[str], problems: Problems
         if not code:
             problems.add(i, "kode_kelurahan", REQUIRED)
             continue
-        digits = code.replace(".", "")
-        dotted = f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:]}"
-        if digits.isdigit() and len(digits) == 10 and dotted in known:
+        dotted = codes.normalise_code(code.replace(".", ""))
+        if dotted in known:
             out[i] = dotted
         else:
             problems.add(i, "kode_kelurahan", f"kode kelurahan '{code}' tidak dikenal "

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-LANGS = ("id", "en")
-
 TEXTS: dict[str, dict[str, str]] = {
     "id": {
         "title": "Peta cakupan program per kelurahan",

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
+from geo.coverage import rate
 from geo.errors import InvalidInput
 
 
@@ -79,10 +80,6 @@ class WaveProjection:
 class Projection:
     waves: list[WaveProjection]
     scope: Totals  # every area in the baselines, after all waves
-
-
-def rate(covered: int, targets: int) -> float | None:
-    return None if targets == 0 else covered / targets
 
 
 def reached(gap: int, share: Decimal) -> int:

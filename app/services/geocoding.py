@@ -74,10 +74,6 @@ def kelurahan_index(conn: Connection) -> KelurahanIndex:
     )
 
 
-def known_kelurahan(conn: Connection) -> set[str]:
-    return set(conn.execute(text("SELECT kode FROM wilayah WHERE level = 'kelurahan'")).scalars())
-
-
 def regeocode_households(conn: Connection) -> int:
     """Re-apply the geocoding rules to all households set-based; returns rows changed."""
     return conn.execute(REGEOCODE_SQL).rowcount

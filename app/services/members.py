@@ -82,7 +82,7 @@ def _replace_members(conn: Connection, batch_id: int, members: ValidMembers, key
     )
     columns = (
         members.household_id, ["\\x" + d.hex() for d in identity.digest_many(key, members.nik)],
-        [identity.mask(n) for n in members.nik], _no_nul(members.nama),
+        identity.mask_many(members.nik), _no_nul(members.nama),
         _no_nul(members.hubungan),
         members.jenis_kelamin, members.tanggal_lahir, members.disabilitas,
         [batch_id] * len(members),
