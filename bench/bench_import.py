@@ -16,8 +16,6 @@ from __future__ import annotations
 import argparse
 import csv
 import logging
-import resource
-import shutil
 import sys
 import tempfile
 import time
@@ -30,15 +28,15 @@ import shapely
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.db import migrate  # noqa: E402
 from app.db.engine import make_engine  # noqa: E402
-from app.db.localpg import LocalPostgres  # noqa: E402
 from app.services.geocoding import kelurahan_index, regeocode_households  # noqa: E402
 from app.services.households import import_households  # noqa: E402
 from app.services.wilayah import load_boundaries  # noqa: E402
 from geo.geocode import parse_coordinates  # noqa: E402
 
-BOUNDARIES = ROOT.parent / "shared" / "data" / "wilayah" / "pangkalpinang_kelurahan.geojson"
+from common import WILAYAH, bench_database, peak_rss_mb  # noqa: E402
+
+BOUNDARIES = WILAYAH / "pangkalpinang_kelurahan.geojson"
 HEADER = ["id_keluarga", "no_kk", "nik_kepala", "nama_kepala", "alamat", "kode_kelurahan",
           "lat", "lon", "jumlah_anggota", "desil", "pengeluaran_per_kapita",
           "status_verifikasi", "tanggal_verifikasi"]
@@ -104,10 +102,6 @@ def timed_import(engine, path: Path) -> tuple[float, object]:
     return time.perf_counter() - started, result
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="  %(message)s")
     if "--verbose" in sys.argv:
@@ -118,18 +112,14 @@ def main() -> None:
     parser.add_argument("--import-only", action="store_true",
                         help="stop after the first import (quick before/after comparisons)")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="sasaran-bench-"))
-    workdir.chmod(0o755)
-    cluster = LocalPostgres(workdir / "pgdata")
-    try:
-        url = cluster.up()
-        migrate.upgrade(url)
+    with bench_database(port=5432) as url, \
+            tempfile.TemporaryDirectory(prefix="sasaran-bench-data-") as folder:
         engine = make_engine(url)
         with engine.begin() as conn:
             load_boundaries(conn, BOUNDARIES)
             index = kelurahan_index(conn)
         bounds = tuple(shapely.total_bounds(index.geometries))
-        data = workdir / "households.csv"
+        data = Path(folder) / "households.csv"
         write_households(data, args.rows, list(index.codes), bounds, seed=42)
         print(f"rows: {args.rows:,}; file {data.stat().st_size / 1e6:.0f} MB; "
               f"42 real kelurahan of Pangkalpinang")
@@ -150,9 +140,6 @@ def main() -> None:
         _geocoding_figures(engine, data, index, args.rows)
         print(f"peak RSS overall: {peak_rss_mb():.0f} MB")
         engine.dispose()
-    finally:
-        cluster.down()
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _geocoding_figures(engine, data: Path, index, rows: int) -> None:

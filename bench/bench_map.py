@@ -137,7 +137,10 @@ def serve(url: str, settings: Settings) -> tuple[uvicorn.Server, threading.Threa
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
+    deadline = time.monotonic() + 30
     while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise SystemExit("uvicorn did not start")
         time.sleep(0.05)
     return server, thread, f"http://127.0.0.1:{port}"
 
