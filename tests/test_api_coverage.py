@@ -10,6 +10,7 @@ from datetime import date
 
 import openpyxl
 import pytest
+from conftest import TEST_ADMIN, app_on
 from coverage_fixture import (
     KEY,
     active_programs,
@@ -20,6 +21,7 @@ from coverage_fixture import (
     make_households,
     write_csv,
 )
+from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 ON = "2024-06-01"
@@ -212,3 +214,20 @@ def test_agency_uploads_only_its_own_program(client_as, world):
     unmatched = agency.get("/api/v1/enrollments/unmatched")
     assert unmatched.status_code == 200
     assert {r["instansi"] for r in unmatched.json()} == {"DINKES"}
+
+
+def test_default_desil_threshold_comes_from_the_settings(client, world, settings, engine, conn):
+    households, _, path = world
+    upload(client, path)
+    app = app_on(settings.model_copy(update={"default_desil_max": 2}), engine, conn, TEST_ADMIN)
+    with TestClient(app) as two:
+        got = two.get("/api/v1/coverage", params={"level": "kelurahan", "ref_date": ON}).json()
+    def targets(desil_max: int) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for h in households:
+            if is_target(h, desil_max):
+                counts[h.kel] = counts.get(h.kel, 0) + 1
+        return counts
+
+    assert {r["kode"]: r["targets"] for r in got if r["targets"]} == targets(2)
+    assert targets(2) != targets(4)  # else the default would not show

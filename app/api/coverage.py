@@ -89,7 +89,8 @@ class CheckIn(BaseModel):
     nik: list[str] = Field(default_factory=list, description="Daftar NIK")
     no_kk: list[str] = Field(default_factory=list, description="Daftar No. KK")
     ref_date: date | None = Field(None, description="Tanggal acuan YYYY-MM-DD")
-    desil_max: int = Field(4, ge=1, le=10)
+    desil_max: int | None = Field(None, ge=1, le=10,
+                                  description="Bawaan: SASARAN_DEFAULT_DESIL_MAX (4)")
 
 
 @router.post("/check", summary="Cek sebelum mendaftarkan: sudah tercakup program lain?")
@@ -101,12 +102,13 @@ def check(body: CheckIn, conn: ConnDep, settings: SettingsDep,
         raise InvalidInput(
             f"Paling banyak 10.000 nomor per pemeriksaan; dikirim {total}. Pecah daftarnya.",
             {"maksimum": MAX_NUMBERS, "jumlah": total})
-    common: dict[str, Any] = {"ref_date": body.ref_date, "desil_max": body.desil_max,
+    desil_max = body.desil_max or settings.default_desil_max
+    common: dict[str, Any] = {"ref_date": body.ref_date, "desil_max": desil_max,
                               "area_prefixes": principal.area_prefixes}
     nik = coverage.check_identities(conn, settings.hmac_key(), body.nik, kind="nik", **common)
     kk = coverage.check_identities(conn, settings.hmac_key(), body.no_kk, kind="no_kk", **common)
     audit.record(conn, principal, "coverage.check", None,
-                 {"nik": len(body.nik), "no_kk": len(body.no_kk), "desil_maks": body.desil_max},
+                 {"nik": len(body.nik), "no_kk": len(body.no_kk), "desil_maks": desil_max},
                  total)
     return {"nik": nik, "no_kk": kk}
 

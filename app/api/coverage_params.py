@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query
 
+from app.deps import SettingsDep
 from app.security import Principal
 from geo.coverage import suppress_row
 
@@ -26,14 +27,17 @@ class CoverageParams:
 
 
 def coverage_params(
+    settings: SettingsDep,
     ref_date: date | None = Query(None, description="Tanggal acuan YYYY-MM-DD (bawaan: hari ini)"),
-    desil_max: int = Query(4, ge=1, le=10, description="Ambang desil sasaran (bawaan 4)"),
+    desil_max: int | None = Query(None, ge=1, le=10, description=(
+        "Ambang desil sasaran (bawaan: SASARAN_DEFAULT_DESIL_MAX, 4)")),
     program: str | None = Query(None, description="Saring satu program (kode_program)"),
     agency: str | None = Query(None, description="Saring satu instansi (kode)"),
     parent: str | None = Query(None, max_length=13,
                                description="Kode wilayah induk, mis. 64.74"),
 ) -> CoverageParams:
-    return CoverageParams(ref_date, desil_max, program, agency, parent)
+    return CoverageParams(ref_date, desil_max or settings.default_desil_max, program, agency,
+                          parent)
 
 
 ParamsDep = Annotated[CoverageParams, Depends(coverage_params)]

@@ -25,7 +25,8 @@ from geo.validation import Rejection
 coverage_app = typer.Typer(help="Cakupan program.", no_args_is_help=True)
 cli.add_typer(coverage_app, name="coverage")
 RefDate = typer.Option(None, "--ref-date", help="Tanggal acuan YYYY-MM-DD (bawaan: hari ini)")
-DesilMax = typer.Option(4, "--desil-max", min=1, max=10, help="Ambang desil sasaran")
+DesilMax = typer.Option(None, "--desil-max", min=1, max=10,
+                        help="Ambang desil sasaran (bawaan: SASARAN_DEFAULT_DESIL_MAX, 4)")
 
 
 def _print_rejections(rejections: list[Rejection], batch_id: int) -> None:
@@ -86,10 +87,11 @@ def check_command(
     file: Path = typer.Argument(..., exists=True, dir_okay=False,
                                 help="Daftar calon (CSV/XLSX) dengan kolom nik dan/atau no_kk"),
     out: Path | None = typer.Option(None, "--out", help="Berkas hasil (bawaan: *-hasil.*)"),
-    ref_date: str | None = RefDate, desil_max: int = DesilMax,
+    ref_date: str | None = RefDate, desil_max: int | None = DesilMax,
 ) -> None:
     """Cek daftar calon penerima: sudah di registri, sasaran, dan program aktif apa saja."""
     target = out or file.with_name(f"{file.stem}-hasil{file.suffix}")
+    desil_max = desil_max or settings().default_desil_max
     with transaction() as conn:
         counts = annotate_file(conn, settings().hmac_key(), file, target,
                                ref_date=_date(ref_date), desil_max=desil_max)
@@ -108,11 +110,12 @@ def export_coverage_command(
     parent: str | None = typer.Option(None, "--parent", help="Kode wilayah induk, mis. 64.74"),
     program: str | None = typer.Option(None, "--program"),
     agency: str | None = typer.Option(None, "--agency"),
-    ref_date: str | None = RefDate, desil_max: int = DesilMax,
+    ref_date: str | None = RefDate, desil_max: int | None = DesilMax,
 ) -> None:
     """Ekspor angka cakupan per wilayah (CSV, XLSX per level + parameter, GeoJSON)."""
     target = out or Path(f"cakupan-{level or 'semua'}.{format}")
     on = _date(ref_date)
+    desil_max = desil_max or settings().default_desil_max
     with transaction() as conn:
         content = export_coverage(conn, format=format, level=level, ref_date=on,
                                   desil_max=desil_max, program=program, agency=agency,
