@@ -56,15 +56,19 @@ def _by_code(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {r["kode"]: r for r in rows}
 
 
-def area_figures(conn: Connection, scope: Scope) -> list[AreaFigures]:
-    """Raw figures of every area in scope; an area without households has zero counts."""
+def area_figures(conn: Connection, scope: Scope, ranking: bool = True) -> list[AreaFigures]:
+    """Raw figures of every area in scope; an area without households has zero counts.
+    ``ranking=False`` leaves out what only the ranking needs (gap among desil 1, P0/P1: a
+    second coverage pass and a pass over every household's expenditure)."""
     common: dict[str, Any] = {
         "level": "kelurahan", "parent": scope.parent, "area_prefixes": scope.area_prefixes,
     }
     coverage = _by_code(coverage_by_area(
         conn, ref_date=scope.ref_date, desil_max=scope.desil_max, **common))
-    extreme = _by_code(coverage_by_area(conn, ref_date=scope.ref_date, desil_max=1, **common))
-    poverty = _by_code(poverty_by_area(conn, line=scope.poverty_line, **common))
+    extreme = _by_code(coverage_by_area(
+        conn, ref_date=scope.ref_date, desil_max=1, **common)) if ranking else {}
+    poverty = _by_code(poverty_by_area(
+        conn, line=scope.poverty_line, **common)) if ranking else {}
     figures = []
     for area in scoped_areas(conn, scope):
         cov = coverage.get(area["kode"], {})

@@ -69,7 +69,7 @@ def plan_projection(
 ) -> dict[str, Any]:
     plan = get_plan(conn, plan_id, principal)
     scope = plan_scope(plan, principal, default_line)
-    figures = {f.kode: f for f in area_figures(conn, scope)}
+    figures = {f.kode: f for f in area_figures(conn, scope, ranking=False)}
     result: Projection = project(
         plan_waves(plan), {k: Baseline(f.targets, f.covered) for k, f in figures.items()}
     )
