@@ -13,10 +13,9 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from app.deps import ConnDep
-from app.security import Principal, PrincipalDep
-from app.services import audit
+from app.security import PersonAccessDep
 from app.services.household_queries import HouseholdFilter, get_household, list_households
-from geo.errors import InvalidInput, PermissionDenied
+from geo.errors import InvalidInput
 from geo.geocode import FLAG_ORDER
 from geo.households import STATUSES
 
@@ -66,7 +65,7 @@ class HouseholdPage(BaseModel):
 
 @router.get("", response_model=HouseholdPage, summary="Daftar rumah tangga (berhalaman)")
 def get_households(
-    conn: ConnDep, principal: PrincipalDep,
+    conn: ConnDep, access: PersonAccessDep,
     kode: str | None = Query(None, description="Awalan kode wilayah: kab/kota, kecamatan, atau "
                              "kelurahan, mis. 64.74.03"),
     desil_min: int | None = Query(None, ge=1, le=10, description="Desil terendah"),
@@ -76,12 +75,11 @@ def get_households(
     limit: int = Query(50, ge=1, le=1000),
     offset: int = Query(0, ge=0),
 ) -> HouseholdPage:
-    _require_persons(principal)
     if desil_min is not None and desil_max is not None and desil_min > desil_max:
         raise InvalidInput("desil_min tidak boleh lebih besar dari desil_max.")
     filters = HouseholdFilter(kode, desil_min, desil_max, status, flag)
-    total, rows = list_households(conn, filters, principal.area_prefixes, limit, offset)
-    audit.record(conn, principal, "household.list", None, filters.params(), len(rows))
+    total, rows = list_households(conn, filters, access.principal.area_prefixes, limit, offset)
+    access.logged("household.list", len(rows), None, filters.params())
     return HouseholdPage(total=total, limit=limit, offset=offset,
                          items=[HouseholdOut(**r) for r in rows])
 
@@ -89,14 +87,8 @@ def get_households(
 @router.get("/{id_keluarga}", response_model=HouseholdDetailOut,
             summary="Satu rumah tangga dengan anggotanya")
 def get_one_household(id_keluarga: str, conn: ConnDep,
-                      principal: PrincipalDep) -> HouseholdDetailOut:
-    _require_persons(principal)
-    household = get_household(conn, id_keluarga, principal.area_prefixes)
-    audit.record(conn, principal, "household.read", id_keluarga, {},
-                 1 + len(household["anggota"]))
+                      access: PersonAccessDep) -> HouseholdDetailOut:
+    household = get_household(conn, id_keluarga, access.principal.area_prefixes)
+    access.logged("household.read", 1 + len(household["anggota"]), id_keluarga, {})
     return HouseholdDetailOut(**household)
 
-
-def _require_persons(principal: Principal) -> None:
-    if not principal.can_see_persons:
-        raise PermissionDenied("Peran Anda tidak boleh melihat data perorangan rumah tangga.")
