@@ -221,6 +221,28 @@ def test_bulk_load_rebuilds_indexes_and_keeps_every_rule(bontang, tmp_path):
     assert flagged == {"K00004", "K00005"}
 
 
+
+def filenode(conn):
+    return conn.execute(text("SELECT pg_relation_filenode('household')")).scalar_one()
+
+
+def test_first_bulk_load_truncates_only_when_nothing_references_households(bontang, tmp_path):
+    # An empty registry with no enrollments: loaded into a fresh (truncated) relation.
+    before = filenode(bontang)
+    run(bontang, write_csv(tmp_path / "a.csv", [row(1), row(2)]), bulk=True)
+    assert filenode(bontang) != before
+    bontang.execute(text("DELETE FROM household"))
+    # An unmatched enrollment row references no household yet must survive the next load.
+    bontang.execute(text(
+        "INSERT INTO agency (kode, nama) VALUES ('DINSOS', 'Dinas Sosial');"
+        "INSERT INTO program (kode_program, nama, instansi) VALUES ('PKH', 'PKH', 'DINSOS');"
+        "INSERT INTO enrollment (program_id, kunci, kunci_tampil, tanggal_mulai, status) "
+        "SELECT id, 'nik', '647403********0001', DATE '2025-01-01', 'aktif' FROM program"))
+    before = filenode(bontang)
+    result = run(bontang, write_csv(tmp_path / "b.csv", [row(1), row(2)]), bulk=True)
+    assert (result.inserted, filenode(bontang)) == (2, before)
+    assert bontang.execute(text("SELECT count(*) FROM enrollment")).scalar_one() == 1
+
 def write_members(path, people):
     with open(path, "w", newline="") as handle:
         writer = csv.writer(handle)

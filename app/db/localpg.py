@@ -30,6 +30,12 @@ TUNING = {
     "checkpoint_timeout": "30min",
     "jit": "off",
     "max_connections": "60",
+    # The private cluster has no standby and no WAL archive, so it needs only crash-safety
+    # WAL. With "minimal", a bulk load into a table truncated in the same transaction and
+    # its index builds write no WAL at all (measured on 1M households: COPY 6.0 -> 3.3 s,
+    # index rebuild 5.4 -> 4.1 s). A deployment that needs replicas sets DATABASE_URL.
+    "wal_level": "minimal",
+    "max_wal_senders": "0",
 }
 FAST_UNSAFE = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
 

@@ -3,7 +3,10 @@
 Two paths, chosen per import by ``app.services.households``:
 - upsert: COPY into a temporary staging table, then one ``INSERT ... ON CONFLICT (id_keluarga)
   DO UPDATE`` per chunk;
-- fresh load (the table was empty): COPY straight into ``household``.
+- fresh load (the table was empty): COPY straight into ``household``; when the tables that
+  reference households are empty too, the table is truncated first and loaded ``FREEZE``: a
+  table truncated in the loading transaction needs no WAL for its rows (``wal_level =
+  minimal``, the private cluster's setting) and no later pass to set their hint bits.
 A bulk import (a file about as large as the table, or larger) drops the secondary indexes first
 and rebuilds them at the end, in the same transaction: building an index once is several times
 cheaper than updating it row by row. Its foreign keys (``batch_id``) are dropped too and added
@@ -41,6 +44,11 @@ FOREIGN_KEYS = text(
     WHERE conrelid = 'household'::regclass AND contype = 'f'
     ORDER BY conname
     """
+)
+
+REFERENCING = text(
+    "SELECT DISTINCT conrelid::regclass::text FROM pg_constraint "
+    "WHERE confrelid = 'household'::regclass AND contype = 'f' ORDER BY 1"
 )
 
 
@@ -82,8 +90,23 @@ def prepare_staging(conn: Connection) -> None:
     conn.execute(text("TRUNCATE household_staging"))
 
 
-def copy_rows(conn: Connection, table: str, payload: str) -> None:
-    """COPY text-format rows (``COLUMNS`` order) into ``household`` or the staging table."""
+def truncate_if_unused(conn: Connection) -> bool:
+    """Truncate ``household`` when it and every table referencing it are empty (a first load);
+    returns whether it did. The tables are locked before they are looked at, so no row can
+    arrive between the check and the truncation."""
+    tables = ["household"] + list(conn.execute(REFERENCING).scalars())
+    names = ", ".join(_quoted(conn, name) for name in tables)
+    conn.execute(text(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE"))
+    for name in tables:
+        if conn.execute(text(f"SELECT EXISTS (SELECT 1 FROM {_quoted(conn, name)})")).scalar():
+            return False
+    conn.execute(text(f"TRUNCATE {names}"))
+    return True
+
+
+def copy_rows(conn: Connection, table: str, payload: str, freeze: bool = False) -> None:
+    """COPY text-format rows (``COLUMNS`` order) into ``household`` or the staging table;
+    ``freeze`` only right after ``truncate_if_unused`` returned True."""
     if not payload:
         return
     dbapi = conn.connection.driver_connection
@@ -91,7 +114,8 @@ def copy_rows(conn: Connection, table: str, payload: str) -> None:
         if table == "household_staging":
             cursor.execute("TRUNCATE household_staging")
         target = "household" if table == "household" else "household_staging"
-        with cursor.copy(f"COPY {target} ({COLUMNS}) FROM STDIN") as copy:
+        options = " WITH (FREEZE)" if freeze else ""
+        with cursor.copy(f"COPY {target} ({COLUMNS}) FROM STDIN{options}") as copy:
             copy.write(payload)
 
 

@@ -93,6 +93,7 @@ def import_households(
             bulk = _estimated_rows(Path(path), table.name) >= max(BULK_MIN_ROWS, existing)
         rebuild = load.drop_secondary_indexes(conn) if bulk else []
         fresh = bulk and existing == 0  # straight COPY: no row can conflict
+        frozen = fresh and load.truncate_if_unused(conn)
         if not fresh:
             load.prepare_staging(conn)
         tracker = DuplicateTracker() if fresh else None
@@ -109,7 +110,8 @@ def import_households(
                     _add_counts(result, pending.result())
                 log.debug("chunk prepared in %.2f s, then waited %.2f s for the loader",
                           prepared - started, time.perf_counter() - prepared)
-                pending = loader.submit(_load_chunk, conn, batch_id, payload, rejections, fresh)
+                pending = loader.submit(_load_chunk, conn, batch_id, payload, rejections,
+                                        fresh, frozen)
                 result.add(len(chunk), len(valid), rejections)
                 if progress:
                     progress(len(chunk))
@@ -141,12 +143,12 @@ def _finish(conn: Connection, result: ImportResult, rebuild: list[str],
 
 
 def _load_chunk(conn: Connection, batch_id: int, payload: str, rejections: list[Rejection],
-                fresh: bool) -> tuple[int, int]:
+                fresh: bool, frozen: bool) -> tuple[int, int]:
     """Store the chunk's rejections and load its rows; returns (inserted, updated)."""
     started = time.perf_counter()
     batches.store_rejections(conn, batch_id, rejections)
     if fresh:
-        load.copy_rows(conn, "household", payload)
+        load.copy_rows(conn, "household", payload, freeze=frozen)
         log.debug("chunk: COPY into household %.2f s", time.perf_counter() - started)
         return payload.count("\n"), 0
     load.copy_rows(conn, "household_staging", payload)
