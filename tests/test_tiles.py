@@ -169,3 +169,12 @@ def test_hexagons_merge_into_parent_cells_when_there_are_too_many(conn, world):
                              max_cells=cap)
     assert body["resolusi"] == coarse
     assert _cells(body) == _expected_cells(conn, world, coarse)
+
+
+@pytest.mark.parametrize(("param", "value"), [("program", "TIDAK-ADA"), ("agency", "TIDAK-ADA")])
+def test_unknown_program_or_agency_is_not_found_as_in_the_figures(client, world, param, value):
+    x, y, _ = world
+    tile = client.get(f"/tiles/households/{Z}/{x}/{y}.pbf", params={param: value})
+    figures = client.get("/api/v1/map/figures", params={param: value})
+    assert (tile.status_code, figures.status_code) == (404, 404)
+    assert value in tile.json()["error"]["message"]

@@ -5,7 +5,8 @@ usable coordinates sits at its effective kelurahan's interior point with ``no_co
 the page draws it as "not a surveyed location". Only target households are drawn (status
 ``terverifikasi``, desil <= threshold), coloured by ``status``: ``gap`` (no active enrollment),
 ``one`` (one program), ``overlap`` (two or more distinct programs). A program or agency filter
-restricts which enrollments count, as the coverage figures do.
+restricts which enrollments count and is resolved to program ids as the coverage figures do, so
+an unknown program or agency is "not found" here too, not a map of gaps.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from app.services.coverage_sql import Query, program_filter
 from app.services.household_queries import AREA_CLAUSE, area_params
 from geo.errors import InvalidInput
 
@@ -25,8 +27,7 @@ EXTENT = 4096
 
 ACTIVE_ENROLLMENT = """
     e.tanggal_mulai <= :ref AND (e.tanggal_selesai IS NULL OR :ref <= e.tanggal_selesai)
-    AND (CAST(:program AS text) IS NULL OR p.kode_program = :program)
-    AND (CAST(:agency AS text) IS NULL OR p.instansi = :agency)
+    AND (CAST(:pids AS int[]) IS NULL OR e.program_id = ANY(CAST(:pids AS int[])))
 """
 # Surveyed points found through the spatial index, plus households without coordinates found
 # through their kelurahan's interior point (also index-friendly): one UNION ALL, no full scan.
@@ -48,7 +49,7 @@ pts AS (
 ),
 counted AS (
     SELECT pts.*, (SELECT count(DISTINCT e.program_id)
-                   FROM enrollment e JOIN program p ON p.id = e.program_id
+                   FROM enrollment e
                    WHERE e.household_id = pts.id AND {ACTIVE_ENROLLMENT}) AS n
     FROM pts
 ),
@@ -90,7 +91,9 @@ def household_tile(
     check_tile(z, x, y)
     params: dict[str, Any] = {
         "z": z, "x": x, "y": y, "ref": flt.ref_date, "desil": flt.desil_max,
-        "program": flt.program, "agency": flt.agency, "layer": layer,
+        "pids": program_filter(conn, Query(flt.ref_date, flt.desil_max, flt.program,
+                                           flt.agency)),
+        "layer": layer,
         "enrolled_only": layer == "enrolled", **area_params(area_prefixes),
     }
     tile = conn.execute(text(TILE_SQL), params).scalar_one()
