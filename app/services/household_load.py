@@ -46,8 +46,11 @@ FOREIGN_KEYS = text(
     """
 )
 
-REFERENCING = text(
-    "SELECT DISTINCT conrelid::regclass::text FROM pg_constraint "
+# ``household`` and the tables whose foreign keys point at it; regclass prints each name
+# already quoted as SQL needs it.
+WITH_REFERENCING = text(
+    "SELECT 'household'::regclass::text UNION "
+    "SELECT conrelid::regclass::text FROM pg_constraint "
     "WHERE confrelid = 'household'::regclass AND contype = 'f' ORDER BY 1"
 )
 
@@ -94,12 +97,12 @@ def truncate_if_unused(conn: Connection) -> bool:
     """Truncate ``household`` when it and every table referencing it are empty (a first load);
     returns whether it did. The tables are locked before they are looked at, so no row can
     arrive between the check and the truncation."""
-    tables = ["household"] + list(conn.execute(REFERENCING).scalars())
-    names = ", ".join(_quoted(conn, name) for name in tables)
+    tables = list(conn.execute(WITH_REFERENCING).scalars())
+    names = ", ".join(tables)
     conn.execute(text(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE"))
-    for name in tables:
-        if conn.execute(text(f"SELECT EXISTS (SELECT 1 FROM {_quoted(conn, name)})")).scalar():
-            return False
+    used = " OR ".join(f"EXISTS (SELECT 1 FROM {name})" for name in tables)
+    if conn.execute(text(f"SELECT {used}")).scalar():
+        return False
     conn.execute(text(f"TRUNCATE {names}"))
     return True
 
