@@ -61,10 +61,11 @@ def _floats(cells: Sequence[str]) -> np.ndarray:
             cells = [c or "nan" for c in cells]
         return np.fromiter(map(float, cells), dtype=np.float64, count=len(cells))
     except ValueError:
-        return np.fromiter((_float(c) for c in cells), dtype=np.float64, count=len(cells))
+        return np.fromiter((cell_float(c) for c in cells), dtype=np.float64, count=len(cells))
 
 
-def _float(cell: str) -> float:
+def cell_float(cell: str) -> float:
+    """One coordinate cell: NaN when blank or unreadable; a comma decimal mark is accepted."""
     try:
         return float(cell.replace(",", ".")) if cell else float("nan")
     except ValueError:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import itertools
 import re
 from collections.abc import Iterable, Iterator
@@ -37,9 +38,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import polars as pl
+
+from geo import csvframes
 from geo.errors import ImportRejected, InvalidInput
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+BYTES_PER_ROW = 128  # CSV blocks for ``Table.batches`` of about ``size`` rows
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 csv.field_size_limit(1 << 24)
 
@@ -121,6 +126,27 @@ class Chunk:
 
 
 @dataclass
+class Frame:
+    """Consecutive full rows of a simple CSV block (``geo.csvframes``), numbered from
+    ``first``: cells as read, columns named by position (``"0"``, ``"1"``, ...)."""
+
+    first: int
+    cells: pl.DataFrame
+    headers: list[str]
+    index: dict[str, int] = field(repr=False)
+
+    def __len__(self) -> int:
+        return self.cells.height
+
+    def chunk(self, positions: list[int]) -> Chunk | None:
+        """Some of the rows as a ``Chunk`` for row-wise rules; blank ones dropped, as the
+        csv reading would (``Table.chunks``)."""
+        picked = self.cells.select(pl.all().gather(positions)).rows()
+        return _chunk([list(cells) for cells in picked], [self.first + i for i in positions],
+                      self.headers, self.index)
+
+
+@dataclass
 class Table:
     """An opened file: its headers, the canonical->position index, and a row stream."""
 
@@ -129,6 +155,7 @@ class Table:
     index: dict[str, int]
     _records: Iterator[list[str]]
     _last_number: int = 1
+    _csv_path: Path | None = None
 
     def chunks(self, size: int = 100_000) -> Iterator[Chunk]:
         while True:
@@ -137,14 +164,36 @@ class Table:
                 return
             first = self._last_number + 1
             self._last_number += len(raw)
-            width = len(self.headers)
-            odd = [i for i, cells in enumerate(raw) if len(cells) < width or not cells[0]]
-            if not odd:  # the usual case: every row full, numbers consecutive
-                yield Chunk(list(range(first, first + len(raw))), raw, self.headers, self.index)
-                continue
-            numbers, kept = _drop_blank_rows(raw, first, odd, width)
-            if kept:
-                yield Chunk(numbers, kept, self.headers, self.index)
+            chunk = _chunk(raw, list(range(first, first + len(raw))), self.headers, self.index)
+            if chunk is not None:
+                yield chunk
+
+    def batches(self, size: int = 100_000) -> Iterator[Chunk | Frame]:
+        """Like ``chunks``, but simple CSV blocks come as polars ``Frame``s (``geo.csvframes``):
+        the same rows with the same numbers, read without a Python object per cell."""
+        if self._csv_path is None:
+            yield from self.chunks(size)
+            return
+        with open(self._csv_path, "rb") as handle:
+            header = csvframes.header_line(handle)
+            if header is None:
+                yield from self.chunks(size)
+                return
+            delimiter = b";" if header.count(b";") > header.count(b",") else b","
+            blocks = csvframes.BlockReader(handle, size * BYTES_PER_ROW)
+            for part in blocks:
+                if b'"' in part:  # quoted fields may span blocks: the csv module reads the rest
+                    self._records = _csv_tail(part, blocks, delimiter.decode())
+                    yield from self.chunks(size)
+                    return
+                frame = csvframes.simple_frame(part, delimiter, len(self.headers))
+                if frame is None:
+                    self._records = _split_lines(part, delimiter.decode())
+                    yield from self.chunks(size)
+                    continue
+                first = self._last_number + 1
+                self._last_number += frame.height
+                yield Frame(first, frame, self.headers, self.index)
 
     def rows(self) -> Iterator[SourceRow]:
         for chunk in self.chunks(1000):
@@ -165,10 +214,14 @@ class Table:
             ) from exc
 
 
-def _drop_blank_rows(
-    raw: list[list[str]], first: int, odd: list[int], width: int
-) -> tuple[list[int], list[list[str]]]:
-    """Pad short rows, drop blank ones; blank rows keep their number (nothing is renumbered)."""
+def _chunk(raw: list[list[str]], numbers: list[int], headers: list[str],
+           index: dict[str, int]) -> Chunk | None:
+    """Rows as a Chunk: short rows padded, blank rows dropped (they keep their number:
+    nothing is renumbered); None when every row was blank."""
+    width = len(headers)
+    odd = [i for i, cells in enumerate(raw) if len(cells) < width or not cells[0]]
+    if not odd:  # the usual case: every row full
+        return Chunk(numbers, raw, headers, index)
     blank = set()
     for i in odd:
         cells = raw[i]
@@ -176,8 +229,26 @@ def _drop_blank_rows(
             blank.add(i)
         elif len(cells) < width:
             raw[i] = cells + [""] * (width - len(cells))
-    numbers = [first + i for i in range(len(raw)) if i not in blank]
-    return numbers, [cells for i, cells in enumerate(raw) if i not in blank]
+    if len(blank) == len(raw):
+        return None
+    kept = [i for i in range(len(raw)) if i not in blank]
+    return Chunk([numbers[i] for i in kept], [raw[i] for i in kept], headers, index)
+
+
+def _split_lines(part: bytes, delimiter: str) -> Iterator[list[str]]:
+    """A quote-free block the way ``_csv_rows`` reads it (decoded lazily, so that a decoding
+    error surfaces in ``Table._read`` with its row number)."""
+    lines = io.StringIO(part.decode("utf-8"), newline="").readlines()
+    yield from [line.rstrip("\r\n").split(delimiter) for line in lines]
+
+
+def _csv_tail(part: bytes, blocks: csvframes.BlockReader, delimiter: str) -> Iterator[list[str]]:
+    """The csv module's reading of everything from ``part`` on (the block, the partial line
+    read ahead up to its line's end, the rest of the handle)."""
+    head = part + blocks.rest + blocks.handle.readline()  # whole lines: no split character
+    lines = io.StringIO(head.decode("utf-8"), newline="").readlines()
+    tail = io.TextIOWrapper(blocks.handle, encoding="utf-8", newline="")
+    yield from csv.reader(itertools.chain(lines, tail), delimiter=delimiter)
 
 
 @contextmanager
@@ -196,7 +267,7 @@ def open_table(
     with opener(path, label, sheet) as records:
         headers = _read_header(records, label)
         index = _column_index(headers, spec, column_map or {}, label)
-        yield Table(label, headers, index, records)
+        yield Table(label, headers, index, records, _csv_path=None if is_xlsx else path)
 
 
 def iter_rows(

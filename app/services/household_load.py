@@ -107,7 +107,7 @@ def truncate_if_unused(conn: Connection) -> bool:
     return True
 
 
-def copy_rows(conn: Connection, table: str, payload: str, freeze: bool = False) -> None:
+def copy_rows(conn: Connection, table: str, payload: bytes, freeze: bool = False) -> None:
     """COPY text-format rows (``COLUMNS`` order) into ``household`` or the staging table;
     ``freeze`` only right after ``truncate_if_unused`` returned True."""
     if not payload:

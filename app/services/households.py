@@ -27,12 +27,13 @@ from sqlalchemy import Connection
 from app.services import batches
 from app.services import household_load as load
 from app.services.geocoding import kelurahan_index
-from app.services.household_payload import DuplicateTracker, copy_payload
+from app.services.household_payload import DuplicateTracker, copy_payload, frame_payload
 from app.services.members import MemberImportResult, import_members
 from geo.errors import ImportRejected
-from geo.geocode import FLAG_ORDER
+from geo.geocode import FLAG_ORDER, KelurahanIndex
+from geo.household_frames import split_frame
 from geo.households import HOUSEHOLD_SPEC, validate_households
-from geo.tabular import XLSX_SUFFIXES, file_sha256, open_table
+from geo.tabular import XLSX_SUFFIXES, Chunk, Frame, file_sha256, open_table
 from geo.validation import Rejection
 
 JENIS = "rumah_tangga"
@@ -100,11 +101,10 @@ def import_households(
         counts: Counter[str] = Counter()
         with ThreadPoolExecutor(max_workers=1) as loader:
             pending: Future[tuple[int, int]] | None = None
-            seen: dict[str, int] = {}
-            for chunk in table.chunks(chunk_size):
+            rows = Preparer(key, index, batch_id, counts, tracker)
+            for batch in table.batches(chunk_size):
                 started = time.perf_counter()
-                valid, rejections = validate_households(chunk, set(index.position), seen)
-                payload = copy_payload(valid, key, index, batch_id, counts, tracker)
+                total, accepted, payload, rejections = rows.prepare(batch)
                 prepared = time.perf_counter()
                 if pending is not None:
                     _add_counts(result, pending.result())
@@ -112,9 +112,9 @@ def import_households(
                           prepared - started, time.perf_counter() - prepared)
                 pending = loader.submit(_load_chunk, conn, batch_id, payload, rejections,
                                         fresh, frozen)
-                result.add(len(chunk), len(valid), rejections)
+                result.add(total, accepted, rejections)
                 if progress:
-                    progress(len(chunk))
+                    progress(total)
             if pending is not None:
                 _add_counts(result, pending.result())
         _finish(conn, result, rebuild, tracker, counts)
@@ -142,7 +142,36 @@ def _finish(conn: Connection, result: ImportResult, rebuild: list[str],
                          rejected=result.rejected, summary=result.summary())
 
 
-def _load_chunk(conn: Connection, batch_id: int, payload: str, rejections: list[Rejection],
+@dataclass
+class Preparer:
+    """Turns each batch of the file into (rows, accepted, COPY payload, rejections): a polars
+    frame's surely-valid rows column-wise, every other row by the exact row rules."""
+
+    key: bytes
+    index: KelurahanIndex
+    batch_id: int
+    flag_counts: Counter[str]
+    tracker: DuplicateTracker | None
+    seen: dict[str, int] = field(default_factory=dict)  # id_keluarga -> its first row
+
+    def prepare(self, batch: Chunk | Frame) -> tuple[int, int, bytes, list[Rejection]]:
+        known = self.index.position
+        total, accepted, payload = 0, 0, b""
+        if isinstance(batch, Frame):
+            clean, slow = split_frame(batch, known.keys(), self.seen)
+            payload = frame_payload(clean, self.key, self.index, self.batch_id,
+                                    self.flag_counts, self.tracker)
+            total = accepted = clean.height
+            if slow is None:
+                return total, accepted, payload, []
+            batch = slow
+        valid, rejections = validate_households(batch, known.keys(), self.seen)
+        payload += copy_payload(valid, self.key, self.index, self.batch_id, self.flag_counts,
+                                self.tracker).encode()
+        return total + len(batch), accepted + len(valid), payload, rejections
+
+
+def _load_chunk(conn: Connection, batch_id: int, payload: bytes, rejections: list[Rejection],
                 fresh: bool, frozen: bool) -> tuple[int, int]:
     """Store the chunk's rejections and load its rows; returns (inserted, updated)."""
     started = time.perf_counter()
@@ -150,7 +179,7 @@ def _load_chunk(conn: Connection, batch_id: int, payload: str, rejections: list[
     if fresh:
         load.copy_rows(conn, "household", payload, freeze=frozen)
         log.debug("chunk: COPY into household %.2f s", time.perf_counter() - started)
-        return payload.count("\n"), 0
+        return payload.count(b"\n"), 0
     load.copy_rows(conn, "household_staging", payload)
     copied = time.perf_counter()
     counts = load.upsert_staging(conn)

@@ -1,0 +1,123 @@
+"""The household row rules on a polars frame: the rows that surely pass, without a Python loop.
+
+``split_frame(frame, known_kelurahan, seen)`` strips the cells of a ``geo.tabular.Frame`` and
+divides its rows in two:
+
+- ``clean``: the rows that certainly pass every rule of ``geo.households`` *unchanged* (nothing
+  to clean or rewrite), as a frame of their row ``number`` and stripped canonical columns:
+  usually all but a few;
+- ``slow``: the other rows, as a ``Chunk`` for ``geo.households.validate_households``, which
+  judges them with the exact rules and messages (it may still accept them, e.g. a NIK written
+  with dots).
+
+The checks here only ever accept what the exact rules accept unchanged, so the two paths cannot
+disagree (tests/test_household_frames.py holds them to the same answers). Repeated
+``id_keluarga``: a row is clean only as the first of its id in the frame and when no earlier row
+of the file had it; ``seen`` (id -> first row number) is shared with the exact path, which gets
+the later rows in file order and rejects them as duplicates.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Collection
+from itertools import compress
+
+import numpy as np
+import polars as pl
+
+from geo.geocode import cell_float
+from geo.households import DESIL, HOUSEHOLD_SPEC, MAX_MEMBERS, STATUSES
+from geo.tabular import Chunk, Frame
+
+# Exactly what Python's str.strip() removes, so both paths strip alike.
+WHITESPACE = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+SIXTEEN_DIGITS = r"^[0-9]{16}$"
+PLAIN_COUNT = r"^[1-9][0-9]{0,5}$"  # no sign, no leading zero, no ".0": int() leaves it as is
+PLAIN_AMOUNT = r"^[0-9]{0,12}$"  # geo.households._plain_amount, or blank
+ISO_DATE = r"^[12][0-9]{3}-[0-9]{2}-[0-9]{2}$"
+PLAIN_DEGREES = r"^-?[0-9]{1,3}(\.[0-9]{1,15})?$"  # read alike by polars and float()
+
+
+def split_frame(
+    frame: Frame, known_kelurahan: Collection[str], seen: dict[str, int]
+) -> tuple[pl.DataFrame, Chunk | None]:
+    """``(clean, slow)`` as in the module docstring; ``seen`` gains the clean rows' ids."""
+    cells = frame.cells.select(
+        pl.int_range(frame.first, frame.first + len(frame), dtype=pl.Int64).alias("number"),
+        *canonical_columns(frame.index),
+    )
+    ok = cells.select(surely_valid(known_kelurahan)).to_series()
+    ok &= cells["id_keluarga"].is_first_distinct()
+    ids = cells["id_keluarga"].to_list()
+    if not seen.keys().isdisjoint(ids):
+        ok &= pl.Series([key not in seen for key in ids])
+    numbers = range(frame.first, frame.first + len(ids))
+    if ok.all():
+        seen.update(zip(ids, numbers, strict=True))
+        return cells, None
+    seen.update(compress(zip(ids, numbers, strict=True), ok.to_list()))
+    return cells.filter(ok), frame.chunk(ok.not_().arg_true().to_list())
+
+
+def canonical_columns(index: dict[str, int]) -> list[pl.Expr]:
+    """The spec's columns, stripped; ``""`` for a column the file lacks."""
+    return [
+        pl.col(str(index[name])).str.strip_chars(WHITESPACE).alias(name) if name in index
+        else pl.lit("", dtype=pl.String).alias(name)
+        for name in HOUSEHOLD_SPEC.columns
+    ]
+
+
+def surely_valid(known_kelurahan: Collection[str]) -> pl.Expr:
+    """True where a row passes every rule unchanged (see the module docstring)."""
+    col = pl.col
+    members = col("jumlah_anggota")
+    return (
+        (col("id_keluarga") != "") & (col("nama_kepala") != "")
+        & valid_nik(col("nik_kepala")) & valid_kk(col("no_kk"))
+        & col("kode_kelurahan").is_in(sorted(known_kelurahan))
+        & members.str.contains(PLAIN_COUNT)
+        & members.cast(pl.Int64, strict=False).is_between(1, MAX_MEMBERS)
+        & col("desil").is_in(sorted(DESIL)) & col("status_verifikasi").is_in(STATUSES)
+        & col("pengeluaran_per_kapita").str.contains(PLAIN_AMOUNT)
+        & blank_or_date(col("tanggal_verifikasi"))
+    )
+
+
+def valid_kk(cells: pl.Expr) -> pl.Expr:
+    """``identity.kk_problem`` is None: 16 digits, not starting with 00."""
+    return cells.str.contains(SIXTEEN_DIGITS) & (cells.str.slice(0, 2) != "00")
+
+
+def valid_nik(cells: pl.Expr) -> pl.Expr:
+    """``identity.nik_problem`` is None: as a No. KK, plus the birth day (women + 40), the
+    birth month and a serial other than 0000."""
+    day = cells.str.slice(6, 2).cast(pl.Int32, strict=False)
+    month = cells.str.slice(8, 2).cast(pl.Int32, strict=False)
+    return (
+        valid_kk(cells) & (day.is_between(1, 31) | day.is_between(41, 71))
+        & month.is_between(1, 12) & (cells.str.slice(12, 4) != "0000")
+    )
+
+
+def blank_or_date(cells: pl.Expr) -> pl.Expr:
+    """Blank, or a real calendar date written YYYY-MM-DD (year 1000-2999)."""
+    real = cells.str.to_date("%Y-%m-%d", strict=False).is_not_null()
+    return (cells == "") | (cells.str.contains(ISO_DATE) & real)
+
+
+def coordinates(lat: pl.Series, lon: pl.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``geo.geocode.parse_coordinates`` for frame columns: ``(lon, lat, given)``."""
+    given = ((lat.str.len_bytes() + lon.str.len_bytes()) > 0).to_numpy()
+    return degrees(lon), degrees(lat), given
+
+
+def degrees(cells: pl.Series) -> np.ndarray:
+    """Floats, NaN when blank or unreadable; plain decimals read natively, the rare rest
+    (``0,13``, ``1e2``) cell by cell like ``parse_coordinates``."""
+    values = cells.cast(pl.Float64, strict=False).to_numpy().copy()  # null (blank): NaN
+    odd = (~cells.str.contains(PLAIN_DEGREES) & (cells != "")).arg_true().to_list()
+    for i in odd:
+        values[i] = cell_float(cells[i])
+    return values
