@@ -111,9 +111,12 @@ class LocalPostgres:
             _check_traversable(self.pgdata.parent, owner)
             shutil.chown(self.pgdata, owner.pw_name, owner.pw_gid)
         self.pgdata.chmod(0o700)
+        # Collation "C" sorts UTF-8 text in the same code-point order as C.UTF-8, but
+        # PostgreSQL knows it is bytewise and sorts with memcmp and abbreviated keys (index
+        # builds on codes and ids: measured 1.18 -> 0.8 s for 1M kode_kelurahan).
         self._run(
             "initdb", "-D", str(self.pgdata), "-U", DB_USER, "--auth=trust",
-            "-E", "UTF8", "--locale=C.UTF-8",
+            "-E", "UTF8", "--locale=C.UTF-8", "--lc-collate=C",
         )
         settings = dict(TUNING, **(FAST_UNSAFE if self.fast_unsafe else {}))
         settings["listen_addresses"] = "'127.0.0.1'" if self.listen_tcp else "''"
