@@ -53,6 +53,8 @@ def test_digest_is_keyed_and_deterministic():
 def test_bulk_digests_equal_single_digests(key):
     numbers = [f"64740315058{i:05d}" for i in range(50)]
     assert identity.digest_many(key, numbers) == [identity.digest(key, n) for n in numbers]
+    block = identity.digest_block(key, "".join(numbers).encode("ascii"))
+    assert block == b"".join(identity.digest(key, n) for n in numbers)
 
 
 def test_bulk_masks_show_first_six_and_last_four_digits_only():

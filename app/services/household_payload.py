@@ -92,18 +92,21 @@ def identity_cells(kk_digests: bytes, no_kk: list[str], nik_digests: bytes,
                    nik: list[str]) -> list[str]:
     """The four identity columns (No. KK digest, mask, head NIK digest, mask) of each row as
     one tab-joined cell."""
-    matrix = identity_matrix(kk_digests, no_kk, nik_digests, nik)
+    matrix = identity_matrix(kk_digests, "".join(no_kk).encode("ascii"), nik_digests,
+                             "".join(nik).encode("ascii"))
     width = matrix.shape[1]
     text = matrix.tobytes().decode("ascii")
     return [text[i:i + width] for i in range(0, len(text), width)]
 
 
-def identity_matrix(kk_digests: bytes, no_kk: list[str], nik_digests: bytes,
-                    nik: list[str]) -> np.ndarray:
+def identity_matrix(kk_digests: bytes, no_kk: bytes, nik_digests: bytes,
+                    nik: bytes) -> np.ndarray:
     """``identity_cells`` as a numpy byte matrix, a row per household: every part has a fixed
-    width (digests 32 bytes, accepted numbers 16 ASCII digits), so no Python call per row."""
-    n = len(no_kk)
-    parts = (_bytea_hex(kk_digests, n), _masked(no_kk), _bytea_hex(nik_digests, n), _masked(nik))
+    width (digests 32 bytes, accepted numbers 16 ASCII digits, given concatenated), so no
+    Python call per row."""
+    n = len(kk_digests) // 32
+    parts = (_bytea_hex(kk_digests, n), _masked(no_kk, n), _bytea_hex(nik_digests, n),
+             _masked(nik, n))
     width = sum(p.shape[1] for p in parts) + len(parts) - 1
     out = np.full((n, width), TAB, dtype=np.uint8)
     at = 0
@@ -119,14 +122,14 @@ def _bytea_hex(digests: bytes, n: int) -> np.ndarray:
     return np.hstack([prefix, hexed])
 
 
-def _masked(numbers: list[str]) -> np.ndarray:
-    """``identity.mask`` of 16-digit numbers as byte rows (first 6 digits, fill, last 4)."""
-    digits = np.frombuffer("".join(numbers).encode("ascii"), dtype=np.uint8)
-    if len(digits) != 16 * len(numbers):  # validation only accepts 16 digits; stay honest
+def _masked(numbers: bytes, n: int) -> np.ndarray:
+    """``identity.mask`` of ``n`` concatenated 16-digit numbers as byte rows (first 6 digits,
+    fill, last 4)."""
+    digits = np.frombuffer(numbers, dtype=np.uint8)
+    if len(digits) != 16 * n:  # validation only accepts 16 digits; stay honest
         raise ValueError("identity numbers must be 16 ASCII digits here")
     digits = digits.reshape(-1, 16)
-    return np.hstack([digits[:, :6], np.broadcast_to(FILL, (len(numbers), len(FILL))),
-                      digits[:, 12:]])
+    return np.hstack([digits[:, :6], np.broadcast_to(FILL, (n, len(FILL))), digits[:, 12:]])
 
 
 def copy_text(values: list[str], nullable: bool = False) -> list[str]:
@@ -160,12 +163,12 @@ def _point_hex(lon: Any, lat: Any) -> str:
 def frame_payload(clean: pl.DataFrame, key: bytes, index: KelurahanIndex, batch_id: int,
                   flag_counts: Counter[str], tracker: DuplicateTracker | None = None) -> bytes:
     """``copy_payload`` of the clean rows of a frame (``geo.household_frames``): the same COPY
-    text, built column-wise by polars; only the HMAC still loops in Python."""
+    text, built column-wise by polars; only the HMAC still loops in Python (over one block of
+    digits per column, not a string per number)."""
     if not clean.height:
         return b""
-    no_kk, nik = clean["no_kk"].to_list(), clean["nik_kepala"].to_list()
-    kk_digests = b"".join(identity.digest_many(key, no_kk))
-    nik_digests = b"".join(identity.digest_many(key, nik))
+    no_kk, nik = _digits(clean["no_kk"]), _digits(clean["nik_kepala"])
+    kk_digests, nik_digests = identity.digest_block(key, no_kk), identity.digest_block(key, nik)
     if tracker is not None:
         tracker.add(nik_digests, kk_digests)
     lon, lat, given = household_frames.coordinates(clean["lat"], clean["lon"])
@@ -228,3 +231,8 @@ def _text_series(matrix: np.ndarray) -> pl.Series:
     """An ASCII byte matrix as a string column, a row per cell, without Python strings."""
     fixed = np.ascontiguousarray(matrix).view(f"S{matrix.shape[1]}").ravel()
     return pl.Series(fixed).cast(pl.String)
+
+
+def _digits(numbers: pl.Series) -> bytes:
+    """Accepted identity numbers (16 ASCII digits each) concatenated, without a string each."""
+    return numbers.str.join("").item().encode("ascii")
