@@ -1,5 +1,8 @@
+import hashlib
+import hmac
 import random
 
+import polars as pl
 import pytest
 
 from geo import identity
@@ -55,6 +58,13 @@ def test_bulk_digests_equal_single_digests(key):
     assert identity.digest_many(key, numbers) == [identity.digest(key, n) for n in numbers]
     block = identity.digest_block(key, "".join(numbers).encode("ascii"))
     assert block == b"".join(identity.digest(key, n) for n in numbers)
+
+
+@pytest.mark.parametrize("key", [b"k", b"y" * 100, "kunci-\u00e9".encode(), b"\xff\x00k"])
+def test_column_digests_equal_single_digests(key):
+    numbers = [f"64740315058{i:05d}" for i in range(50)]
+    hexed = identity.digest_hex_column(pl.Series(numbers), key).to_list()
+    assert hexed == [hmac.new(key, n.encode(), hashlib.sha256).hexdigest() for n in numbers]
 
 
 def test_bulk_masks_show_first_six_and_last_four_digits_only():

@@ -163,14 +163,13 @@ def _point_hex(lon: Any, lat: Any) -> str:
 def frame_payload(clean: pl.DataFrame, key: bytes, index: KelurahanIndex, batch_id: int,
                   flag_counts: Counter[str], tracker: DuplicateTracker | None = None) -> bytes:
     """``copy_payload`` of the clean rows of a frame (``geo.household_frames``): the same COPY
-    text, built column-wise by polars; only the HMAC still loops in Python (over one block of
-    digits per column, not a string per number)."""
+    text, built column-wise by polars, HMAC included."""
     if not clean.height:
         return b""
-    no_kk, nik = _digits(clean["no_kk"]), _digits(clean["nik_kepala"])
-    kk_digests, nik_digests = identity.digest_block(key, no_kk), identity.digest_block(key, nik)
+    kk_hex = identity.digest_hex_column(clean["no_kk"], key)
+    nik_hex = identity.digest_hex_column(clean["nik_kepala"], key)
     if tracker is not None:
-        tracker.add(nik_digests, kk_digests)
+        tracker.add(_raw(nik_hex), _raw(kk_hex))
     lon, lat, given = household_frames.coordinates(clean["lat"], clean["lon"])
     located = index.locate(lon, lat, given, clean["kode_kelurahan"].to_list())
     count_flags(located.flags, flag_counts)
@@ -178,7 +177,8 @@ def frame_payload(clean: pl.DataFrame, key: bytes, index: KelurahanIndex, batch_
     points = _text_series(_point_matrix(located.lon, located.lat))
     rows = clean.select(
         _escaped(clean, "id_keluarga"),
-        pl.lit(_text_series(identity_matrix(kk_digests, no_kk, nik_digests, nik))).alias("ids"),
+        _bytea(kk_hex).alias("kk_hash"), _masked_column("no_kk"),
+        _bytea(nik_hex).alias("nik_hash"), _masked_column("nik_kepala"),
         _escaped(clean, "nama_kepala"), _escaped(clean, "alamat", nullable=True),
         pl.col("kode_kelurahan").alias("declared"),
         pl.lit(pl.Series(located.kode.tolist(), dtype=pl.String)).alias("kode"),
@@ -192,6 +192,21 @@ def frame_payload(clean: pl.DataFrame, key: bytes, index: KelurahanIndex, batch_
     rows.write_csv(buffer, include_header=False, separator="\t", quote_style="never",
                    null_value=NULL)
     return buffer.getvalue()
+
+
+def _bytea(hexed: pl.Series) -> pl.Expr:
+    return pl.concat_str([pl.lit(BYTEA_PREFIX.tobytes().decode()), pl.lit(hexed)])
+
+
+def _masked_column(name: str) -> pl.Expr:
+    """``identity.mask`` of accepted (16-digit) numbers."""
+    cells = pl.col(name)
+    return pl.concat_str([cells.str.slice(0, 6), pl.lit(identity.MASK_FILL),
+                          cells.str.slice(12, 4)]).alias(f"{name}_mask")
+
+
+def _raw(hexed: pl.Series) -> bytes:
+    return bytes.fromhex(hexed.str.join("").item())
 
 
 def count_flags(flag_bits: np.ndarray, flag_counts: Counter[str]) -> None:
@@ -231,8 +246,3 @@ def _text_series(matrix: np.ndarray) -> pl.Series:
     """An ASCII byte matrix as a string column, a row per cell, without Python strings."""
     fixed = np.ascontiguousarray(matrix).view(f"S{matrix.shape[1]}").ravel()
     return pl.Series(fixed).cast(pl.String)
-
-
-def _digits(numbers: pl.Series) -> bytes:
-    """Accepted identity numbers (16 ASCII digits each) concatenated, without a string each."""
-    return numbers.str.join("").item().encode("ascii")
