@@ -179,14 +179,14 @@ class Table:
             if header is None:
                 yield from self.chunks(size)
                 return
-            delimiter = b";" if header.count(b";") > header.count(b",") else b","
+            delimiter = header[1]
             blocks = csvframes.BlockReader(handle, size * BYTES_PER_ROW)
             for part in blocks:
-                if b'"' in part:  # quoted fields may span blocks: the csv module reads the rest
-                    self._records = _csv_tail(part, blocks, delimiter.decode())
-                    yield from self.chunks(size)
-                    return
                 frame = csvframes.simple_frame(part, delimiter, len(self.headers))
+                if frame is None and b'"' in part:  # a quoted record may span blocks:
+                    self._records = _csv_tail(part, blocks, delimiter.decode())  # csv reads
+                    yield from self.chunks(size)  # the rest
+                    return
                 if frame is None:
                     self._records = _split_lines(part, delimiter.decode())
                     yield from self.chunks(size)

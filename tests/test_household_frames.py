@@ -9,6 +9,7 @@ exact path may clean (dots in a NIK, ``3.0``, unpadded codes, odd spaces).
 
 from __future__ import annotations
 
+import csv
 import random
 from collections import Counter
 
@@ -161,3 +162,47 @@ def test_plain_decimals_read_natively_equal_float():
 
     cells = [cell(rng.randint(1, 15)) for _ in range(20_000)]
     assert degrees(pl.Series(cells)).tolist() == [float(c) for c in cells]
+
+
+def write_quoted(path, rows, quoting, delimiter=","):
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, delimiter=delimiter, quoting=quoting)
+        writer.writerow(HEADER)
+        writer.writerows([[r[h] for h in HEADER] for r in rows])
+    return path
+
+
+@pytest.mark.parametrize("quoting", [csv.QUOTE_MINIMAL, csv.QUOTE_ALL])
+def test_simply_quoted_fields_take_the_fast_path_and_read_alike(tmp_path, quoting):
+    # Excel's CSV quotes an address holding the delimiter; some exports quote every field.
+    rows = messy_rows() + [row(300 + i, alamat=f"Jl. Damai {i}, RT 0{i}") for i in range(5)]
+    path = write_quoted(tmp_path / "q.csv", rows, quoting)
+    for size in BLOCK_ROWS:
+        accepted, rejections, payload, frames = fast_path(path, size)
+        assert frames > 0
+        assert (accepted, rejections, payload) == exact_path(path, size)
+    assert len(accepted) + len(rejections) == len(rows)
+    assert any("Jl. Damai 0, RT 00" in line for line in payload)
+
+
+@pytest.mark.parametrize("alamat", [
+    'Jl. "Merdeka" 5',  # doubled quotes inside a quoted field
+    "Jl. Merdeka\nRT 2",  # a line break inside quotes: one record on two lines
+])
+def test_other_quoting_is_read_by_the_csv_module_from_there_on(tmp_path, alamat):
+    rows = messy_rows()
+    rows[40]["alamat"] = alamat
+    path = write_quoted(tmp_path / "q.csv", rows, csv.QUOTE_MINIMAL)
+    for size in BLOCK_ROWS:
+        assert fast_path(path, size)[:3] == exact_path(path, size)
+    assert len(exact_path(path, 3)[0]) + len(exact_path(path, 3)[1]) == len(rows)
+
+
+@pytest.mark.parametrize("line", [
+    'K9,x "y",z,' + ",".join(["1"] * 10), 'K9, "y",z,' + "," * 9,
+    'K9,"ab"c,z,' + ",".join(["1"] * 10), 'K9,"a,b"c,z,' + ",".join(["1"] * 10),
+])
+def test_text_around_quotes_is_read_by_the_csv_module(tmp_path, line):
+    path = write_file(tmp_path / "r.csv", messy_rows(), ",", "\n", [(5, line)])
+    for size in BLOCK_ROWS:
+        assert fast_path(path, size)[:3] == exact_path(path, size)
