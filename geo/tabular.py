@@ -10,6 +10,8 @@ API (generic; households, enrollments and programs imports all use it)::
             row.number, row.original, row.values   # (int, {header: cell}, {canonical: cell})
         for chunk in table.chunks(100_000):  # ... or column-wise chunks for vectorised work
             chunk.numbers, chunk.column("nik"), chunk.original(i)
+        for batch in table.batches(50_000):  # ... or polars Frames where a CSV block allows
+            ...                              # (geo.csvframes), Chunks elsewhere
 
 - Row numbers are what the user sees: the header is row 1, the first data row is row 2, blank
   rows count (they are skipped, not renumbered).
