@@ -41,6 +41,11 @@ def test_private_cluster_starts_on_a_socket_only_and_stops(world_traversable_dir
         with psycopg.connect(dsn) as conn:
             assert conn.execute("SHOW listen_addresses").fetchone() == ("",)
             assert conn.execute("SELECT postgis_lib_version()").fetchone()[0].startswith("3.")
+            # Bytewise collation (fast text sorts), UTF-8 character classes; WAL for crashes only.
+            assert conn.execute("SELECT datcollate, datctype FROM pg_database "
+                                "WHERE datname = current_database()").fetchone() == (
+                "C", "C.UTF-8")
+            assert conn.execute("SHOW wal_level").fetchone() == ("minimal",)
         cluster.up()  # idempotent when already running
     finally:
         cluster.down()
