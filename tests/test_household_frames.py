@@ -206,3 +206,17 @@ def test_text_around_quotes_is_read_by_the_csv_module(tmp_path, line):
     path = write_file(tmp_path / "r.csv", messy_rows(), ",", "\n", [(5, line)])
     for size in BLOCK_ROWS:
         assert fast_path(path, size)[:3] == exact_path(path, size)
+
+
+def test_a_first_id_numbers_the_rows_in_order_in_both_payloads(tmp_path):
+    path = write_file(tmp_path / "rt.csv", [row(i, lat="0.15", lon="117.45") for i in range(5)])
+    with open_table(path, HOUSEHOLD_SPEC) as table:
+        (frame,) = list(table.batches(50_000))
+        clean, _ = split_frame(frame, INDEX.position.keys(), {})
+    with open_table(path, HOUSEHOLD_SPEC) as table:
+        valid, _ = validate_households(next(table.chunks(50_000)), INDEX.position.keys(), {})
+    plain = copy_payload(valid, KEY, INDEX, 1, Counter()).splitlines()
+    numbered = [f"{101 + i}\t{line}" for i, line in enumerate(plain)]
+    assert copy_payload(valid, KEY, INDEX, 1, Counter(), first_id=101).splitlines() == numbered
+    framed = frame_payload(clean, KEY, INDEX, 1, Counter(), first_id=101)
+    assert framed.decode().splitlines() == numbered

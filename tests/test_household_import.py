@@ -222,6 +222,22 @@ def test_bulk_load_rebuilds_indexes_and_keeps_every_rule(bontang, tmp_path):
 
 
 
+def test_a_fresh_load_numbers_its_rows_and_moves_the_id_sequence_past_them(bontang, tmp_path):
+    # The sequence has moved on (a household added and removed): ids must not restart at 1.
+    run(bontang, write_csv(tmp_path / "a.csv", [row(1)]))
+    first = bontang.execute(text("SELECT id FROM household")).scalar_one()
+    bontang.execute(text("DELETE FROM household"))
+    rows = [row(i) for i in range(2, 9)]
+    rows += [row(9, desil="0"), row(10, nik_kepala="64740.31505800010")]  # row-wise path
+    result = run(bontang, write_csv(tmp_path / "b.csv", rows), bulk=True, chunk_size=3)
+    assert (result.inserted, result.rejected) == (8, 1)
+    ids = dict(bontang.execute(text("SELECT id_keluarga, id FROM household")).all())
+    assert sorted(ids.values()) == list(range(first + 1, first + 9))
+    run(bontang, write_csv(tmp_path / "c.csv", [row(11)]))  # the server numbers this one
+    assert bontang.execute(text("SELECT id FROM household WHERE id_keluarga = 'K00011'")
+                           ).scalar_one() == first + 9
+
+
 def filenode(conn):
     return conn.execute(text("SELECT pg_relation_filenode('household')")).scalar_one()
 

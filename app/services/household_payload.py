@@ -59,8 +59,10 @@ def _repeated(parts: list[np.ndarray]) -> list[bytes]:
 
 
 def copy_payload(valid: ValidHouseholds, key: bytes, index: KelurahanIndex, batch_id: int,
-                 flag_counts: Counter[str], tracker: DuplicateTracker | None = None) -> str:
-    """The rows as COPY text: hashed, masked, geocoded; flag counts added to ``flag_counts``."""
+                 flag_counts: Counter[str], tracker: DuplicateTracker | None = None,
+                 first_id: int | None = None) -> str:
+    """The rows as COPY text: hashed, masked, geocoded; flag counts added to ``flag_counts``.
+    With ``first_id``, each row starts with its id (``first_id``, ``first_id + 1``, ...)."""
     if not len(valid):
         return ""
     lon, lat, given = parse_coordinates(valid.lat, valid.lon)
@@ -73,7 +75,7 @@ def copy_payload(valid: ValidHouseholds, key: bytes, index: KelurahanIndex, batc
         tracker.add(nik_digests, kk_digests)
     # The last two columns (flags, batch) take one of 32 texts: one lookup instead of two cells.
     tail = [FLAG_TEXT[b] + "\t" + str(batch_id) for b in range(len(FLAG_TEXT))]
-    columns = (
+    columns: tuple[list[str], ...] = (
         copy_text(valid.id_keluarga),
         identity_cells(kk_digests, valid.no_kk, nik_digests, valid.nik_kepala),
         copy_text(valid.nama_kepala), copy_text(valid.alamat, nullable=True),
@@ -82,6 +84,8 @@ def copy_payload(valid: ValidHouseholds, key: bytes, index: KelurahanIndex, batc
         valid.status_verifikasi, copy_text(valid.tanggal_verifikasi, nullable=True),
         [tail[b] for b in flag_bits],
     )
+    if first_id is not None:
+        columns = (list(map(str, range(first_id, first_id + len(valid)))), *columns)
     return "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
 
 
@@ -152,7 +156,8 @@ def _point_hex(lon: Any, lat: Any) -> str:
 
 
 def frame_payload(clean: pl.DataFrame, key: bytes, index: KelurahanIndex, batch_id: int,
-                  flag_counts: Counter[str], tracker: DuplicateTracker | None = None) -> bytes:
+                  flag_counts: Counter[str], tracker: DuplicateTracker | None = None,
+                  first_id: int | None = None) -> bytes:
     """``copy_payload`` of the clean rows of a frame (``geo.household_frames``): the same COPY
     text, built column-wise by polars, HMAC included."""
     if not clean.height:
@@ -166,7 +171,11 @@ def frame_payload(clean: pl.DataFrame, key: bytes, index: KelurahanIndex, batch_
     count_flags(located.flags, flag_counts)
     tail = pl.Series([FLAG_TEXT[b] + "\t" + str(batch_id) for b in range(len(FLAG_TEXT))])
     points = _text_series(_point_matrix(located.lon, located.lat))
+    ids = [] if first_id is None else [
+        pl.int_range(first_id, first_id + clean.height, dtype=pl.Int64).cast(pl.String)
+        .alias("id")]
     rows = clean.select(
+        *ids,
         _escaped(clean, "id_keluarga"),
         _bytea(kk_hex).alias("kk_hash"), _masked_column("no_kk"),
         _bytea(nik_hex).alias("nik_hash"), _masked_column("nik_kepala"),

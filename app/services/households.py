@@ -101,7 +101,8 @@ def import_households(
         counts: Counter[str] = Counter()
         with ThreadPoolExecutor(max_workers=1) as loader:
             pending: Future[tuple[int, int]] | None = None
-            rows = Preparer(key, index, batch_id, counts, tracker)
+            rows = Preparer(key, index, batch_id, counts, tracker,
+                            next_id=load.reserve_ids(conn) if fresh else None)
             for batch in table.batches(chunk_size):
                 started = time.perf_counter()
                 total, accepted, payload, rejections = rows.prepare(batch)
@@ -117,6 +118,8 @@ def import_households(
                     progress(total)
             if pending is not None:
                 _add_counts(result, pending.result())
+        if rows.next_id is not None:
+            load.claim_ids(conn, rows.next_id - 1)
         _finish(conn, result, rebuild, tracker, counts)
     if members_path is not None:
         result.members = import_members(conn, members_path, key=key, user=user,
@@ -152,6 +155,7 @@ class Preparer:
     batch_id: int
     flag_counts: Counter[str]
     tracker: DuplicateTracker | None
+    next_id: int | None = None  # a fresh load numbers its rows (load.reserve_ids)
     seen: dict[str, int] = field(default_factory=dict)  # id_keluarga -> its first row
 
     def prepare(self, batch: Chunk | Frame) -> tuple[int, int, bytes, list[Rejection]]:
@@ -160,15 +164,22 @@ class Preparer:
         if isinstance(batch, Frame):
             clean, slow = split_frame(batch, known.keys(), self.seen)
             payload = frame_payload(clean, self.key, self.index, self.batch_id,
-                                    self.flag_counts, self.tracker)
+                                    self.flag_counts, self.tracker, self._ids(clean.height))
             total = accepted = clean.height
             if slow is None:
                 return total, accepted, payload, []
             batch = slow
         valid, rejections = validate_households(batch, known.keys(), self.seen)
         payload += copy_payload(valid, self.key, self.index, self.batch_id, self.flag_counts,
-                                self.tracker).encode()
+                                self.tracker, self._ids(len(valid))).encode()
         return total + len(batch), accepted + len(valid), payload, rejections
+
+    def _ids(self, rows: int) -> int | None:
+        """The first of ``rows`` ids for the next rows, or None when the server numbers them."""
+        first = self.next_id
+        if first is not None:
+            self.next_id = first + rows
+        return first
 
 
 def _load_chunk(conn: Connection, batch_id: int, payload: bytes, rejections: list[Rejection],
@@ -177,7 +188,7 @@ def _load_chunk(conn: Connection, batch_id: int, payload: bytes, rejections: lis
     started = time.perf_counter()
     batches.store_rejections(conn, batch_id, rejections)
     if fresh:
-        load.copy_rows(conn, "household", payload, freeze=frozen)
+        load.copy_rows(conn, "household", payload, freeze=frozen, with_id=True)
         log.debug("chunk: COPY into household %.2f s", time.perf_counter() - started)
         return payload.count(b"\n"), 0
     load.copy_rows(conn, "household_staging", payload)
