@@ -20,7 +20,7 @@ from shapely.geometry import box
 
 from app.services.household_payload import copy_payload, frame_payload
 from geo.geocode import KelurahanIndex
-from geo.household_frames import degrees, split_frame
+from geo.household_frames import SeenIds, degrees, split_frame
 from geo.households import HOUSEHOLD_SPEC, validate_households
 from geo.tabular import Frame, open_table
 
@@ -87,7 +87,7 @@ def exact_path(path, size):
 
 
 def fast_path(path, size):
-    seen: dict[str, int] = {}
+    seen = SeenIds()
     accepted, rejections, payload, frames = {}, [], [], 0
     with open_table(path, HOUSEHOLD_SPEC) as table:
         for batch in table.batches(size):
@@ -100,7 +100,8 @@ def fast_path(path, size):
                 payload += encoded.decode().splitlines()
                 if batch is None:
                     continue
-            valid, rejected = validate_households(batch, INDEX.position.keys(), seen)
+            valid, rejected = validate_households(batch, INDEX.position.keys(),
+                                                  seen.exact_for(batch))
             accepted.update(_by_number(valid))
             rejections += rejected
             payload += copy_payload(valid, KEY, INDEX, 1, Counter()).splitlines()
@@ -212,7 +213,7 @@ def test_a_first_id_numbers_the_rows_in_order_in_both_payloads(tmp_path):
     path = write_file(tmp_path / "rt.csv", [row(i, lat="0.15", lon="117.45") for i in range(5)])
     with open_table(path, HOUSEHOLD_SPEC) as table:
         (frame,) = list(table.batches(50_000))
-        clean, _ = split_frame(frame, INDEX.position.keys(), {})
+        clean, _ = split_frame(frame, INDEX.position.keys(), SeenIds())
     with open_table(path, HOUSEHOLD_SPEC) as table:
         valid, _ = validate_households(next(table.chunks(50_000)), INDEX.position.keys(), {})
     plain = copy_payload(valid, KEY, INDEX, 1, Counter()).splitlines()

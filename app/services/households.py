@@ -31,7 +31,7 @@ from app.services.household_payload import DuplicateTracker, copy_payload, frame
 from app.services.members import MemberImportResult, import_members
 from geo.errors import ImportRejected
 from geo.geocode import FLAG_ORDER, KelurahanIndex
-from geo.household_frames import split_frame
+from geo.household_frames import SeenIds, split_frame
 from geo.households import HOUSEHOLD_SPEC, validate_households
 from geo.tabular import XLSX_SUFFIXES, Chunk, Frame, file_sha256, open_table
 from geo.validation import Rejection
@@ -156,7 +156,7 @@ class Preparer:
     flag_counts: Counter[str]
     tracker: DuplicateTracker | None
     next_id: int | None = None  # a fresh load numbers its rows (load.reserve_ids)
-    seen: dict[str, int] = field(default_factory=dict)  # id_keluarga -> its first row
+    seen: SeenIds = field(default_factory=SeenIds)  # id_keluarga met so far
 
     def prepare(self, batch: Chunk | Frame) -> tuple[int, int, bytes, list[Rejection]]:
         known = self.index.position
@@ -169,7 +169,7 @@ class Preparer:
             if slow is None:
                 return total, accepted, payload, []
             batch = slow
-        valid, rejections = validate_households(batch, known.keys(), self.seen)
+        valid, rejections = validate_households(batch, known.keys(), self.seen.exact_for(batch))
         payload += copy_payload(valid, self.key, self.index, self.batch_id, self.flag_counts,
                                 self.tracker, self._ids(len(valid))).encode()
         return total + len(batch), accepted + len(valid), payload, rejections
