@@ -88,20 +88,49 @@ def _range_message(low: int | None, high: int | None) -> str:
 
 def decimal_at_least(cell: str, low: Decimal = Decimal(0),
                      high: Decimal = Decimal("999999999999.99")) -> Checked:
-    """A decimal number in [low, high] (``,`` accepted as the decimal mark when there is no
-    ``.``); ``high`` defaults to what a NUMERIC(14, 2) column holds."""
+    """A rupiah amount in [low, high], written the Indonesian way or the English way (see
+    ``plain_amount``); ``high`` defaults to what a NUMERIC(14, 2) column holds."""
     if not cell:
         return None, None
-    normalised = cell.replace(",", ".") if "." not in cell else cell.replace(",", "")
+    normalised = plain_amount(cell)
     try:
-        number = Decimal(normalised)
+        number = Decimal(normalised if normalised is not None else "?")
     except InvalidOperation:
-        return None, f"'{cell}' bukan angka"
+        return None, f"'{cell}' bukan angka (contoh: 450000, 450.000 atau 450.000,50)"
     if not number.is_finite() or number < low:
         return None, f"harus angka >= {low}"
     if number > high:
         return None, f"terlalu besar (maksimum {high})"
     return number, None
+
+
+def plain_amount(cell: str) -> str | None:
+    """A rupiah amount with ``.`` as the only mark, or None when its marks are inconsistent.
+
+    Exports write "1.250.000,50" (Indonesian) or "1,250,000.50" (English). When both marks
+    occur, the last one is the decimal mark. A mark occurring more than once groups
+    thousands. A single mark followed by exactly three digits groups thousands too
+    ("250.000" is Rp 250.000: rupiah amounts carry at most two decimals); otherwise it is
+    the decimal mark ("12,5"). Groups must be three digits each."""
+    marks = [c for c in cell if c in ".,"]
+    if not marks:
+        return cell
+    last = marks[-1]
+    grouped_only = len(set(marks)) == 1 and (len(marks) > 1 or len(cell.rsplit(last)[1]) == 3)
+    if grouped_only:
+        whole, fraction, group = cell, None, last
+    else:
+        whole, fraction = cell.rsplit(last, 1)
+        group = "," if last == "." else "."
+        if last in whole:
+            return None
+    if group in whole:
+        digits = whole.lstrip("+-")
+        parts = digits.split(group)
+        if not (1 <= len(parts[0]) <= 3 and all(len(p) == 3 for p in parts[1:])):
+            return None
+        whole = whole[:len(whole) - len(digits)] + "".join(parts)
+    return whole if fraction is None else f"{whole}.{fraction}"
 
 
 def iso_date(cell: str) -> Checked:

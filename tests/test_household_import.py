@@ -86,6 +86,32 @@ def test_each_row_rule_rejects_with_row_column_reason_and_keeps_the_rest(
     assert set(households(bontang)) == {"K00001", "K00003"}
 
 
+AMOUNTS_AS_EXPORTED = [
+    ("450000", "450000.00"), ("450.000", "450000.00"), ("1.250.000", "1250000.00"),
+    ("450.000,50", "450000.50"), ("1,250,000.50", "1250000.50"), ("1,500", "1500.00"),
+    ("12,5", "12.50"), ("12.50", "12.50"), ("0,15", "0.15"), ("12.345.678,9", "12345678.90"),
+]
+
+
+def test_rupiah_amounts_load_as_the_export_wrote_them(bontang, tmp_path):
+    rows = [row(i, pengeluaran_per_kapita=cell) for i, (cell, _) in
+            enumerate(AMOUNTS_AS_EXPORTED, start=1)]
+    result = run(bontang, write_csv(tmp_path / "rt.csv", rows, delimiter=";"))
+    assert result.rejected == 0
+    stored = dict(bontang.execute(text(
+        "SELECT id_keluarga, pengeluaran_per_kapita::text FROM household")).all())
+    assert [stored[r["id_keluarga"]] for r in rows] == [v for _, v in AMOUNTS_AS_EXPORTED]
+
+
+@pytest.mark.parametrize("cell", ["1.25.000", "1234.567", "1.250,000.5", "1,2,3", "1.250.000,5,0"])
+def test_inconsistent_thousands_grouping_is_rejected_not_guessed(bontang, tmp_path, cell):
+    rows = [row(1), row(2, pengeluaran_per_kapita=cell)]
+    result = run(bontang, write_csv(tmp_path / "rt.csv", rows, delimiter=";"))
+    (stored,) = rejected_rows(bontang, result.batch_id)
+    assert (stored["nomor_baris"], stored["kolom"]) == (3, "pengeluaran_per_kapita")
+    assert f"'{cell}' bukan angka" in stored["alasan"]
+
+
 def test_several_problems_in_one_row_are_all_reported(bontang, tmp_path):
     rows = [row(1, desil="12", status_verifikasi="x")]
     result = run(bontang, write_csv(tmp_path / "rt.csv", rows))
