@@ -89,13 +89,11 @@ def _range_message(low: int | None, high: int | None) -> str:
 def decimal_at_least(cell: str, low: Decimal = Decimal(0),
                      high: Decimal = Decimal("999999999999.99")) -> Checked:
     """A rupiah amount in [low, high], written the Indonesian way or the English way (see
-    ``plain_amount``); ``high`` defaults to what a NUMERIC(14, 2) column holds."""
+    ``normalised_amount``); ``high`` defaults to what a NUMERIC(14, 2) column holds."""
     if not cell:
         return None, None
-    normalised = plain_amount(cell)
-    try:
-        number = Decimal(normalised if normalised is not None else "?")
-    except InvalidOperation:
+    number = _decimal(normalised_amount(cell))
+    if number is None:
         return None, f"'{cell}' bukan angka (contoh: 450000, 450.000 atau 450.000,50)"
     if not number.is_finite() or number < low:
         return None, f"harus angka >= {low}"
@@ -104,7 +102,7 @@ def decimal_at_least(cell: str, low: Decimal = Decimal(0),
     return number, None
 
 
-def plain_amount(cell: str) -> str | None:
+def normalised_amount(cell: str) -> str | None:
     """A rupiah amount with ``.`` as the only mark, or None when its marks are inconsistent.
 
     Exports write "1.250.000,50" (Indonesian) or "1,250,000.50" (English). When both marks
@@ -116,7 +114,7 @@ def plain_amount(cell: str) -> str | None:
     if not marks:
         return cell
     last = marks[-1]
-    grouped_only = len(set(marks)) == 1 and (len(marks) > 1 or len(cell.rsplit(last)[1]) == 3)
+    grouped_only = len(set(marks)) == 1 and (len(marks) > 1 or len(cell.rsplit(last, 1)[1]) == 3)
     if grouped_only:
         whole, fraction, group = cell, None, last
     else:
@@ -131,6 +129,15 @@ def plain_amount(cell: str) -> str | None:
             return None
         whole = whole[:len(whole) - len(digits)] + "".join(parts)
     return whole if fraction is None else f"{whole}.{fraction}"
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
 
 
 def iso_date(cell: str) -> Checked:
