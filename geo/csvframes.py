@@ -1,4 +1,4 @@
-"""Quote-free CSV read in blocks of whole lines into polars frames: the bulk imports' fast path.
+"""Simple CSV read in blocks of whole lines into polars frames: the bulk imports' fast path.
 
 The csv module makes a Python object of every cell (about 2 s for a million 13-column rows);
 polars reads the same block column-wise in native code and without the GIL. The two must read
@@ -13,8 +13,9 @@ a block alike, so a block becomes a frame only when it is *simple*:
   refuses a line with extra fields), so every line is a full row: no blank, short or long rows;
 - valid UTF-8 (polars refuses it otherwise).
 
-Anything else keeps the csv module's reading (``geo.tabular.Table``): a block without quotes
-block by block, and from a block with other quoting on, the rest of the file.
+Anything else keeps the csv module's reading (``geo.tabular.Table``): a block that is not
+simple but has no quotes, block by block; from a block with other quoting on, the rest of the
+file.
 """
 
 from __future__ import annotations
