@@ -82,6 +82,17 @@ class Located:
     flags: np.ndarray  # uint8 bits, see FLAG_ORDER
 
 
+@dataclass
+class LocatedPositions:
+    """``Located`` with kelurahan as positions in ``KelurahanIndex.codes``: ``spatial`` is
+    the polygon chosen for the point, -1 where none (the declared kelurahan stays)."""
+
+    lon: np.ndarray
+    lat: np.ndarray
+    spatial: np.ndarray  # int64
+    flags: np.ndarray
+
+
 class KelurahanIndex:
     """Loaded kelurahan polygons (EPSG:4326, lon/lat), prepared, in code order."""
 
@@ -96,6 +107,22 @@ class KelurahanIndex:
     def locate(self, lon: np.ndarray, lat: np.ndarray, given: np.ndarray,
                declared: Sequence[str]) -> Located:
         """Apply rules 1-6 to a batch (all arrays of the same length)."""
+        declared_arr = np.array(declared, dtype=object)
+        found = self.locate_positions(lon, lat, given, self.positions(declared_arr))
+        kode = declared_arr.copy()
+        hit = found.spatial >= 0
+        kode[hit] = self.codes[found.spatial[hit]]
+        return Located(found.lon, found.lat, kode, found.flags)
+
+    def positions(self, codes: Sequence[str]) -> np.ndarray:
+        """Each code's position in ``codes``, -1 for a code not loaded."""
+        return np.fromiter(map(self.position.get, codes, repeat(-1)), dtype=np.int64,
+                           count=len(codes))
+
+    def locate_positions(self, lon: np.ndarray, lat: np.ndarray, given: np.ndarray,
+                         declared: np.ndarray) -> LocatedPositions:
+        """``locate`` with the declared kelurahan as positions (``positions``), for callers
+        that hold codes column-wise and need no Python string per row."""
         lon, lat = lon.astype(np.float64, copy=True), lat.astype(np.float64, copy=True)
         flags = np.zeros(len(lon), dtype=np.uint8)
         swapped = _in(lat, LON_RANGE) & _in(lon, LAT_RANGE)
@@ -105,14 +132,11 @@ class KelurahanIndex:
         flags[given & ~usable] |= COORDS_INVALID
         flags[~usable] |= NO_COORDS
         lon[~usable], lat[~usable] = np.nan, np.nan
-        declared_arr = np.array(declared, dtype=object)
-        kode = declared_arr.copy()
-        spatial = self._spatial(lon, lat, usable, declared_arr)
+        spatial = self._spatial(lon, lat, usable, declared)
         hit = spatial >= 0
         flags[usable & ~hit] |= OUTSIDE_AREA
-        kode[hit] = self.codes[spatial[hit]]
-        flags[hit & (kode != declared_arr)] |= KELURAHAN_MISMATCH
-        return Located(lon, lat, kode, flags)
+        flags[hit & (spatial != declared)] |= KELURAHAN_MISMATCH
+        return LocatedPositions(lon, lat, spatial, flags)
 
     def _spatial(self, lon: np.ndarray, lat: np.ndarray, usable: np.ndarray,
                  declared: np.ndarray) -> np.ndarray:
@@ -124,8 +148,7 @@ class KelurahanIndex:
         point_i, poly_i = self._hits(lon[rows], lat[rows])
         if not len(point_i):
             return result
-        wanted = np.fromiter(map(self.position.get, declared[rows], repeat(-1)),
-                             dtype=np.int64, count=len(rows))
+        wanted = declared[rows]
         # Per point: the declared polygon when it is among the hits, else the lowest code.
         # Sorting by (point, not-declared, code) puts the chosen polygon first in each group.
         not_declared = poly_i != wanted[point_i]

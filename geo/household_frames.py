@@ -147,6 +147,13 @@ def blank_or_date(cells: pl.Expr) -> pl.Expr:
     return (cells == "") | (cells.str.contains(ISO_DATE) & real)
 
 
+def positions(codes: pl.Series, loaded: np.ndarray) -> np.ndarray:
+    """``KelurahanIndex.positions`` of a code column: each code's position in ``loaded``,
+    -1 for a code not loaded."""
+    return codes.replace_strict(loaded.tolist(), range(len(loaded)), default=-1,
+                                return_dtype=pl.Int64).to_numpy()
+
+
 def coordinates(lat: pl.Series, lon: pl.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``geo.geocode.parse_coordinates`` for frame columns: ``(lon, lat, given)``."""
     given = ((lat.str.len_bytes() + lon.str.len_bytes()) > 0).to_numpy()

@@ -167,7 +167,8 @@ def frame_payload(clean: pl.DataFrame, key: bytes, index: KelurahanIndex, batch_
     if tracker is not None:
         tracker.add(_raw(nik_hex), _raw(kk_hex))
     lon, lat, given = household_frames.coordinates(clean["lat"], clean["lon"])
-    located = index.locate(lon, lat, given, clean["kode_kelurahan"].to_list())
+    declared = household_frames.positions(clean["kode_kelurahan"], index.codes)
+    located = index.locate_positions(lon, lat, given, declared)
     count_flags(located.flags, flag_counts)
     tail = pl.Series([FLAG_TEXT[b] + "\t" + str(batch_id) for b in range(len(FLAG_TEXT))])
     points = _text_series(_point_matrix(located.lon, located.lat))
@@ -181,7 +182,7 @@ def frame_payload(clean: pl.DataFrame, key: bytes, index: KelurahanIndex, batch_
         _bytea(nik_hex).alias("nik_hash"), _masked_column("nik_kepala"),
         _escaped(clean, "nama_kepala"), _escaped(clean, "alamat", nullable=True),
         pl.col("kode_kelurahan").alias("declared"),
-        pl.lit(pl.Series(located.kode.tolist(), dtype=pl.String)).alias("kode"),
+        _effective_code(located.spatial, index.codes),
         pl.when(pl.lit(pl.Series(np.isnan(located.lon)))).then(None)
         .otherwise(pl.lit(points)).alias("geom"),
         "jumlah_anggota", "desil", _blank_as_null(pl.col("pengeluaran_per_kapita")),
@@ -192,6 +193,13 @@ def frame_payload(clean: pl.DataFrame, key: bytes, index: KelurahanIndex, batch_
     rows.write_csv(buffer, include_header=False, separator="\t", quote_style="never",
                    null_value=NULL)
     return buffer.getvalue()
+
+
+def _effective_code(spatial: np.ndarray, codes: np.ndarray) -> pl.Expr:
+    """The spatial kelurahan's code where a polygon holds the point, else the declared one."""
+    chosen = pl.Series(codes.tolist(), dtype=pl.String).gather(np.maximum(spatial, 0))
+    return (pl.when(pl.lit(pl.Series(spatial >= 0))).then(pl.lit(chosen))
+            .otherwise(pl.col("kode_kelurahan")).alias("kode"))
 
 
 def _bytea(hexed: pl.Series) -> pl.Expr:
