@@ -108,7 +108,7 @@ class KelurahanIndex:
                declared: Sequence[str]) -> Located:
         """Apply rules 1-6 to a batch (all arrays of the same length)."""
         declared_arr = np.array(declared, dtype=object)
-        found = self.locate_positions(lon, lat, given, self.positions(declared_arr))
+        found = self.locate_positions(lon, lat, given, self.positions(declared))
         kode = declared_arr.copy()
         hit = found.spatial >= 0
         kode[hit] = self.codes[found.spatial[hit]]
