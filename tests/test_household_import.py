@@ -240,8 +240,10 @@ def test_bulk_load_rebuilds_indexes_and_keeps_every_rule(bontang, tmp_path):
     assert bytes(stored["K00005"].no_kk_hash) == identity.digest(KEY, kk(4))
     flagged = {k for k, h in stored.items() if "possible_duplicate" in h.flags}
     assert flagged == {"K00001", "K00002", "K00004", "K00005"}
+    assert fresh.flags["possible_duplicate"] == 4
     again = run(bontang, write_csv(tmp_path / "b.csv", [row(2), row(6)]), bulk=True)
     assert (again.inserted, again.updated) == (1, 1)
+    assert again.flags["possible_duplicate"] == 0  # K00004 and K00005 are the first batch's
     assert index_definitions(bontang) == before
     flagged = {k for k, h in households(bontang).items() if "possible_duplicate" in h.flags}
     assert flagged == {"K00004", "K00005"}

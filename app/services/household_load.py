@@ -151,17 +151,18 @@ def flag_possible_duplicates(conn: Connection) -> None:
     conn.execute(text(sql_file("household_duplicates.sql")))
 
 
-def flag_shared_digests(conn: Connection, nik: list[bytes], kk: list[bytes], flag: str) -> None:
+def flag_shared_digests(conn: Connection, nik: list[bytes], kk: list[bytes], flag: str) -> int:
     """Flag the households whose head NIK or No. KK digest is in the lists (few: only digests
-    shared within a freshly loaded file; the rebuilt hash indexes find them)."""
+    shared within a freshly loaded file; the rebuilt hash indexes find them); returns how many
+    it flagged."""
     if not nik and not kk:
-        return
-    conn.execute(
+        return 0
+    return conn.execute(
         text("UPDATE household SET flags = array_append(flags, CAST(:flag AS text)) "
              "WHERE (nik_kepala_hash = ANY (:nik) OR no_kk_hash = ANY (:kk)) "
              "AND NOT CAST(:flag AS text) = ANY (flags)"),
         {"nik": nik, "kk": kk, "flag": flag},
-    )
+    ).rowcount
 
 
 def count_flag(conn: Connection, flag: str, batch_id: int) -> int:

@@ -133,14 +133,15 @@ def _finish(conn: Connection, result: ImportResult, rebuild: list[str],
     if rebuild:
         load.rebuild_indexes(conn, rebuild)
     indexed = time.perf_counter()
-    if tracker is not None:
-        load.flag_shared_digests(conn, *tracker.shared(), DUPLICATE)
+    if tracker is not None:  # a fresh load: every household is this batch's
+        duplicates = load.flag_shared_digests(conn, *tracker.shared(), DUPLICATE)
     else:
         load.flag_possible_duplicates(conn)
+        duplicates = load.count_flag(conn, DUPLICATE, result.batch_id)
     log.debug("indexes %.2f s, possible duplicates %.2f s", indexed - started,
               time.perf_counter() - indexed)
     result.flags = {name: counts[name] for name in FLAG_ORDER if counts[name]}
-    result.flags[DUPLICATE] = load.count_flag(conn, DUPLICATE, result.batch_id)
+    result.flags[DUPLICATE] = duplicates
     batches.finish_batch(conn, result.batch_id, total=result.total, accepted=result.accepted,
                          rejected=result.rejected, summary=result.summary())
 
