@@ -115,7 +115,7 @@ class KelurahanIndex:
         return Located(found.lon, found.lat, kode, found.flags)
 
     def positions(self, codes: Sequence[str]) -> np.ndarray:
-        """Each code's position in ``codes``, -1 for a code not loaded."""
+        """Each code's position in ``self.codes``, -1 for a code not loaded."""
         return np.fromiter(map(self.position.get, codes, repeat(-1)), dtype=np.int64,
                            count=len(codes))
 
