@@ -76,6 +76,17 @@ def write_households(path: Path, rows: int, codes: list[str], bounds: tuple, see
                 writer.writerow(row)
 
 
+def seeded_city(engine, folder: Path, rows: int) -> tuple[Path, object]:
+    """Pangkalpinang's kelurahan loaded, and a seeded households file over them."""
+    with engine.begin() as conn:
+        load_boundaries(conn, BOUNDARIES)
+        index = kelurahan_index(conn)
+    data = folder / "households.csv"
+    write_households(data, rows, list(index.codes), tuple(shapely.total_bounds(index.geometries)),
+                     seed=42)
+    return data, index
+
+
 def plain_copy(url: str, path: Path) -> float:
     conninfo = url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(conninfo) as conn:
@@ -115,12 +126,7 @@ def main() -> None:
     with bench_database(port=5432) as url, \
             tempfile.TemporaryDirectory(prefix="sasaran-bench-data-") as folder:
         engine = make_engine(url)
-        with engine.begin() as conn:
-            load_boundaries(conn, BOUNDARIES)
-            index = kelurahan_index(conn)
-        bounds = tuple(shapely.total_bounds(index.geometries))
-        data = Path(folder) / "households.csv"
-        write_households(data, args.rows, list(index.codes), bounds, seed=42)
+        data, index = seeded_city(engine, Path(folder), args.rows)
         print(f"rows: {args.rows:,}; file {data.stat().st_size / 1e6:.0f} MB; "
               f"42 real kelurahan of Pangkalpinang")
         floor = plain_copy(url, data)
