@@ -60,14 +60,20 @@ class BlockReader:
                 self.rest = data
 
 
+def delimiter_for(header: str) -> str:
+    """``;`` when the header line has more of those than ``,`` (Excel in an Indonesian
+    locale writes ``;``), else ``,``: one rule for both CSV readers."""
+    return ";" if header.count(";") > header.count(",") else ","
+
+
 def header_line(handle: BinaryIO) -> tuple[bytes, bytes] | None:
-    """The first line without BOM and its delimiter (``;`` when it has more of those than
-    ``,``, as ``geo.tabular`` decides), or None when only the csv module may read it (quoting
-    that is not simple, or a carriage return that does not end the line)."""
+    """The first line without BOM and its delimiter (``delimiter_for``), or None when only
+    the csv module may read it (quoting that is not simple, or a carriage return that does
+    not end the line)."""
     line = handle.readline()
     line = line.removeprefix(BOM)
     body = line.removesuffix(b"\n").removesuffix(b"\r")
-    delimiter = b";" if body.count(b";") > body.count(b",") else b","
+    delimiter = delimiter_for(body.decode("utf-8", "replace")).encode()
     if b"\r" in body or (b'"' in body and outside_quotes(body, delimiter) is None):
         return None
     return body, delimiter

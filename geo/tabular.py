@@ -240,8 +240,7 @@ def _chunk(raw: list[list[str]], numbers: list[int], headers: list[str],
 def _split_lines(part: bytes, delimiter: str) -> Iterator[list[str]]:
     """A quote-free block the way ``_csv_rows`` reads it (decoded lazily, so that a decoding
     error surfaces in ``Table._read`` with its row number)."""
-    lines = io.StringIO(part.decode("utf-8"), newline="").readlines()
-    yield from [line.rstrip("\r\n").split(delimiter) for line in lines]
+    yield from _split(io.StringIO(part.decode("utf-8"), newline="").readlines(), delimiter)
 
 
 def _csv_tail(part: bytes, blocks: csvframes.BlockReader, delimiter: str) -> Iterator[list[str]]:
@@ -344,7 +343,7 @@ def _csv_records(path: Path, label: str, sheet: str | None) -> Iterator[Iterator
             raise ImportRejected(
                 f"Berkas {label} kosong atau baris 1 tidak berisi nama kolom.", {"berkas": label}
             )
-        delimiter = ";" if first.count(";") > first.count(",") else ","
+        delimiter = csvframes.delimiter_for(first)
         handle.seek(0)  # start over (the BOM is skipped again): cheaper than chaining lines
         yield _csv_rows(handle, delimiter)
 
@@ -363,7 +362,13 @@ def _csv_rows(handle: Any, delimiter: str) -> Iterator[list[str]]:
         if '"' in "".join(lines):
             yield from csv.reader(itertools.chain(lines, handle), delimiter=delimiter)
             return
-        yield from [line.rstrip("\r\n").split(delimiter) for line in lines]
+        yield from _split(lines, delimiter)
+
+
+def _split(lines: list[str], delimiter: str) -> list[list[str]]:
+    """Quote-free CSV lines (``newline=""`` reading: each ends at ``\\r\\n``, ``\\n`` or
+    ``\\r``, as csv ends them) as csv.reader would read them."""
+    return [line.rstrip("\r\n").split(delimiter) for line in lines]
 
 
 @contextmanager
