@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import random
+import sys
 from collections import Counter
 
 import polars as pl
@@ -20,7 +21,7 @@ from shapely.geometry import box
 
 from app.services.household_payload import copy_payload, frame_payload
 from geo.geocode import KelurahanIndex
-from geo.household_frames import SeenIds, degrees, split_frame
+from geo.household_frames import WHITESPACE, SeenIds, degrees, split_frame
 from geo.households import HOUSEHOLD_SPEC, validate_households
 from geo.tabular import Frame, open_table
 
@@ -221,3 +222,7 @@ def test_a_first_id_numbers_the_rows_in_order_in_both_payloads(tmp_path):
     assert copy_payload(valid, KEY, INDEX, 1, Counter(), first_id=101).splitlines() == numbered
     framed = frame_payload(clean, KEY, INDEX, 1, Counter(), first_id=101)
     assert framed.decode().splitlines() == numbered
+
+
+def test_frames_strip_exactly_what_str_strip_strips():
+    assert set(WHITESPACE) == {c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()}
