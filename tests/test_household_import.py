@@ -218,24 +218,43 @@ def test_text_with_tabs_backslashes_and_line_breaks_is_stored_verbatim(bontang, 
     assert (got.nama_kepala, got.alamat) == (name, address)
 
 
-def index_definitions(conn):
-    """The household table's indexes and constraints (foreign keys included)."""
-    indexes = conn.execute(text(
-        "SELECT indexdef FROM pg_indexes WHERE tablename = 'household'")).scalars()
-    constraints = conn.execute(text(
-        "SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = 'household'::regclass")).scalars()
-    return sorted([*indexes, *constraints])
+DEFINITION = [
+    "SELECT indexdef FROM pg_indexes WHERE tablename = 'household'",
+    "SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) "
+    "FROM pg_constraint "
+    "WHERE conrelid = 'household'::regclass OR confrelid = 'household'::regclass",
+    "SELECT pg_get_triggerdef(oid) FROM pg_trigger "
+    "WHERE tgrelid = 'household'::regclass AND NOT tgisinternal",
+    "SELECT concat_ws(' ', ordinal_position, column_name, data_type, column_default, "
+    "is_nullable) FROM information_schema.columns WHERE table_name = 'household'",
+    "SELECT 'sequence ' || pg_get_serial_sequence('household', 'id')",
+    "SELECT 'options ' || coalesce(array_to_string(reloptions, ','), '') FROM pg_class "
+    "WHERE oid = 'household'::regclass",
+]
+
+
+def household_definition(conn):
+    """What makes ``household`` what it is: indexes, its constraints and the foreign keys
+    pointing at it, triggers, columns, the id sequence's owner, storage options."""
+    return sorted(str(line) for query in DEFINITION
+                  for line in conn.execute(text(query)).scalars())
+
+
+def side_tables(engine):
+    """Side tables as any other session sees them (committed)."""
+    with engine.connect() as other:
+        return set(other.execute(text(
+            "SELECT relname FROM pg_class WHERE relname LIKE 'household\\_load\\_%'")).scalars())
 
 
 def test_bulk_load_rebuilds_indexes_and_keeps_every_rule(bontang, tmp_path):
-    before = index_definitions(bontang)
+    before = household_definition(bontang)
     rows = [row(1), row(2, nik_kepala=nik(1)), row(3, desil="0"), row(4), row(4),
             row(5, no_kk=kk(4))]
     fresh = run(bontang, write_csv(tmp_path / "a.csv", rows), bulk=True, chunk_size=2)
     assert (fresh.accepted, fresh.rejected, fresh.inserted) == (4, 2, 4)
     assert [r.row_number for r in fresh.first_rejections] == [4, 6]
-    assert index_definitions(bontang) == before
+    assert household_definition(bontang) == before
     stored = households(bontang)
     assert bytes(stored["K00005"].no_kk_hash) == identity.digest(KEY, kk(4))
     flagged = {k for k, h in stored.items() if "possible_duplicate" in h.flags}
@@ -244,7 +263,7 @@ def test_bulk_load_rebuilds_indexes_and_keeps_every_rule(bontang, tmp_path):
     again = run(bontang, write_csv(tmp_path / "b.csv", [row(2), row(6)]), bulk=True)
     assert (again.inserted, again.updated) == (1, 1)
     assert again.flags["possible_duplicate"] == 0  # K00004 and K00005 are the first batch's
-    assert index_definitions(bontang) == before
+    assert household_definition(bontang) == before
     flagged = {k for k, h in households(bontang).items() if "possible_duplicate" in h.flags}
     assert flagged == {"K00004", "K00005"}
 
@@ -270,8 +289,9 @@ def filenode(conn):
     return conn.execute(text("SELECT pg_relation_filenode('household')")).scalar_one()
 
 
-def test_first_bulk_load_truncates_only_when_nothing_references_households(bontang, tmp_path):
-    # An empty registry with no enrollments: loaded into a fresh (truncated) relation.
+def test_first_bulk_load_is_built_beside_only_when_nothing_references_households(
+        bontang, tmp_path):
+    # An empty registry with no enrollments: built in a side table that becomes household.
     before = filenode(bontang)
     run(bontang, write_csv(tmp_path / "a.csv", [row(1), row(2)]), bulk=True)
     assert filenode(bontang) != before
@@ -286,6 +306,57 @@ def test_first_bulk_load_truncates_only_when_nothing_references_households(bonta
     result = run(bontang, write_csv(tmp_path / "b.csv", [row(1), row(2)]), bulk=True)
     assert (result.inserted, filenode(bontang)) == (2, before)
     assert bontang.execute(text("SELECT count(*) FROM enrollment")).scalar_one() == 1
+
+
+def test_swapped_in_household_keeps_its_cascades_and_coverage_trigger(bontang, tmp_path):
+    run(bontang, write_csv(tmp_path / "a.csv", [row(1), row(2)]), bulk=True)
+    bontang.execute(text(
+        "INSERT INTO member (household_id, nik_hash, nik_mask, nama, batch_id) "
+        "SELECT id, nik_kepala_hash, nik_kepala_mask, 'Anak', batch_id FROM household "
+        "WHERE id_keluarga = 'K00001';"
+        "INSERT INTO coverage_segment (household_id, kode_kelurahan, desil, terverifikasi, "
+        "dari, sampai, program_ids, instansi, n_program, n_instansi) "
+        "SELECT id, kode_kelurahan, desil, true, DATE '2025-01-01', DATE '2025-12-31', "
+        "'{1}', '{DINSOS}', 1, 1 FROM household WHERE id_keluarga = 'K00002'"))
+    bontang.execute(text("UPDATE household SET desil = 9 WHERE id_keluarga = 'K00002'"))
+    assert bontang.execute(text("SELECT desil FROM coverage_segment")).scalar_one() == 9
+    assert bontang.execute(text("SELECT kode_kelurahan FROM coverage_stale")).scalar_one() == \
+        GUNUNG_TELIHAN
+    bontang.execute(text("DELETE FROM household WHERE id_keluarga = 'K00001'"))
+    assert bontang.execute(text("SELECT count(*) FROM member")).scalar_one() == 0
+
+
+def test_a_first_load_that_fails_leaves_no_side_table(bontang, engine, tmp_path):
+    def interrupted(rows):
+        raise KeyboardInterrupt
+
+    tables, definition = side_tables(engine), household_definition(bontang)
+    with pytest.raises(KeyboardInterrupt):
+        run(bontang, write_csv(tmp_path / "a.csv", [row(i) for i in range(1, 7)]), bulk=True,
+            chunk_size=2, progress=interrupted)
+    assert side_tables(engine) == tables
+    assert household_definition(bontang) == definition
+    assert bontang.execute(text("SELECT count(*) FROM household")).scalar_one() == 0
+
+
+def test_a_side_table_left_by_a_rolled_back_import_is_dropped_by_the_next(
+        engine, wilayah_dir, tmp_path):
+    data = write_csv(tmp_path / "a.csv", [row(1), row(2)])
+    with engine.connect() as first:
+        with first.begin():
+            load_boundaries(first, wilayah_dir / "bontang_kelurahan.geojson")
+        try:
+            batch = run(first, data, bulk=True).batch_id
+        finally:
+            first.rollback()
+    left = f"household_load_{batch}"
+    assert left in side_tables(engine)
+    with engine.connect() as second:
+        load_boundaries(second, wilayah_dir / "bontang_kelurahan.geojson")
+        run(second, write_csv(tmp_path / "b.csv", [row(3)]))
+        assert not second.execute(text("SELECT to_regclass(:t)"), {"t": left}).scalar()
+        second.rollback()
+
 
 def write_members(path, people):
     with open(path, "w", newline="") as handle:

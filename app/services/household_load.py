@@ -4,9 +4,7 @@ Two paths, chosen per import by ``app.services.households``:
 - upsert: COPY into a temporary staging table, then one ``INSERT ... ON CONFLICT (id_keluarga)
   DO UPDATE`` per chunk;
 - fresh load (the table was empty): COPY straight into ``household``; when the tables that
-  reference households are empty too, the table is truncated first and loaded ``FREEZE``: a
-  table truncated in the loading transaction needs no WAL for its rows (``wal_level =
-  minimal``, the private cluster's setting) and no later pass to set their hint bits.
+  reference households are empty too, into a side table instead (``household_side``).
 A bulk import (a file about as large as the table, or larger) drops the secondary indexes first
 and rebuilds them at the end, in the same transaction: building an index once is several times
 cheaper than updating it row by row. Its foreign keys (``batch_id``) are dropped too and added
@@ -93,25 +91,9 @@ def prepare_staging(conn: Connection) -> None:
     conn.execute(text("TRUNCATE household_staging"))
 
 
-def truncate_if_unused(conn: Connection) -> bool:
-    """Truncate ``household`` when it and every table referencing it are empty (a first load);
-    returns whether it did. The tables are locked before they are looked at, so no row can
-    arrive between the check and the truncation."""
-    tables = list(conn.execute(WITH_REFERENCING).scalars())
-    names = ", ".join(tables)
-    conn.execute(text(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE"))
-    used = " OR ".join(f"EXISTS (SELECT 1 FROM {name})" for name in tables)
-    if conn.execute(text(f"SELECT {used}")).scalar():
-        return False
-    conn.execute(text(f"TRUNCATE {names}"))
-    return True
-
-
-def copy_rows(conn: Connection, table: str, payload: bytes, freeze: bool = False,
-              with_id: bool = False) -> None:
+def copy_rows(conn: Connection, table: str, payload: bytes, with_id: bool = False) -> None:
     """COPY text-format rows (``COLUMNS`` order, after the ``id`` when ``with_id``) into
-    ``household`` or the staging table; ``freeze`` only right after ``truncate_if_unused``
-    returned True."""
+    ``household`` or the staging table."""
     if not payload:
         return
     dbapi = conn.connection.driver_connection
@@ -119,9 +101,8 @@ def copy_rows(conn: Connection, table: str, payload: bytes, freeze: bool = False
         if table == "household_staging":
             cursor.execute("TRUNCATE household_staging")
         target = "household" if table == "household" else "household_staging"
-        options = " WITH (FREEZE)" if freeze else ""
         columns = f"id, {COLUMNS}" if with_id else COLUMNS
-        with cursor.copy(f"COPY {target} ({columns}) FROM STDIN{options}") as copy:
+        with cursor.copy(f"COPY {target} ({columns}) FROM STDIN") as copy:
             copy.write(payload)
 
 

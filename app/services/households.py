@@ -28,12 +28,13 @@ from app.services import batches
 from app.services import household_load as load
 from app.services.geocoding import kelurahan_index
 from app.services.household_payload import DuplicateTracker, copy_payload, frame_payload
+from app.services.household_side import SideLoad, drop_stale
 from app.services.members import MemberImportResult, import_members
 from geo.errors import ImportRejected
 from geo.geocode import FLAG_ORDER, KelurahanIndex
 from geo.household_frames import SeenIds, split_frame
 from geo.households import HOUSEHOLD_SPEC, validate_households
-from geo.tabular import XLSX_SUFFIXES, Chunk, Frame, file_sha256, open_table
+from geo.tabular import XLSX_SUFFIXES, Chunk, Frame, Table, file_sha256, open_table
 from geo.validation import Rejection
 
 JENIS = "rumah_tangga"
@@ -92,44 +93,61 @@ def import_households(
         existing = load.household_count(conn)
         if bulk is None:
             bulk = _estimated_rows(Path(path), table.name) >= max(BULK_MIN_ROWS, existing)
-        rebuild = load.drop_secondary_indexes(conn) if bulk else []
-        fresh = bulk and existing == 0  # straight COPY: no row can conflict
-        frozen = fresh and load.truncate_if_unused(conn)
-        if not fresh:
-            load.prepare_staging(conn)
-        tracker = DuplicateTracker() if fresh else None
-        counts: Counter[str] = Counter()
-        with ThreadPoolExecutor(max_workers=1) as loader:
-            pending: Future[tuple[int, int]] | None = None
-            rows = Preparer(key, index, batch_id, counts, tracker,
-                            next_id=load.reserve_ids(conn) if fresh else None)
-            for batch in table.batches(chunk_size):
-                started = time.perf_counter()
-                total, accepted, payload, rejections = rows.prepare(batch)
-                prepared = time.perf_counter()
-                if pending is not None:
-                    _add_counts(result, pending.result())
-                log.debug("chunk prepared in %.2f s, then waited %.2f s for the loader",
-                          prepared - started, time.perf_counter() - prepared)
-                pending = loader.submit(_load_chunk, conn, batch_id, payload, rejections,
-                                        fresh, frozen)
-                result.add(total, accepted, rejections)
-                if progress:
-                    progress(total)
-            if pending is not None:
-                _add_counts(result, pending.result())
-        if rows.next_id is not None:
-            load.claim_ids(conn, rows.next_id - 1)
-        _finish(conn, result, rebuild, tracker, counts)
+        side = SideLoad.begin(conn, batch_id) if bulk and existing == 0 else None
+        try:
+            _load(conn, table, result, key, index, bulk, existing, side, chunk_size, progress)
+        except BaseException:
+            if side is not None:
+                side.abandon()
+            raise
     if members_path is not None:
         result.members = import_members(conn, members_path, key=key, user=user,
                                         name=members_name, households_batch=batch_id)
     return result
 
 
-def _finish(conn: Connection, result: ImportResult, rebuild: list[str],
+def _load(conn: Connection, table: Table, result: ImportResult, key: bytes,
+          index: KelurahanIndex, bulk: bool, existing: int, side: SideLoad | None,
+          chunk_size: int, progress: Callable[[int], None] | None) -> None:
+    """Stream the file into ``household``: into the side table on a first load, by COPY
+    straight into the empty table, or through the staging table's upsert."""
+    rebuild = load.drop_secondary_indexes(conn) if bulk and side is None else []
+    if side is None:
+        drop_stale(conn)  # after the bulk path's exclusive lock: no lock upgrade to wait on
+    fresh = bulk and existing == 0  # straight COPY: no row can conflict
+    if not fresh:
+        load.prepare_staging(conn)
+    tracker = DuplicateTracker() if fresh else None
+    counts: Counter[str] = Counter()
+    with ThreadPoolExecutor(max_workers=1) as loader:
+        pending: Future[tuple[int, int]] | None = None
+        rows = Preparer(key, index, result.batch_id, counts, tracker,
+                        next_id=load.reserve_ids(conn) if fresh else None)
+        for batch in table.batches(chunk_size):
+            started = time.perf_counter()
+            total, accepted, payload, rejections = rows.prepare(batch)
+            prepared = time.perf_counter()
+            if pending is not None:
+                _add_counts(result, pending.result())
+            log.debug("chunk prepared in %.2f s, then waited %.2f s for the loader",
+                      prepared - started, time.perf_counter() - prepared)
+            pending = loader.submit(_load_chunk, conn, result.batch_id, payload, rejections,
+                                    fresh, side)
+            result.add(total, accepted, rejections)
+            if progress:
+                progress(total)
+        if pending is not None:
+            _add_counts(result, pending.result())
+    if rows.next_id is not None:
+        load.claim_ids(conn, rows.next_id - 1)
+    _finish(conn, result, rebuild, side, tracker, counts)
+
+
+def _finish(conn: Connection, result: ImportResult, rebuild: list[str], side: SideLoad | None,
             tracker: DuplicateTracker | None, counts: Counter[str]) -> None:
     started = time.perf_counter()
+    if side is not None:
+        side.swap_in(conn)
     if rebuild:
         load.rebuild_indexes(conn, rebuild)
     indexed = time.perf_counter()
@@ -184,12 +202,16 @@ class Preparer:
 
 
 def _load_chunk(conn: Connection, batch_id: int, payload: bytes, rejections: list[Rejection],
-                fresh: bool, frozen: bool) -> tuple[int, int]:
+                fresh: bool, side: SideLoad | None) -> tuple[int, int]:
     """Store the chunk's rejections and load its rows; returns (inserted, updated)."""
     started = time.perf_counter()
     batches.store_rejections(conn, batch_id, rejections)
+    if side is not None:
+        rows = side.copy(payload)
+        log.debug("chunk: COPY into %s %.2f s", side.table, time.perf_counter() - started)
+        return rows, 0
     if fresh:
-        load.copy_rows(conn, "household", payload, freeze=frozen, with_id=True)
+        load.copy_rows(conn, "household", payload, with_id=True)
         log.debug("chunk: COPY into household %.2f s", time.perf_counter() - started)
         return payload.count(b"\n"), 0
     load.copy_rows(conn, "household_staging", payload)
