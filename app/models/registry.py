@@ -85,7 +85,8 @@ class Household(Base):
     status_verifikasi: Mapped[str] = mapped_column(String(15))
     tanggal_verifikasi: Mapped[date | None] = mapped_column(Date)
     flags: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
-    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
+    # Not indexed: no query selects households by batch (migration 0006).
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
     diperbarui: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
