@@ -82,6 +82,7 @@ KEY_KIND = {"p": "PRIMARY KEY", "u": "UNIQUE"}
 @dataclass(frozen=True)
 class SideIndex:
     name: str  # the index's name on ``household`` (for a key: the constraint's)
+    temporary: str  # its name on the side table
     definition: str  # its CREATE INDEX statement, on the side table
     key: str | None  # "PRIMARY KEY" or "UNIQUE" when it backs that constraint
 
@@ -160,13 +161,12 @@ class SideLoad:
                 conn.execute(text(f"ALTER TABLE {key.table} DROP CONSTRAINT {key.name}"))
         conn.execute(text("DROP TABLE household"))
         conn.execute(text(f"ALTER TABLE {self.table} RENAME TO household"))
-        for position, index in enumerate(self.indexes):
-            temporary = self._index_name(position)
+        for index in self.indexes:
             if index.key:
                 conn.execute(text(f"ALTER TABLE household ADD CONSTRAINT {index.name} "
-                                  f"{index.key} USING INDEX {temporary}"))
+                                  f"{index.key} USING INDEX {index.temporary}"))
             else:
-                conn.execute(text(f"ALTER INDEX {temporary} RENAME TO {index.name}"))
+                conn.execute(text(f"ALTER INDEX {index.temporary} RENAME TO {index.name}"))
         for trigger in self.triggers:
             conn.execute(text(trigger))
         conn.execute(text(f"ALTER SEQUENCE {self.sequence} OWNED BY household.id"))
@@ -186,9 +186,6 @@ class SideLoad:
             cleaner.execute(text(f"DROP TABLE IF EXISTS {self.table}"))
             cleaner.commit()
 
-    def _index_name(self, position: int) -> str:
-        return f"{self.table}_{position}"
-
 
 def _side_indexes(conn: Connection, table: str) -> list[SideIndex]:
     indexes = []
@@ -198,7 +195,8 @@ def _side_indexes(conn: Connection, table: str) -> list[SideIndex]:
             raise RuntimeError(f"Unexpected index on household: {row.definition}")
         temporary = f"{table}_{position}"
         quoted = _quoted(conn, row.constraint_name or row.name)
-        indexes.append(SideIndex(quoted, f"{match[1]} {temporary} ON {table} {match[3]}",
+        definition = f"{match[1]} {temporary} ON {table} {match[3]}"
+        indexes.append(SideIndex(quoted, temporary, definition,
                                  KEY_KIND.get(row.constraint_type or "")))
     return indexes
 
