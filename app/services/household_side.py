@@ -30,8 +30,8 @@ INDEX_DEFINITION = re.compile(
     r"^(CREATE (?:UNIQUE )?INDEX) (\S+) ON (?:ONLY )?public\.household (USING .*)$")
 OWN_INDEXES = text(
     """
-    SELECT i.relname AS name, pg_get_indexdef(x.indexrelid) AS definition,
-           c.conname AS constraint_name, c.contype AS constraint_type
+    SELECT quote_ident(coalesce(c.conname, i.relname)) AS name,
+           pg_get_indexdef(x.indexrelid) AS definition, c.contype AS constraint_type
     FROM pg_index x
     JOIN pg_class i ON i.oid = x.indexrelid
     LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.conrelid = x.indrelid
@@ -194,16 +194,10 @@ def _side_indexes(conn: Connection, table: str) -> list[SideIndex]:
         if match is None or (row.constraint_type or "p") not in KEY_KIND:
             raise RuntimeError(f"Unexpected index on household: {row.definition}")
         temporary = f"{table}_{position}"
-        quoted = _quoted(conn, row.constraint_name or row.name)
         definition = f"{match[1]} {temporary} ON {table} {match[3]}"
-        indexes.append(SideIndex(quoted, temporary, definition,
+        indexes.append(SideIndex(row.name, temporary, definition,
                                  KEY_KIND.get(row.constraint_type or "")))
     return indexes
-
-
-def _quoted(conn: Connection, name: str) -> str:
-    # Names come from the catalogue, not from a user; quote_ident keeps them exact.
-    return str(conn.execute(text("SELECT quote_ident(:n)"), {"n": name}).scalar_one())
 
 
 def _in_two_sessions(engine: Engine, first: list[str], second: list[str]) -> None:
