@@ -5,6 +5,7 @@ import pytest
 from household_rows import GUNUNG_TELIHAN, HEADER, kk, nik, row, write_csv
 from sqlalchemy import text
 
+from app.services import household_side
 from app.services.batches import get_batch, rejected_rows
 from app.services.household_payload import DuplicateTracker
 from app.services.households import import_households
@@ -336,6 +337,19 @@ def test_a_first_load_that_fails_leaves_no_side_table(bontang, engine, tmp_path)
             chunk_size=2, progress=interrupted)
     assert side_tables(engine) == tables
     assert household_definition(bontang) == definition
+    assert bontang.execute(text("SELECT count(*) FROM household")).scalar_one() == 0
+
+
+def test_a_first_load_failing_after_its_side_table_was_committed_drops_it(
+        bontang, engine, tmp_path, monkeypatch):
+    def full_disk(*statements):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(household_side, "_in_two_sessions", full_disk)
+    tables = side_tables(engine)
+    with pytest.raises(OSError):
+        run(bontang, write_csv(tmp_path / "a.csv", [row(1), row(2)]), bulk=True)
+    assert side_tables(engine) == tables
     assert bontang.execute(text("SELECT count(*) FROM household")).scalar_one() == 0
 
 

@@ -93,9 +93,10 @@ def import_households(
         existing = load.household_count(conn)
         if bulk is None:
             bulk = _estimated_rows(Path(path), table.name) >= max(BULK_MIN_ROWS, existing)
-        side = SideLoad.begin(conn, batch_id) if bulk and existing == 0 else None
+        fresh = bulk and existing == 0  # straight COPY: no row can conflict
+        side = SideLoad.begin(conn, batch_id) if fresh else None
         try:
-            _load(conn, table, result, key, index, bulk, existing, side, chunk_size, progress)
+            _load(conn, table, result, key, index, bulk, fresh, side, chunk_size, progress)
         except BaseException:
             if side is not None:
                 side.abandon()
@@ -107,14 +108,13 @@ def import_households(
 
 
 def _load(conn: Connection, table: Table, result: ImportResult, key: bytes,
-          index: KelurahanIndex, bulk: bool, existing: int, side: SideLoad | None,
+          index: KelurahanIndex, bulk: bool, fresh: bool, side: SideLoad | None,
           chunk_size: int, progress: Callable[[int], None] | None) -> None:
     """Stream the file into ``household``: into the side table on a first load, by COPY
     straight into the empty table, or through the staging table's upsert."""
     rebuild = load.drop_secondary_indexes(conn) if bulk and side is None else []
     if side is None:
         drop_stale(conn)  # after the bulk path's exclusive lock: no lock upgrade to wait on
-    fresh = bulk and existing == 0  # straight COPY: no row can conflict
     if not fresh:
         load.prepare_staging(conn)
     tracker = DuplicateTracker() if fresh else None
