@@ -98,7 +98,7 @@ def resolve_principal(request: Request, conn: Connection, settings: Settings) ->
     """The principal behind the request's credentials, or None when it carries none.
 
     A credential that is present but invalid (revoked key, expired session) is a 401 too."""
-    from app.services import users  # services import this module for ``Principal``
+    from app.services.access import users  # services import this module for ``Principal``
 
     token = _bearer(request)
     if token is not None:
@@ -150,8 +150,7 @@ class PersonAccess:
 
     def logged(self, action: str, rows: int, target: str | None = None,
                filters: dict[str, object] | None = None) -> None:
-        from app.services import audit
-
+        from app.services.access import audit
         audit.record(self.conn, self.principal, action, target, filters, rows)
 
 

@@ -1,6 +1,6 @@
 """Adjacency graph time on every real kelurahan/desa file in ../shared/data/wilayah/ (issue 6).
 
-Pure shapely (geo.adjacency), five runs per file; prints areas, borders and timings.
+Pure shapely (geo.wilayah.adjacency), five runs per file; prints areas, borders and timings.
 Run: ``flock /tmp/sasaran-bench.lock .venv/bin/python bench/bench_adjacency.py``.
 """
 
@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from shapely.geometry import shape  # noqa: E402
 
-from geo.adjacency import adjacency  # noqa: E402
+from geo.wilayah.adjacency import adjacency  # noqa: E402
 
 from common import WILAYAH, summary, timed  # noqa: E402
 

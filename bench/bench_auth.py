@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from app.hardening import RateLimit, content_security_policy
 from app.main import create_app
-from app.services import users
+from app.services.access import users
 from app.settings import Settings
 
 from common import bench_database, make_engine, summary, timed

@@ -41,9 +41,9 @@ from sqlalchemy import Engine, text  # noqa: E402
 
 from app.main import create_app  # noqa: E402
 from app.security import Principal, current_principal  # noqa: E402
-from app.services.coverage_segments import rebuild_segments  # noqa: E402
-from app.services.households import import_households  # noqa: E402
-from app.services.wilayah import load_boundaries  # noqa: E402
+from app.services.coverage.segments import rebuild_segments  # noqa: E402
+from app.services.registry.households import import_households  # noqa: E402
+from app.services.wilayah.areas import load_boundaries  # noqa: E402
 from app.settings import Settings  # noqa: E402
 
 from common import WILAYAH, bench_database, make_engine  # noqa: E402

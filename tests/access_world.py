@@ -16,10 +16,10 @@ from starlette.routing import Mount, Route
 
 from app.api.rollout import PlanIn
 from app.security import Principal
-from app.services.enrollments import import_enrollments
-from app.services.households import import_households
-from app.services.rollout_plans import create_plan
-from app.services.wilayah import load_boundaries
+from app.services.coverage.enrollments import import_enrollments
+from app.services.registry.households import import_households
+from app.services.rollout.plans import create_plan
+from app.services.wilayah.areas import load_boundaries
 from app.settings import Settings
 
 BONTANG = ["64.74.01.1001", "64.74.02.1001", "64.74.03.1002"]

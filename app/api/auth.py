@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 
 from app.deps import ConnDep, SettingsDep
 from app.security import CSRF_COOKIE, SESSION_COOKIE, Principal, PrincipalDep
-from app.services import audit, users
+from app.services.access import audit, users
 from app.settings import Settings
 
 router = APIRouter(tags=["akses"])

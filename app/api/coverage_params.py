@@ -10,7 +10,7 @@ from fastapi import Depends, Query
 
 from app.deps import SettingsDep
 from app.security import Principal
-from geo.coverage import suppress_row
+from geo.coverage.rules import suppress_row
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,14 @@ from fastapi.responses import Response
 
 from app.deps import ConnDep, SettingsDep
 from app.security import Principal, PrincipalDep
-from app.services import audit, batches
-from app.services.enrollments import JENIS, import_enrollments, unmatched_rows
-from app.services.programs import get_program
+from app.services.access import audit
+from app.services.coverage.enrollments import JENIS, import_enrollments, unmatched_rows
+from app.services.coverage.programs import get_program
+from app.services.io import batches
 from app.uploads import saved_upload, upload_name
-from geo.enrollments import ENROLLMENT_SPEC
+from geo.coverage.enrollments import ENROLLMENT_SPEC
 from geo.errors import InvalidInput, PermissionDenied
-from geo.tabular import parse_column_map
+from geo.io.tabular import parse_column_map
 
 router = APIRouter(prefix="/api/v1/enrollments", tags=["kepesertaan"])
 

@@ -11,13 +11,14 @@ from pydantic import BaseModel, Field
 
 from app.deps import ConnDep, SettingsDep
 from app.security import Principal, PrincipalDep
-from app.services import audit, batches
-from app.services.households import import_households
+from app.services.access import audit
+from app.services.io import batches
+from app.services.registry.households import import_households
 from app.uploads import saved_upload, upload_name
 from geo.errors import InvalidInput, PermissionDenied
-from geo.households import HOUSEHOLD_SPEC
-from geo.tabular import parse_column_map
-from geo.validation import Rejection
+from geo.io.tabular import parse_column_map
+from geo.io.validation import Rejection
+from geo.registry.households import HOUSEHOLD_SPEC
 
 router = APIRouter(prefix="/api/v1/imports", tags=["impor"])
 

@@ -15,11 +15,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from app.deps import ConnDep, SettingsDep
 from app.security import PrincipalDep, by_api_key
-from app.services import audit
-from app.services.map_data import MapFilter, area_figures, hexagon_aggregate, program_layers
-from app.services.map_page import page_config
-from app.services.map_tiles import TileFilter, household_tile
-from geo.mapbuild import MapConfig, render_page
+from app.services.access import audit
+from app.services.maps.data import MapFilter, area_figures, hexagon_aggregate, program_layers
+from app.services.maps.page import page_config
+from app.services.maps.tiles import TileFilter, household_tile
+from geo.maps.page import MapConfig, render_page
 
 router = APIRouter(tags=["peta"])
 Figure = Literal["coverage_rate", "gap", "targets", "overlap_share", "leakage", "p0", "p1", "p2"]

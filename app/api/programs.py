@@ -10,10 +10,11 @@ from pydantic import BaseModel, Field
 
 from app.deps import ConnDep, SettingsDep
 from app.security import PrincipalDep
-from app.services import audit, programs
+from app.services.access import audit
+from app.services.coverage import programs
 from app.uploads import saved_upload, upload_name
+from geo.coverage.programs import UNITS, ProgramRow, service_area
 from geo.errors import InvalidInput
-from geo.programs import UNITS, ProgramRow, service_area
 
 router = APIRouter(prefix="/api/v1", tags=["program"])
 

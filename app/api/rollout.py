@@ -11,10 +11,9 @@ from pydantic import BaseModel, Field
 
 from app.deps import ConnDep, SettingsDep
 from app.security import Principal, PrincipalDep
-from app.services.rollout import PilotRequest, Scope, choose_pilot, priorities
-from app.services.rollout_export import export_plan_xlsx
-from app.services.rollout_output import plan_geojson, plan_projection, suppress
-from app.services.rollout_plans import (
+from app.services.rollout.export import export_plan_xlsx
+from app.services.rollout.output import plan_geojson, plan_projection, suppress
+from app.services.rollout.plans import (
     PlanInput,
     WaveInput,
     create_plan,
@@ -23,9 +22,10 @@ from app.services.rollout_plans import (
     list_plans,
     update_plan,
 )
+from app.services.rollout.priorities import PilotRequest, Scope, choose_pilot, priorities
 from app.settings import Settings
-from geo.coverage import suppress_value
-from geo.rollout import Priority, parse_weights
+from geo.coverage.rules import suppress_value
+from geo.rollout.priorities import Priority, parse_weights
 
 router = APIRouter(prefix="/api/v1/rollout", tags=["rollout"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

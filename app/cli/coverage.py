@@ -11,16 +11,16 @@ import typer
 
 from app.cli.base import cli, console, export_app, import_app, settings, transaction
 from app.security import LOCAL_ADMIN
-from app.services import audit
-from app.services.check_file import annotate_file
-from app.services.coverage_export import export_coverage
-from app.services.coverage_segments import rebuild_segments
-from app.services.coverage_steps import refresh_stale
-from app.services.enrollments import import_enrollments
-from app.services.programs import import_programs
-from geo.enrollments import ENROLLMENT_SPEC
-from geo.tabular import parse_column_map
-from geo.validation import Rejection
+from app.services.access import audit
+from app.services.coverage.check_file import annotate_file
+from app.services.coverage.enrollments import import_enrollments
+from app.services.coverage.export import export_coverage
+from app.services.coverage.programs import import_programs
+from app.services.coverage.segments import rebuild_segments
+from app.services.coverage.steps import refresh_stale
+from geo.coverage.enrollments import ENROLLMENT_SPEC
+from geo.io.tabular import parse_column_map
+from geo.io.validation import Rejection
 
 coverage_app = typer.Typer(help="Cakupan program.", no_args_is_help=True)
 cli.add_typer(coverage_app, name="coverage")

@@ -11,12 +11,13 @@ from rich.table import Table
 
 from app.cli.base import cli, console, import_app, settings, transaction
 from app.security import LOCAL_ADMIN
-from app.services import audit, batches
-from app.services.household_queries import possible_duplicates
-from app.services.households import ImportResult, import_households
-from geo.households import HOUSEHOLD_SPEC
-from geo.tabular import parse_column_map
-from geo.validation import Rejection
+from app.services.access import audit
+from app.services.io import batches
+from app.services.registry.households import ImportResult, import_households
+from app.services.registry.queries import possible_duplicates
+from geo.io.tabular import parse_column_map
+from geo.io.validation import Rejection
+from geo.registry.households import HOUSEHOLD_SPEC
 
 households_app = typer.Typer(help="Registri rumah tangga.", no_args_is_help=True)
 cli.add_typer(households_app, name="households")

@@ -13,10 +13,9 @@ from rich.table import Table
 
 from app.cli.base import cli, console, settings, transaction
 from app.security import LOCAL_ADMIN
-from app.services.rollout import PilotRequest, Scope, choose_pilot, priorities
-from app.services.rollout_export import export_plan_xlsx
-from app.services.rollout_output import plan_projection
-from app.services.rollout_plans import (
+from app.services.rollout.export import export_plan_xlsx
+from app.services.rollout.output import plan_projection
+from app.services.rollout.plans import (
     PlanInput,
     WaveInput,
     create_plan,
@@ -24,9 +23,10 @@ from app.services.rollout_plans import (
     list_plans,
     update_plan,
 )
-from app.services.wilayah import list_wilayah
+from app.services.rollout.priorities import PilotRequest, Scope, choose_pilot, priorities
+from app.services.wilayah.areas import list_wilayah
 from geo.errors import InvalidInput
-from geo.rollout import COMPONENTS, parse_weights
+from geo.rollout.priorities import COMPONENTS, parse_weights
 
 plan_app = typer.Typer(help="Prioritas, wilayah percontohan, dan rencana perluasan bertahap.",
                        no_args_is_help=True)

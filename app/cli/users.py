@@ -15,7 +15,7 @@ from rich.table import Table
 
 from app.cli.base import cli, console, settings, transaction
 from app.security import ROLES, Principal
-from app.services import audit, users
+from app.services.access import audit, users
 from geo.errors import InvalidInput
 
 user_app = typer.Typer(help="Kelola akun pengguna (peran, wilayah, instansi).",

@@ -1,0 +1,164 @@
+"""Enrollment import: validate rows -> COPY into a staging table -> match on the digest indexes
+(``app/sql/enrollment_match.sql``) -> rebuild the coverage segments of the touched households.
+
+Rejected rows go through the shared batch machinery (``app.services.io.batches``); unmatched and
+ambiguous rows are kept in ``enrollment`` and listed for the agency. Re-importing the same rows
+adds nothing (identical program, household, key, dates are skipped).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from app.services.coverage.segments import rebuild_segments
+from app.services.coverage.sql import IN_PREFIXES
+from app.services.io import batches
+from geo import identity
+from geo.codes import kecamatan_digits
+from geo.coverage.enrollments import ENROLLMENT_SPEC, EnrollmentRow, validate_row
+from geo.errors import ImportRejected, NotFound
+from geo.io.tabular import file_sha256, open_table
+from geo.io.validation import Rejection
+
+SQL = Path(__file__).resolve().parents[2] / "sql"
+JENIS = "kepesertaan"
+PREVIEW = 20
+STAGE = """
+CREATE TEMP TABLE enrollment_stage (
+    nomor_baris int, program_id int, id_keluarga text, id_hash bytea, kk_hash bytea,
+    kk_mask text, nik_hash bytea, nik_mask text, first_key text, mulai date, selesai date
+) ON COMMIT DROP
+"""
+
+
+@dataclass
+class EnrollmentImport:
+    batch_id: int
+    file: str
+    total: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    status: dict[str, int] = field(default_factory=dict)
+    first_rejections: list[Rejection] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        return {"status": self.status}
+
+
+def program_codes(conn: Connection) -> dict[str, int]:
+    return {r.kode_program: r.id for r in conn.execute(
+        text("SELECT kode_program, id FROM program"))}
+
+
+def import_enrollments(
+    conn: Connection, path: Path, *, key: bytes, user: str, program: str | None = None,
+    name: str | None = None, column_map: dict[str, str] | None = None, sheet: str | None = None,
+    only_program: bool = False,
+) -> EnrollmentImport:
+    """Import one enrollment file; ``program`` is the default for rows without kode_program
+    (and, with ``only_program``, the only program the file may hold)."""
+    label = name or path.name
+    programs = program_codes(conn)
+    if program is not None and program not in programs:
+        raise NotFound(f"Program '{program}' tidak ditemukan.", {"program": program})
+    with open_table(path, ENROLLMENT_SPEC, column_map, sheet, label) as table:
+        if program is None and "kode_program" not in table.index:
+            raise ImportRejected(
+                f"Berkas {label}: kolom kode_program tidak ada; tambahkan kolom itu atau pilih "
+                "program untuk seluruh berkas (--program).", {"berkas": label})
+        batch_id = batches.start_batch(conn, JENIS, label, file_sha256(path), user,
+                                       {"program": program, "kolom": column_map or {}})
+        result = EnrollmentImport(batch_id, label)
+        accepted: list[EnrollmentRow] = []
+        rejections: list[Rejection] = []
+        for row in table.rows():
+            checked = validate_row(row.number, row.values, row.original, programs, program,
+                                   only_program)
+            if isinstance(checked, Rejection):
+                rejections.append(checked)
+            else:
+                accepted.append(checked)
+    result.total = len(accepted) + len(rejections)
+    result.accepted, result.rejected = len(accepted), len(rejections)
+    result.first_rejections = rejections[:PREVIEW]
+    batches.store_rejections(conn, batch_id, rejections)
+    _stage(conn, accepted, key)
+    _match(conn, batch_id)
+    conn.execute(text("DROP TABLE enrollment_stage, enrollment_match"))
+    touched = conn.execute(text(
+        "SELECT DISTINCT household_id FROM enrollment WHERE batch_id = :b "
+        "AND household_id IS NOT NULL"), {"b": batch_id}).scalars().all()
+    if touched:
+        rebuild_segments(conn, touched)
+    result.status = {r.status: int(r.n) for r in conn.execute(text(
+        "SELECT status, count(DISTINCT nomor_baris) AS n FROM enrollment WHERE batch_id = :b "
+        "GROUP BY status"), {"b": batch_id})}
+    batches.finish_batch(conn, batch_id, total=result.total, accepted=result.accepted,
+                         rejected=result.rejected, summary=result.summary())
+    return result
+
+
+def _stage(conn: Connection, rows: list[EnrollmentRow], key: bytes) -> None:
+    # Several imports may share one transaction (demo-load, tests): start from a clean slate.
+    conn.execute(text("DROP TABLE IF EXISTS enrollment_stage, enrollment_match"))
+    conn.execute(text(STAGE))
+    dbapi = conn.connection.driver_connection
+    with dbapi.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+        "COPY enrollment_stage FROM STDIN"
+    ) as copy:
+        for r in rows:
+            copy.write_row((
+                r.number, r.program_id, r.id_keluarga,
+                _id_digest(key, r.id_keluarga) if r.id_keluarga else None,
+                identity.digest(key, r.no_kk) if r.no_kk else None,
+                identity.mask(r.no_kk) if r.no_kk else None,
+                identity.digest(key, r.nik) if r.nik else None,
+                identity.mask(r.nik) if r.nik else None,
+                r.first_key, r.mulai, r.selesai,
+            ))
+    conn.execute(text("ANALYZE enrollment_stage"))
+
+
+def _id_digest(key: bytes, id_keluarga: str) -> bytes:
+    """HMAC of a registry ID (any text, UTF-8): lets re-imports recognise the same row."""
+    return hmac.new(key, id_keluarga.encode("utf-8"), hashlib.sha256).digest()
+
+
+def _match(conn: Connection, batch_id: int) -> None:
+    script = (SQL / "enrollment_match.sql").read_text()
+    for statement in (s.strip() for s in script.split(";\n")):
+        if statement and not all(line.startswith("--") for line in statement.splitlines()):
+            conn.execute(text(statement), {"batch": batch_id})
+
+
+def unmatched_rows(conn: Connection, *, program: str | None = None, agency: str | None = None,
+                   batch_id: int | None = None,
+                   area_prefixes: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Unmatched and ambiguous enrollment rows (masked keys), for the agency to correct.
+
+    ``area_prefixes`` scopes a row with a household (ambiguous) by that household's kelurahan;
+    an unmatched row has none, so by the region digits its NIK/No. KK begins with (province,
+    kab/kota, kecamatan of registration), the only place it can be said to belong to."""
+    rows = conn.execute(text(
+        "SELECT e.batch_id, e.nomor_baris, p.kode_program, p.instansi, e.kunci, e.kunci_tampil, "
+        "e.tanggal_mulai, e.tanggal_selesai, e.status, h.id_keluarga FROM enrollment e "
+        "JOIN program p ON p.id = e.program_id LEFT JOIN household h ON h.id = e.household_id "
+        "WHERE e.status IN ('unmatched', 'ambiguous') "
+        "AND (CAST(:prog AS text) IS NULL OR p.kode_program = :prog) "
+        "AND (CAST(:ag AS text) IS NULL OR p.instansi = :ag) "
+        "AND (CAST(:batch AS int) IS NULL OR e.batch_id = :batch) "
+        "AND (CASE WHEN h.id IS NOT NULL THEN " + IN_PREFIXES.format(col="h.kode_kelurahan")
+        + " ELSE cardinality(CAST(:digits AS text[])) = 0 OR EXISTS ("
+        "  SELECT 1 FROM unnest(CAST(:digits AS text[])) AS d(prefix) "
+        "  WHERE left(e.kunci_tampil, length(d.prefix)) = d.prefix) END) "
+        "ORDER BY e.batch_id, e.nomor_baris, h.id_keluarga"),
+        {"prog": program, "ag": agency, "batch": batch_id,
+         "prefixes": list(area_prefixes),
+         "digits": [kecamatan_digits(p) for p in area_prefixes]})
+    return [dict(r._mapping) for r in rows]

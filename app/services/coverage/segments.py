@@ -1,0 +1,49 @@
+"""Maintaining ``coverage_segment`` (see ``app/sql/coverage_segments.sql``): rebuilt, set-based,
+for the households an enrollment import or a program change touched, followed by the steps of
+their kelurahan. The registry trigger of revision 0004 keeps the copied kelurahan/desil/status
+in step with household updates (and marks the kelurahan's steps stale)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy import Connection, text
+
+from app.services.coverage.steps import refresh_steps
+
+_REBUILD = (
+    Path(__file__).resolve().parents[2] / "sql" / "coverage_segments.sql"
+).read_text()
+
+
+def rebuild_segments(conn: Connection, household_ids: Sequence[int] | None = None) -> int:
+    """Recompute the segments of ``household_ids`` (all households when None); returns how
+    many segments were written."""
+    everything = household_ids is None
+    ids = [] if household_ids is None else list(household_ids)
+    if everything:
+        conn.execute(text("TRUNCATE coverage_segment"))
+    else:
+        conn.execute(text("DELETE FROM coverage_segment WHERE household_id = ANY(:ids)"),
+                     {"ids": ids})
+    result = conn.execute(text(_REBUILD), {"all": everything, "ids": ids})
+    if everything:
+        refresh_steps(conn)
+    else:
+        codes = conn.execute(text(
+            "SELECT DISTINCT kode_kelurahan FROM household WHERE id = ANY(:ids) "
+            "UNION SELECT kode_kelurahan FROM coverage_stale"), {"ids": ids}).scalars().all()
+        refresh_steps(conn, codes)
+    return int(result.rowcount or 0)
+
+
+def rebuild_for_program(conn: Connection, program_id: int) -> int:
+    """After a program's agency changes or its enrollments go: its households' segments."""
+    ids = conn.execute(
+        text("SELECT DISTINCT household_id FROM coverage_segment WHERE :pid = ANY(program_ids) "
+             "UNION SELECT household_id FROM enrollment WHERE program_id = :pid "
+             "AND household_id IS NOT NULL"),
+        {"pid": program_id},
+    ).scalars().all()
+    return rebuild_segments(conn, ids) if ids else 0

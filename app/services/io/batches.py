@@ -1,0 +1,157 @@
+"""Import batches and their rejected rows: generic, used by every kind of import.
+
+API (all functions take a Connection already inside a transaction and never commit)::
+
+    batch_id = start_batch(conn, "rumah_tangga", "dtks.csv", sha256, "lokal", {"kolom": {...}})
+    store_rejections(conn, batch_id, rejections)        # list[geo.io.validation.Rejection], COPY
+    finish_batch(conn, batch_id, total=..., accepted=..., rejected=..., summary={...})
+    get_batch(conn, batch_id) -> dict                    # NotFound if absent
+    rejected_rows(conn, batch_id, limit=None) -> list[dict]   # nomor_baris, kolom, alasan,
+                                                              # masalah, data
+    report_csv(conn, batch_id) -> bytes / report_xlsx(conn, batch_id) -> bytes
+
+A rejected row is kept verbatim (``data``: the file's own headers and cells, in order), except that
+callers mask identity numbers first (``geo.identity.mask_cell``;
+``geo.registry.households.Problems`` does it for you): NIK and No. KK are never stored in plain
+text, not even in a rejected row. With its problems (``masalah``: ``[{"kolom", "alasan"}]``);
+``kolom`` and ``alasan`` hold the same, joined, for quick reading. Reports have ``nomor_baris,
+kolom, alasan`` then the original columns, so an officer can fix the rows and upload them again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from geo.errors import NotFound
+from geo.io.sheets import xlsx_cells
+from geo.io.validation import Rejection
+
+REPORT_FIELDS = ("nomor_baris", "kolom", "alasan")
+
+
+def start_batch(
+    conn: Connection, jenis: str, filename: str, sha256: str, user: str,
+    parameter: dict[str, Any] | None = None,
+) -> int:
+    """Record the start of an import and return its batch id."""
+    return int(conn.execute(
+        text(
+            "INSERT INTO import_batch (jenis, nama_berkas, sha256, pengguna, parameter) "
+            "VALUES (:jenis, :name, :sha, :user, CAST(:param AS jsonb)) RETURNING id"
+        ),
+        {"jenis": jenis, "name": filename, "sha": sha256, "user": user,
+         "param": json.dumps(parameter or {}, default=str)},
+    ).scalar_one())
+
+
+def store_rejections(conn: Connection, batch_id: int, rejections: Iterable[Rejection]) -> int:
+    """COPY rejected rows into ``rejected_row``; returns how many were stored."""
+    dbapi = conn.connection.driver_connection
+    count = 0
+    with dbapi.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+        "COPY rejected_row (batch_id, nomor_baris, kolom, alasan, masalah, data) FROM STDIN"
+    ) as copy:
+        for rejection in rejections:
+            columns = ", ".join(dict.fromkeys(p.kolom for p in rejection.problems if p.kolom))
+            copy.write_row((
+                batch_id,
+                rejection.row_number,
+                columns or None,
+                rejection.message.replace("\x00", ""),
+                _json([p.as_dict() for p in rejection.problems]),
+                _json(rejection.data),
+            ))
+            count += 1
+    return count
+
+
+def _json(value: Any) -> str:
+    # PostgreSQL text and jsonb cannot hold NUL: a stray one in a cell must not fail the COPY.
+    return json.dumps(value, ensure_ascii=False).replace("\\u0000", "")
+
+
+def finish_batch(
+    conn: Connection, batch_id: int, *, total: int, accepted: int, rejected: int,
+    summary: dict[str, Any] | None = None,
+) -> None:
+    conn.execute(
+        text(
+            "UPDATE import_batch SET baris_total = :total, baris_diterima = :accepted, "
+            "baris_ditolak = :rejected, ringkasan = CAST(:summary AS jsonb) WHERE id = :id"
+        ),
+        {"id": batch_id, "total": total, "accepted": accepted, "rejected": rejected,
+         "summary": json.dumps(summary or {}, default=str)},
+    )
+
+
+def get_batch(conn: Connection, batch_id: int) -> dict[str, Any]:
+    row = conn.execute(
+        text(
+            "SELECT id, jenis, nama_berkas, sha256, pengguna, dibuat, baris_total, "
+            "baris_diterima, baris_ditolak, ringkasan, parameter FROM import_batch WHERE id = :id"
+        ),
+        {"id": batch_id},
+    ).first()
+    if row is None:
+        raise NotFound(f"Batch impor {batch_id} tidak ditemukan.", {"batch": batch_id})
+    return dict(row._mapping)
+
+
+def rejected_rows(
+    conn: Connection, batch_id: int, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Rejected rows of a batch in file order (``NotFound`` for an unknown batch)."""
+    get_batch(conn, batch_id)
+    rows = conn.execute(
+        text(
+            "SELECT nomor_baris, kolom, alasan, masalah, data FROM rejected_row "
+            "WHERE batch_id = :id ORDER BY nomor_baris, id LIMIT :limit"
+        ),
+        {"id": batch_id, "limit": limit},
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def _report_table(conn: Connection, batch_id: int) -> tuple[list[str], list[list[Any]]]:
+    rows = rejected_rows(conn, batch_id)
+    original: dict[str, None] = {}
+    for row in rows:
+        original.update(dict.fromkeys(row["data"]))
+    header = list(REPORT_FIELDS) + [c for c in original if c not in REPORT_FIELDS]
+    body = [
+        [row["nomor_baris"], row["kolom"] or "", row["alasan"]]
+        + [row["data"].get(c, "") for c in header[len(REPORT_FIELDS):]]
+        for row in rows
+    ]
+    return header, body
+
+
+def report_csv(conn: Connection, batch_id: int) -> bytes:
+    """The rejected rows as CSV (UTF-8 with BOM, so spreadsheet programs read it right)."""
+    header, body = _report_table(conn, batch_id)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(body)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def report_xlsx(conn: Connection, batch_id: int) -> bytes:
+    """The rejected rows as an XLSX workbook with one sheet, ``ditolak``."""
+    import openpyxl
+
+    header, body = _report_table(conn, batch_id)
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("ditolak")
+    sheet.append(header)
+    for row in body:
+        sheet.append(xlsx_cells(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

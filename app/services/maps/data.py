@@ -1,0 +1,144 @@
+"""The map page's data: classified kelurahan figures, the side panel, program layers, and the
+H3 hexagon aggregate shown to roles that may not see household points.
+
+Figures come from the coverage service (issue 4's ``coverage_by_area``, ``poverty_by_area``,
+``overlap_matrix``) so the map and the API never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import h3
+from sqlalchemy import Connection, text
+
+from app.services.coverage.sql import HITS_S, IN_AREA, TARGET_H, make_query
+from geo.coverage.rules import suppress_row, suppress_value
+from geo.errors import InvalidInput
+from geo.maps.classes import classify
+from geo.maps.page import FIGURES, figure_value, legend_json, panel_summary
+
+POVERTY_FIGURES = ("p0", "p1", "p2")
+
+
+@dataclass(frozen=True)
+class MapFilter:
+    ref_date: date
+    desil_max: int = 4
+    program: str | None = None
+    agency: str | None = None
+    parent: str | None = None  # kecamatan (or kab/kota) code; None = every loaded kelurahan
+
+
+def area_figures(
+    conn: Connection, flt: MapFilter, *, figure: str, scheme: str, k: int, poverty_line: float,
+    lang: str, area_prefixes: tuple[str, ...] = (), suppress: bool = False,
+) -> dict[str, Any]:
+    """Per kelurahan: the coverage and poverty figures, the class of the mapped figure, the
+    legend with class counts, the panel totals/top gaps and the program overlap matrix."""
+    from app.services.coverage.figures import coverage_by_area, overlap_matrix, poverty_by_area
+
+    if figure not in FIGURES:
+        raise InvalidInput(f"Angka '{figure}' tidak dikenal; pilih: {', '.join(FIGURES)}.")
+    rows = coverage_by_area(conn, level="kelurahan", parent=flt.parent, ref_date=flt.ref_date,
+                            desil_max=flt.desil_max, program=flt.program, agency=flt.agency,
+                            area_prefixes=area_prefixes)
+    # The FGT indices cost a pass over every household's expenditure: only when mapped.
+    poverty = {r["kode"]: r for r in poverty_by_area(
+        conn, level="kelurahan", parent=flt.parent, line=poverty_line,
+        area_prefixes=area_prefixes)} if figure in POVERTY_FIGURES else {}
+    for row in rows:
+        row.update({f: poverty.get(row["kode"], {}).get(f) for f in ("p0", "p1", "p2")})
+        row["overlap_share"] = figure_value(row, "overlap_share")
+    classes = classify({r["kode"]: figure_value(r, figure) for r in rows}, scheme, k)
+    for row in rows:
+        row["kelas"] = classes.class_of[row["kode"]]
+        row["warna"] = classes.colors[row["kode"]]
+    panel = panel_summary(rows)
+    matrix = overlap_matrix(conn, ref_date=flt.ref_date, desil_max=flt.desil_max,
+                            parent=flt.parent, agency=flt.agency, area_prefixes=area_prefixes)
+    if suppress:
+        rows = [suppress_row(r) for r in rows]
+        panel = {"totals": suppress_row(panel["totals"]),
+                 "top_gaps": [suppress_row(r) for r in panel["top_gaps"]]}
+        matrix["matrix"] = [[suppress_value(v) for v in line] for line in matrix["matrix"]]
+    return {"figure": figure, "areas": {r["kode"]: r for r in rows},
+            "legend": legend_json(classes, lang), **panel, "overlap_matrix": matrix}
+
+
+def program_layers(conn: Connection, kode: str | None = None) -> list[dict[str, Any]]:
+    """Each program (or the one ``kode``) with its agency and service-area outline (union of
+    its kelurahan polygons, GeoJSON in EPSG:4326, ~30 m simplified; null without a declared
+    service area)."""
+    rows = conn.execute(text(
+        """
+        SELECT p.kode_program AS kode, p.nama, p.instansi,
+               ST_AsGeoJSON(ST_Union(ST_SimplifyPreserveTopology(w.geom, 0.0003)), 5)::json
+                   AS wilayah_layanan
+        FROM program p
+        LEFT JOIN wilayah w ON w.kode = ANY (p.wilayah_layanan)
+        WHERE CAST(:kode AS text) IS NULL OR p.kode_program = :kode
+        GROUP BY p.kode_program, p.nama, p.instansi
+        ORDER BY p.kode_program
+        """), {"kode": kode})
+    return [dict(r._mapping) for r in rows]
+
+
+# Each target household's point (its kelurahan's interior point when it has no coordinates)
+# and its number of active programs of the filter, from the same segments as the figures.
+HEX_SQL = f"""
+SELECT ST_Y(COALESCE(h.geom, w.label_point)) AS lat, ST_X(COALESCE(h.geom, w.label_point)) AS lon,
+       COALESCE({HITS_S}, 0) AS n
+FROM household h JOIN wilayah w ON w.kode = h.kode_kelurahan
+LEFT JOIN coverage_segment s ON s.household_id = h.id AND s.dari <= :ref AND :ref < s.sampai
+WHERE {TARGET_H} AND {IN_AREA.format(col="h.kode_kelurahan")}
+"""
+MAX_HEX_CELLS = 4000  # beyond this the GeoJSON passes ~1.5 MB and the page slows to a crawl
+MIN_HEX_RESOLUTION = 5  # ~250 km² cells: a whole province fits
+COORD_DIGITS = 6  # ~0.1 m: hexagon corners need no more
+
+
+def hexagon_aggregate(
+    conn: Connection, flt: MapFilter, resolution: int = 8, area_prefixes: tuple[str, ...] = (),
+    suppress: bool = True, max_cells: int = MAX_HEX_CELLS,
+) -> dict[str, Any]:
+    """Target households per H3 cell (targets, gap, one, overlap) as GeoJSON polygons, with the
+    resolution used; with ``suppress`` every count 1-4 is ``"<5"``. Resolution 8 cells are
+    about 0.7 km²; when there would be more than ``max_cells`` cells (a whole province) the
+    counts are summed into coarser parent cells until they fit, down to resolution 5."""
+    q = make_query(flt.ref_date, flt.desil_max, flt.program, flt.agency, flt.parent,
+                   area_prefixes)
+    cells: dict[str, list[int]] = {}
+    to_cell = h3.latlng_to_cell
+    for lat, lon, n in conn.execute(text(HEX_SQL), q.params(conn)):
+        counts = cells.setdefault(to_cell(lat, lon, resolution), [0, 0, 0])
+        counts[min(n, 2)] += 1
+    while len(cells) > max_cells and resolution > MIN_HEX_RESOLUTION:
+        resolution -= 1
+        cells = _parents(cells, resolution)
+    features = [_hex_feature(cell, counts, suppress) for cell, counts in sorted(cells.items())]
+    return {"type": "FeatureCollection", "resolusi": resolution, "features": features}
+
+
+
+def _parents(cells: dict[str, list[int]], resolution: int) -> dict[str, list[int]]:
+    merged: dict[str, list[int]] = {}
+    for cell, counts in cells.items():
+        total = merged.setdefault(h3.cell_to_parent(cell, resolution), [0, 0, 0])
+        for i, n in enumerate(counts):
+            total[i] += n
+    return merged
+
+
+def _hex_feature(cell: str, counts: list[int], suppress: bool) -> dict[str, Any]:
+    gap, one, overlap = counts
+    props: dict[str, Any] = {"h3": cell, "targets": gap + one + overlap, "gap": gap, "one": one,
+                             "overlap": overlap}
+    if suppress:
+        props = {k: suppress_value(v) for k, v in props.items()}
+    ring = [[round(lng, COORD_DIGITS), round(lat, COORD_DIGITS)]
+            for lat, lng in h3.cell_to_boundary(cell)]
+    return {"type": "Feature", "properties": props,
+            "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}}

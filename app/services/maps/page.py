@@ -1,0 +1,64 @@
+"""What the map page is told at load: its data URLs, the filter choices and their values.
+
+No figures and no household points are put in the page; the page script fetches them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, text
+
+from app.security import Principal
+
+if TYPE_CHECKING:
+    from app.services.maps.data import MapFilter
+
+POLYGON_TOLERANCE = 0.0001  # degrees (~11 m): invisible at city zoom, halves the payload
+# Outlines are drawn as lines only, over the kelurahan: coarser is fine and keeps the page light.
+OUTLINE_TOLERANCE = {"kecamatan": 0.0003, "kabkota": 0.001}
+
+
+def urls() -> dict[str, str]:
+    """Data URLs relative to the app root (the page may be served under a path prefix)."""
+    wilayah = "/api/v1/wilayah?format=geojson&simplify={}&level={}"
+    return {
+        "kelurahan": wilayah.format(POLYGON_TOLERANCE, "kelurahan"),
+        "kecamatan": wilayah.format(OUTLINE_TOLERANCE["kecamatan"], "kecamatan"),
+        "kabkota": wilayah.format(OUTLINE_TOLERANCE["kabkota"], "kabkota"),
+        "figures": "/api/v1/map/figures",
+        "programs": "/api/v1/map/programs",
+        "hexagons": "/api/v1/map/hexagons",
+        "tiles": "/tiles/households/{z}/{x}/{y}.pbf",
+        "program_tiles": "/tiles/enrolled/{z}/{x}/{y}.pbf",
+    }
+
+
+def filter_choices(conn: Connection, principal: Principal) -> dict[str, list[dict[str, str]]]:
+    kecamatan = [dict(r._mapping) for r in conn.execute(text(
+        "SELECT kode, nama FROM wilayah WHERE level = 'kecamatan' ORDER BY kode"))
+                 if _in_scope(r.kode, principal.area_prefixes)]
+    programs = [dict(r._mapping) for r in conn.execute(text(
+        "SELECT kode_program AS kode, nama, instansi FROM program ORDER BY kode_program"))]
+    agencies = [dict(r._mapping) for r in conn.execute(text(
+        "SELECT kode, nama FROM agency ORDER BY kode"))]
+    return {"kecamatan": kecamatan, "programs": programs, "agencies": agencies}
+
+
+def _in_scope(kode: str, prefixes: tuple[str, ...]) -> bool:
+    return not prefixes or any(kode == p or kode.startswith(p + ".") or p.startswith(kode + ".")
+                               for p in prefixes)
+
+
+def page_config(
+    conn: Connection, principal: Principal, flt: MapFilter, *, figure: str, scheme: str, k: int,
+) -> dict[str, Any]:
+    return {
+        "urls": urls(),
+        "persons": principal.can_see_persons,
+        "point_min_zoom": 14,
+        "choices": filter_choices(conn, principal),
+        "state": {"ref_date": flt.ref_date.isoformat(), "desil_max": flt.desil_max,
+                  "program": flt.program or "", "agency": flt.agency or "",
+                  "kecamatan": flt.parent or "", "figure": figure, "scheme": scheme, "k": k},
+    }

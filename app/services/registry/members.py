@@ -1,0 +1,101 @@
+"""Members file import: one row per person, linked to a household by ``id_keluarga``.
+
+The members listed for a household replace the ones it had before (the file is that
+household's current family card); households the file does not mention keep theirs. NIK is
+stored only as an HMAC digest and a mask.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection, text
+
+from app.services.io import batches
+from geo import identity
+from geo.io.tabular import file_sha256, open_table
+from geo.io.validation import Rejection
+from geo.registry.members import MEMBER_SPEC, ValidMembers, validate_members
+
+JENIS = "anggota"
+PREVIEW = 20
+MEMBER_COLUMNS = ("household_id, nik_hash, nik_mask, nama, hubungan, jenis_kelamin, "
+                  "tanggal_lahir, disabilitas, batch_id")
+
+
+@dataclass
+class MemberImportResult:
+    batch_id: int
+    file: str
+    total: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    first_rejections: list[Rejection] = field(default_factory=list)
+
+
+def import_members(
+    conn: Connection, path: str | Path, *, key: bytes, user: str, name: str | None = None,
+    column_map: dict[str, str] | None = None, sheet: str | None = None,
+    households_batch: int | None = None, chunk_size: int = 100_000,
+) -> MemberImportResult:
+    """Import a members file in the caller's transaction (households must be loaded first)."""
+    with open_table(path, MEMBER_SPEC, column_map, sheet, name) as table:
+        batch_id = batches.start_batch(
+            conn, JENIS, table.name, file_sha256(path), user,
+            {"kolom": column_map or {}, "lembar": sheet, "batch_rumah_tangga": households_batch},
+        )
+        result = MemberImportResult(batch_id, table.name)
+        seen: dict[tuple[str, str], int] = {}
+        for chunk in table.chunks(chunk_size):
+            known = _household_ids(conn, chunk.column("id_keluarga"))
+            members, rejections = validate_members(chunk, known, seen)
+            batches.store_rejections(conn, batch_id, rejections)
+            _replace_members(conn, batch_id, members, key)
+            result.total += len(chunk)
+            result.accepted += len(members)
+            result.rejected += len(rejections)
+            room = max(PREVIEW - len(result.first_rejections), 0)
+            result.first_rejections.extend(rejections[:room])
+    batches.finish_batch(conn, batch_id, total=result.total, accepted=result.accepted,
+                         rejected=result.rejected)
+    return result
+
+
+def _household_ids(conn: Connection, keys: list[str]) -> dict[str, int]:
+    rows = conn.execute(
+        text("SELECT id_keluarga, id FROM household WHERE id_keluarga = ANY (:keys)"),
+        {"keys": sorted(set(keys))},
+    )
+    return {r.id_keluarga: r.id for r in rows}
+
+
+def _replace_members(conn: Connection, batch_id: int, members: ValidMembers, key: bytes) -> None:
+    if not len(members):
+        return
+    conn.execute(
+        text("DELETE FROM member WHERE household_id = ANY (:ids) "
+             "AND batch_id IS DISTINCT FROM :batch"),
+        {"ids": sorted(set(members.household_id)), "batch": batch_id},
+    )
+    columns = (
+        members.household_id, ["\\x" + d.hex() for d in identity.digest_many(key, members.nik)],
+        identity.mask_many(members.nik), _no_nul(members.nama),
+        _no_nul(members.hubungan),
+        members.jenis_kelamin, members.tanggal_lahir, members.disabilitas,
+        [batch_id] * len(members),
+    )
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(zip(*columns, strict=True))
+    dbapi = conn.connection.driver_connection
+    with dbapi.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+        f"COPY member ({MEMBER_COLUMNS}) FROM STDIN WITH (FORMAT csv)"
+    ) as copy:
+        copy.write(buffer.getvalue())
+
+
+def _no_nul(values: list[str]) -> list[str]:
+    """PostgreSQL text cannot hold NUL; a stray one must not fail the COPY."""
+    return [v.replace("\x00", "") for v in values]

@@ -1,0 +1,133 @@
+"""Loading boundaries into PostGIS and listing areas."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import shapely
+from sqlalchemy import Connection, text
+
+from app.services.registry.geocoding import regeocode_after_boundary_load
+from app.services.registry.queries import AREA_CLAUSE, area_params
+from geo.wilayah.boundaries import BoundaryReport, read_boundaries
+
+UPSERT_SQL = text(
+    """
+    INSERT INTO wilayah (kode, nama, level, parent_kode, geom, label_point, luas_km2, diperbarui)
+    SELECT f.kode, f.nama, f.level, f.parent_kode, g.geom,
+           ST_PointOnSurface(g.geom), ST_Area(g.geom::geography) / 1e6, now()
+    FROM (SELECT :kode AS kode, :nama AS nama, :level AS level, :parent_kode AS parent_kode,
+                 :wkb AS wkb) AS f
+    CROSS JOIN LATERAL (SELECT ST_Multi(ST_GeomFromWKB(f.wkb, 4326)) AS geom) AS g
+    ON CONFLICT (kode) DO UPDATE SET
+        nama = EXCLUDED.nama, level = EXCLUDED.level, parent_kode = EXCLUDED.parent_kode,
+        geom = EXCLUDED.geom, label_point = EXCLUDED.label_point,
+        luas_km2 = EXCLUDED.luas_km2, diperbarui = now()
+    """
+)
+
+
+@dataclass
+class LoadResult:
+    file: str
+    loaded: int
+    levels: dict[str, int]
+    messages: list[str]
+
+
+# Hooks run after boundaries change, inside the same transaction (e.g. re-geocoding households).
+AFTER_BOUNDARY_LOAD: list[Any] = [regeocode_after_boundary_load]
+
+
+def load_boundaries(
+    conn: Connection,
+    path: str | Path,
+    level: str | None = None,
+    code_field: str | None = None,
+    name_field: str | None = None,
+) -> LoadResult:
+    """Validate a boundary file and upsert all its features in the caller's transaction."""
+    report: BoundaryReport = read_boundaries(path, level, code_field, name_field)
+    rows = [
+        {
+            "kode": f.kode,
+            "nama": f.nama,
+            "level": f.level,
+            "parent_kode": f.parent_kode,
+            "wkb": shapely.to_wkb(f.geometry),
+        }
+        for f in report.features
+    ]
+    conn.execute(UPSERT_SQL, rows)
+    messages = report.messages()
+    for hook in AFTER_BOUNDARY_LOAD:
+        note = hook(conn, [f.kode for f in report.features])
+        if note:
+            messages.append(note)
+    levels: dict[str, int] = {}
+    for f in report.features:
+        levels[f.level] = levels.get(f.level, 0) + 1
+    return LoadResult(report.file, len(rows), levels, messages)
+
+
+def list_wilayah(
+    conn: Connection, level: str | None = None, parent: str | None = None,
+    area_prefixes: tuple[str, ...] = (),
+) -> list[dict[str, Any]]:
+    """Areas ordered by code; ``parent`` is a code prefix (``64.74`` gives all below it).
+
+    ``jumlah_rumah_tangga``: accepted households whose effective kelurahan lies in the area,
+    counting only households within ``area_prefixes`` (empty = everywhere)."""
+    rows = conn.execute(
+        text(
+            f"""
+            WITH per_kelurahan AS (
+                SELECT h.kode_kelurahan AS kode, count(*) AS n FROM household h
+                WHERE {AREA_CLAUSE} GROUP BY h.kode_kelurahan
+            )
+            SELECT w.kode, w.nama, w.level, w.parent_kode, w.luas_km2,
+                   ST_Y(w.label_point) AS label_lat, ST_X(w.label_point) AS label_lon,
+                   COALESCE((SELECT sum(p.n) FROM per_kelurahan p
+                             WHERE p.kode = w.kode OR p.kode LIKE w.kode || '.%'), 0)::int
+                       AS jumlah_rumah_tangga
+            FROM wilayah w
+            WHERE (CAST(:level AS text) IS NULL OR w.level = :level)
+              AND (CAST(:parent AS text) IS NULL OR w.kode LIKE :parent || '.%')
+            ORDER BY w.kode
+            """
+        ),
+        {"level": level, "parent": parent, **area_params(area_prefixes)},
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def wilayah_geojson(
+    conn: Connection, level: str | None = None, parent: str | None = None,
+    simplify: float = 0.0,
+) -> dict[str, Any]:
+    """A FeatureCollection of areas (EPSG:4326, lon/lat); ``simplify`` in degrees."""
+    row = conn.execute(
+        text(
+            """
+            SELECT json_build_object(
+                'type', 'FeatureCollection',
+                'features', COALESCE(json_agg(json_build_object(
+                    'type', 'Feature', 'id', kode,
+                    'geometry', ST_AsGeoJSON(
+                        CASE WHEN :tol > 0 THEN ST_SimplifyPreserveTopology(geom, :tol)
+                             ELSE geom END, 6)::json,
+                    'properties', json_build_object(
+                        'kode', kode, 'nama', nama, 'level', level,
+                        'parent_kode', parent_kode, 'luas_km2', luas_km2)
+                ) ORDER BY kode), '[]'::json))
+            FROM wilayah
+            WHERE (CAST(:level AS text) IS NULL OR level = :level)
+              AND (CAST(:parent AS text) IS NULL OR kode LIKE :parent || '.%')
+            """
+        ),
+        {"level": level, "parent": parent, "tol": simplify},
+    ).scalar_one()
+    return json.loads(row) if isinstance(row, str) else row

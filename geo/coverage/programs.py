@@ -1,0 +1,79 @@
+"""Program rows (``sasaran import programs``), validated purely.
+
+Columns: ``kode_program, nama, instansi`` required; ``nama_instansi, jenis_instansi, jenis,
+tahun, anggaran, desil_maks, unit_cakupan, wilayah_layanan`` optional. ``wilayah_layanan`` lists
+kelurahan codes separated by ``;``, ``|`` or spaces. ``unit_cakupan``: household (rumah_tangga),
+person (orang) or house (rumah).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from geo.codes import level_of
+from geo.io import validation
+from geo.io.tabular import ColumnSpec
+from geo.io.validation import Problem, Rejection
+
+PROGRAM_SPEC = ColumnSpec(
+    required=("kode_program", "nama", "instansi"),
+    optional=("nama_instansi", "jenis_instansi", "jenis", "tahun", "anggaran", "desil_maks",
+              "unit_cakupan", "wilayah_layanan"),
+)
+UNITS = {"household": "household", "rumah_tangga": "household", "person": "person",
+         "orang": "person", "house": "house", "rumah": "house"}
+_SEPARATORS = re.compile(r"[;|\s]+")
+
+
+@dataclass(frozen=True)
+class ProgramRow:
+    kode_program: str
+    nama: str
+    instansi: str
+    nama_instansi: str
+    jenis_instansi: str | None
+    jenis: str | None
+    tahun: int | None
+    anggaran: Decimal | None
+    desil_maks: int | None
+    unit_cakupan: str
+    wilayah_layanan: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def service_area(cell: str) -> tuple[list[str], str | None]:
+    codes = [c for c in _SEPARATORS.split(cell.strip()) if c]
+    bad = [c for c in codes if level_of(c) != "kelurahan"]
+    return codes, (f"kode kelurahan tidak sah: {', '.join(bad[:5])}" if bad else None)
+
+
+def validate_program(number: int, v: dict[str, str], original: dict[str, str]
+                     ) -> ProgramRow | Rejection:
+    problems: list[Problem] = []
+    for column in PROGRAM_SPEC.required:
+        if not v.get(column):
+            problems.append(Problem(column, validation.REQUIRED))
+    tahun = validation.check(problems, "tahun", validation.integer_in(v.get("tahun", ""),
+                             2000, 2100), required=False, blank=not v.get("tahun"))
+    anggaran = validation.check(problems, "anggaran",
+                                validation.decimal_at_least(v.get("anggaran", "")),
+                                required=False, blank=not v.get("anggaran"))
+    desil = validation.check(problems, "desil_maks", validation.integer_in(
+        v.get("desil_maks", ""), 1, 10), required=False, blank=not v.get("desil_maks"))
+    unit = UNITS.get((v.get("unit_cakupan") or "household").lower())
+    if unit is None:
+        problems.append(Problem("unit_cakupan", f"'{v['unit_cakupan']}' tidak dikenal "
+                                "(household/rumah_tangga, person/orang, house/rumah)"))
+    area, area_problem = service_area(v.get("wilayah_layanan", ""))
+    if area_problem:
+        problems.append(Problem("wilayah_layanan", area_problem))
+    if problems:
+        return Rejection(number, problems, original)
+    return ProgramRow(v["kode_program"], v["nama"], v["instansi"],
+                      v.get("nama_instansi") or v["instansi"], v.get("jenis_instansi") or None,
+                      v.get("jenis") or None, tahun, anggaran, desil, unit or "household", area)

@@ -1,0 +1,136 @@
+"""The audit log: every person-returning read and every import writes a row (who, role, what,
+filter, row count, when); the table is append-only; ``sasaran audit`` lists and exports it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from access_world import World, bontang_rows, build_world
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from test_access_matrix import EXPECTATIONS, OK, PERSONS, ROLES, ROUTES, call
+
+from app.security import PersonAccessDep, Principal
+from app.services.access import audit, users
+
+# Person-level routes that write no audit row of their own, and why.
+NO_AUDIT = {
+    ("GET", "/api/v1/imports/{batch}"): "batch summary: counts only, no person",
+    # Points carry location, internal id and desil (no name, no NIK): personal data. The
+    # /map page load that requests them is audited; API-key clients are audited per tile
+    # (test_tiles_read_with_an_api_key_are_audited_one_row_per_tile).
+    ("GET", "/tiles/{layer}/{z}/{x}/{y}.pbf"): "audited per /map page load, not per tile",
+}
+PERSON_ROUTES = [r for r in ROUTES if r in EXPECTATIONS and EXPECTATIONS[r].roles == PERSONS]
+AUDITED = [r for r in ROUTES if r in EXPECTATIONS and EXPECTATIONS[r].audit]
+
+
+def audit_rows(conn, action: str | None = None) -> list[dict]:
+    return audit.entries(conn, action=action)
+
+
+def test_every_person_route_is_audited_or_explicitly_exempt():
+    unaccounted = [r for r in PERSON_ROUTES if not EXPECTATIONS[r].audit and r not in NO_AUDIT]
+    assert not unaccounted, f"person-returning routes with no audit expectation: {unaccounted}"
+
+
+ALLOWED_CELLS = [(route, role) for route in AUDITED for role in sorted(ROLES)
+                 if EXPECTATIONS[route].roles[role] == OK
+                 and role in EXPECTATIONS[route].extra.get("audit_roles", ROLES)]
+
+
+@pytest.mark.parametrize(("route", "role"), ALLOWED_CELLS,
+                         ids=[f"{r[0]} {r[1]}-{role}" for r, role in ALLOWED_CELLS])
+def test_audited_request_writes_one_row_naming_who_and_what(
+        client_as, conn, world, tmp_path, route, role):
+    action = EXPECTATIONS[route].audit
+    before = len(audit_rows(conn, action))
+    response = call(client_as(role, **ROLES[role]), route, world, tmp_path)
+    assert 200 <= response.status_code < 400, response.text
+    rows = audit_rows(conn, action)
+    assert len(rows) == before + 1
+    newest = rows[0]
+    assert (newest["pengguna"], newest["peran"], newest["aksi"]) == (f"uji-{role}", role, action)
+    assert newest["waktu"] > datetime.now(UTC) - timedelta(minutes=5)
+
+
+def test_household_list_audit_records_the_filter_and_the_rows_returned(client_as, conn, world):
+    client = client_as("analyst", **ROLES["analyst"])
+    body = client.get("/api/v1/households", params={"desil_max": 2, "limit": 500}).json()
+    expected = [r for r in bontang_rows() if int(r["desil"]) <= 2]
+    assert body["total"] == len(body["items"]) == len(expected)
+    newest = audit_rows(conn, "household.list")[0]
+    assert newest["jumlah_baris"] == len(expected)
+    assert 2 in newest["filter"].values()
+
+
+def test_denied_request_writes_no_person_audit_row(client_as, conn, world):
+    before = len(audit_rows(conn, "household"))
+    assert client_as("viewer").get("/api/v1/households").status_code == 403
+    assert len(audit_rows(conn, "household")) == before
+
+
+def test_audit_log_refuses_update_and_delete(conn):
+    audit.record(conn, Principal("uji", "admin"), "uji.aksi")
+    for statement in ("UPDATE audit_log SET pengguna = 'lain'", "DELETE FROM audit_log"):
+        with pytest.raises(DBAPIError, match="append-only"), conn.begin_nested():
+            conn.execute(text(statement))
+
+
+def test_entries_filter_by_user_action_prefix_and_date_and_export_to_csv(conn):
+    alice, budi = Principal("alice", "analyst", ("64.74",)), Principal("budi", "admin")
+    audit.record(conn, alice, "household.read", "K1", {"desil_max": 4}, 1)
+    audit.record(conn, alice, "household_list.x", "K2")  # '_' is not a wildcard
+    audit.record(conn, budi, "household.list", None, {}, 7)
+    assert [r["sasaran"] for r in audit.entries(conn, user="alice", action="household.")] == ["K1"]
+    assert len(audit.entries(conn, action="household")) == 3
+    future = datetime.now(UTC) + timedelta(days=1)
+    assert audit.entries(conn, since=future) == []
+    buffer = io.StringIO()
+    audit.write_csv(audit.entries(conn, user="budi"), buffer)
+    table = list(csv.reader(io.StringIO(buffer.getvalue())))
+    assert table[0] == list(audit.AUDIT_COLUMNS)
+    assert (table[1][2], table[1][3], table[1][4], table[1][7]) == (
+        "budi", "admin", "household.list", "7")
+
+
+@pytest.fixture
+def world(conn, settings, wilayah_dir, tmp_path) -> World:
+    return build_world(conn, settings, wilayah_dir, tmp_path, balikpapan=False)
+
+
+def test_person_access_dependency_refuses_aggregate_roles_and_audits(client_as, conn):
+    def register(client):
+        @client.app.get("/uji-perorangan")
+        def read(access: PersonAccessDep) -> dict:
+            access.logged("uji.perorangan", 3, "K1", {"desil": 1})
+            return {}
+
+        return client
+
+    assert register(client_as("viewer")).get("/uji-perorangan").status_code == 403
+    assert register(client_as("agency", agency="DINSOS")).get("/uji-perorangan"
+                                                              ).status_code == 403
+    assert audit_rows(conn, "uji.perorangan") == []
+    assert register(client_as("analyst", area_prefixes=("64.74",))).get("/uji-perorangan"
+                                                                         ).status_code == 200
+    newest = audit_rows(conn, "uji.perorangan")[0]
+    assert (newest["pengguna"], newest["jumlah_baris"], newest["sasaran"]) == ("uji-analyst", 3,
+                                                                               "K1")
+
+
+def test_tiles_read_with_an_api_key_are_audited_one_row_per_tile(anon_client, conn):
+    users.create_user(conn, "mesin", "analyst", None, ["64.74"])
+    auth = {"Authorization": f"Bearer {users.create_api_key(conn, 'mesin')}"}
+    before = len(audit_rows(conn, "map.tile"))
+    for x in (13300, 13301):
+        response = anon_client.get(f"/tiles/households/15/{x}/16300.pbf",
+                                   params={"ref_date": "2026-06-30"}, headers=auth)
+        assert response.status_code == 200
+    rows = audit_rows(conn, "map.tile")
+    assert len(rows) == before + 2
+    assert {(r["pengguna"], r["sasaran"]) for r in rows[:2]} == {
+        ("mesin", "households/15/13300/16300"), ("mesin", "households/15/13301/16300")}

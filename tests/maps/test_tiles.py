@@ -1,0 +1,180 @@
+"""Household vector tiles cut by PostGIS, decoded with mapbox-vector-tile."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import h3
+import mapbox_vector_tile
+import pytest
+from map_world import HOUSEHOLDS, KELURAHAN, REF, Z, build, expected_status, tile_center
+from sqlalchemy import text
+
+from app.services.maps.data import MapFilter, hexagon_aggregate
+
+
+@pytest.fixture
+def world(conn, wilayah_dir):
+    return build(conn, wilayah_dir)
+
+
+def _features(response, layer="households"):
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/vnd.mapbox-vector-tile"
+    decoded = mapbox_vector_tile.decode(response.content)
+    return decoded.get(layer, {}).get("features", [])
+
+
+def _by_key(features, ids):
+    key_of = {v: k for k, v in ids.items()}
+    return {key_of[f["id"]]: f["properties"] for f in features}
+
+
+def _expected(**filters):
+    return {hh.key: s for hh in HOUSEHOLDS if not hh.far
+            and (s := expected_status(hh, **filters)) is not None}
+
+
+def test_tile_holds_target_households_with_their_status(client, world):
+    x, y, ids = world
+    got = _by_key(_features(client.get(f"/tiles/households/{Z}/{x}/{y}.pbf",
+                                       params={"ref_date": REF.isoformat()})), ids)
+    assert {k: p["status"] for k, p in got.items()} == _expected()
+    assert "not-poor" not in got and "unverified" not in got and "far-away" not in got
+
+
+def test_household_without_coordinates_is_marked_not_surveyed(client, world):
+    x, y, ids = world
+    got = _by_key(_features(client.get(f"/tiles/households/{Z}/{x}/{y}.pbf",
+                                       params={"ref_date": REF.isoformat()})), ids)
+    assert got["no-coords"]["no_coords"] is True
+    assert all(p["no_coords"] is False for k, p in got.items() if k != "no-coords")
+
+
+def test_program_filter_counts_only_that_programs_enrollments(client, world):
+    x, y, ids = world
+    got = _by_key(_features(client.get(
+        f"/tiles/households/{Z}/{x}/{y}.pbf",
+        params={"ref_date": REF.isoformat(), "program": "ZAKAT"})), ids)
+    assert {k: p["status"] for k, p in got.items()} == _expected(program="ZAKAT")
+
+
+def test_agency_filter_and_desil_threshold_change_the_statuses(client, world):
+    x, y, ids = world
+    got = _by_key(_features(client.get(
+        f"/tiles/households/{Z}/{x}/{y}.pbf",
+        params={"ref_date": REF.isoformat(), "agency": "DINSOS", "desil_max": 8})), ids)
+    assert {k: p["status"] for k, p in got.items()} == _expected(agency="DINSOS", desil_max=8)
+    assert got["not-poor"]["status"] == "gap"
+
+
+def test_reference_date_decides_which_enrollments_are_active(client, world):
+    x, y, ids = world
+    later = date(2026, 7, 1)
+    got = _by_key(_features(client.get(f"/tiles/households/{Z}/{x}/{y}.pbf",
+                                       params={"ref_date": later.isoformat()})), ids)
+    assert {k: p["status"] for k, p in got.items()} == _expected(ref=later)
+    assert got["future"]["status"] == "one" and got["ends-on-ref"]["status"] == "gap"
+
+
+def test_program_layer_holds_only_its_enrolled_households(client, world):
+    x, y, ids = world
+    got = _by_key(_features(client.get(
+        f"/tiles/enrolled/{Z}/{x}/{y}.pbf",
+        params={"ref_date": REF.isoformat(), "program": "ZAKAT"}), layer="enrolled"), ids)
+    expected = {hh.key for hh in HOUSEHOLDS if not hh.far
+                and expected_status(hh, program="ZAKAT") == "one"}
+    assert set(got) == expected
+
+
+def test_empty_tile_is_an_empty_body(client, world):
+    response = client.get(f"/tiles/households/{Z}/0/0.pbf", params={"ref_date": REF.isoformat()})
+    assert response.status_code == 200
+    assert mapbox_vector_tile.decode(response.content) == {}
+
+
+def test_roles_without_person_access_get_no_points(client_as, world):
+    x, y, _ = world
+    response = client_as("viewer").get(f"/tiles/households/{Z}/{x}/{y}.pbf")
+    assert response.status_code == 403
+    assert response.json()["error"]["message"].startswith("Peran 'viewer' tidak boleh")
+
+
+def test_area_scope_is_applied_inside_the_tile_query(client_as, world):
+    x, y, _ = world
+    elsewhere = client_as("analyst", area_prefixes=("64.74.01",))
+    assert _features(elsewhere.get(f"/tiles/households/{Z}/{x}/{y}.pbf",
+                                   params={"ref_date": REF.isoformat()})) == []
+
+
+def test_bad_tile_address_and_layer_get_clear_messages(client, world):
+    response = client.get(f"/tiles/households/{Z}/{2**Z}/0.pbf")
+    assert response.status_code == 422
+    assert "tidak ada" in response.json()["error"]["message"]
+    response = client.get(f"/tiles/enrolled/{Z}/0/0.pbf")
+    assert response.status_code == 422
+    assert "program" in response.json()["error"]["message"]
+
+
+def test_hexagons_suppress_small_counts_for_viewers(client_as, world):
+    body = client_as("viewer").get("/api/v1/map/hexagons",
+                                   params={"ref_date": REF.isoformat()}).json()
+    targets = sum(1 for hh in HOUSEHOLDS if expected_status(hh) is not None)
+    values = [f["properties"]["targets"] for f in body["features"]]
+    # Every household is in one or two cells with fewer than five: all shown as "<5".
+    assert all(v == "<5" or v >= 5 for v in values)
+    assert "<5" in values
+    assert sum(v for v in values if isinstance(v, int)) <= targets
+
+
+def _expected_cells(conn, world, resolution, **filters):
+    """Per H3 cell, [targets, gap, one, overlap] from the plain rows and h3 itself."""
+    x, y, _ = world
+    clon, clat = tile_center(x, y, Z)
+    label = conn.execute(text("SELECT ST_Y(label_point), ST_X(label_point) FROM wilayah "
+                              "WHERE kode = :k"), {"k": KELURAHAN}).one()
+    cells: dict[str, list[int]] = {}
+    for hh in HOUSEHOLDS:
+        status = expected_status(hh, **filters)
+        if status is None:
+            continue
+        lat, lon = label if hh.offset is None else (clat + hh.offset[1], clon + hh.offset[0])
+        counts = cells.setdefault(h3.latlng_to_cell(lat, lon, resolution), [0, 0, 0, 0])
+        counts[0] += 1
+        counts[1 + ("gap", "one", "overlap").index(status)] += 1
+    return cells
+
+
+def _cells(body):
+    return {f["properties"]["h3"]: [f["properties"][k] for k in ("targets", "gap", "one",
+                                                                 "overlap")]
+            for f in body["features"]}
+
+
+@pytest.mark.parametrize("filters", [{}, {"program": "PKH"}, {"agency": "BAZNAS"},
+                                     {"desil_max": 1}])
+def test_hexagon_counts_equal_an_independent_count_per_cell(client, conn, world, filters):
+    body = client.get("/api/v1/map/hexagons", params={"ref_date": REF.isoformat(),
+                                                       "resolution": 9, **filters}).json()
+    assert body["resolusi"] == 9
+    assert _cells(body) == _expected_cells(conn, world, 9, **filters)
+
+
+def test_hexagons_merge_into_parent_cells_when_there_are_too_many(conn, world):
+    sizes = {r: len(_expected_cells(conn, world, r)) for r in range(9, 4, -1)}
+    cap = min(sizes.values())
+    assert sizes[9] > cap  # else the merge below proves nothing
+    coarse = max(r for r, n in sizes.items() if n <= cap)
+    body = hexagon_aggregate(conn, MapFilter(ref_date=REF), resolution=9, suppress=False,
+                             max_cells=cap)
+    assert body["resolusi"] == coarse
+    assert _cells(body) == _expected_cells(conn, world, coarse)
+
+
+@pytest.mark.parametrize(("param", "value"), [("program", "TIDAK-ADA"), ("agency", "TIDAK-ADA")])
+def test_unknown_program_or_agency_is_not_found_as_in_the_figures(client, world, param, value):
+    x, y, _ = world
+    tile = client.get(f"/tiles/households/{Z}/{x}/{y}.pbf", params={param: value})
+    figures = client.get("/api/v1/map/figures", params={param: value})
+    assert (tile.status_code, figures.status_code) == (404, 404)
+    assert value in tile.json()["error"]["message"]
