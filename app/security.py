@@ -13,73 +13,22 @@ session cookie of the web login. No credentials: 401, or a redirect to ``/login`
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy import Connection
 
 from app.deps import ConnDep, SettingsDep
+from app.principal import Principal
+from app.services.access import audit, users
 from app.settings import Settings
 from geo.errors import NotAuthenticated, PermissionDenied
 
-ROLES = ("admin", "analyst", "agency", "viewer")
 SESSION_COOKIE = "sasaran_sesi"
 CSRF_COOKIE = "sasaran_csrf"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-@dataclass(frozen=True)
-class Principal:
-    """An authenticated caller. ``area_prefixes`` empty means everywhere (admin)."""
-
-    username: str
-    role: str
-    area_prefixes: tuple[str, ...] = field(default=())
-    agency_kode: str | None = None
-
-    @property
-    def can_see_persons(self) -> bool:
-        """Browse the registry: names, addresses, masked NIK (within ``area_prefixes``)."""
-        return self.role in ("admin", "analyst")
-
-    @property
-    def suppress_small_counts(self) -> bool:
-        """Counts 1-4 are shown as ``<5`` to anyone who may not see persons."""
-        return not self.can_see_persons
-
-    @property
-    def can_check(self) -> bool:
-        """The "already covered?" check for one person/household."""
-        return self.role in ("admin", "analyst", "agency")
-
-    @property
-    def can_import(self) -> bool:
-        """Import or edit the household registry."""
-        return self.role in ("admin", "analyst")
-
-    @property
-    def can_edit_plans(self) -> bool:
-        return self.role in ("admin", "analyst")
-
-    @property
-    def can_admin(self) -> bool:
-        """Manage accounts, programs and agencies; read the audit log."""
-        return self.role == "admin"
-
-    def sees_agency(self, agency_kode: str | None) -> bool:
-        """Full view of an agency's enrollments (persons): its own agency, or admin/analyst."""
-        if self.can_see_persons:
-            return True
-        return self.role == "agency" and agency_kode is not None and agency_kode == self.agency_kode
-
-    def require(self, allowed: bool, what: str = "melakukan tindakan ini") -> None:
-        """Raise the one 403 when ``allowed`` is false, e.g. ``p.require(p.can_import)``."""
-        if not allowed:
-            raise PermissionDenied(f"Peran '{self.role}' tidak boleh {what}.")
-
-
 LOCAL_ADMIN = Principal(username="lokal", role="admin")
 
 
@@ -98,8 +47,6 @@ def resolve_principal(request: Request, conn: Connection, settings: Settings) ->
     """The principal behind the request's credentials, or None when it carries none.
 
     A credential that is present but invalid (revoked key, expired session) is a 401 too."""
-    from app.services.access import users  # services import this module for ``Principal``
-
     token = _bearer(request)
     if token is not None:
         principal = users.principal_for_api_key(conn, token)
@@ -150,7 +97,6 @@ class PersonAccess:
 
     def logged(self, action: str, rows: int, target: str | None = None,
                filters: dict[str, object] | None = None) -> None:
-        from app.services.access import audit
         audit.record(self.conn, self.principal, action, target, filters, rows)
 
 

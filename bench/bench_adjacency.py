@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from shapely.geometry import shape  # noqa: E402
 
-from geo.wilayah.adjacency import adjacency  # noqa: E402
+from geo.wilayah import adjacency  # noqa: E402
 
 from common import WILAYAH, summary, timed  # noqa: E402
 

@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sqlalchemy import text  # noqa: E402
 
-from app.services.wilayah.areas import load_boundaries  # noqa: E402
+from app.services.wilayah import load_boundaries  # noqa: E402
 
 from common import WILAYAH, bench_database, make_engine, summary, timed  # noqa: E402
 

@@ -29,9 +29,9 @@ from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import Connection, text  # noqa: E402
 
 from app.main import create_app  # noqa: E402
+from app.services.coverage import rebuild_segments  # noqa: E402
 from app.services.coverage.figures import SEGMENTS_BY_AREA, STEPS_BY_AREA, _targets_sql  # noqa: E402
-from app.services.coverage.segments import rebuild_segments  # noqa: E402
-from app.services.wilayah.areas import load_boundaries  # noqa: E402
+from app.services.wilayah import load_boundaries  # noqa: E402
 from app.settings import Settings  # noqa: E402
 from bench.common import WILAYAH, bench_database, make_engine, summary, timed  # noqa: E402
 

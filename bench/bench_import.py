@@ -29,10 +29,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.db.engine import make_engine  # noqa: E402
-from app.services.registry.geocoding import kelurahan_index, regeocode_households  # noqa: E402
-from app.services.registry.households import import_households  # noqa: E402
-from app.services.wilayah.areas import load_boundaries  # noqa: E402
-from geo.registry.geocode import parse_coordinates  # noqa: E402
+from app.services.registry import (  # noqa: E402
+    import_households,  # noqa: E402
+    kelurahan_index,
+    regeocode_households,
+)
+from app.services.wilayah import load_boundaries  # noqa: E402
+from geo.registry import parse_coordinates  # noqa: E402
 
 from common import WILAYAH, bench_database, peak_rss_mb  # noqa: E402
 

@@ -40,10 +40,11 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import Engine, text  # noqa: E402
 
 from app.main import create_app  # noqa: E402
-from app.security import Principal, current_principal  # noqa: E402
-from app.services.coverage.segments import rebuild_segments  # noqa: E402
-from app.services.registry.households import import_households  # noqa: E402
-from app.services.wilayah.areas import load_boundaries  # noqa: E402
+from app.principal import Principal  # noqa: E402
+from app.security import current_principal  # noqa: E402
+from app.services.coverage import rebuild_segments  # noqa: E402
+from app.services.registry import import_households  # noqa: E402
+from app.services.wilayah import load_boundaries  # noqa: E402
 from app.settings import Settings  # noqa: E402
 
 from common import WILAYAH, bench_database, make_engine  # noqa: E402

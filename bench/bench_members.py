@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from bench_import import seeded_city, timed_import  # noqa: E402
 
 from app.db.engine import make_engine  # noqa: E402
-from app.services.registry.members import import_members  # noqa: E402
+from app.services.registry import import_members  # noqa: E402
 
 from common import bench_database, peak_rss_mb  # noqa: E402
 

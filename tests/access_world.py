@@ -15,11 +15,11 @@ from sqlalchemy import Connection, text
 from starlette.routing import Mount, Route
 
 from app.api.rollout import PlanIn
-from app.security import Principal
-from app.services.coverage.enrollments import import_enrollments
-from app.services.registry.households import import_households
-from app.services.rollout.plans import create_plan
-from app.services.wilayah.areas import load_boundaries
+from app.principal import Principal
+from app.services.coverage import import_enrollments
+from app.services.registry import import_households
+from app.services.rollout import create_plan
+from app.services.wilayah import load_boundaries
 from app.settings import Settings
 
 BONTANG = ["64.74.01.1001", "64.74.02.1001", "64.74.03.1002"]

@@ -23,7 +23,8 @@ from app.db.engine import make_engine, normalise_url
 from app.db.localpg import LocalPostgres
 from app.deps import get_conn
 from app.main import create_app
-from app.security import Principal, current_principal
+from app.principal import Principal
+from app.security import current_principal
 from app.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, text
 
-from app.services.wilayah.areas import load_boundaries
+from app.services.wilayah import load_boundaries
 
 REF = date(2026, 6, 30)
 KELURAHAN = "64.74.03.1002"  # Gunung Telihan
@@ -137,6 +137,6 @@ def _insert_programs(conn: Connection, ids: dict[str, int]) -> None:
                 {"p": program_ids[program], "h": ids[hh.key], "key": hh.key, "s": start,
                  "e": end})
     # The coverage figures read the per-household segments that enrollment import maintains.
-    from app.services.coverage.segments import rebuild_segments
+    from app.services.coverage import rebuild_segments
 
     rebuild_segments(conn, list(ids.values()))

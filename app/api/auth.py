@@ -20,7 +20,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, Field
 
 from app.deps import ConnDep, SettingsDep
-from app.security import CSRF_COOKIE, SESSION_COOKIE, Principal, PrincipalDep
+from app.principal import Principal
+from app.security import CSRF_COOKIE, SESSION_COOKIE, PrincipalDep
 from app.services.access import audit, users
 from app.settings import Settings
 

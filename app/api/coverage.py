@@ -14,11 +14,10 @@ from pydantic import BaseModel, Field
 from app.api.coverage_params import ParamsDep, shown
 from app.deps import ConnDep, SettingsDep
 from app.security import PrincipalDep
+from app.services import coverage
 from app.services.access import audit
-from app.services.coverage import figures as coverage
-from app.services.coverage.check import MAX_NUMBERS
-from app.services.coverage.export import export_coverage
-from geo.coverage.rules import suppress_value
+from app.services.coverage import MAX_NUMBERS, export_coverage
+from geo.coverage import suppress_value
 from geo.errors import InvalidInput
 
 router = APIRouter(prefix="/api/v1/coverage", tags=["cakupan"])

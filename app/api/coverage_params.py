@@ -9,8 +9,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Query
 
 from app.deps import SettingsDep
-from app.security import Principal
-from geo.coverage.rules import suppress_row
+from app.principal import Principal
+from geo.coverage import suppress_row
 
 
 @dataclass(frozen=True)

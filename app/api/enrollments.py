@@ -8,15 +8,16 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
 
 from app.deps import ConnDep, SettingsDep
-from app.security import Principal, PrincipalDep
+from app.principal import Principal
+from app.security import PrincipalDep
 from app.services.access import audit
+from app.services.coverage import get_program
 from app.services.coverage.enrollments import JENIS, import_enrollments, unmatched_rows
-from app.services.coverage.programs import get_program
 from app.services.io import batches
 from app.uploads import saved_upload, upload_name
-from geo.coverage.enrollments import ENROLLMENT_SPEC
+from geo.coverage import ENROLLMENT_SPEC
 from geo.errors import InvalidInput, PermissionDenied
-from geo.io.tabular import parse_column_map
+from geo.io import parse_column_map
 
 router = APIRouter(prefix="/api/v1/enrollments", tags=["kepesertaan"])
 

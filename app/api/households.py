@@ -14,10 +14,9 @@ from pydantic import BaseModel, Field
 
 from app.deps import ConnDep
 from app.security import PersonAccessDep
-from app.services.registry.queries import HouseholdFilter, get_household, list_households
+from app.services.registry import HouseholdFilter, get_household, list_households
 from geo.errors import InvalidInput
-from geo.registry.geocode import FLAG_ORDER
-from geo.registry.households import STATUSES
+from geo.registry import FLAG_ORDER, STATUSES
 
 router = APIRouter(prefix="/api/v1/households", tags=["rumah tangga"])
 FLAGS = (*FLAG_ORDER, "possible_duplicate")

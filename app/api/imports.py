@@ -10,15 +10,15 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from app.deps import ConnDep, SettingsDep
-from app.security import Principal, PrincipalDep
+from app.principal import Principal
+from app.security import PrincipalDep
 from app.services.access import audit
 from app.services.io import batches
-from app.services.registry.households import import_households
+from app.services.registry import import_households
 from app.uploads import saved_upload, upload_name
 from geo.errors import InvalidInput, PermissionDenied
-from geo.io.tabular import parse_column_map
-from geo.io.validation import Rejection
-from geo.registry.households import HOUSEHOLD_SPEC
+from geo.io import Rejection, parse_column_map
+from geo.registry import HOUSEHOLD_SPEC
 
 router = APIRouter(prefix="/api/v1/imports", tags=["impor"])
 

@@ -16,10 +16,16 @@ from fastapi.responses import HTMLResponse, Response
 from app.deps import ConnDep, SettingsDep
 from app.security import PrincipalDep, by_api_key
 from app.services.access import audit
-from app.services.maps.data import MapFilter, area_figures, hexagon_aggregate, program_layers
-from app.services.maps.page import page_config
-from app.services.maps.tiles import TileFilter, household_tile
-from geo.maps.page import MapConfig, render_page
+from app.services.maps import (
+    MapFilter,
+    TileFilter,
+    area_figures,
+    hexagon_aggregate,
+    household_tile,
+    page_config,
+    program_layers,
+)
+from geo.maps import MapConfig, render_page
 
 router = APIRouter(tags=["peta"])
 Figure = Literal["coverage_rate", "gap", "targets", "overlap_share", "leakage", "p0", "p1", "p2"]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from app.api.coverage_params import shown
 from app.deps import ConnDep
 from app.security import PrincipalDep
-from app.services.coverage.figures import poverty_by_area
+from app.services.coverage import poverty_by_area
 
 router = APIRouter(prefix="/api/v1/poverty", tags=["kemiskinan"])
 

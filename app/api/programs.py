@@ -13,7 +13,7 @@ from app.security import PrincipalDep
 from app.services.access import audit
 from app.services.coverage import programs
 from app.uploads import saved_upload, upload_name
-from geo.coverage.programs import UNITS, ProgramRow, service_area
+from geo.coverage import UNITS, ProgramRow, service_area
 from geo.errors import InvalidInput
 
 router = APIRouter(prefix="/api/v1", tags=["program"])

@@ -10,22 +10,28 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from app.deps import ConnDep, SettingsDep
-from app.security import Principal, PrincipalDep
-from app.services.rollout.export import export_plan_xlsx
-from app.services.rollout.output import plan_geojson, plan_projection, suppress
-from app.services.rollout.plans import (
+from app.principal import Principal
+from app.security import PrincipalDep
+from app.services.rollout import (
+    PilotRequest,
     PlanInput,
+    Scope,
     WaveInput,
+    choose_pilot,
     create_plan,
     delete_plan,
+    export_plan_xlsx,
     get_plan,
     list_plans,
+    plan_geojson,
+    plan_projection,
+    priorities,
+    suppress,
     update_plan,
 )
-from app.services.rollout.priorities import PilotRequest, Scope, choose_pilot, priorities
 from app.settings import Settings
-from geo.coverage.rules import suppress_value
-from geo.rollout.priorities import Priority, parse_weights
+from geo.coverage import suppress_value
+from geo.rollout import Priority, parse_weights
 
 router = APIRouter(prefix="/api/v1/rollout", tags=["rollout"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

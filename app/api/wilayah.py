@@ -7,8 +7,8 @@ from pydantic import BaseModel, Field
 
 from app.deps import ConnDep
 from app.security import PrincipalDep
-from app.services.wilayah.areas import list_wilayah, wilayah_geojson
-from geo.coverage.rules import suppress_value
+from app.services.wilayah import list_wilayah, wilayah_geojson
+from geo.coverage import suppress_value
 
 router = APIRouter(prefix="/api/v1/wilayah", tags=["wilayah"])
 

@@ -12,15 +12,16 @@ import typer
 from app.cli.base import cli, console, export_app, import_app, settings, transaction
 from app.security import LOCAL_ADMIN
 from app.services.access import audit
-from app.services.coverage.check_file import annotate_file
-from app.services.coverage.enrollments import import_enrollments
-from app.services.coverage.export import export_coverage
-from app.services.coverage.programs import import_programs
-from app.services.coverage.segments import rebuild_segments
-from app.services.coverage.steps import refresh_stale
-from geo.coverage.enrollments import ENROLLMENT_SPEC
-from geo.io.tabular import parse_column_map
-from geo.io.validation import Rejection
+from app.services.coverage import (
+    annotate_file,
+    export_coverage,
+    import_enrollments,
+    import_programs,
+    rebuild_segments,
+    refresh_stale,
+)
+from geo.coverage import ENROLLMENT_SPEC
+from geo.io import Rejection, parse_column_map
 
 coverage_app = typer.Typer(help="Cakupan program.", no_args_is_help=True)
 cli.add_typer(coverage_app, name="coverage")

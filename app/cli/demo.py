@@ -12,7 +12,7 @@ from app.cli.coverage import load_sample_programs
 from app.cli.imports import load_sample_households
 from app.cli.plan import load_sample_plan
 from app.cli.users import ensure_demo_admin
-from app.services.wilayah.areas import load_boundaries
+from app.services.wilayah import load_boundaries
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 BOUNDARY_FILES = ("kota_kabkota.geojson", "kota_kecamatan.geojson", "kota_kelurahan.geojson")

@@ -13,11 +13,9 @@ from app.cli.base import cli, console, import_app, settings, transaction
 from app.security import LOCAL_ADMIN
 from app.services.access import audit
 from app.services.io import batches
-from app.services.registry.households import ImportResult, import_households
-from app.services.registry.queries import possible_duplicates
-from geo.io.tabular import parse_column_map
-from geo.io.validation import Rejection
-from geo.registry.households import HOUSEHOLD_SPEC
+from app.services.registry import ImportResult, import_households, possible_duplicates
+from geo.io import Rejection, parse_column_map
+from geo.registry import HOUSEHOLD_SPEC
 
 households_app = typer.Typer(help="Registri rumah tangga.", no_args_is_help=True)
 cli.add_typer(households_app, name="households")

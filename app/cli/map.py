@@ -72,10 +72,9 @@ def map_command(
                                  help="Sertakan peta dasar (permintaan ke luar)"),
 ) -> None:
     """Tulis salinan peta mandiri (angka kelurahan saja, tanpa titik rumah tangga)."""
-    from app.services.maps.data import MapFilter, area_figures
-    from app.services.maps.page import OUTLINE_TOLERANCE, POLYGON_TOLERANCE
-    from app.services.wilayah.areas import wilayah_geojson
-    from geo.maps.page import MapConfig, render_page
+    from app.services.maps import OUTLINE_TOLERANCE, POLYGON_TOLERANCE, MapFilter, area_figures
+    from app.services.wilayah import wilayah_geojson
+    from geo.maps import MapConfig, render_page
 
     s = settings()
     try:

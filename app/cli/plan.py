@@ -13,20 +13,23 @@ from rich.table import Table
 
 from app.cli.base import cli, console, settings, transaction
 from app.security import LOCAL_ADMIN
-from app.services.rollout.export import export_plan_xlsx
-from app.services.rollout.output import plan_projection
-from app.services.rollout.plans import (
+from app.services.rollout import (
+    PilotRequest,
     PlanInput,
+    Scope,
     WaveInput,
+    choose_pilot,
     create_plan,
     delete_plan,
+    export_plan_xlsx,
     list_plans,
+    plan_projection,
+    priorities,
     update_plan,
 )
-from app.services.rollout.priorities import PilotRequest, Scope, choose_pilot, priorities
-from app.services.wilayah.areas import list_wilayah
+from app.services.wilayah import list_wilayah
 from geo.errors import InvalidInput
-from geo.rollout.priorities import COMPONENTS, parse_weights
+from geo.rollout import COMPONENTS, parse_weights
 
 plan_app = typer.Typer(help="Prioritas, wilayah percontohan, dan rencana perluasan bertahap.",
                        no_args_is_help=True)

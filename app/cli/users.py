@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from app.cli.base import cli, console, settings, transaction
-from app.security import ROLES, Principal
+from app.principal import ROLES, Principal
 from app.services.access import audit, users
 from geo.errors import InvalidInput
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from app.cli.base import cli, console, transaction
-from app.services.wilayah.areas import load_boundaries
+from app.services.wilayah import load_boundaries
 
 
 @cli.command("load-wilayah")

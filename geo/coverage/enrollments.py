@@ -12,9 +12,7 @@ from datetime import date
 from typing import cast
 
 from geo import identity
-from geo.io import validation
-from geo.io.tabular import ColumnSpec, normalise_header
-from geo.io.validation import Problem, Rejection
+from geo.io import ColumnSpec, Problem, Rejection, normalise_header, validation
 
 ENROLLMENT_SPEC = ColumnSpec(
     required=("tanggal_mulai",),

@@ -14,9 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from geo.codes import level_of
-from geo.io import validation
-from geo.io.tabular import ColumnSpec
-from geo.io.validation import Problem, Rejection
+from geo.io import ColumnSpec, Problem, Rejection, validation
 
 PROGRAM_SPEC = ColumnSpec(
     required=("kode_program", "nama", "instansi"),

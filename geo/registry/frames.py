@@ -24,7 +24,7 @@ from collections.abc import Collection
 import numpy as np
 import polars as pl
 
-from geo.io.tabular import Chunk, Frame
+from geo.io import Chunk, Frame
 from geo.registry.geocode import cell_float
 from geo.registry.households import DESIL, HOUSEHOLD_SPEC, MAX_MEMBERS, STATUSES
 

@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 from geo import codes, identity
-from geo.io import validation
-from geo.io.tabular import Chunk, ColumnSpec
-from geo.io.validation import REQUIRED, Checked, Problem, Rejection
+from geo.io import REQUIRED, Checked, Chunk, ColumnSpec, Problem, Rejection, validation
 
 HOUSEHOLD_SPEC = ColumnSpec(
     required=("id_keluarga", "no_kk", "nik_kepala", "nama_kepala", "kode_kelurahan",

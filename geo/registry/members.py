@@ -12,9 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from geo.io import validation
-from geo.io.tabular import Chunk, ColumnSpec
-from geo.io.validation import Rejection
+from geo.io import Chunk, ColumnSpec, Rejection, validation
 from geo.registry.households import Problems, identity_numbers, required_text
 
 MEMBER_SPEC = ColumnSpec(

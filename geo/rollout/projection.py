@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
-from geo.coverage.rules import rate
+from geo.coverage import rate
 from geo.errors import InvalidInput
 
 

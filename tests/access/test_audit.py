@@ -13,7 +13,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from test_access_matrix import EXPECTATIONS, OK, PERSONS, ROLES, ROUTES, call
 
-from app.security import PersonAccessDep, Principal
+from app.principal import Principal
+from app.security import PersonAccessDep
 from app.services.access import audit, users
 
 # Person-level routes that write no audit row of their own, and why.

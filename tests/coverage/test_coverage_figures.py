@@ -21,8 +21,8 @@ from coverage_fixture import (
 )
 from sqlalchemy import text
 
-from app.services.coverage import figures as coverage
-from app.services.coverage.enrollments import import_enrollments
+from app.services import coverage
+from app.services.coverage import import_enrollments
 
 DATES = (date(2023, 6, 1), date(2024, 3, 1), date(2024, 12, 31), date(2026, 1, 1))
 

@@ -20,11 +20,11 @@ from coverage_fixture import (
 )
 from sqlalchemy import text
 
-from app.services.coverage import figures as coverage
-from app.services.coverage.enrollments import import_enrollments
+from app.services import coverage
+from app.services.coverage import import_enrollments
 from app.services.coverage.steps import refresh_stale, stale_codes
 from app.services.io import batches
-from geo.coverage.rules import suppress_row
+from geo.coverage import suppress_row
 from geo.errors import InvalidInput
 
 

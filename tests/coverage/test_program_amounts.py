@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import text
 
-from app.services.coverage.programs import import_programs
+from app.services.coverage import import_programs
 
 HEADER = "kode_program;nama;instansi;nama_instansi;anggaran\n"
 

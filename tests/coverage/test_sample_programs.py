@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from app.services.coverage import figures as coverage
-from app.services.coverage.enrollments import import_enrollments
-from app.services.coverage.programs import import_programs
-from app.services.registry.households import import_households
-from app.services.wilayah.areas import load_boundaries
+from app.services import coverage
+from app.services.coverage import import_enrollments, import_programs
+from app.services.registry import import_households
+from app.services.wilayah import load_boundaries
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 

@@ -14,7 +14,7 @@ from app.services.io.batches import (
     store_rejections,
 )
 from geo.errors import NotFound
-from geo.io.validation import Problem, Rejection
+from geo.io import Problem, Rejection
 
 REJECTIONS = [
     Rejection(5, [Problem("desil", "harus antara 1 dan 10")], {"ID": "K5", "desil": "11"}),

@@ -21,7 +21,8 @@ from sqlalchemy import create_engine, make_url, text
 from app.db import migrate
 from app.db.engine import make_engine
 from app.main import create_app
-from app.security import Principal, current_principal
+from app.principal import Principal
+from app.security import current_principal
 from app.settings import Settings
 
 pytestmark = pytest.mark.browser

@@ -8,9 +8,9 @@ import re
 import pytest
 
 from geo.errors import InvalidInput
+from geo.maps import MapConfig, figure_value, legend_json, panel_summary, render_page
 from geo.maps.classes import NO_DATA_COLOR, YLORRD, classify
 from geo.maps.i18n import TEXTS
-from geo.maps.page import MapConfig, figure_value, legend_json, panel_summary, render_page
 
 
 def _counts(values, bounds):

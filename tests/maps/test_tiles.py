@@ -10,7 +10,7 @@ import pytest
 from map_world import HOUSEHOLDS, KELURAHAN, REF, Z, build, expected_status, tile_center
 from sqlalchemy import text
 
-from app.services.maps.data import MapFilter, hexagon_aggregate
+from app.services.maps import MapFilter, hexagon_aggregate
 
 
 @pytest.fixture

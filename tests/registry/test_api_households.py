@@ -8,8 +8,9 @@ from sqlalchemy import text
 
 from app.api.households import HouseholdDetailOut, HouseholdPage
 from app.api.imports import BatchOut, ImportOut
-from app.security import Principal, current_principal
-from app.services.wilayah.areas import load_boundaries
+from app.principal import Principal
+from app.security import current_principal
+from app.services.wilayah import load_boundaries
 
 KELURAHAN = ["64.74.01.1001", "64.74.02.1001", GUNUNG_TELIHAN]
 

@@ -7,10 +7,9 @@ from household_rows import GUNUNG_TELIHAN, inside, kelurahan_shapes, row, write_
 from shapely.geometry import box
 from sqlalchemy import text
 
-from app.services.registry.geocoding import regeocode_households
-from app.services.registry.households import import_households
-from app.services.wilayah.areas import load_boundaries
-from geo.registry.geocode import KelurahanIndex, flag_names, parse_coordinates
+from app.services.registry import import_households, regeocode_households
+from app.services.wilayah import load_boundaries
+from geo.registry import KelurahanIndex, flag_names, parse_coordinates
 
 KEY = b"kunci-uji"
 # Two overlapping squares (A, B) and a distant one (C), in lon/lat near Bontang.

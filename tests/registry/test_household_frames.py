@@ -20,10 +20,9 @@ from household_rows import GUNUNG_TELIHAN, HEADER, kk, nik, row
 from shapely.geometry import box
 
 from app.services.registry.payload import copy_payload, frame_payload
-from geo.io.tabular import Frame, open_table
+from geo.io import Frame, open_table
+from geo.registry import HOUSEHOLD_SPEC, KelurahanIndex, validate_households
 from geo.registry.frames import WHITESPACE, SeenIds, degrees, split_frame
-from geo.registry.geocode import KelurahanIndex
-from geo.registry.households import HOUSEHOLD_SPEC, validate_households
 
 KEY = b"kunci-uji"
 OTHER = "64.74.03.1001"

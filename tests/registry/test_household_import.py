@@ -6,13 +6,13 @@ from household_rows import GUNUNG_TELIHAN, HEADER, kk, nik, row, write_csv
 from sqlalchemy import text
 
 from app.services.io.batches import get_batch, rejected_rows
+from app.services.registry import import_households
 from app.services.registry import side as household_side
-from app.services.registry.households import import_households
 from app.services.registry.payload import DuplicateTracker
-from app.services.wilayah.areas import load_boundaries
+from app.services.wilayah import load_boundaries
 from geo import identity
 from geo.errors import ImportRejected
-from geo.io.tabular import parse_column_map
+from geo.io import parse_column_map
 
 KEY = b"kunci-uji"
 

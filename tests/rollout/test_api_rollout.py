@@ -27,9 +27,10 @@ from rollout_rows import (
 )
 from sqlalchemy import text
 
-from app.security import Principal, current_principal
-from app.services.coverage.segments import rebuild_segments
-from app.services.wilayah.areas import load_boundaries
+from app.principal import Principal
+from app.security import current_principal
+from app.services.coverage import rebuild_segments
+from app.services.wilayah import load_boundaries
 
 ADMIN = Principal("perencana", "admin")
 

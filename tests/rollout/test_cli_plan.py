@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from rollout_rows import GUNUNG_TELIHAN, KANAAN, insert_households, plan_body
 from sqlalchemy import create_engine
 
-from app.services.wilayah.areas import load_boundaries
+from app.services.wilayah import load_boundaries
 
 from scratch import scratch_database
 

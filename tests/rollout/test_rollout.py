@@ -12,7 +12,7 @@ import pytest
 from shapely.geometry import shape
 
 from geo.errors import InvalidInput
-from geo.rollout.priorities import (
+from geo.rollout import (
     DEFAULT_WEIGHTS,
     AreaFigures,
     grow_cluster,
@@ -21,7 +21,7 @@ from geo.rollout.priorities import (
     resolve_weights,
 )
 from geo.rollout.projection import Baseline, Wave, project, reached
-from geo.wilayah.adjacency import adjacency, is_contiguous
+from geo.wilayah import adjacency, is_contiguous
 
 AREAS = [
     AreaFigures("A", "Alfa", targets=100, covered=40, gap=60, gap_desil1=20,

@@ -15,9 +15,10 @@ from sqlalchemy import create_engine, make_url, text
 from app.db import migrate
 from app.db.engine import make_engine
 from app.main import create_app
-from app.security import LOCAL_ADMIN, Principal, current_principal
+from app.principal import Principal
+from app.security import LOCAL_ADMIN, current_principal
+from app.services.rollout import PlanInput, WaveInput, create_plan
 from app.services.rollout.output import PILOT_OUTLINE, WAVE_COLOURS
-from app.services.rollout.plans import PlanInput, WaveInput, create_plan
 from app.settings import Settings
 
 pytestmark = pytest.mark.browser

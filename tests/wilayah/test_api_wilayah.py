@@ -1,4 +1,4 @@
-from app.services.wilayah.areas import load_boundaries
+from app.services.wilayah import load_boundaries
 
 
 def test_wilayah_lists_loaded_areas_with_filters(client, conn, wilayah_dir):

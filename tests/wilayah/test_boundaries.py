@@ -9,8 +9,8 @@ from shapely.geometry import LineString, Point, Polygon, box
 from sqlalchemy import text
 
 from app.errors import ImportRejected
-from app.services.wilayah.areas import load_boundaries
-from geo.wilayah.boundaries import read_boundaries
+from app.services.wilayah import load_boundaries
+from geo.wilayah import read_boundaries
 
 ALL_FILES = {
     "balangan_desa.geojson": 157,

@@ -9,7 +9,7 @@ from typing import IO, Any
 
 from sqlalchemy import Connection, text
 
-from app.security import Principal
+from app.principal import Principal
 
 
 def record(

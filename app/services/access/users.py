@@ -18,7 +18,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, text
 
-from app.security import ROLES, Principal
+from app.principal import ROLES, Principal
 from app.settings import Settings
 from geo.codes import level_of
 from geo.errors import Conflict, InvalidInput, NotFound

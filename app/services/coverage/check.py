@@ -15,7 +15,7 @@ from sqlalchemy import Connection, text
 
 from app.services.coverage.sql import IN_AREA
 from geo import identity
-from geo.coverage.rules import check_desil
+from geo.coverage import check_desil
 from geo.errors import InvalidInput
 
 MAX_NUMBERS = 10_000

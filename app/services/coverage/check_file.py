@@ -13,8 +13,7 @@ from sqlalchemy import Connection
 
 from app.services.coverage.check import MAX_NUMBERS, check_identities
 from geo.errors import ImportRejected
-from geo.io.sheets import xlsx_cells
-from geo.io.tabular import XLSX_SUFFIXES, ColumnSpec, open_table
+from geo.io import XLSX_SUFFIXES, ColumnSpec, open_table, xlsx_cells
 
 CHECK_SPEC = ColumnSpec(required=(), optional=("nik", "no_kk"))
 RESULT_COLUMNS = ("hasil_ditemukan", "hasil_sasaran", "hasil_kelurahan", "hasil_program_aktif",

@@ -21,10 +21,9 @@ from app.services.coverage.sql import IN_PREFIXES
 from app.services.io import batches
 from geo import identity
 from geo.codes import kecamatan_digits
-from geo.coverage.enrollments import ENROLLMENT_SPEC, EnrollmentRow, validate_row
+from geo.coverage import ENROLLMENT_SPEC, EnrollmentRow, validate_row
 from geo.errors import ImportRejected, NotFound
-from geo.io.tabular import file_sha256, open_table
-from geo.io.validation import Rejection
+from geo.io import Rejection, file_sha256, open_table
 
 SQL = Path(__file__).resolve().parents[2] / "sql"
 JENIS = "kepesertaan"

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from app.services.coverage.figures import coverage_by_area
-from geo.coverage.rules import suppress_row
-from geo.io.sheets import xlsx_cells
+from geo.coverage import suppress_row
+from geo.io import xlsx_cells
 
 COLUMNS = (
     ("kode", "Kode wilayah"), ("nama", "Nama wilayah"), ("targets", "Sasaran (RT)"),

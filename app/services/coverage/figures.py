@@ -28,7 +28,7 @@ from app.services.coverage.sql import (
     make_query,
 )
 from app.services.coverage.steps import stale_codes
-from geo.coverage.rules import area_code_sql, check_level, rate
+from geo.coverage import area_code_sql, check_level, rate
 
 __all__ = ["check_identities", "coverage_by_agency", "coverage_by_area", "coverage_by_program",
            "gap_list", "leakage_list", "overlap_matrix", "poverty_by_area"]

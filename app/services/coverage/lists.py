@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from app.services.coverage.sql import ACTIVE_S, IN_AREA, TARGET_H, area_names, make_query
-from geo.coverage.rules import area_code_sql, check_line, fgt_from_sums
+from geo.coverage import area_code_sql, check_line, fgt_from_sums
 
 PERSON_COLUMNS = (
     "h.id_keluarga, h.nama_kepala, h.nik_kepala_mask, h.no_kk_mask, h.alamat, "

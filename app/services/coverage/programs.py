@@ -10,10 +10,9 @@ from sqlalchemy import Connection, text
 
 from app.services.coverage.segments import rebuild_for_program
 from app.services.io import batches
-from geo.coverage.programs import PROGRAM_SPEC, ProgramRow, validate_program
+from geo.coverage import PROGRAM_SPEC, ProgramRow, validate_program
 from geo.errors import Conflict, ImportRejected, NotFound
-from geo.io.tabular import file_sha256, open_table
-from geo.io.validation import Rejection
+from geo.io import Rejection, file_sha256, open_table
 
 JENIS = "program"
 PROGRAM_COLUMNS = ("kode_program", "nama", "instansi", "jenis", "tahun", "anggaran",
@@ -122,6 +121,6 @@ def import_programs(conn: Connection, path: Path, *, user: str, name: str | None
 
 
 def _duplicate() -> Any:
-    from geo.io.validation import Problem
+    from geo.io import Problem
 
     return Problem("kode_program", "kode_program berulang dalam berkas; baris pertama dipakai")

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from geo.coverage.rules import check_desil
+from geo.coverage import check_desil
 from geo.errors import InvalidInput, NotFound
 
 # Inside the principal's areas: no prefixes (everywhere), or equal to / below one of them.

@@ -29,8 +29,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from geo.errors import NotFound
-from geo.io.sheets import xlsx_cells
-from geo.io.validation import Rejection
+from geo.io import Rejection, xlsx_cells
 
 REPORT_FIELDS = ("nomor_baris", "kolom", "alasan")
 

@@ -15,10 +15,9 @@ import h3
 from sqlalchemy import Connection, text
 
 from app.services.coverage.sql import HITS_S, IN_AREA, TARGET_H, make_query
-from geo.coverage.rules import suppress_row, suppress_value
+from geo.coverage import suppress_row, suppress_value
 from geo.errors import InvalidInput
-from geo.maps.classes import classify
-from geo.maps.page import FIGURES, figure_value, legend_json, panel_summary
+from geo.maps import FIGURES, classify, figure_value, legend_json, panel_summary
 
 POVERTY_FIGURES = ("p0", "p1", "p2")
 
@@ -38,7 +37,7 @@ def area_figures(
 ) -> dict[str, Any]:
     """Per kelurahan: the coverage and poverty figures, the class of the mapped figure, the
     legend with class counts, the panel totals/top gaps and the program overlap matrix."""
-    from app.services.coverage.figures import coverage_by_area, overlap_matrix, poverty_by_area
+    from app.services.coverage import coverage_by_area, overlap_matrix, poverty_by_area
 
     if figure not in FIGURES:
         raise InvalidInput(f"Angka '{figure}' tidak dikenal; pilih: {', '.join(FIGURES)}.")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, text
 
-from app.security import Principal
+from app.principal import Principal
 
 if TYPE_CHECKING:
     from app.services.maps.data import MapFilter

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from app.services.coverage.sql import Query, program_filter
-from app.services.registry.queries import AREA_CLAUSE, area_params
+from app.services.registry import AREA_CLAUSE, area_params
 from geo.errors import InvalidInput
 
 TILE_LAYERS = ("households", "enrolled")

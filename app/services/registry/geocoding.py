@@ -13,7 +13,7 @@ import shapely
 from sqlalchemy import Connection, text
 
 from geo import codes
-from geo.registry.geocode import KelurahanIndex
+from geo.registry import KelurahanIndex
 
 KELURAHAN_SQL = text(
     "SELECT kode, ST_AsBinary(geom) AS wkb FROM wilayah WHERE level = 'kelurahan' ORDER BY kode"

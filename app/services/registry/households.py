@@ -31,11 +31,15 @@ from app.services.registry.members import MemberImportResult, import_members
 from app.services.registry.payload import DuplicateTracker, copy_payload, frame_payload
 from app.services.registry.side import SideLoad, drop_stale
 from geo.errors import ImportRejected
-from geo.io.tabular import XLSX_SUFFIXES, Chunk, Frame, Table, file_sha256, open_table
-from geo.io.validation import Rejection
-from geo.registry.frames import SeenIds, split_frame
-from geo.registry.geocode import FLAG_ORDER, KelurahanIndex
-from geo.registry.households import HOUSEHOLD_SPEC, validate_households
+from geo.io import XLSX_SUFFIXES, Chunk, Frame, Rejection, Table, file_sha256, open_table
+from geo.registry import (
+    FLAG_ORDER,
+    HOUSEHOLD_SPEC,
+    KelurahanIndex,
+    SeenIds,
+    split_frame,
+    validate_households,
+)
 
 JENIS = "rumah_tangga"
 DUPLICATE = "possible_duplicate"

@@ -16,9 +16,8 @@ from sqlalchemy import Connection, text
 
 from app.services.io import batches
 from geo import identity
-from geo.io.tabular import file_sha256, open_table
-from geo.io.validation import Rejection
-from geo.registry.members import MEMBER_SPEC, ValidMembers, validate_members
+from geo.io import Rejection, file_sha256, open_table
+from geo.registry import MEMBER_SPEC, ValidMembers, validate_members
 
 JENIS = "anggota"
 PREVIEW = 20

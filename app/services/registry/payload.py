@@ -16,9 +16,8 @@ import numpy as np
 import polars as pl
 
 from geo import identity
+from geo.registry import FLAG_ORDER, KelurahanIndex, ValidHouseholds, flag_names, parse_coordinates
 from geo.registry import frames as household_frames
-from geo.registry.geocode import FLAG_ORDER, KelurahanIndex, flag_names, parse_coordinates
-from geo.registry.households import ValidHouseholds
 
 FLAG_TEXT = ["{" + ",".join(flag_names(bits)) + "}" for bits in range(1 << len(FLAG_ORDER))]
 EWKB_POINT_4326 = "0101000020E6100000"  # little endian, Point with SRID, 4326

@@ -11,12 +11,12 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import Connection
 
-from app.security import Principal
+from app.principal import Principal
 from app.services.access import audit
 from app.services.rollout.output import plan_projection
 from app.services.rollout.plans import get_plan
-from geo.io.sheets import xlsx_cells
-from geo.rollout.priorities import resolve_weights
+from geo.io import xlsx_cells
+from geo.rollout import resolve_weights
 
 WAVE_HEADERS = [
     ("urutan", "Gelombang"), ("tahun", "Tahun"), ("percontohan", "Percontohan"),

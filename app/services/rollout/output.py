@@ -13,11 +13,12 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from app.security import Principal
-from app.services.coverage.figures import coverage_by_area
+from app.principal import Principal
+from app.services.coverage import coverage_by_area
 from app.services.rollout.plans import get_plan, plan_waves
-from app.services.rollout.priorities import Scope, area_figures
-from geo.coverage.rules import suppress_row
+from app.services.rollout.priorities import area_figures
+from app.services.rollout.scope import Scope
+from geo.coverage import suppress_row
 from geo.rollout.projection import Baseline, Projection, Totals, project, rate
 
 # Waves coloured in order, darkest first (ColorBrewer Blues, colour-blind safe); pilot outlined.

@@ -14,12 +14,11 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from app.security import Principal
+from app.principal import Principal
 from app.services.access import audit
 from app.services.coverage.sql import IN_PREFIXES
 from geo.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from geo.rollout.priorities import resolve_weights
-from geo.rollout.projection import Wave, validate_waves
+from geo.rollout import Wave, resolve_weights, validate_waves
 
 PLAN_VISIBLE = (
     "NOT EXISTS (SELECT 1 FROM rollout_wave w CROSS JOIN LATERAL unnest(w.wilayah) AS a(kode) "

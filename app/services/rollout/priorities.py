@@ -8,37 +8,20 @@ is scoped to the principal's area prefixes inside the SQL.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import shapely
 from sqlalchemy import Connection, text
 
-from app.security import Principal
-from app.services.coverage.figures import coverage_by_area, poverty_by_area
+from app.principal import Principal
+from app.services.coverage import coverage_by_area, poverty_by_area
 from app.services.coverage.sql import IN_PREFIXES
 from app.services.rollout.reach import programs_operating, reach_households
+from app.services.rollout.scope import Scope
 from geo.errors import InvalidInput
-from geo.rollout.priorities import AreaFigures, Priority, grow_cluster, households_cap, rank_areas
-from geo.wilayah.adjacency import adjacency
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which areas and which figures: ``parent`` is a code prefix (``64.74``) or None."""
-
-    parent: str | None
-    ref_date: date
-    desil_max: int
-    poverty_line: float
-    area_prefixes: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        if not 1 <= self.desil_max <= 10:
-            raise InvalidInput("desil_maks harus 1-10.", {"desil_maks": self.desil_max})
-        if self.poverty_line <= 0:
-            raise InvalidInput("Garis kemiskinan harus lebih dari nol.")
+from geo.rollout import AreaFigures, Priority, grow_cluster, households_cap, rank_areas
+from geo.wilayah import adjacency
 
 
 def scoped_areas(conn: Connection, scope: Scope) -> list[dict[str, Any]]:

@@ -7,17 +7,15 @@ only to roles allowed to see them, and every such read is audited.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Connection
 
-from app.security import Principal
+from app.principal import Principal
 from app.services.access import audit
-from app.services.coverage.figures import coverage_by_program, gap_list
-from geo.coverage.rules import suppress_value
-
-if TYPE_CHECKING:
-    from app.services.rollout.priorities import Scope
+from app.services.coverage import coverage_by_program, gap_list
+from app.services.rollout.scope import Scope
+from geo.coverage import suppress_value
 
 
 def programs_operating(

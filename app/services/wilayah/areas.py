@@ -10,9 +10,8 @@ from typing import Any
 import shapely
 from sqlalchemy import Connection, text
 
-from app.services.registry.geocoding import regeocode_after_boundary_load
-from app.services.registry.queries import AREA_CLAUSE, area_params
-from geo.wilayah.boundaries import BoundaryReport, read_boundaries
+from app.services.registry import AREA_CLAUSE, area_params, regeocode_after_boundary_load
+from geo.wilayah import BoundaryReport, read_boundaries
 
 UPSERT_SQL = text(
     """
