@@ -215,7 +215,7 @@ def plan_export(plan_id: int, out: Path = typer.Option(..., "--out", help="Berka
 
 SAMPLE_PLAN = "Contoh: percontohan Gunung Telihan"
 SAMPLE_WAVES = ((2022, 2_500_000, "1", ["64.74.03.1002"]),
-                (2023, 2_000_000, "0.6", ["64.74.03.1001", "64.74.03.1003", "64.74.01.1005"]))
+                (2023, 2_000_000, "0.6", ["64.74.03.1001", "64.74.03.1003"]))
 
 
 def load_sample_plan() -> None:

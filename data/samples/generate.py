@@ -1,11 +1,15 @@
 """Deterministic generator of the sample city in data/samples/ (run: ``make samples``).
 
-A Bontang-like city: the REAL names and Kemendagri codes of Kota Bontang (64.74: 3 kecamatan,
-15 kelurahan, read from ../shared/data/wilayah/ at generation time) on GENERATED geometry:
-Voronoi cells of seeded points inside a generated city outline near lon 117.47, lat 0.13
-(EPSG:4326, lon/lat). Kecamatan are unions of their kelurahan, the city the union of all. One
-deliberate thin sliver: Gunung Telihan reaches about 30 m into Belimbing, so the demo shows the
-tie rule (a point in both goes to the declared one, else the lowest code).
+Kota Bontang (64.74: 3 kecamatan, 15 kelurahan) with its REAL kelurahan and kecamatan
+boundaries, copied from ../shared/data/wilayah/ (the public ``cahyadsn/wilayah_boundaries`` data
+set, MIT licence; notice and attribution are written beside them as ``WILAYAH_LICENSE.txt``).
+The kab/kota outline is the union of the kelurahan (the source's own Kota Bontang polygon is
+invalid as delivered). EPSG:4326, lon/lat. The real data keeps its thin sliver overlaps between
+neighbours: Gunung Telihan (64.74.03.1002) and Belimbing overlap by about 0.002 km², so the demo
+shows the tie rule (a point in both goes to the declared one, else the lowest code).
+
+Households are placed inside their real kelurahan (a kelurahan drawn uniformly, then a point drawn
+uniformly inside its polygon).
 
 Outputs, one function each (issue 4 adds programs and enrollments the same way):
 kota_kabkota.geojson, kota_kecamatan.geojson, kota_kelurahan.geojson (boundaries),
@@ -16,21 +20,26 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import random
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import shapely
-from shapely.geometry import MultiPoint, Point, Polygon, mapping
+from shapely.geometry import Point, mapping, shape
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parents[1].parent / "shared" / "data" / "wilayah"
+KELURAHAN_FILE = "bontang_kelurahan.geojson"
+KECAMATAN_FILE = "bontang_kecamatan.geojson"
+ATTRIBUTION = """Batas wilayah Kota Bontang (kota_kelurahan.geojson, kota_kecamatan.geojson, dan
+kota_kabkota.geojson = gabungan kelurahannya) berasal dari data publik cahyadsn/wilayah_boundaries
+(https://github.com/cahyadsn/wilayah_boundaries), kode wilayah Kepmendagri, disederhanakan oleh
+sumbernya; disalin oleh data/samples/generate.py. Lisensi sumber (MIT):
+
+"""
 SEED = 20261123
-CENTRE = (117.47, 0.13)
-SLIVER = ("64.74.03.1002", "64.74.03.1001")  # Gunung Telihan reaches into Belimbing
-SLIVER_WIDTH = 0.0003  # degrees, about 33 m
+SLIVER = ("64.74.03.1002", "64.74.03.1001")  # Gunung Telihan and Belimbing overlap (real data)
 HOUSEHOLDS = 4000
 HOUSEHOLD_HEADER = ["id_keluarga", "no_kk", "nik_kepala", "nama_kepala", "alamat",
                     "kode_kelurahan", "lat", "lon", "jumlah_anggota", "desil",
@@ -49,59 +58,35 @@ STREETS = ["Jl. Ahmad Yani", "Jl. MT Haryono", "Jl. Brigjen Katamso", "Jl. Patti
            "Jl. Cipto Mangunkusumo", "Jl. HM Ardans", "Jl. Kapal Selam", "Jl. Pupuk Raya"]
 
 
-def real_names() -> tuple[dict[str, str], dict[str, str]]:
-    """Kelurahan and kecamatan codes -> names of Kota Bontang (facts, from ../shared)."""
-    def read(name: str) -> dict[str, str]:
-        data = json.loads((SHARED / name).read_text())
-        return {f["properties"]["kode"]: f["properties"]["nama"] for f in data["features"]}
-
-    return read("bontang_kelurahan.geojson"), read("bontang_kecamatan.geojson")
+def read_features(name: str) -> list[dict[str, Any]]:
+    features: list[dict[str, Any]] = json.loads((SHARED / name).read_text())["features"]
+    return sorted(features, key=lambda f: f["properties"]["kode"])
 
 
-def city_outline(rng: random.Random) -> Polygon:
-    """An irregular star-shaped outline about 12 km across."""
-    points = []
-    for k in range(36):
-        angle = 2 * math.pi * k / 36
-        radius = 0.055 * (1 + 0.18 * math.sin(3 * angle + 1) + rng.uniform(-0.06, 0.06))
-        points.append((CENTRE[0] + radius * math.cos(angle), CENTRE[1] + radius * math.sin(angle)))
-    return Polygon(points)
+def real_boundaries() -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    """Kelurahan code -> shape, kelurahan and kecamatan code -> name (Kota Bontang, ../shared)."""
+    kelurahan = read_features(KELURAHAN_FILE)
+    kecamatan = read_features(KECAMATAN_FILE)
+    shapes = {f["properties"]["kode"]: shape(f["geometry"]) for f in kelurahan}
+    return (shapes, {f["properties"]["kode"]: f["properties"]["nama"] for f in kelurahan},
+            {f["properties"]["kode"]: f["properties"]["nama"] for f in kecamatan})
 
 
-def kelurahan_cells(rng: random.Random, outline: Polygon, codes: list[str]) -> dict[str, Any]:
-    """Voronoi cells of seeded points, clipped to the outline; codes assigned by angle so that
-    each kecamatan is one contiguous block; then the deliberate sliver overlap."""
-    seeds: list[Point] = []
-    minx, miny, maxx, maxy = outline.bounds
-    while len(seeds) < len(codes):
-        p = Point(rng.uniform(minx, maxx), rng.uniform(miny, maxy))
-        if outline.buffer(-0.008).contains(p) and all(p.distance(s) > 0.018 for s in seeds):
-            seeds.append(p)
-    seeds.sort(key=lambda p: math.atan2(p.y - CENTRE[1], p.x - CENTRE[0]))
-    cells = shapely.voronoi_polygons(MultiPoint(seeds), extend_to=outline, ordered=True)
-    shapes = {code: cell.intersection(outline) for code, cell in zip(codes, cells.geoms,
-                                                                     strict=True)}
-    grower, neighbour = SLIVER
-    sliver = shapes[neighbour].intersection(shapes[grower].buffer(SLIVER_WIDTH))
-    shapes[grower] = shapes[grower].union(sliver)
-    return {code: shapely.set_precision(g, 1e-6) for code, g in shapes.items()}
+def write_boundaries(shapes: dict[str, Any]) -> None:
+    """The source's kelurahan and kecamatan features as they are (properties kept: kode, nama,
+    level, label point), the kab/kota as the union of the kelurahan, and the licence notice."""
+    def collection(features: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"type": "FeatureCollection", "features": features}
 
-
-def write_boundaries(cells: dict[str, Any], kelurahan: dict[str, str],
-                     kecamatan: dict[str, str]) -> None:
-    def collection(features: list[tuple[str, str, str, Any]]) -> dict[str, Any]:
-        return {"type": "FeatureCollection", "features": [
-            {"type": "Feature", "properties": {"kode": k, "nama": n, "level": lvl},
-             "geometry": mapping(g)} for k, n, lvl, g in features]}
-
-    rows = [(k, kelurahan[k], "kelurahan", g) for k, g in sorted(cells.items())]
-    kec = [(k, n, "kecamatan",
-            shapely.union_all([g for c, g in cells.items() if c.startswith(k + ".")]))
-           for k, n in sorted(kecamatan.items())]
-    city = [("64.74", "Kota Bontang", "kabkota", shapely.union_all(list(cells.values())))]
-    for name, features in (("kota_kelurahan.geojson", rows), ("kota_kecamatan.geojson", kec),
-                           ("kota_kabkota.geojson", city)):
+    city = {"type": "Feature", "properties": {"kode": "64.74", "nama": "Kota Bontang",
+                                              "level": "kabkota"},
+            "geometry": mapping(shapely.set_precision(shapely.union_all(list(shapes.values())),
+                                                      1e-7))}
+    for name, features in (("kota_kelurahan.geojson", read_features(KELURAHAN_FILE)),
+                           ("kota_kecamatan.geojson", read_features(KECAMATAN_FILE)),
+                           ("kota_kabkota.geojson", [city])):
         (HERE / name).write_text(json.dumps(collection(features)) + "\n")
+    (HERE / "WILAYAH_LICENSE.txt").write_text(ATTRIBUTION + (SHARED / "LICENSE").read_text())
 
 
 def point_in(rng: random.Random, shape: Any) -> tuple[float, float]:
@@ -239,9 +224,8 @@ def write_members(rng: random.Random, households: list[dict[str, Any]]) -> None:
 
 def main() -> None:
     rng = random.Random(SEED)
-    kelurahan, kecamatan = real_names()
-    cells = kelurahan_cells(rng, city_outline(rng), sorted(kelurahan))
-    write_boundaries(cells, kelurahan, kecamatan)
+    cells, kelurahan, _ = real_boundaries()
+    write_boundaries(cells)
     households = generate_households(rng, cells)
     write_households(add_mess(rng, households, cells))
     write_members(rng, households)
