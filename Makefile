@@ -3,10 +3,13 @@ PY      := .venv/bin/python
 SASARAN := .venv/bin/sasaran
 STAMP   := .venv/.installed
 
-.PHONY: demo test setup lint bench samples clean-db
+# The tests that run on a local Citus cluster (make test-citus; CI runs it after make test).
+CITUS_TESTS := tests/citus
+
+.PHONY: demo test setup lint bench samples clean-db citus test-citus
 
 demo: setup ## install what is missing, start PostGIS, load the samples, serve the map
-	$(SASARAN) db up
+	$(SASARAN) db up --no-citus
 	$(SASARAN) migrate
 	$(SASARAN) demo-load
 	$(SASARAN) serve
@@ -17,6 +20,12 @@ test: setup ## lint, type-check, and run the whole test suite on a real PostGIS
 	.venv/bin/pytest
 
 setup: $(STAMP)
+
+citus: setup ## build and install Citus from ../shared/vendor when the server lacks it
+	bash scripts/citus.sh
+
+test-citus: citus ## the distributed tests, on a local Citus cluster (coordinator + 2 workers)
+	SASARAN_TEST_CITUS=1 .venv/bin/pytest -m "not browser" $(CITUS_TESTS)
 
 $(STAMP): pyproject.toml scripts/setup.sh scripts/vendor_assets.sh
 	bash scripts/setup.sh

@@ -1,7 +1,9 @@
 """Test fixtures: a real, throwaway PostGIS cluster started by the product's own code.
 
-``TEST_DATABASE_URL`` points the suite at an existing PostGIS instead. The schema is built by
-the Alembic migrations, and every test runs inside a transaction that is rolled back.
+``TEST_DATABASE_URL`` points the suite at an existing PostGIS instead; ``SASARAN_TEST_CITUS=1``
+runs it on a private Citus cluster (a coordinator and two workers: ``make test-citus``). The
+schema is built by the Alembic migrations, and every test runs inside a transaction that is
+rolled back.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlalchemy import Connection, Engine
 
 from app.db import migrate
 from app.db.engine import make_engine, normalise_url
+from app.db.localcitus import LocalCitus
 from app.db.localpg import LocalPostgres
 from app.deps import get_conn
 from app.main import create_app
@@ -41,14 +44,18 @@ def wilayah_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def pg_cluster() -> Iterator[LocalPostgres | None]:
+def pg_cluster() -> Iterator[LocalPostgres | LocalCitus | None]:
     if os.environ.get("TEST_DATABASE_URL"):
         yield None
         return
     # A world-traversable parent: as root the cluster runs as the unprivileged postgres user.
     workdir = Path(tempfile.mkdtemp(prefix="sasaran-test-"))
     workdir.chmod(0o755)
-    cluster = LocalPostgres(workdir / "pgdata", fast_unsafe=True)
+    cluster: LocalPostgres | LocalCitus
+    if os.environ.get("SASARAN_TEST_CITUS") == "1":
+        cluster = LocalCitus(workdir / "citus", workers=2, fast_unsafe=True)
+    else:
+        cluster = LocalPostgres(workdir / "pgdata", fast_unsafe=True)
     cluster.up()
     yield cluster
     cluster.down()
@@ -56,7 +63,7 @@ def pg_cluster() -> Iterator[LocalPostgres | None]:
 
 
 @pytest.fixture(scope="session")
-def db_url(pg_cluster: LocalPostgres | None) -> str:
+def db_url(pg_cluster: LocalPostgres | LocalCitus | None) -> str:
     if pg_cluster is None:
         return normalise_url(os.environ["TEST_DATABASE_URL"])
     return pg_cluster.url

@@ -1,14 +1,47 @@
-"""Engine creation: ``DATABASE_URL`` when given, else the private local cluster."""
+"""Engine creation: ``DATABASE_URL`` when given, else the private local cluster.
+
+The private cluster is single-node PostGIS in ``<data dir>/pgdata``, or, once
+``sasaran db up --citus`` has made one, a Citus cluster in ``<data dir>/citus`` (the data dir's
+``cluster`` file records which one is in use).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import Engine, create_engine
 
+from app.db.localcitus import LocalCitus
 from app.db.localpg import LocalPostgres
 from app.settings import Settings
 
+CITUS = "citus"
 
-def local_cluster(settings: Settings) -> LocalPostgres:
+
+def _kind_file(settings: Settings) -> Path:
+    return settings.data_dir.resolve() / "cluster"
+
+
+def uses_citus(settings: Settings) -> bool:
+    kind = _kind_file(settings)
+    return kind.exists() and kind.read_text().strip() == CITUS
+
+
+def choose_cluster(settings: Settings, citus: bool) -> None:
+    """Record which private cluster the data dir uses from now on (its data is kept)."""
+    kind = _kind_file(settings)
+    if citus:
+        kind.parent.mkdir(parents=True, exist_ok=True)
+        kind.write_text(CITUS + "\n")
+    else:
+        kind.unlink(missing_ok=True)
+
+
+def local_cluster(settings: Settings, workers: int | None = None) -> LocalPostgres | LocalCitus:
+    """The private cluster in use; ``workers`` adds Citus workers up to that number."""
+    if uses_citus(settings):
+        return LocalCitus(settings.data_dir / CITUS, workers=workers, port=settings.pg_port,
+                          bindir=settings.pg_bindir, listen_tcp=settings.pg_listen_tcp)
     return LocalPostgres(
         settings.pgdata,
         port=settings.pg_port,

@@ -12,7 +12,7 @@ import os
 import pwd
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
@@ -36,6 +36,10 @@ TUNING = {
     # index rebuild 5.4 -> 4.1 s). A deployment that needs replicas sets DATABASE_URL.
     "wal_level": "minimal",
     "max_wal_senders": "0",
+}
+MISSING_EXTENSION = {
+    "postgis": "Ekstensi PostGIS tidak terpasang: pasang 'postgresql-15-postgis-3'.",
+    "citus": "Ekstensi Citus tidak terpasang: jalankan 'bash scripts/citus.sh'.",
 }
 FAST_UNSAFE = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
 
@@ -65,6 +69,9 @@ class LocalPostgres:
     bindir: Path | None = None
     listen_tcp: bool = False
     fast_unsafe: bool = False
+    # A node of a Citus cluster adds its settings and creates ``citus`` before PostGIS.
+    extra_settings: dict[str, str] = field(default_factory=dict)
+    extensions: tuple[str, ...] = ("postgis",)
 
     def __post_init__(self) -> None:
         self.pgdata = Path(self.pgdata).resolve()
@@ -118,7 +125,7 @@ class LocalPostgres:
             "initdb", "-D", str(self.pgdata), "-U", DB_USER, "--auth=trust",
             "-E", "UTF8", "--locale=C.UTF-8", "--lc-collate=C",
         )
-        settings = dict(TUNING, **(FAST_UNSAFE if self.fast_unsafe else {}))
+        settings = dict(TUNING, **(FAST_UNSAFE if self.fast_unsafe else {}), **self.extra_settings)
         settings["listen_addresses"] = "'127.0.0.1'" if self.listen_tcp else "''"
         settings["unix_socket_directories"] = f"'{self.pgdata}'"
         settings["port"] = str(self.port)
@@ -137,21 +144,22 @@ class LocalPostgres:
             raise DatabaseUnavailable(f"PostgreSQL lokal gagal dijalankan:\n{tail}")
 
     def _ensure_database(self) -> None:
-        with psycopg.connect(self._dsn("postgres"), autocommit=True) as conn:
+        with psycopg.connect(self.dsn("postgres"), autocommit=True) as conn:
             exists = conn.execute(
                 "SELECT 1 FROM pg_database WHERE datname = %s", (DB_NAME,)
             ).fetchone()
             if not exists:
                 conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-        with psycopg.connect(self._dsn(DB_NAME), autocommit=True) as conn:
-            try:
-                conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-            except psycopg.errors.FeatureNotSupported as exc:
-                raise DatabaseUnavailable(
-                    "Ekstensi PostGIS tidak terpasang: pasang 'postgresql-15-postgis-3'."
-                ) from exc
+        with psycopg.connect(self.dsn(DB_NAME), autocommit=True) as conn:
+            # Only the missing ones: a Citus worker refuses even CREATE EXTENSION IF NOT EXISTS.
+            present = {row[0] for row in conn.execute("SELECT extname FROM pg_extension")}
+            for extension in (e for e in self.extensions if e not in present):
+                try:
+                    conn.execute(f"CREATE EXTENSION IF NOT EXISTS {extension}")
+                except psycopg.errors.FeatureNotSupported as exc:
+                    raise DatabaseUnavailable(MISSING_EXTENSION[extension]) from exc
 
-    def _dsn(self, dbname: str) -> str:
+    def dsn(self, dbname: str) -> str:
         return f"host={self.pgdata} port={self.port} user={DB_USER} dbname={dbname}"
 
     def _run(self, tool: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
