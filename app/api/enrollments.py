@@ -8,27 +8,17 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
 
 from app.deps import ConnDep, SettingsDep
-from app.principal import Principal
 from app.security import PrincipalDep
 from app.services.access import audit
-from app.services.coverage import get_program
-from app.services.coverage.enrollments import JENIS, import_enrollments, unmatched_rows
+from app.services.coverage.enrollments import import_enrollments, unmatched_rows
 from app.services.io import batches
+from app.services.uploads import require_enrollment_batch, require_enrollment_upload
 from app.uploads import saved_upload, upload_name
 from geo.coverage import ENROLLMENT_SPEC
 from geo.errors import InvalidInput, PermissionDenied
 from geo.io import parse_column_map
 
 router = APIRouter(prefix="/api/v1/enrollments", tags=["kepesertaan"])
-
-
-def _require_import(conn: ConnDep, principal: Principal, program: str | None) -> None:
-    """Admins/analysts import any file; an agency only a file for one program of its own."""
-    if principal.can_import:
-        return
-    if program is None or not principal.sees_agency(get_program(conn, program)["instansi"]):
-        raise PermissionDenied("Instansi hanya boleh mengunggah kepesertaan program sendiri "
-                               "(pilih kode program).")
 
 
 @router.post("/import", summary="Impor kepesertaan program (CSV/XLSX)")
@@ -39,7 +29,7 @@ def post_enrollments(
     columns: str | None = Form(None, description="Pemetaan kolom: NIK_PENERIMA=nik,..."),
     sheet: str | None = Form(None),
 ) -> dict[str, Any]:
-    _require_import(conn, principal, program)
+    require_enrollment_upload(conn, principal, program)
     mapping = parse_column_map(columns, ENROLLMENT_SPEC)
     with saved_upload(file, settings) as path:
         if path is None:
@@ -77,11 +67,7 @@ def get_rejected(batch: int, conn: ConnDep, principal: PrincipalDep,
                  format: Literal["json", "csv", "xlsx"] = Query("csv")) -> Any:
     """The agency that uploaded a program's list may read its rejected rows (NIK/No. KK are
     masked in them), as admins and analysts may for any batch."""
-    info = batches.get_batch(conn, batch)
-    program = (info["parameter"] or {}).get("program")
-    owner = get_program(conn, program)["instansi"] if program else None
-    if info["jenis"] != JENIS or not principal.sees_agency(owner):
-        raise PermissionDenied("Batch ini bukan kepesertaan instansi Anda.")
+    require_enrollment_batch(conn, principal, batches.get_batch(conn, batch))
     audit.record(conn, principal, "enrollment.rejected.read", f"batch:{batch}",
                  {"format": format})
     if format == "json":

@@ -10,13 +10,13 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from app.deps import ConnDep, SettingsDep
-from app.principal import Principal
 from app.security import PrincipalDep
 from app.services.access import audit
 from app.services.io import batches
 from app.services.registry import import_households
+from app.services.uploads import require_registry_batch, require_registry_role
 from app.uploads import saved_upload, upload_name
-from geo.errors import InvalidInput, PermissionDenied
+from geo.errors import InvalidInput
 from geo.io import Rejection, parse_column_map
 from geo.registry import HOUSEHOLD_SPEC
 
@@ -66,7 +66,7 @@ def post_households(
     columns: str | None = Form(None, description="Pemetaan kolom: NIK_KRT=nik_kepala,..."),
     sheet: str | None = Form(None, description="Nama lembar XLSX (bawaan: lembar pertama)"),
 ) -> ImportOut:
-    _require_registry_role(principal)
+    require_registry_role(principal)
     mapping = parse_column_map(columns, HOUSEHOLD_SPEC)
     with saved_upload(file, settings) as path, saved_upload(members, settings) as members_path:
         if path is None:
@@ -88,7 +88,7 @@ def post_households(
 
 @router.get("/{batch}", response_model=BatchOut, summary="Ringkasan satu batch impor")
 def get_batch(batch: int, conn: ConnDep, principal: PrincipalDep) -> BatchOut:
-    _require_registry_role(principal)
+    require_registry_role(principal)
     return BatchOut(**batches.get_batch(conn, batch))
 
 
@@ -98,8 +98,8 @@ def get_rejected(
     batch: int, conn: ConnDep, principal: PrincipalDep,
     format: Literal["json", "csv", "xlsx"] = Query("json", description="json, csv, atau xlsx"),
 ) -> Any:
-    _require_registry_role(principal)
-    _require_rejected_rows_access(principal, batches.get_batch(conn, batch))
+    require_registry_role(principal)  # before the lookup: no 404 tells a viewer what exists
+    require_registry_batch(principal, batches.get_batch(conn, batch))
     if format == "json":
         rows = batches.rejected_rows(conn, batch)
         audit.record(conn, principal, "import.rejected.read", f"batch:{batch}", {}, len(rows))
@@ -110,20 +110,6 @@ def get_rejected(
              if format == "xlsx" else "text/csv; charset=utf-8")
     headers = {"Content-Disposition": f'attachment; filename="ditolak-batch-{batch}.{format}"'}
     return Response(content, media_type=media, headers=headers)
-
-
-def _require_registry_role(principal: Principal) -> None:
-    # Registry files and their rejected rows hold names and addresses: persons.
-    if not principal.can_see_persons:
-        raise PermissionDenied("Peran Anda tidak boleh mengimpor atau melihat data perorangan.")
-
-
-def _require_rejected_rows_access(principal: Principal, batch: dict[str, Any]) -> None:
-    # A rejected row has no trustworthy area (its kelurahan code may be the very problem), so
-    # the area scope cannot be applied to it: area-bound users read only their own uploads.
-    if principal.area_prefixes and batch["pengguna"] != principal.username:
-        raise PermissionDenied("Baris yang ditolak hanya dapat dibaca pengunggahnya dan admin: "
-                               "baris itu belum tentu punya wilayah yang sah.")
 
 
 def _problems(rejections: list[Rejection]) -> list[ProblemOut]:

@@ -26,12 +26,12 @@ from app.services.rollout import (
     plan_geojson,
     plan_projection,
     priorities,
+    priority_out,
     suppress,
     update_plan,
 )
 from app.settings import Settings
-from geo.coverage import suppress_value
-from geo.rollout import Priority, parse_weights
+from geo.rollout import parse_weights
 
 router = APIRouter(prefix="/api/v1/rollout", tags=["rollout"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -81,36 +81,6 @@ def _scope(settings: Settings, principal: Principal, parent: str | None, ref_dat
         desil_max=desil_max or settings.default_desil_max,
         poverty_line=line or settings.poverty_line, area_prefixes=principal.area_prefixes,
     )
-
-
-COUNT_COMPONENTS = ("gap", "gap_desil1", "targets")
-
-
-def _component_value(name: str, raw: float | None, counts: dict[str, Any],
-                     principal: Principal) -> Any:
-    if name == "coverage_rate":
-        return counts["cakupan"]  # hidden with the counts it is built from
-    value = int(raw) if name in COUNT_COMPONENTS and raw is not None else raw
-    return suppress_value(value) if principal.suppress_small_counts else value
-
-
-def priority_out(p: Priority, principal: Principal) -> dict[str, Any]:
-    """One ranked area with every component: raw value, normalised 0..1, weight, contribution
-    to the 0..100 score (the contributions add up to the score)."""
-    f = p.figures
-    counts = suppress({"sasaran": f.targets, "tercakup": f.covered, "kesenjangan": f.gap,
-                       "kesenjangan_desil1": f.gap_desil1, "cakupan": f.coverage_rate},
-                      principal)
-    return {
-        "peringkat": p.rank, "kode": f.kode, "nama": f.nama, "skor": round(p.score, 4),
-        **counts, "p0": f.p0, "p1": f.p1,
-        "komponen": [
-            {"nama": c.name, "nilai": _component_value(c.name, c.raw, counts, principal),
-             "ternormalisasi": round(c.normalised, 6), "bobot": c.weight,
-             "kontribusi": round(c.contribution, 4)}
-            for c in p.components
-        ],
-    }
 
 
 @router.get("/priorities", summary="Peringkat prioritas kelurahan/desa, dengan komponennya")

@@ -44,6 +44,7 @@ import polars as pl
 
 from geo.errors import ImportRejected, InvalidInput
 from geo.io import csvframes
+from geo.io.encoding import not_utf8
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 BYTES_PER_ROW = 128  # CSV blocks for ``Table.batches`` of about ``size`` rows
@@ -208,7 +209,11 @@ class Table:
     def _read(self, size: int) -> list[list[str]]:
         try:
             return list(itertools.islice(self._records, size))
-        except (UnicodeDecodeError, csv.Error) as exc:
+        except UnicodeDecodeError as exc:
+            if self._csv_path is None:
+                raise
+            raise not_utf8(self._csv_path, self.name) from exc
+        except csv.Error as exc:
             raise ImportRejected(
                 f"Berkas {self.name}: sekitar baris {self._last_number + 1} tidak dapat dibaca "
                 f"({exc.__class__.__name__}); simpan berkas sebagai CSV UTF-8.",
@@ -298,15 +303,31 @@ def _read_header(records: Iterator[list[str]], label: str) -> list[str]:
     raise ImportRejected(f"Berkas {label} kosong.", {"berkas": label})
 
 
+def column_targets(
+    headers: list[str], spec: ColumnSpec, column_map: dict[str, str] | None = None
+) -> list[str | None]:
+    """The canonical column each header feeds (None: ignored), in header order: the mapping's
+    rule for the normalised header, else the header's own name; the first header to claim a
+    canonical column wins it."""
+    targets: list[str | None] = []
+    taken: set[str] = set()
+    for header in headers:
+        key = normalise_header(header)
+        canonical = (column_map or {}).get(key, key)
+        if canonical in spec.columns and canonical not in taken:
+            taken.add(canonical)
+            targets.append(canonical)
+        else:
+            targets.append(None)
+    return targets
+
+
 def _column_index(
     headers: list[str], spec: ColumnSpec, column_map: dict[str, str], label: str
 ) -> dict[str, int]:
-    index: dict[str, int] = {}
-    for position, header in enumerate(headers):
-        key = normalise_header(header)
-        canonical = column_map.get(key, key)
-        if canonical in spec.columns and canonical not in index:
-            index[canonical] = position
+    index = {target: position
+             for position, target in enumerate(column_targets(headers, spec, column_map))
+             if target is not None}
     missing = [c for c in spec.required if c not in index]
     if missing:
         raise ImportRejected(
@@ -330,10 +351,7 @@ def _csv_records(path: Path, label: str, sheet: str | None) -> Iterator[Iterator
         handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 (closed below)
         first = handle.readline()
     except UnicodeDecodeError as exc:
-        raise ImportRejected(
-            f"Berkas {label} bukan teks UTF-8; simpan sebagai CSV UTF-8 atau XLSX.",
-            {"berkas": label},
-        ) from exc
+        raise not_utf8(path, label) from exc
     except OSError as exc:
         raise ImportRejected(
             f"Berkas {label} tidak dapat dibuka: {exc}", {"berkas": label}
@@ -345,7 +363,16 @@ def _csv_records(path: Path, label: str, sheet: str | None) -> Iterator[Iterator
             )
         delimiter = csvframes.delimiter_for(first)
         handle.seek(0)  # start over (the BOM is skipped again): cheaper than chaining lines
-        yield _csv_rows(handle, delimiter)
+        yield _decoded(_csv_rows(handle, delimiter), path, label)
+
+
+def _decoded(records: Iterator[list[str]], path: Path, label: str) -> Iterator[list[str]]:
+    """The records, with a byte that is not UTF-8 refused naming its row (it may be met
+    while the header is read: text is decoded in large blocks)."""
+    try:
+        yield from records
+    except UnicodeDecodeError as exc:
+        raise not_utf8(path, label) from exc
 
 
 def _csv_rows(handle: Any, delimiter: str) -> Iterator[list[str]]:

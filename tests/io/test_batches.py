@@ -7,6 +7,7 @@ import pytest
 from app.services.io.batches import (
     finish_batch,
     get_batch,
+    list_batches,
     rejected_rows,
     report_csv,
     report_xlsx,
@@ -63,3 +64,14 @@ def test_control_characters_stay_in_the_csv_report_and_leave_the_xlsx_one(conn):
 def test_unknown_batch_is_not_found(conn):
     with pytest.raises(NotFound):
         rejected_rows(conn, 999_999)
+
+
+def test_batches_are_listed_newest_first_by_user_and_kind(conn):
+    made = [start_batch(conn, jenis, f"{i}.csv", "ab" * 32, user)
+            for i, (jenis, user) in enumerate([("rumah_tangga", "ani"), ("kepesertaan", "ani"),
+                                               ("rumah_tangga", "budi"), ("anggota", "ani")])]
+    mine = [b["id"] for b in list_batches(conn, user="ani") if b["id"] in made]
+    assert mine == [made[3], made[1], made[0]]
+    kinds = list_batches(conn, user="ani", kinds=("rumah_tangga", "kepesertaan"))
+    assert [b["id"] for b in kinds if b["id"] in made] == [made[1], made[0]]
+    assert [b["nama_berkas"] for b in list_batches(conn, limit=2)] == ["3.csv", "2.csv"]

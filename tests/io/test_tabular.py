@@ -113,3 +113,12 @@ def test_csv_reads_like_csv_reader_before_and_after_the_first_quote(tmp_path):
         got = [chunk.cells[i] for chunk in table.chunks(7_000) for i in range(len(chunk))]
     assert got == expected
     assert got[-2] == ["K-a", "1", "Jl. A, No 1\nRT 2"]
+
+
+def test_a_byte_that_is_not_utf8_is_refused_naming_its_row(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("id_keluarga,nik\nA1,1\nA2,Jos\u00e9\n".encode("utf-8")
+                     + "A3,Jos\u00e9\n".encode("latin-1"))
+    with (pytest.raises(ImportRejected, match=r"latin1\.csv: baris 4 berisi karakter"),
+          open_table(path, ColumnSpec(("id_keluarga",), ("nik",))) as table):
+        list(table.rows())

@@ -2,7 +2,8 @@
 
 Public: ``coverage_by_area``, ``coverage_by_program``, ``coverage_by_agency``, ``overlap_matrix``,
 ``gap_list``, ``leakage_list``, ``poverty_by_area`` (figures and lists); ``check_identities``,
-``MAX_NUMBERS`` (check: "already covered?"), ``annotate_file`` (check_file); ``export_coverage``
+``MAX_NUMBERS`` (check: "already covered?"), ``annotate_file``, ``check_file``,
+``check_pasted``, ``CheckedList`` (check_file: a whole list at once); ``export_coverage``
 (export); ``import_programs``, ``get_program`` and the ``programs`` module (agencies and
 programs); ``import_enrollments``, ``unmatched_rows``; ``rebuild_segments`` (segments) and
 ``refresh_stale`` (steps), which keep the precomputed coverage segments and steps current.
@@ -11,7 +12,12 @@ programs); ``import_enrollments``, ``unmatched_rows``; ``rebuild_segments`` (seg
 
 from app.services.coverage import programs
 from app.services.coverage.check import MAX_NUMBERS, check_identities
-from app.services.coverage.check_file import annotate_file
+from app.services.coverage.check_file import (
+    CheckedList,
+    annotate_file,
+    check_file,
+    check_pasted,
+)
 from app.services.coverage.enrollments import import_enrollments, unmatched_rows
 from app.services.coverage.export import export_coverage
 from app.services.coverage.figures import (
@@ -27,7 +33,8 @@ from app.services.coverage.programs import get_program, import_programs
 from app.services.coverage.segments import rebuild_segments
 from app.services.coverage.steps import refresh_stale
 
-__all__ = ["MAX_NUMBERS", "annotate_file", "check_identities", "coverage_by_agency",
+__all__ = ["MAX_NUMBERS", "CheckedList", "annotate_file", "check_file", "check_identities",
+           "check_pasted", "coverage_by_agency",
            "coverage_by_area", "coverage_by_program", "export_coverage", "gap_list",
            "get_program", "import_enrollments", "import_programs", "leakage_list",
            "overlap_matrix", "poverty_by_area", "programs", "rebuild_segments", "refresh_stale",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from geo.io import Rejection, file_sha256, open_table
 SQL = Path(__file__).resolve().parents[2] / "sql"
 JENIS = "kepesertaan"
 PREVIEW = 20
+PROGRESS_ROWS = 10_000
 STAGE = """
 CREATE TEMP TABLE enrollment_stage (
     nomor_baris int, program_id int, id_keluarga text, id_hash bytea, kk_hash bytea,
@@ -58,10 +60,11 @@ def program_codes(conn: Connection) -> dict[str, int]:
 def import_enrollments(
     conn: Connection, path: Path, *, key: bytes, user: str, program: str | None = None,
     name: str | None = None, column_map: dict[str, str] | None = None, sheet: str | None = None,
-    only_program: bool = False,
+    only_program: bool = False, progress: Callable[[int], None] | None = None,
 ) -> EnrollmentImport:
     """Import one enrollment file; ``program`` is the default for rows without kode_program
-    (and, with ``only_program``, the only program the file may hold)."""
+    (and, with ``only_program``, the only program the file may hold). ``progress`` is told
+    the rows read, every ``PROGRESS_ROWS`` rows and at the end of the file."""
     label = name or path.name
     programs = program_codes(conn)
     if program is not None and program not in programs:
@@ -83,6 +86,10 @@ def import_enrollments(
                 rejections.append(checked)
             else:
                 accepted.append(checked)
+            if progress and (len(accepted) + len(rejections)) % PROGRESS_ROWS == 0:
+                progress(PROGRESS_ROWS)
+    if progress:
+        progress((len(accepted) + len(rejections)) % PROGRESS_ROWS)
     result.total = len(accepted) + len(rejections)
     result.accepted, result.rejected = len(accepted), len(rejections)
     result.first_rejections = rejections[:PREVIEW]

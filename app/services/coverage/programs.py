@@ -91,14 +91,16 @@ def delete_program(conn: Connection, kode: str) -> None:
 
 
 def import_programs(conn: Connection, path: Path, *, user: str, name: str | None = None,
-                    sheet: str | None = None) -> dict[str, Any]:
+                    sheet: str | None = None,
+                    column_map: dict[str, str] | None = None) -> dict[str, Any]:
     """Import a program file through the shared batch machinery; returns counts and the
-    first rejections."""
+    first rejections. ``column_map`` renames headers as ``--columns`` does elsewhere."""
     label = name or path.name
     accepted: list[ProgramRow] = []
     rejections: list[Rejection] = []
-    with open_table(path, PROGRAM_SPEC, None, sheet, label) as table:
-        batch_id = batches.start_batch(conn, JENIS, label, file_sha256(path), user, {})
+    with open_table(path, PROGRAM_SPEC, column_map, sheet, label) as table:
+        batch_id = batches.start_batch(conn, JENIS, label, file_sha256(path), user,
+                                       {"kolom": column_map} if column_map else {})
         seen: set[str] = set()
         for row in table.rows():
             checked = validate_program(row.number, row.values, row.original)

@@ -6,6 +6,7 @@ API (all functions take a Connection already inside a transaction and never comm
     store_rejections(conn, batch_id, rejections)        # list[geo.io.validation.Rejection], COPY
     finish_batch(conn, batch_id, total=..., accepted=..., rejected=..., summary={...})
     get_batch(conn, batch_id) -> dict                    # NotFound if absent
+    list_batches(conn, user="lokal", kinds=("rumah_tangga",), limit=50)  # newest first
     rejected_rows(conn, batch_id, limit=None) -> list[dict]   # nomor_baris, kolom, alasan,
                                                               # masalah, data
     report_csv(conn, batch_id) -> bytes / report_xlsx(conn, batch_id) -> bytes
@@ -100,6 +101,22 @@ def get_batch(conn: Connection, batch_id: int) -> dict[str, Any]:
     if row is None:
         raise NotFound(f"Batch impor {batch_id} tidak ditemukan.", {"batch": batch_id})
     return dict(row._mapping)
+
+
+def list_batches(conn: Connection, *, user: str | None = None,
+                 kinds: tuple[str, ...] | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    """Batches, newest first: one user's (``user``), of some kinds (``kinds``), or all."""
+    rows = conn.execute(
+        text(
+            "SELECT id, jenis, nama_berkas, pengguna, dibuat, baris_total, baris_diterima, "
+            "baris_ditolak, ringkasan, parameter FROM import_batch "
+            "WHERE (CAST(:user AS text) IS NULL OR pengguna = :user) "
+            "AND (CAST(:kinds AS text[]) IS NULL OR jenis = ANY(:kinds)) "
+            "ORDER BY id DESC LIMIT :limit"
+        ),
+        {"user": user, "kinds": list(kinds) if kinds is not None else None, "limit": limit},
+    )
+    return [dict(r._mapping) for r in rows]
 
 
 def rejected_rows(

@@ -4,7 +4,8 @@ map layer and XLSX export.
 Public: ``priorities``, ``choose_pilot``, ``PilotRequest``, ``Scope`` (priorities);
 ``create_plan``, ``update_plan``, ``delete_plan``, ``get_plan``, ``list_plans``, ``PlanInput``,
 ``WaveInput`` (plans); ``plan_projection``, ``plan_geojson``, ``suppress`` (output);
-``export_plan_xlsx`` (export). ``reach`` answers what a pilot area already has.
+``export_plan_xlsx`` (export); ``priority_out`` (ranking: a ranked area as clients show
+it). ``reach`` answers what a pilot area already has.
 """
 
 from app.services.rollout.export import export_plan_xlsx
@@ -19,8 +20,9 @@ from app.services.rollout.plans import (
     update_plan,
 )
 from app.services.rollout.priorities import PilotRequest, choose_pilot, priorities
+from app.services.rollout.ranking import priority_out
 from app.services.rollout.scope import Scope
 
 __all__ = ["PilotRequest", "PlanInput", "Scope", "WaveInput", "choose_pilot", "create_plan",
            "delete_plan", "export_plan_xlsx", "get_plan", "list_plans", "plan_geojson",
-           "plan_projection", "priorities", "suppress", "update_plan"]
+           "plan_projection", "priorities", "priority_out", "suppress", "update_plan"]

@@ -1,0 +1,102 @@
+"""The look at a file before loading it: detected columns, what is missing, first rows masked,
+and the mapping built from the user's choices loads exactly those columns."""
+
+from __future__ import annotations
+
+import pytest
+from household_rows import row, write_csv
+from openpyxl import Workbook
+
+from geo.errors import ImportRejected, InvalidInput
+from geo.io import open_table
+from geo.io.preview import IGNORE, mapping_from_choices, preview_file
+from geo.registry import HOUSEHOLD_SPEC
+
+
+def renamed(rows: list[dict[str, str]], renames: dict[str, str]) -> list[dict[str, str]]:
+    return [{renames.get(k, k): v for k, v in r.items()} for r in rows]
+
+
+def test_own_headers_map_by_name_and_renamed_ones_are_missing(tmp_path):
+    rows = renamed([row(i) for i in range(1, 31)], {"nik_kepala": "NIK_KRT", "desil": "Desil"})
+    path = write_csv(tmp_path / "dtks.csv", rows)
+    look = preview_file(path, HOUSEHOLD_SPEC, rows=5)
+    targets = {c.header: c.target for c in look.columns}
+    assert targets["NIK_KRT"] is None  # not a known column name
+    assert targets["Desil"] == "desil"  # case-insensitive match
+    assert targets["id_keluarga"] == "id_keluarga"
+    assert look.missing == ["nik_kepala"] and not look.ready
+    assert [n for n, _ in look.rows] == [2, 3, 4, 5, 6]
+    assert look.row_estimate == 30 and look.sheets == []
+
+
+def test_identity_cells_are_masked_in_the_preview(tmp_path):
+    source = row(7, alamat="Catatan: NIK istri 6474034509800007")
+    path = write_csv(tmp_path / "rt.csv", [source])
+    look = preview_file(path, HOUSEHOLD_SPEC)
+    cells = dict(zip(look.headers, look.rows[0][1], strict=True))
+    assert cells["nik_kepala"] == source["nik_kepala"][:6] + "********" + source["nik_kepala"][-4:]
+    assert cells["no_kk"] == source["no_kk"][:6] + "********" + source["no_kk"][-4:]
+    assert cells["alamat"] == "Catatan: NIK istri 647403********0007"
+    assert cells["nama_kepala"] == "Kepala 7"  # the uploader's own file: names stay
+    assert cells["tanggal_verifikasi"] == "2025-03-01"  # not a digit run to hide
+
+
+def test_choices_become_rename_rules_that_load_the_chosen_columns(tmp_path):
+    rows = renamed([row(1), row(2)], {"nik_kepala": "NIK_KRT", "alamat": "nik_kepala"})
+    path = write_csv(tmp_path / "tukar.csv", rows)
+    look = preview_file(path, HOUSEHOLD_SPEC)
+    # The file's "nik_kepala" header is really an address: the user swaps the two.
+    choices = {"NIK_KRT": "nik_kepala", "nik_kepala": "alamat"}
+    mapping = mapping_from_choices(look.headers, choices, HOUSEHOLD_SPEC)
+    assert mapping == {"nik_krt": "nik_kepala", "nik_kepala": "alamat"}
+    again = preview_file(path, HOUSEHOLD_SPEC, mapping)
+    assert again.ready and {c.header: c.target for c in again.columns}["NIK_KRT"] == "nik_kepala"
+    with open_table(path, HOUSEHOLD_SPEC, mapping) as table:
+        first = next(table.rows())
+    assert first.values["nik_kepala"] == row(1)["nik_kepala"]
+    assert first.values["alamat"] == row(1)["alamat"]
+
+
+def test_an_untouched_preview_adds_no_rule_and_ignore_drops_a_column(tmp_path):
+    path = write_csv(tmp_path / "rt.csv", [row(1)])
+    look = preview_file(path, HOUSEHOLD_SPEC)
+    untouched = {c.header: c.target or IGNORE for c in look.columns}
+    assert mapping_from_choices(look.headers, untouched, HOUSEHOLD_SPEC) == {}
+    mapping = mapping_from_choices(look.headers, untouched | {"alamat": IGNORE}, HOUSEHOLD_SPEC)
+    assert preview_file(path, HOUSEHOLD_SPEC, mapping).columns[4].target is None
+    with open_table(path, HOUSEHOLD_SPEC, mapping) as table:
+        assert "alamat" not in table.index
+
+
+def test_a_column_chosen_twice_or_unknown_is_refused_naming_the_header(tmp_path):
+    headers = ["NIK_A", "NIK_B", "nama"]
+    with pytest.raises(InvalidInput, match="NIK_B.*NIK_A.*nik_kepala"):
+        mapping_from_choices(headers, {"NIK_A": "nik_kepala", "NIK_B": "nik_kepala"},
+                             HOUSEHOLD_SPEC)
+    with pytest.raises(InvalidInput, match="'nama'.*'gaji'"):
+        mapping_from_choices(headers, {"nama": "gaji"}, HOUSEHOLD_SPEC)
+
+
+def test_xlsx_preview_names_its_sheets_and_counts_rows(tmp_path):
+    book = Workbook()
+    first = book.active
+    first.title = "Catatan"
+    first.append(["hanya catatan"])
+    data = book.create_sheet("Data")
+    data.append(list(row(1)))
+    for i in range(1, 13):
+        data.append(list(row(i).values()))
+    path = tmp_path / "rt.xlsx"
+    book.save(path)
+    look = preview_file(path, HOUSEHOLD_SPEC, sheet="Data", rows=3)
+    assert look.sheets == ["Catatan", "Data"]
+    assert look.row_estimate == 12 and look.ready and len(look.rows) == 3
+    assert preview_file(path, HOUSEHOLD_SPEC).missing == list(HOUSEHOLD_SPEC.required)
+
+
+def test_an_unreadable_file_is_refused_as_the_import_would(tmp_path):
+    path = tmp_path / "kosong.csv"
+    path.write_text("\n\n", encoding="utf-8")
+    with pytest.raises(ImportRejected, match="kosong"):
+        preview_file(path, HOUSEHOLD_SPEC)
