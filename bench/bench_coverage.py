@@ -30,9 +30,10 @@ from sqlalchemy import Connection, text  # noqa: E402
 
 from app.main import create_app  # noqa: E402
 from app.services.coverage import rebuild_segments  # noqa: E402
-from app.services.coverage.figures import SEGMENTS_BY_AREA, STEPS_BY_AREA, _targets_sql  # noqa: E402
+from app.services.scope import area_patterns  # noqa: E402
 from app.services.wilayah import load_boundaries  # noqa: E402
 from app.settings import Settings  # noqa: E402
+from app.sql import statement  # noqa: E402
 from bench.common import WILAYAH, bench_database, make_engine, summary, timed  # noqa: E402
 
 SECRET = "bench-coverage-secret-key-0123456789abcdef"
@@ -216,19 +217,20 @@ def main() -> None:
                   f"{steps:,} steps in {time.perf_counter() - start:.1f} s")
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
-        params = {"ref": date(2024, 1, 1), "desil": 4, "parent": KAB, "prefixes": [],
-                  "pids": None}
+        params = {"ref": date(2024, 1, 1), "desil": 4, "parent": KAB,
+                  "area_patterns": area_patterns((), KAB), "pids": None, "code_length": 13}
         with engine.connect() as conn:
             naive(conn, params)
             start = time.perf_counter()
             naive(conn, params)
             print(f"naive count(DISTINCT) query, kelurahan of {KAB} (warm): "
                   f"{(time.perf_counter() - start) * 1000:.0f} ms")
-            explain(conn, "targets per kelurahan", str(_targets_sql("h.kode_kelurahan")), params)
+            explain(conn, "targets per kelurahan", statement("coverage/targets_by_area.sql"),
+                    params)
             explain(conn, "active segments per kelurahan (program/agency filters)",
-                    SEGMENTS_BY_AREA.format(code="s.kode_kelurahan", only=""), params)
+                    statement("coverage/segments_by_area.sql"), {**params, "only": None})
             explain(conn, "coverage steps per kelurahan (unfiltered)",
-                    STEPS_BY_AREA.format(code="g.kode_kelurahan"), {**params, "stale": []})
+                    statement("coverage/steps_by_area.sql"), {**params, "stale": []})
         engine.dispose()
         measure(url, args.households)
 

@@ -93,6 +93,10 @@ def test_household_list_filters_and_pages_with_total(client, loaded):
     assert [h.id_keluarga for h in page.items] == expected[:2]
     second = client.get("/api/v1/households", params={**params, "limit": 2, "offset": 2}).json()
     assert [h["id_keluarga"] for h in second["items"]] == expected[2:4]
+    assert second["total"] == len(expected)
+    beyond = client.get("/api/v1/households",
+                        params={**params, "limit": 2, "offset": len(expected)}).json()
+    assert (beyond["total"], beyond["items"]) == (len(expected), [])
     flagged = client.get("/api/v1/households", params={"flag": "possible_duplicate"}).json()
     assert sorted(h["id_keluarga"] for h in flagged["items"]) == ["K00001", "K00014"]
     belum = client.get("/api/v1/households", params={"status": "belum"}).json()

@@ -13,42 +13,14 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from app.services.coverage.sql import IN_AREA
+from app.services.scope import area_patterns
+from app.sql import statement
 from geo import identity
 from geo.coverage import check_desil
 from geo.errors import InvalidInput
 
 MAX_NUMBERS = 10_000
 KINDS = ("auto", "nik", "no_kk")
-
-# LATERAL subqueries keep every lookup an index probe per number (10,000 probes), where plain
-# joins let the planner hash the whole registry (measured 2 s at 1,000,000 households).
-MATCH_SQL = f"""
-WITH q AS (SELECT * FROM unnest(CAST(:pos AS int[]), CAST(:hashes AS bytea[])) AS q(pos, hash))
-SELECT q.pos, m.kunci, h.id_keluarga, h.kode_kelurahan, w.nama AS nama_kelurahan, h.desil,
-       h.status_verifikasi,
-       (h.status_verifikasi = 'terverifikasi' AND h.desil <= :desil) AS sasaran,
-       (SELECT json_agg(json_build_object('kode_program', p.kode_program, 'nama', p.nama,
-                                          'instansi', p.instansi, 'nama_instansi', a.nama)
-                        ORDER BY p.kode_program)
-          FROM coverage_segment s JOIN program p ON p.id = ANY(s.program_ids)
-          JOIN agency a ON a.kode = p.instansi
-         WHERE s.household_id = h.id AND s.dari <= :ref AND :ref < s.sampai) AS programs
-FROM q
-CROSS JOIN LATERAL (
-    SELECT hh.id, 'nik_kepala' AS kunci FROM household hh
-     WHERE :nik AND hh.nik_kepala_hash = q.hash
-    UNION
-    SELECT mb.household_id, 'nik_anggota' FROM member mb WHERE :nik AND mb.nik_hash = q.hash
-    UNION
-    SELECT hh.id, 'no_kk' FROM household hh WHERE :kk AND hh.no_kk_hash = q.hash
-) m
-CROSS JOIN LATERAL (SELECT * FROM household hh WHERE hh.id = m.id) h
-LEFT JOIN wilayah w ON w.kode = h.kode_kelurahan
-WHERE {IN_AREA.format(col="h.kode_kelurahan")}
-ORDER BY q.pos, h.id_keluarga
-"""
-
 
 def _parse(raw: str, kind: str) -> tuple[str | None, str | None]:
     """(cleaned number, problem) for one input."""
@@ -78,10 +50,10 @@ def check_identities(
     valid = [(i, num) for i, (num, _) in enumerate(parsed) if num is not None]
     hashes = identity.digest_many(key, [num for _, num in valid])
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    rows = conn.execute(text(MATCH_SQL), {
+    rows = conn.execute(text(statement("coverage/check_match.sql")), {
         "pos": [i for i, _ in valid], "hashes": hashes, "nik": kind in ("auto", "nik"),
         "kk": kind in ("auto", "no_kk"), "ref": ref_date or date.today(),
-        "desil": check_desil(desil_max), "parent": None, "prefixes": list(area_prefixes)})
+        "desil": check_desil(desil_max), "area_patterns": area_patterns(area_prefixes)})
     for r in rows:
         found[r.pos].append(dict(r._mapping))
     return [_result(i, parsed[i], found.get(i, [])) for i in range(len(numbers))]

@@ -1,10 +1,10 @@
 """Enrollment import: validate rows -> COPY into a staging table -> match on the digest indexes
-(``app/sql/enrollment_match.sql``) -> rebuild the coverage segments of the touched households.
+(``app/sql/coverage/enrollment_match.sql``) -> rebuild the coverage segments of the touched
+households.
 
 Rejected rows go through the shared batch machinery (``app.services.io.batches``); unmatched and
-ambiguous rows are kept in ``enrollment`` and listed for the agency. Re-importing the same rows
-adds nothing (identical program, household, key, dates are skipped).
-"""
+ambiguous rows are kept in ``enrollment`` and listed for the agency. Re-importing the same rows adds
+nothing (identical program, household, key, dates are skipped)."""
 
 from __future__ import annotations
 
@@ -18,15 +18,15 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from app.services.coverage.segments import rebuild_segments
-from app.services.coverage.sql import IN_PREFIXES
 from app.services.io import batches
+from app.services.scope import area_patterns
+from app.sql import script, statement
 from geo import identity
 from geo.codes import kecamatan_digits
 from geo.coverage import ENROLLMENT_SPEC, EnrollmentRow, validate_row
 from geo.errors import ImportRejected, NotFound
 from geo.io import Rejection, file_sha256, open_table
 
-SQL = Path(__file__).resolve().parents[2] / "sql"
 JENIS = "kepesertaan"
 PREVIEW = 20
 PROGRESS_ROWS = 10_000
@@ -137,10 +137,8 @@ def _id_digest(key: bytes, id_keluarga: str) -> bytes:
 
 
 def _match(conn: Connection, batch_id: int) -> None:
-    script = (SQL / "enrollment_match.sql").read_text()
-    for statement in (s.strip() for s in script.split(";\n")):
-        if statement and not all(line.startswith("--") for line in statement.splitlines()):
-            conn.execute(text(statement), {"batch": batch_id})
+    for sql in script("coverage/enrollment_match.sql"):
+        conn.execute(text(sql), {"batch": batch_id})
 
 
 def unmatched_rows(conn: Connection, *, program: str | None = None, agency: str | None = None,
@@ -151,20 +149,8 @@ def unmatched_rows(conn: Connection, *, program: str | None = None, agency: str 
     ``area_prefixes`` scopes a row with a household (ambiguous) by that household's kelurahan;
     an unmatched row has none, so by the region digits its NIK/No. KK begins with (province,
     kab/kota, kecamatan of registration), the only place it can be said to belong to."""
-    rows = conn.execute(text(
-        "SELECT e.batch_id, e.nomor_baris, p.kode_program, p.instansi, e.kunci, e.kunci_tampil, "
-        "e.tanggal_mulai, e.tanggal_selesai, e.status, h.id_keluarga FROM enrollment e "
-        "JOIN program p ON p.id = e.program_id LEFT JOIN household h ON h.id = e.household_id "
-        "WHERE e.status IN ('unmatched', 'ambiguous') "
-        "AND (CAST(:prog AS text) IS NULL OR p.kode_program = :prog) "
-        "AND (CAST(:ag AS text) IS NULL OR p.instansi = :ag) "
-        "AND (CAST(:batch AS int) IS NULL OR e.batch_id = :batch) "
-        "AND (CASE WHEN h.id IS NOT NULL THEN " + IN_PREFIXES.format(col="h.kode_kelurahan")
-        + " ELSE cardinality(CAST(:digits AS text[])) = 0 OR EXISTS ("
-        "  SELECT 1 FROM unnest(CAST(:digits AS text[])) AS d(prefix) "
-        "  WHERE left(e.kunci_tampil, length(d.prefix)) = d.prefix) END) "
-        "ORDER BY e.batch_id, e.nomor_baris, h.id_keluarga"),
-        {"prog": program, "ag": agency, "batch": batch_id,
-         "prefixes": list(area_prefixes),
-         "digits": [kecamatan_digits(p) for p in area_prefixes]})
+    rows = conn.execute(text(statement("coverage/unmatched_rows.sql")), {
+        "prog": program, "ag": agency, "batch": batch_id,
+        "area_patterns": area_patterns(area_prefixes),
+        "digits": [kecamatan_digits(p) for p in area_prefixes]})
     return [dict(r._mapping) for r in rows]

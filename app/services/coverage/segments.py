@@ -1,20 +1,16 @@
-"""Maintaining ``coverage_segment`` (see ``app/sql/coverage_segments.sql``): rebuilt, set-based,
-for the households an enrollment import or a program change touched, followed by the steps of
-their kelurahan. The registry trigger of revision 0004 keeps the copied kelurahan/desil/status
-in step with household updates (and marks the kelurahan's steps stale)."""
+"""Maintaining ``coverage_segment`` (see ``app/sql/coverage/segments_rebuild.sql``): rebuilt,
+set-based, for the households an enrollment import or a program change touched, followed by the
+steps of their kelurahan. The registry trigger of revision 0004 keeps the copied
+kelurahan/desil/status in step with household updates (and marks the kelurahan's steps stale)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 from sqlalchemy import Connection, text
 
 from app.services.coverage.steps import refresh_steps
-
-_REBUILD = (
-    Path(__file__).resolve().parents[2] / "sql" / "coverage_segments.sql"
-).read_text()
+from app.sql import statement
 
 
 def rebuild_segments(conn: Connection, household_ids: Sequence[int] | None = None) -> int:
@@ -27,7 +23,8 @@ def rebuild_segments(conn: Connection, household_ids: Sequence[int] | None = Non
     else:
         conn.execute(text("DELETE FROM coverage_segment WHERE household_id = ANY(:ids)"),
                      {"ids": ids})
-    result = conn.execute(text(_REBUILD), {"all": everything, "ids": ids})
+    result = conn.execute(text(statement("coverage/segments_rebuild.sql")),
+                          {"all": everything, "ids": ids})
     if everything:
         refresh_steps(conn)
     else:

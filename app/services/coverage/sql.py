@@ -1,5 +1,6 @@
-"""SQL pieces shared by the coverage services: area scoping, the active-segment filter, and the
-program/agency filter resolved to program ids. Fragments carry only bound-parameter names."""
+"""What every coverage statement (``app/sql/coverage/*.sql``) is given: the ``Query`` parameters
+(reference date, desil threshold, the program/agency filter resolved to program ids, the
+caller's area scope as LIKE patterns) and small lookups shared by the coverage services."""
 
 from __future__ import annotations
 
@@ -9,33 +10,9 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from app.services.scope import area_patterns
 from geo.coverage import check_desil
 from geo.errors import InvalidInput, NotFound
-
-# Inside the principal's areas: no prefixes (everywhere), or equal to / below one of them.
-IN_PREFIXES = (
-    "(cardinality(CAST(:prefixes AS text[])) = 0 OR EXISTS ("
-    "SELECT 1 FROM unnest(CAST(:prefixes AS text[])) AS ap(prefix) "
-    "WHERE {col} = ap.prefix OR {col} LIKE ap.prefix || '.%'))"
-)
-# ... and under ``parent`` (None = everywhere).
-IN_AREA = (
-    "(CAST(:parent AS text) IS NULL OR {col} = :parent OR {col} LIKE :parent || '.%') AND "
-    + IN_PREFIXES
-)
-TARGET_H = "h.status_verifikasi = 'terverifikasi' AND h.desil <= :desil"
-# The one segment of a household containing the reference date, restricted to the filter.
-ACTIVE_S = (
-    "s.dari <= :ref AND :ref < s.sampai "
-    "AND (CAST(:pids AS int[]) IS NULL OR s.program_ids && CAST(:pids AS int[]))"
-)
-TARGET_S = "(s.terverifikasi AND s.desil <= :desil)"
-# Active (household, program) pairs of the filter's programs in a segment (leakage counts them).
-HITS_S = (
-    "CASE WHEN CAST(:pids AS int[]) IS NULL THEN s.n_program ELSE "
-    "(SELECT count(*) FROM unnest(s.program_ids) AS sp(id) "
-    "WHERE sp.id = ANY(CAST(:pids AS int[]))) END"
-)
 
 
 @dataclass(frozen=True)
@@ -52,8 +29,8 @@ class Query:
     def params(self, conn: Connection) -> dict[str, Any]:
         check_desil(self.desil_max)
         return {
-            "ref": self.ref_date, "desil": self.desil_max, "parent": self.parent or None,
-            "prefixes": list(self.area_prefixes), "pids": program_filter(conn, self),
+            "ref": self.ref_date, "desil": self.desil_max, "pids": program_filter(conn, self),
+            "area_patterns": area_patterns(self.area_prefixes, self.parent),
         }
 
     @property

@@ -1,16 +1,15 @@
-"""Coverage steps (``app/sql/coverage_steps.sql``): the segments summed per group (kelurahan,
-desil, verified) as step functions of the date. Unfiltered area figures on any date read one
-step per group; kelurahan marked stale by a registry change are read from the segments until
+"""Coverage steps (``app/sql/coverage/steps_refresh.sql``): the segments summed per group
+(kelurahan, desil, verified) as step functions of the date. Unfiltered area figures on any date read
+one step per group; kelurahan marked stale by a registry change are read from the segments until
 ``refresh_steps`` runs (at every enrollment import, or ``sasaran coverage refresh``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 from sqlalchemy import Connection, text
 
-_BUILD = (Path(__file__).resolve().parents[2] / "sql" / "coverage_steps.sql").read_text()
+from app.sql import statement
 
 
 def refresh_steps(conn: Connection, codes: Sequence[str] | None = None) -> int:
@@ -21,7 +20,7 @@ def refresh_steps(conn: Connection, codes: Sequence[str] | None = None) -> int:
     where = "TRUE" if everything else "kode_kelurahan = ANY(CAST(:codes AS text[]))"
     for table in ("coverage_step", "coverage_group", "coverage_stale"):
         conn.execute(text(f"DELETE FROM {table} WHERE {where}"), params)
-    written = int(conn.execute(text(_BUILD), params).rowcount or 0)
+    written = int(conn.execute(text(statement("coverage/steps_refresh.sql")), params).rowcount or 0)
     conn.execute(text(
         f"INSERT INTO coverage_group (kode_kelurahan, desil, terverifikasi) "
         f"SELECT DISTINCT kode_kelurahan, desil, terverifikasi FROM coverage_step "

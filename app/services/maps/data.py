@@ -14,7 +14,8 @@ from typing import Any
 import h3
 from sqlalchemy import Connection, text
 
-from app.services.coverage.sql import HITS_S, IN_AREA, TARGET_H, make_query
+from app.services.coverage.sql import make_query
+from app.sql import statement
 from geo.coverage import suppress_row, suppress_value
 from geo.errors import InvalidInput
 from geo.maps import FIGURES, classify, figure_value, legend_json, panel_summary
@@ -85,15 +86,6 @@ def program_layers(conn: Connection, kode: str | None = None) -> list[dict[str, 
     return [dict(r._mapping) for r in rows]
 
 
-# Each target household's point (its kelurahan's interior point when it has no coordinates)
-# and its number of active programs of the filter, from the same segments as the figures.
-HEX_SQL = f"""
-SELECT ST_Y(COALESCE(h.geom, w.label_point)) AS lat, ST_X(COALESCE(h.geom, w.label_point)) AS lon,
-       COALESCE({HITS_S}, 0) AS n
-FROM household h JOIN wilayah w ON w.kode = h.kode_kelurahan
-LEFT JOIN coverage_segment s ON s.household_id = h.id AND s.dari <= :ref AND :ref < s.sampai
-WHERE {TARGET_H} AND {IN_AREA.format(col="h.kode_kelurahan")}
-"""
 MAX_HEX_CELLS = 4000  # beyond this the GeoJSON passes ~1.5 MB and the page slows to a crawl
 MIN_HEX_RESOLUTION = 5  # ~250 km² cells: a whole province fits
 COORD_DIGITS = 6  # ~0.1 m: hexagon corners need no more
@@ -111,7 +103,8 @@ def hexagon_aggregate(
                    area_prefixes)
     cells: dict[str, list[int]] = {}
     to_cell = h3.latlng_to_cell
-    for lat, lon, n in conn.execute(text(HEX_SQL), q.params(conn)):
+    for lat, lon, n in conn.execute(text(statement("maps/hexagon_points.sql")),
+                                    q.params(conn)):
         counts = cells.setdefault(to_cell(lat, lon, resolution), [0, 0, 0])
         counts[min(n, 2)] += 1
     while len(cells) > max_cells and resolution > MIN_HEX_RESOLUTION:

@@ -18,51 +18,12 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from app.services.coverage.sql import Query, program_filter
-from app.services.registry import AREA_CLAUSE, area_params
+from app.services.scope import area_patterns
+from app.sql import statement
 from geo.errors import InvalidInput
 
 TILE_LAYERS = ("households", "enrolled")
 MAX_ZOOM = 22
-EXTENT = 4096
-
-ACTIVE_ENROLLMENT = """
-    e.tanggal_mulai <= :ref AND (e.tanggal_selesai IS NULL OR :ref <= e.tanggal_selesai)
-    AND (CAST(:pids AS int[]) IS NULL OR e.program_id = ANY(CAST(:pids AS int[])))
-"""
-# Surveyed points found through the spatial index, plus households without coordinates found
-# through their kelurahan's interior point (also index-friendly): one UNION ALL, no full scan.
-TILE_SQL = f"""
-WITH env AS (
-    SELECT ST_TileEnvelope(:z, :x, :y) AS m,
-           ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => 0.02), 4326) AS g
-),
-pts AS (
-    SELECT h.id, h.kode_kelurahan, h.desil, h.geom AS g, false AS no_coords
-    FROM household h, env
-    WHERE h.geom && env.g AND h.status_verifikasi = 'terverifikasi' AND h.desil <= :desil
-      AND {AREA_CLAUSE}
-    UNION ALL
-    SELECT h.id, h.kode_kelurahan, h.desil, w.label_point, true
-    FROM wilayah w JOIN household h ON h.kode_kelurahan = w.kode AND h.geom IS NULL, env
-    WHERE w.label_point && env.g AND h.status_verifikasi = 'terverifikasi' AND h.desil <= :desil
-      AND {AREA_CLAUSE}
-),
-counted AS (
-    SELECT pts.*, (SELECT count(DISTINCT e.program_id)
-                   FROM enrollment e
-                   WHERE e.household_id = pts.id AND {ACTIVE_ENROLLMENT}) AS n
-    FROM pts
-),
-mvt AS (
-    SELECT ST_AsMVTGeom(ST_Transform(c.g, 3857), env.m, {EXTENT}, 64, true) AS geom,
-           c.id, c.kode_kelurahan, c.desil, c.no_coords, c.n AS programs,
-           CASE WHEN c.n = 0 THEN 'gap' WHEN c.n = 1 THEN 'one' ELSE 'overlap' END AS status
-    FROM counted c, env
-    WHERE (:enrolled_only = false OR c.n > 0)
-)
-SELECT ST_AsMVT(mvt, :layer, {EXTENT}, 'geom', 'id') FROM mvt WHERE geom IS NOT NULL
-"""
-
 
 @dataclass(frozen=True)
 class TileFilter:
@@ -94,7 +55,7 @@ def household_tile(
         "pids": program_filter(conn, Query(flt.ref_date, flt.desil_max, flt.program,
                                            flt.agency)),
         "layer": layer,
-        "enrolled_only": layer == "enrolled", **area_params(area_prefixes),
+        "enrolled_only": layer == "enrolled", "area_patterns": area_patterns(area_prefixes),
     }
-    tile = conn.execute(text(TILE_SQL), params).scalar_one()
+    tile = conn.execute(text(statement("maps/household_tile.sql")), params).scalar_one()
     return bytes(tile or b"")

@@ -3,8 +3,8 @@ geocoding set-based.
 
 Public: ``import_households``, ``ImportResult`` (households: parse, validate, hash, geocode, COPY,
 upsert; with ``load``, ``payload`` and ``side`` as its private parts); ``import_members``;
-``list_households``, ``get_household``, ``possible_duplicates``, ``HouseholdFilter``,
-``AREA_CLAUSE``, ``area_params`` (queries); ``kelurahan_index``, ``regeocode_households``,
+``list_households``, ``get_household``, ``possible_duplicates``, ``HouseholdFilter``
+(queries); ``kelurahan_index``, ``regeocode_households``,
 ``regeocode_after_boundary_load`` (geocoding).
 """
 
@@ -16,14 +16,12 @@ from app.services.registry.geocoding import (
 from app.services.registry.households import ImportResult, import_households
 from app.services.registry.members import import_members
 from app.services.registry.queries import (
-    AREA_CLAUSE,
     HouseholdFilter,
-    area_params,
     get_household,
     list_households,
     possible_duplicates,
 )
 
-__all__ = ["AREA_CLAUSE", "HouseholdFilter", "ImportResult", "area_params", "get_household",
+__all__ = ["HouseholdFilter", "ImportResult", "get_household",
            "import_households", "import_members", "kelurahan_index", "list_households",
            "possible_duplicates", "regeocode_after_boundary_load", "regeocode_households"]

@@ -15,11 +15,10 @@ lock on ``household`` until the import commits.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import Connection, text
 
-SQL = Path(__file__).resolve().parents[2] / "sql"
+from app.sql import statement
+
 COLUMNS = (
     "id_keluarga, no_kk_hash, no_kk_mask, nik_kepala_hash, nik_kepala_mask, nama_kepala, "
     "alamat, kode_kelurahan_deklarasi, kode_kelurahan, geom, jumlah_anggota, desil, "
@@ -53,9 +52,6 @@ WITH_REFERENCING = text(
 )
 
 
-def sql_file(name: str) -> str:
-    return (SQL / name).read_text()
-
 
 def household_count(conn: Connection) -> int:
     return int(conn.execute(text("SELECT count(*) FROM household")).scalar_one())
@@ -81,13 +77,13 @@ def _quoted(conn: Connection, name: str) -> str:
 
 
 def rebuild_indexes(conn: Connection, statements: list[str]) -> None:
-    for statement in statements:
-        conn.execute(text(statement))
+    for sql in statements:
+        conn.execute(text(sql))
     conn.execute(text("ANALYZE household"))
 
 
 def prepare_staging(conn: Connection) -> None:
-    conn.execute(text(sql_file("household_staging.sql")))
+    conn.execute(text(statement("registry/staging.sql")))
     conn.execute(text("TRUNCATE household_staging"))
 
 
@@ -123,13 +119,13 @@ def claim_ids(conn: Connection, last: int) -> None:
 
 def upsert_staging(conn: Connection) -> tuple[int, int]:
     """Upsert the staged chunk; returns (inserted, updated)."""
-    row = conn.execute(text(sql_file("household_upsert.sql"))).one()
+    row = conn.execute(text(statement("registry/upsert.sql"))).one()
     return int(row.inserted or 0), int(row.updated or 0)
 
 
 def flag_possible_duplicates(conn: Connection) -> None:
     """Flag (and unflag) ``possible_duplicate`` over the whole registry, set-based."""
-    conn.execute(text(sql_file("household_duplicates.sql")))
+    conn.execute(text(statement("registry/duplicates.sql")))
 
 
 def flag_shared_digests(conn: Connection, nik: list[bytes], kk: list[bytes], flag: str) -> int:

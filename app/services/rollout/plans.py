@@ -16,14 +16,10 @@ from sqlalchemy import Connection, text
 
 from app.principal import Principal
 from app.services.access import audit
-from app.services.coverage.sql import IN_PREFIXES
+from app.services.scope import area_patterns
+from app.sql import statement
 from geo.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from geo.rollout import Wave, resolve_weights, validate_waves
-
-PLAN_VISIBLE = (
-    "NOT EXISTS (SELECT 1 FROM rollout_wave w CROSS JOIN LATERAL unnest(w.wilayah) AS a(kode) "
-    "WHERE w.plan_id = rp.id AND NOT " + IN_PREFIXES.format(col="a.kode") + ")"
-)
 
 
 @dataclass
@@ -65,13 +61,9 @@ def _validate(conn: Connection, plan: PlanInput, principal: Principal) -> None:
     resolve_weights(plan.bobot)
     validate_waves([w.as_wave() for w in plan.gelombang])
     codes = sorted({k for w in plan.gelombang for k in w.wilayah})
-    known = set(conn.execute(
-        text("SELECT kode FROM wilayah WHERE level = 'kelurahan' AND kode = ANY(:codes) "
-             "AND (CAST(:parent AS text) IS NULL OR kode LIKE :parent || '.%') AND "
-             + IN_PREFIXES.format(col="kode")),
-        {"codes": codes, "parent": plan.wilayah_induk,
-         "prefixes": list(principal.area_prefixes)},
-    ).scalars())
+    known = set(conn.execute(text(statement("rollout/known_wave_areas.sql")), {
+        "codes": codes, "parent": plan.wilayah_induk,
+        "area_patterns": area_patterns(principal.area_prefixes)}).scalars())
     unknown = [k for k in codes if k not in known]
     if unknown:
         raise InvalidInput(
@@ -157,29 +149,17 @@ def delete_plan(conn: Connection, plan_id: int, principal: Principal) -> None:
     audit.record(conn, principal, "rollout_plan.delete", str(plan_id), {"nama": plan["nama"]})
 
 
-PLAN_COLUMNS = (
-    "rp.id, rp.nama, rp.deskripsi, rp.wilayah_induk, rp.tanggal_acuan, rp.desil_maks, "
-    "rp.garis_kemiskinan, rp.bobot, rp.dibuat_oleh, rp.dibuat, rp.diperbarui"
-)
-
-
 def list_plans(conn: Connection, principal: Principal) -> list[dict[str, Any]]:
-    rows = conn.execute(
-        text(f"SELECT {PLAN_COLUMNS}, (SELECT count(*) FROM rollout_wave w "
-             f"WHERE w.plan_id = rp.id) AS jumlah_gelombang FROM rollout_plan rp "
-             f"WHERE {PLAN_VISIBLE} ORDER BY rp.id"),
-        {"prefixes": list(principal.area_prefixes)},
-    )
+    rows = conn.execute(text(statement("rollout/plans_visible.sql")),
+                        {"area_patterns": area_patterns(principal.area_prefixes)})
     return [dict(r._mapping) for r in rows]
 
 
 def get_plan(conn: Connection, plan_id: int, principal: Principal) -> dict[str, Any]:
     """The plan with its waves in order; ``NotFound`` also when outside the principal's areas
     (so its existence is not revealed)."""
-    row = conn.execute(
-        text(f"SELECT {PLAN_COLUMNS} FROM rollout_plan rp WHERE rp.id = :id AND {PLAN_VISIBLE}"),
-        {"id": plan_id, "prefixes": list(principal.area_prefixes)},
-    ).first()
+    row = conn.execute(text(statement("rollout/plan_one.sql")), {
+        "id": plan_id, "area_patterns": area_patterns(principal.area_prefixes)}).first()
     if row is None:
         raise NotFound(f"Rencana {plan_id} tidak ditemukan.", {"id": plan_id})
     waves = conn.execute(

@@ -16,9 +16,10 @@ from sqlalchemy import Connection, text
 
 from app.principal import Principal
 from app.services.coverage import coverage_by_area, poverty_by_area
-from app.services.coverage.sql import IN_PREFIXES
 from app.services.rollout.reach import programs_operating, reach_households
 from app.services.rollout.scope import Scope
+from app.services.scope import area_patterns
+from app.sql import statement
 from geo.errors import InvalidInput
 from geo.rollout import AreaFigures, Priority, grow_cluster, households_cap, rank_areas
 from geo.wilayah import adjacency
@@ -26,13 +27,8 @@ from geo.wilayah import adjacency
 
 def scoped_areas(conn: Connection, scope: Scope) -> list[dict[str, Any]]:
     """The kelurahan/desa in scope with their names, ordered by code."""
-    rows = conn.execute(
-        text("SELECT kode, nama FROM wilayah WHERE level = 'kelurahan' "
-             "AND (CAST(:parent AS text) IS NULL OR kode LIKE :parent || '.%') AND "
-             + IN_PREFIXES.format(col="kode") + " ORDER BY kode"),
-        {"parent": scope.parent, "prefixes": list(scope.area_prefixes)},
-    )
-    return [dict(r._mapping) for r in rows]
+    return [dict(r._mapping) for r in conn.execute(
+        text(statement("rollout/kelurahan_in_scope.sql")), _scope_params(scope))]
 
 
 def _by_code(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -79,13 +75,13 @@ def priorities(
 
 def neighbour_graph(conn: Connection, scope: Scope) -> dict[str, set[str]]:
     """Adjacency (geo.wilayah.adjacency rule) of the areas in scope, from their stored polygons."""
-    rows = conn.execute(
-        text("SELECT kode, ST_AsBinary(geom) AS wkb FROM wilayah WHERE level = 'kelurahan' "
-             "AND (CAST(:parent AS text) IS NULL OR kode LIKE :parent || '.%') AND "
-             + IN_PREFIXES.format(col="kode")),
-        {"parent": scope.parent, "prefixes": list(scope.area_prefixes)},
-    )
+    rows = conn.execute(text(statement("rollout/kelurahan_polygons_in_scope.sql")),
+                        _scope_params(scope))
     return adjacency({r.kode: shapely.from_wkb(bytes(r.wkb)) for r in rows})
+
+
+def _scope_params(scope: Scope) -> dict[str, Any]:
+    return {"parent": scope.parent, "area_patterns": area_patterns(scope.area_prefixes)}
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,9 @@ from typing import Any
 import shapely
 from sqlalchemy import Connection, text
 
-from app.services.registry import AREA_CLAUSE, area_params, regeocode_after_boundary_load
+from app.services.registry import regeocode_after_boundary_load
+from app.services.scope import area_patterns
+from app.sql import statement
 from geo.wilayah import BoundaryReport, read_boundaries
 
 UPSERT_SQL = text(
@@ -80,26 +82,8 @@ def list_wilayah(
 
     ``jumlah_rumah_tangga``: accepted households whose effective kelurahan lies in the area,
     counting only households within ``area_prefixes`` (empty = everywhere)."""
-    rows = conn.execute(
-        text(
-            f"""
-            WITH per_kelurahan AS (
-                SELECT h.kode_kelurahan AS kode, count(*) AS n FROM household h
-                WHERE {AREA_CLAUSE} GROUP BY h.kode_kelurahan
-            )
-            SELECT w.kode, w.nama, w.level, w.parent_kode, w.luas_km2,
-                   ST_Y(w.label_point) AS label_lat, ST_X(w.label_point) AS label_lon,
-                   COALESCE((SELECT sum(p.n) FROM per_kelurahan p
-                             WHERE p.kode = w.kode OR p.kode LIKE w.kode || '.%'), 0)::int
-                       AS jumlah_rumah_tangga
-            FROM wilayah w
-            WHERE (CAST(:level AS text) IS NULL OR w.level = :level)
-              AND (CAST(:parent AS text) IS NULL OR w.kode LIKE :parent || '.%')
-            ORDER BY w.kode
-            """
-        ),
-        {"level": level, "parent": parent, **area_params(area_prefixes)},
-    )
+    rows = conn.execute(text(statement("wilayah/areas_with_households.sql")), {
+        "level": level, "parent": parent, "area_patterns": area_patterns(area_prefixes)})
     return [dict(r._mapping) for r in rows]
 
 

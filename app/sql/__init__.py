@@ -1,0 +1,31 @@
+"""Whole SQL statements, one per file, grouped by room (``coverage/``, ``registry/``, ...).
+
+Statements carry bound parameters only (``:ref``, ``:desil``, ``:area_patterns``...), never
+text glued in by Python, so the file is the statement that runs. ``statement(name)`` reads one
+(cached) without its whole-line ``--`` comments, which are for the reader: SQLAlchemy would take
+a ``:name`` in a comment for a parameter. ``script(name)`` splits a file of several statements
+separated by ``;`` at line ends.
+
+The one shared predicate is written out in each statement rather than glued: "in the caller's
+scope" is ``(CAST(:area_patterns AS text[]) IS NULL OR <code column> LIKE ANY
+(CAST(:area_patterns AS text[])))``, with the patterns built by ``app.services.scope``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+@cache
+def statement(name: str) -> str:
+    """The SQL of ``app/sql/<name>`` (e.g. ``"coverage/segments_by_area.sql"``)."""
+    lines = (HERE / name).read_text(encoding="utf-8").splitlines()
+    return "\n".join(line for line in lines if not line.lstrip().startswith("--")).strip()
+
+
+def script(name: str) -> list[str]:
+    """The statements of a multi-statement file."""
+    return [s.strip() for s in statement(name).split(";\n") if s.strip()]

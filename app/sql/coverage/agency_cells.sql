@@ -1,0 +1,16 @@
+-- Per agency: target households with an active program of the agency on ref (covered,
+-- overlap across programs / agencies) and non-target households it reaches.
+SELECT si.kode AS instansi,
+       count(*) FILTER (WHERE s.terverifikasi AND s.desil <= :desil) AS covered,
+       count(*) FILTER (WHERE s.terverifikasi AND s.desil <= :desil AND s.n_program >= 2)
+           AS overlap,
+       count(*) FILTER (WHERE s.terverifikasi AND s.desil <= :desil AND s.n_instansi >= 2)
+           AS overlap_agency,
+       count(*) FILTER (WHERE NOT (s.terverifikasi AND s.desil <= :desil)) AS leakage_households
+FROM coverage_segment s
+CROSS JOIN LATERAL unnest(s.instansi) AS si(kode)
+WHERE s.dari <= :ref AND :ref < s.sampai
+  AND (CAST(:pids AS int[]) IS NULL OR s.program_ids && CAST(:pids AS int[]))
+  AND (CAST(:area_patterns AS text[]) IS NULL
+       OR s.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[])))
+GROUP BY 1

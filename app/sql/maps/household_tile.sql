@@ -1,0 +1,42 @@
+-- One Mapbox Vector Tile (z/x/y, layer name layer, extent 4096) of target households
+-- (verified, desil <= desil) within the caller's scope, each with its number of distinct
+-- programs active on ref among pids (NULL = all) and status gap / one / overlap;
+-- enrolled_only keeps only enrolled households (a program's layer). Surveyed points are found
+-- through the spatial index, households without coordinates through their kelurahan's
+-- interior point (also index-friendly): one UNION ALL, no full scan. Geometry: EPSG:4326
+-- points reprojected to Web Mercator (EPSG:3857) for the tile.
+WITH env AS (
+    SELECT ST_TileEnvelope(:z, :x, :y) AS m,
+           ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => 0.02), 4326) AS g
+),
+pts AS (
+    SELECT h.id, h.kode_kelurahan, h.desil, h.geom AS g, false AS no_coords
+    FROM household h, env
+    WHERE h.geom && env.g AND h.status_verifikasi = 'terverifikasi' AND h.desil <= :desil
+      AND (CAST(:area_patterns AS text[]) IS NULL
+           OR h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[])))
+    UNION ALL
+    SELECT h.id, h.kode_kelurahan, h.desil, w.label_point, true
+    FROM wilayah w JOIN household h ON h.kode_kelurahan = w.kode AND h.geom IS NULL, env
+    WHERE w.label_point && env.g AND h.status_verifikasi = 'terverifikasi' AND h.desil <= :desil
+      AND (CAST(:area_patterns AS text[]) IS NULL
+           OR h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[])))
+),
+counted AS (
+    SELECT pts.*, (SELECT count(DISTINCT e.program_id)
+                   FROM enrollment e
+                   WHERE e.household_id = pts.id
+                     AND e.tanggal_mulai <= :ref
+                     AND (e.tanggal_selesai IS NULL OR :ref <= e.tanggal_selesai)
+                     AND (CAST(:pids AS int[]) IS NULL
+                          OR e.program_id = ANY (CAST(:pids AS int[])))) AS n
+    FROM pts
+),
+mvt AS (
+    SELECT ST_AsMVTGeom(ST_Transform(c.g, 3857), env.m, 4096, 64, true) AS geom,
+           c.id, c.kode_kelurahan, c.desil, c.no_coords, c.n AS programs,
+           CASE WHEN c.n = 0 THEN 'gap' WHEN c.n = 1 THEN 'one' ELSE 'overlap' END AS status
+    FROM counted c, env
+    WHERE (:enrolled_only = false OR c.n > 0)
+)
+SELECT ST_AsMVT(mvt, :layer, 4096, 'geom', 'id') FROM mvt WHERE geom IS NOT NULL

@@ -1,0 +1,7 @@
+-- Kelurahan/desa below parent (NULL = all) within the caller's scope, ordered by code.
+SELECT kode, nama
+FROM wilayah
+WHERE level = 'kelurahan'
+  AND (CAST(:parent AS text) IS NULL OR kode LIKE :parent || '.%')
+  AND (CAST(:area_patterns AS text[]) IS NULL OR kode LIKE ANY (CAST(:area_patterns AS text[])))
+ORDER BY kode

@@ -1,0 +1,7 @@
+-- The polygons (EPSG:4326, WKB) of the kelurahan/desa below parent (NULL = all) within the
+-- caller's scope, for their adjacency.
+SELECT kode, ST_AsBinary(geom) AS wkb
+FROM wilayah
+WHERE level = 'kelurahan'
+  AND (CAST(:parent AS text) IS NULL OR kode LIKE :parent || '.%')
+  AND (CAST(:area_patterns AS text[]) IS NULL OR kode LIKE ANY (CAST(:area_patterns AS text[])))

@@ -1,0 +1,7 @@
+-- Which of codes are loaded kelurahan/desa below the plan's parent (NULL = all) and within
+-- the caller's scope (a plan may only name such areas).
+SELECT kode
+FROM wilayah
+WHERE level = 'kelurahan' AND kode = ANY (:codes)
+  AND (CAST(:parent AS text) IS NULL OR kode LIKE :parent || '.%')
+  AND (CAST(:area_patterns AS text[]) IS NULL OR kode LIKE ANY (CAST(:area_patterns AS text[])))

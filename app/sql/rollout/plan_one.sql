@@ -1,0 +1,10 @@
+-- One stored plan, if every area of every wave lies within the caller's scope.
+SELECT rp.id, rp.nama, rp.deskripsi, rp.wilayah_induk, rp.tanggal_acuan, rp.desil_maks,
+       rp.garis_kemiskinan, rp.bobot, rp.dibuat_oleh, rp.dibuat, rp.diperbarui
+FROM rollout_plan rp
+WHERE rp.id = :id
+  AND NOT EXISTS (
+    SELECT 1 FROM rollout_wave w CROSS JOIN LATERAL unnest(w.wilayah) AS a(kode)
+    WHERE w.plan_id = rp.id
+      AND NOT (CAST(:area_patterns AS text[]) IS NULL
+               OR a.kode LIKE ANY (CAST(:area_patterns AS text[]))))
