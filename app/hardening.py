@@ -46,14 +46,19 @@ def _hashes(pattern: re.Pattern[bytes], body: bytes) -> list[str]:
     return [f"'sha256-{d}'" for d in sorted(digests)]
 
 
-def content_security_policy(body: bytes, tile_url: str | None, docs: bool = False) -> str:
-    """A strict policy for one HTML page: local assets only; inline scripts and styles are
-    allowed by their exact SHA-256 hash (Folium writes inline ones), never 'unsafe-inline'."""
-    tiles = ""
-    if tile_url:
-        parts = urlsplit(tile_url.replace("{s}", "a"))
-        host = parts.netloc.replace("a.", "*.", 1) if "{s}" in tile_url else parts.netloc
-        tiles = f" {parts.scheme}://{host}"
+def _tile_source(tile_url: str) -> str:
+    parts = urlsplit(tile_url.replace("{s}", "a"))
+    host = parts.netloc.replace("a.", "*.", 1) if "{s}" in tile_url else parts.netloc
+    return f" {parts.scheme}://{host}"
+
+
+def content_security_policy(body: bytes, tile_url: str | list[str | None] | None,
+                            docs: bool = False) -> str:
+    """A strict policy for one HTML page: local assets only (images also from the configured
+    basemap hosts); inline scripts and styles are allowed by their exact SHA-256 hash (Folium
+    writes inline ones), never 'unsafe-inline'."""
+    urls = tile_url if isinstance(tile_url, list) else [tile_url]
+    tiles = "".join(dict.fromkeys(_tile_source(u) for u in urls if u))
     cdn = f" {DOCS_CDN}" if docs else ""
     scripts = " ".join(_hashes(_INLINE_SCRIPT, body))
     styles = " ".join(_hashes(_INLINE_STYLE, body) + _hashes(_STYLE_ATTR, body))
@@ -71,7 +76,7 @@ def content_security_policy(body: bytes, tile_url: str | None, docs: bool = Fals
 class SecurityHeaders:
     """Adds the security headers to every response; HTML gets a CSP computed from its body."""
 
-    def __init__(self, app: ASGIApp, tile_url: str | None) -> None:
+    def __init__(self, app: ASGIApp, tile_url: list[str | None]) -> None:
         self.app, self.tile_url = app, tile_url
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -227,5 +232,5 @@ def install(app: FastAPI, settings: Settings) -> None:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                            allow_headers=["Authorization", "Content-Type", "X-CSRF-Token"])
-    app.add_middleware(SecurityHeaders, tile_url=settings.tile_url)
+    app.add_middleware(SecurityHeaders, tile_url=[settings.tile_url, settings.tile_light_url])
 

@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     port: int = 8000
     tile_url: str | None = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     tile_attribution: str = "&copy; OpenStreetMap contributors"
+    # The light basemap offered beside it (empty = none); both are optional: the map works
+    # without any basemap (the offline intranet case).
+    tile_light_url: str | None = "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png"
+    tile_light_attribution: str = "&copy; OpenStreetMap contributors &copy; CARTO"
     max_upload_mb: int = 200
     default_desil_max: int = 4
     poverty_line: float = 441_448.0

@@ -2,7 +2,7 @@
 
 The page is a shell: every layer is fetched from the URLs below. Household points (tiles) only
 for roles that may see persons; the others get the H3 hexagon aggregate with small counts
-suppressed.
+suppressed. The image and PDF report of the map are in ``app.api.map_report``.
 """
 
 from __future__ import annotations
@@ -17,9 +17,12 @@ from app.deps import ConnDep, SettingsDep
 from app.security import PrincipalDep, by_api_key
 from app.services.access import audit
 from app.services.maps import (
+    Classing,
     MapFilter,
     TileFilter,
+    area_detail,
     area_figures,
+    basemaps,
     hexagon_aggregate,
     household_tile,
     page_config,
@@ -29,7 +32,9 @@ from geo.maps import MapConfig, render_page
 
 router = APIRouter(tags=["peta"])
 Figure = Literal["coverage_rate", "gap", "targets", "overlap_share", "leakage", "p0", "p1", "p2"]
-Scheme = Literal["quantiles", "natural_breaks", "equal_interval"]
+Scheme = Literal["quantiles", "natural_breaks", "equal_interval", "pretty"]
+Ramp = Literal["YlOrRd", "YlGnBu", "Blues", "viridis", "cividis"]
+Level = Literal["kelurahan", "kecamatan"]
 Lang = Literal["id", "en"]
 
 
@@ -46,37 +51,56 @@ def map_filter(
                      program=program or None, agency=agency or None, parent=kecamatan or None)
 
 
+def map_classing(
+    figure: Figure = "coverage_rate", scheme: Scheme = "quantiles",
+    k: int = Query(5, ge=3, le=7, description="Jumlah kelas"),
+    ramp: Ramp = "YlOrRd", lang: Lang = "id",
+) -> Classing:
+    return Classing(figure=figure, scheme=scheme, k=k, ramp=ramp, lang=lang)
+
+
 FilterDep = Annotated[MapFilter, Depends(map_filter)]
+ClassingDep = Annotated[Classing, Depends(map_classing)]
 
 
 @router.get("/map", response_class=HTMLResponse, summary="Peta cakupan per kelurahan")
 def map_page(
     conn: ConnDep, settings: SettingsDep, principal: PrincipalDep, flt: FilterDep,
-    lang: Lang = "id",
-    basemap: Literal["default", "none"] = "default",
-    figure: Figure = "coverage_rate", scheme: Scheme = "quantiles",
-    k: int = Query(5, ge=3, le=7),
+    classing: ClassingDep, level: Level = "kelurahan",
+    basemap: str | None = Query(None, description="'none' = tanpa peta dasar"),
 ) -> HTMLResponse:
-    tile_url = None if basemap == "none" else (settings.tile_url or None)
-    page = page_config(conn, principal, flt, figure=figure, scheme=scheme, k=k)
+    page = page_config(conn, principal, flt, classing, level=level)
     if principal.can_see_persons:
         audit.record(conn, principal, "map.household_points", flt.parent,
                      {"tanggal_acuan": flt.ref_date.isoformat(), "desil_maks": flt.desil_max})
-    config = MapConfig(lang=lang, tile_url=tile_url, tile_attribution=settings.tile_attribution,
-                       page=page)
+    config = MapConfig(lang=classing.lang, basemaps=basemaps(settings, basemap), page=page)
     return HTMLResponse(render_page(config))
 
 
-@router.get("/api/v1/map/figures", summary="Angka kelurahan terklasifikasi untuk peta")
+@router.get("/api/v1/map/figures", summary="Angka wilayah terklasifikasi untuk peta")
 def get_figures(
     conn: ConnDep, settings: SettingsDep, principal: PrincipalDep, flt: FilterDep,
-    figure: Figure = "coverage_rate", scheme: Scheme = "quantiles",
-    k: int = Query(5, ge=3, le=7), lang: Lang = "id",
+    classing: ClassingDep, level: Level = "kelurahan",
 ) -> dict[str, Any]:
-    return area_figures(conn, flt, figure=figure, scheme=scheme, k=k,
-                        poverty_line=settings.poverty_line, lang=lang,
+    return area_figures(conn, flt, classing, poverty_line=settings.poverty_line, level=level,
                         area_prefixes=principal.area_prefixes,
                         suppress=principal.suppress_small_counts)
+
+
+@router.get("/api/v1/map/areas/{kode}", summary="Semua angka satu wilayah (panel peta)")
+def get_area(
+    conn: ConnDep, settings: SettingsDep, principal: PrincipalDep, flt: FilterDep,
+    kode: Annotated[str, Path(max_length=13, description="Kode wilayah, mis. 64.74.03.1002")],
+) -> dict[str, Any]:
+    detail = area_detail(conn, kode, flt, poverty_line=settings.poverty_line,
+                         area_prefixes=principal.area_prefixes,
+                         persons=principal.can_see_persons,
+                         suppress=principal.suppress_small_counts)
+    if detail["gap_households"]:
+        audit.record(conn, principal, "map.gap_households", kode,
+                     {"tanggal_acuan": flt.ref_date.isoformat(), "desil_maks": flt.desil_max,
+                      "jumlah": len(detail["gap_households"])})
+    return detail
 
 
 @router.get("/api/v1/map/programs", summary="Program dengan garis wilayah layanannya")
@@ -90,11 +114,11 @@ def get_program_layers(
 
 @router.get("/api/v1/map/hexagons", summary="Agregat heksagon H3 rumah tangga sasaran")
 def get_hexagons(
-    conn: ConnDep, principal: PrincipalDep, flt: FilterDep,
+    conn: ConnDep, principal: PrincipalDep, flt: FilterDep, classing: ClassingDep,
     resolution: int = Query(8, ge=6, le=9),
 ) -> dict[str, Any]:
     return hexagon_aggregate(conn, flt, resolution, principal.area_prefixes,
-                             suppress=principal.suppress_small_counts)
+                             suppress=principal.suppress_small_counts, classing=classing)
 
 
 @router.get("/tiles/{layer}/{z}/{x}/{y}.pbf", summary="Petak vektor (MVT) rumah tangga sasaran")

@@ -65,14 +65,23 @@ def map_command(
     figure: str = typer.Option("coverage_rate", "--figure",
                                help="coverage_rate, gap, targets, overlap_share, leakage, p0-p2"),
     scheme: str = typer.Option("quantiles", "--scheme",
-                               help="quantiles, natural_breaks, equal_interval"),
+                               help="quantiles, natural_breaks, equal_interval, pretty"),
     k: int = typer.Option(5, "--k", min=3, max=7, help="Jumlah kelas"),
+    ramp: str = typer.Option("YlOrRd", "--ramp", help="YlOrRd, YlGnBu, Blues, viridis, cividis"),
+    level: str = typer.Option("kelurahan", "--level", help="kelurahan atau kecamatan"),
     lang: str = typer.Option("id", "--lang", help="id atau en"),
     basemap: bool = typer.Option(False, "--basemap/--no-basemap",
                                  help="Sertakan peta dasar (permintaan ke luar)"),
 ) -> None:
-    """Tulis salinan peta mandiri (angka kelurahan saja, tanpa titik rumah tangga)."""
-    from app.services.maps import OUTLINE_TOLERANCE, POLYGON_TOLERANCE, MapFilter, area_figures
+    """Tulis salinan peta mandiri (angka wilayah saja, tanpa titik rumah tangga)."""
+    from app.services.maps import (
+        OUTLINE_TOLERANCE,
+        POLYGON_TOLERANCE,
+        Classing,
+        MapFilter,
+        area_figures,
+        basemaps,
+    )
     from app.services.wilayah import wilayah_geojson
     from geo.maps import MapConfig, render_page
 
@@ -82,16 +91,19 @@ def map_command(
     except ValueError as exc:
         raise InvalidInput(f"--ref-date '{ref_date}' bukan tanggal YYYY-MM-DD.") from exc
     flt = MapFilter(ref, desil_max or s.default_desil_max, program, agency, kecamatan)
+    classing = Classing(figure=figure, scheme=scheme, k=k, ramp=ramp, lang=lang)
     with transaction() as conn:
-        inline = {level: wilayah_geojson(conn, level, kecamatan if level == "kelurahan" else None,
-                                         OUTLINE_TOLERANCE.get(level, POLYGON_TOLERANCE))
-                  for level in ("kelurahan", "kecamatan", "kabkota")}
-        inline["figures"] = area_figures(conn, flt, figure=figure, scheme=scheme, k=k,
-                                         poverty_line=s.poverty_line, lang=lang, suppress=True)
-    state = {"figure": figure, "scheme": scheme, "k": k, "ref_date": ref.isoformat()}
-    page = {"urls": {}, "persons": False, "inline": inline, "state": state}
-    config = MapConfig(lang=lang, tile_url=s.tile_url if basemap else None,
-                       tile_attribution=s.tile_attribution, page=page)
+        inline = {lvl: wilayah_geojson(conn, lvl, kecamatan if lvl == "kelurahan" else None,
+                                       OUTLINE_TOLERANCE.get(lvl, POLYGON_TOLERANCE))
+                  for lvl in ("kelurahan", "kecamatan", "kabkota")}
+        inline["figures"] = area_figures(conn, flt, classing, poverty_line=s.poverty_line,
+                                         level=level, suppress=True)
+    state = {"figure": figure, "scheme": scheme, "k": k, "ramp": ramp, "level": level,
+             "ref_date": ref.isoformat(), "desil_max": flt.desil_max,
+             "kecamatan": kecamatan or ""}
+    page = {"urls": {}, "persons": False, "inline": inline, "state": state,
+            "choices": {"kecamatan": [], "programs": [], "agencies": []}}
+    config = MapConfig(lang=lang, basemaps=basemaps(s) if basemap else [], page=page)
     out.write_text(inline_assets(render_page(config)), encoding="utf-8")
     size_mb = out.stat().st_size / 1e6
     console.print(f"Peta ditulis ke {out} ({size_mb:.1f} MB, tanpa titik rumah tangga).")

@@ -1,12 +1,13 @@
 """Deterministic generator of the sample city in data/samples/ (run: ``make samples``).
 
-Kota Bontang (64.74: 3 kecamatan, 15 kelurahan) with its REAL kelurahan and kecamatan
-boundaries, copied from ../shared/data/wilayah/ (the public ``cahyadsn/wilayah_boundaries`` data
-set, MIT licence; notice and attribution are written beside them as ``WILAYAH_LICENSE.txt``).
-The kab/kota outline is the union of the kelurahan (the source's own Kota Bontang polygon is
-invalid as delivered). EPSG:4326, lon/lat. The real data keeps its thin sliver overlaps between
-neighbours: Gunung Telihan (64.74.03.1002) and Belimbing overlap by about 0.002 km², so the demo
-shows the tie rule (a point in both goes to the declared one, else the lowest code).
+Kota Bontang (64.74: 3 kecamatan, 15 kelurahan) with its REAL kelurahan boundaries, copied
+from ../shared/data/wilayah/ (the public ``cahyadsn/wilayah_boundaries`` data set, MIT licence;
+notice and attribution are written beside them as ``WILAYAH_LICENSE.txt``). Each kecamatan and
+the kab/kota outline are the union of their kelurahan (the source's kecamatan polygons are far
+coarser, its Kota Bontang polygon invalid). EPSG:4326, lon/lat. The real data keeps its thin
+sliver overlaps between neighbours: Gunung Telihan (64.74.03.1002) and Belimbing overlap by
+about 0.002 km², so the demo shows the tie rule (a point in both goes to the declared one, else
+the lowest code).
 
 Households are placed inside their real kelurahan (a kelurahan drawn uniformly, then a point drawn
 uniformly inside its polygon).
@@ -32,13 +33,14 @@ HERE = Path(__file__).resolve().parent
 SHARED = HERE.parents[1].parent / "shared" / "data" / "wilayah"
 KELURAHAN_FILE = "bontang_kelurahan.geojson"
 KECAMATAN_FILE = "bontang_kecamatan.geojson"
-ATTRIBUTION = """Batas wilayah Kota Bontang (kota_kelurahan.geojson, kota_kecamatan.geojson, dan
+ATTRIBUTION = """Batas kelurahan Kota Bontang (kota_kelurahan.geojson; kota_kecamatan.geojson dan
 kota_kabkota.geojson = gabungan kelurahannya) berasal dari data publik cahyadsn/wilayah_boundaries
 (https://github.com/cahyadsn/wilayah_boundaries), kode wilayah Kepmendagri, disederhanakan oleh
 sumbernya; disalin oleh data/samples/generate.py. Lisensi sumber (MIT):
 
 """
 SEED = 20261123
+GAP_CLOSE = 0.0001  # degrees (~11 m): closes the gaps between neighbouring kelurahan
 SLIVER = ("64.74.03.1002", "64.74.03.1001")  # Gunung Telihan and Belimbing overlap (real data)
 HOUSEHOLDS = 4000
 HOUSEHOLD_HEADER = ["id_keluarga", "no_kk", "nik_kepala", "nama_kepala", "alamat",
@@ -72,20 +74,30 @@ def real_boundaries() -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
             {f["properties"]["kode"]: f["properties"]["nama"] for f in kecamatan})
 
 
-def write_boundaries(shapes: dict[str, Any]) -> None:
-    """The source's kelurahan and kecamatan features as they are (properties kept: kode, nama,
-    level, label point), the kab/kota as the union of the kelurahan, and the licence notice."""
-    def collection(features: list[dict[str, Any]]) -> dict[str, Any]:
-        return {"type": "FeatureCollection", "features": features}
+def outline(shapes: dict[str, Any]) -> Any:
+    """The union of the kelurahan, with the source's hairline gaps between neighbours (a few
+    metres) closed, so the outline has no inner lines."""
+    grown = shapely.union_all([g.buffer(GAP_CLOSE) for g in shapes.values()])
+    return shapely.set_precision(grown.buffer(-GAP_CLOSE), 1e-7)
 
-    city = {"type": "Feature", "properties": {"kode": "64.74", "nama": "Kota Bontang",
-                                              "level": "kabkota"},
-            "geometry": mapping(shapely.set_precision(shapely.union_all(list(shapes.values())),
-                                                      1e-7))}
+
+def write_boundaries(shapes: dict[str, Any], kecamatan: dict[str, str]) -> None:
+    """The source's kelurahan features as they are (properties kept: kode, nama, level, label
+    point); each kecamatan and the kab/kota as the union of their kelurahan (the source's own
+    kecamatan polygons are far coarser: straight lines across the city, at odds with its
+    kelurahan); and the licence notice."""
+    def feature(kode: str, nama: str, level: str, geom: Any) -> dict[str, Any]:
+        return {"type": "Feature", "properties": {"kode": kode, "nama": nama, "level": level},
+                "geometry": mapping(geom)}
+
+    kec = [feature(k, n, "kecamatan",
+                   outline({c: g for c, g in shapes.items() if c.startswith(k + ".")}))
+           for k, n in sorted(kecamatan.items())]
+    city = [feature("64.74", "Kota Bontang", "kabkota", outline(shapes))]
     for name, features in (("kota_kelurahan.geojson", read_features(KELURAHAN_FILE)),
-                           ("kota_kecamatan.geojson", read_features(KECAMATAN_FILE)),
-                           ("kota_kabkota.geojson", [city])):
-        (HERE / name).write_text(json.dumps(collection(features)) + "\n")
+                           ("kota_kecamatan.geojson", kec), ("kota_kabkota.geojson", city)):
+        (HERE / name).write_text(json.dumps({"type": "FeatureCollection", "features": features})
+                                 + "\n")
     (HERE / "WILAYAH_LICENSE.txt").write_text(ATTRIBUTION + (SHARED / "LICENSE").read_text())
 
 
@@ -224,8 +236,8 @@ def write_members(rng: random.Random, households: list[dict[str, Any]]) -> None:
 
 def main() -> None:
     rng = random.Random(SEED)
-    cells, kelurahan, _ = real_boundaries()
-    write_boundaries(cells)
+    cells, kelurahan, kecamatan = real_boundaries()
+    write_boundaries(cells, kecamatan)
     households = generate_households(rng, cells)
     write_households(add_mess(rng, households, cells))
     write_members(rng, households)

@@ -77,7 +77,8 @@ def enrollments(rng: random.Random, households: list[dict[str, str]],
         if rng.random() >= ENROLL_CHANCE.get(desil, 0.02):
             continue
         count = 1 + (rng.random() < 0.45) + (rng.random() < 0.15)
-        for code in set(rng.choices(codes, weights, k=count)):
+        # sorted: iterating a set of strings follows the per-process hash seed
+        for code in sorted(set(rng.choices(codes, weights, k=count))):
             keys = key_columns(rng, h, members.get(h["id_keluarga"], []))
             rows.append([code, *keys, *start_end(rng)])
     return rows

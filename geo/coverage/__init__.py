@@ -3,13 +3,15 @@
 Public: ``validate_program``, ``ProgramRow``, ``PROGRAM_SPEC``, ``UNITS``, ``service_area``
 (programs); ``validate_row``, ``EnrollmentRow``, ``ENROLLMENT_SPEC`` (enrollments);
 ``check_level``, ``check_desil``, ``check_line``, ``area_code_sql``, ``rate``,
-``fgt_from_sums``, ``suppress_value``, ``suppress_row`` (rules: levels, FGT indices, small-count
-suppression).
+``fgt_from_sums``, ``suppress_value``, ``suppress_row``, ``SMALL``, ``LEVEL_LENGTH`` (rules:
+levels, FGT indices, small-count suppression).
 """
 
 from geo.coverage.enrollments import ENROLLMENT_SPEC, EnrollmentRow, validate_row
 from geo.coverage.programs import PROGRAM_SPEC, UNITS, ProgramRow, service_area, validate_program
 from geo.coverage.rules import (
+    LEVEL_LENGTH,
+    SMALL,
     area_code_sql,
     check_desil,
     check_level,
@@ -20,6 +22,7 @@ from geo.coverage.rules import (
     suppress_value,
 )
 
-__all__ = ["ENROLLMENT_SPEC", "PROGRAM_SPEC", "UNITS", "EnrollmentRow", "ProgramRow",
+__all__ = ["ENROLLMENT_SPEC", "LEVEL_LENGTH", "PROGRAM_SPEC", "SMALL", "UNITS", "EnrollmentRow",
+           "ProgramRow",
            "area_code_sql", "check_desil", "check_level", "check_line", "fgt_from_sums", "rate",
            "service_area", "suppress_row", "suppress_value", "validate_program", "validate_row"]

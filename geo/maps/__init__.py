@@ -1,12 +1,23 @@
 """The kelurahan map, pure: the Folium page, choropleth classes, and the page's texts.
 
-Public: ``render_page``, ``MapConfig``, ``FIGURES``, ``figure_value``, ``legend_json``,
-``panel_summary`` (page); ``classify`` (classes, with mapclassify); ``texts`` (i18n).
+Public: ``render_page``, ``MapConfig``, ``FIGURES``, ``COUNT_FIGURES``, ``HEX_FIGURES``,
+``LEVELS``, ``figure_value``, ``legend_json``, ``panel_summary`` (page); ``classify``,
+``SCHEMES``, ``RAMPS`` (classes, with mapclassify and matplotlib's ramps); ``texts`` (i18n).
 """
 
-from geo.maps.classes import classify
+from geo.maps.classes import RAMPS, SCHEMES, classify
 from geo.maps.i18n import texts
-from geo.maps.page import FIGURES, MapConfig, figure_value, legend_json, panel_summary, render_page
+from geo.maps.page import (
+    COUNT_FIGURES,
+    FIGURES,
+    HEX_FIGURES,
+    LEVELS,
+    MapConfig,
+    figure_value,
+    legend_json,
+    panel_summary,
+    render_page,
+)
 
-__all__ = ["FIGURES", "MapConfig", "classify", "figure_value", "legend_json", "panel_summary",
-           "render_page", "texts"]
+__all__ = ["COUNT_FIGURES", "FIGURES", "HEX_FIGURES", "LEVELS", "RAMPS", "SCHEMES", "MapConfig",
+           "classify", "figure_value", "legend_json", "panel_summary", "render_page", "texts"]

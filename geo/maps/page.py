@@ -17,13 +17,19 @@ from branca.element import Element, MacroElement
 from folium.plugins import Fullscreen
 from jinja2 import Template
 
-from geo.maps.classes import Classification
+from geo.maps.classes import RAMPS, SCHEMES, SUPPRESSED, Classification, ramp_colors
 from geo.maps.i18n import texts
 
 FIGURES = ("coverage_rate", "gap", "targets", "overlap_share", "leakage", "p0", "p1", "p2")
+# Figures that count households: classed with whole-number bounds.
+COUNT_FIGURES = frozenset({"gap", "targets", "leakage"})
+# What a hexagon carries; any other mapped figure colours the hexagons by their gap.
+HEX_FIGURES = ("coverage_rate", "gap", "targets", "overlap_share")
 COUNT_FIELDS = ("targets", "covered", "overlap", "overlap_agency", "gap", "leakage")
+LEVELS = ("kelurahan", "kecamatan")
 # Okabe-Ito colours (safe for colour-vision deficiencies), none of them on the YlOrRd ramp.
 STATUS_COLORS = {"gap": "#000000", "one": "#0072b2", "overlap": "#009e73"}
+FILL_OPACITY = 0.75  # the polygons' fill opacity; the legend swatches are drawn with the same
 DEFAULT_CENTER = (0.13, 117.48)  # Bontang, lat/lon; the page fits the loaded areas anyway
 
 
@@ -45,19 +51,25 @@ def vendor_css(base: str) -> list[tuple[str, str]]:
     ]
 
 
-def figure_value(row: dict[str, Any], figure: str) -> float | None:
-    """The value mapped for one area row; None when the figure is undefined there
+def figure_value(row: dict[str, Any], figure: str) -> Any:
+    """The value mapped for one area row: a number, ``"<5"`` when a small count hides it
+    (a rate is hidden when one of its counts is), or None when the figure is undefined there
     (a rate over zero targets, an index without expenditure data)."""
     if figure == "overlap_share":
-        targets = row.get("targets") or 0
-        return row.get("overlap", 0) / targets if targets else None
+        targets, overlap = row.get("targets") or 0, row.get("overlap", 0)
+        if SUPPRESSED in (targets, overlap):
+            return SUPPRESSED
+        return overlap / targets if targets else None
     value = row.get(figure)
-    return None if value is None else float(value)
+    if figure == "coverage_rate" and value is None and SUPPRESSED in (
+            row.get("targets"), row.get("covered")):
+        return SUPPRESSED
+    return value if value is None or value == SUPPRESSED else float(value)
 
 
 def panel_summary(rows: list[dict[str, Any]], top: int = 10) -> dict[str, Any]:
-    """Totals over the areas and the ``top`` kelurahan with the most gap households
-    (ties by code so the list is stable)."""
+    """Totals over the areas and the ``top`` areas with the most gap households (ties by
+    code so the list is stable). Rows hold whole counts: suppression comes after."""
     totals: dict[str, Any] = {f: sum(int(r.get(f) or 0) for r in rows) for f in COUNT_FIELDS}
     totals["coverage_rate"] = totals["covered"] / totals["targets"] if totals["targets"] else None
     ranked = sorted((r for r in rows if (r.get("gap") or 0) > 0),
@@ -68,64 +80,75 @@ def panel_summary(rows: list[dict[str, Any]], top: int = 10) -> dict[str, Any]:
 
 
 def legend_json(cls: Classification, lang: str) -> dict[str, Any]:
-    """The legend the page draws: one entry per class with its count, then "no data"."""
+    """The legend the page draws: one entry per class with its count, then "<5" (when any
+    value is hidden) and "no data"; swatches carry the polygons' fill opacity."""
     t = texts(lang)
-    entries = [{"lower": c.lower, "upper": c.upper, "color": c.color, "count": c.count}
-               for c in cls.classes]
+    entries: list[dict[str, Any]] = [
+        {"lower": c.lower, "upper": c.upper, "color": c.color, "count": c.count}
+        for c in cls.classes]
+    if cls.suppressed_count:
+        entries.append({"label": t["suppressed"], "color": cls.suppressed_color,
+                        "count": cls.suppressed_count, "suppressed": True})
     entries.append({"label": t["no_data"], "color": cls.no_data_color,
                     "count": cls.no_data_count, "no_data": True})
-    return {"scheme": cls.scheme, "scheme_label": t[cls.scheme], "entries": entries}
+    return {"scheme": cls.scheme, "scheme_label": t[cls.scheme], "ramp": cls.ramp,
+            "integer": cls.integer, "opacity": FILL_OPACITY, "entries": entries}
 
 
 @dataclass
 class MapConfig:
-    """Everything the page needs; ``page`` is handed to the page script as JSON."""
+    """Everything the page needs; ``page`` is handed to the page script as JSON. ``basemaps``:
+    ``{"id", "name", "url", "attribution"}`` each, the first shown at start; empty = the
+    no-basemap style (the offline case)."""
 
     lang: str = "id"
     asset_base: str = "/static"
-    tile_url: str | None = None
-    tile_attribution: str = ""
+    basemaps: list[dict[str, str]] = field(default_factory=list)
     center: tuple[float, float] = DEFAULT_CENTER
     page: dict[str, Any] = field(default_factory=dict)
 
 
+PAGE_SCRIPTS = ("sasaran-format.js", "sasaran-layers.js", "sasaran-map.js", "sasaran-trail.js",
+                "sasaran-points.js", "sasaran-legend.js", "sasaran-panel.js", "sasaran-detail.js",
+                "sasaran-rollout.js")
 PAGE_TEMPLATE = """
 {% macro header(this, kwargs) %}
 <link rel="stylesheet" href="{{ this.base }}/css/sasaran-map.css"/>
 <script src="{{ this.base }}/vendor/vectorgrid/Leaflet.VectorGrid.bundled.min.js"></script>
-<script src="{{ this.base }}/js/sasaran-map.js"></script>
-<script src="{{ this.base }}/js/sasaran-panel.js"></script>
-<script src="{{ this.base }}/js/sasaran-rollout.js"></script>
+{% for name in this.scripts %}<script src="{{ this.base }}/js/{{ name }}"></script>
+{% endfor %}
 {% endmacro %}
 {% macro html(this, kwargs) %}
 <aside id="sasaran-panel" class="sasaran-panel" aria-label="panel"></aside>
 {% endmacro %}
 {% macro script(this, kwargs) %}
 SasaranMap.init({{ this._parent.get_name() }}, {{ this.config_json }});
-if (!SasaranMap.page.inline)
-    SasaranRollout.attach({{ this._parent.get_name() }}, SasaranMap.page.cfg);
 {% endmacro %}
 """
 
 
 class PageScript(MacroElement):
-    """Links the page's own script/stylesheet and starts it on the folium map."""
+    """Links the page's own scripts/stylesheet and starts them on the folium map."""
 
     def __init__(self, base: str, config_json: str) -> None:
         super().__init__()
         self._name = "SasaranPage"
         self.base = base
+        self.scripts = PAGE_SCRIPTS
         self.config_json = config_json
         self._template = Template(PAGE_TEMPLATE)
 
 
 def build_map(config: MapConfig) -> folium.Map:
-    """The folium map: vendored assets, optional basemap, scale bar, fullscreen, page script."""
+    """The folium map: vendored assets, fullscreen, page script. Zoom buttons, the (metric)
+    scale bar and the basemaps are added by the page script, with Indonesian titles; the
+    basemap only after one probe tile loaded, so an offline page makes one failed request,
+    not a hundred."""
     import json
 
     t = texts(config.lang)
     fmap = folium.Map(location=list(config.center), zoom_start=12, tiles=None,
-                      control_scale=True, prefer_canvas=True)
+                      control_scale=False, zoom_control=False, prefer_canvas=True)
     fmap.default_js = vendor_js(config.asset_base)
     fmap.default_css = vendor_css(config.asset_base)
     root: Any = fmap.get_root()
@@ -133,16 +156,18 @@ def build_map(config: MapConfig) -> folium.Map:
     root.header.add_child(Element(f'<meta name="sasaran-lang" content="{config.lang}">'))
     # No favicon request: the page makes no request the app does not answer.
     root.header.add_child(Element('<link rel="icon" href="data:,">'))
-    if config.tile_url:
-        folium.TileLayer(tiles=config.tile_url, attr=config.tile_attribution or " ",
-                         name=t["basemap"], overlay=False, control=False).add_to(fmap)
-    fullscreen = Fullscreen(position="topleft")
+    fullscreen = Fullscreen(position="topleft", title=t["fullscreen"],
+                            title_cancel=t["fullscreen_exit"])
     fullscreen.default_js = [("Control.Fullscreen.js",
                               f"{config.asset_base}/vendor/fullscreen/Control.FullScreen.js")]
     fullscreen.default_css = [("Control.FullScreen.css",
                                f"{config.asset_base}/vendor/fullscreen/Control.FullScreen.css")]
     fullscreen.add_to(fmap)
-    page = {**config.page, "lang": config.lang, "texts": t, "status_colors": STATUS_COLORS}
+    page = {**config.page, "lang": config.lang, "texts": t, "status_colors": STATUS_COLORS,
+            "basemaps": config.basemaps, "fill_opacity": FILL_OPACITY,
+            "figures": list(FIGURES), "count_figures": sorted(COUNT_FIGURES),
+            "hex_figures": list(HEX_FIGURES), "schemes": list(SCHEMES), "ramps": list(RAMPS),
+            "ramp_samples": {r: ramp_colors(r, 5) for r in RAMPS}}
     # "</" is escaped so a kelurahan name can never close the script element.
     payload = json.dumps(page, ensure_ascii=False, default=str).replace("</", "<\\/")
     fmap.add_child(PageScript(config.asset_base, payload))

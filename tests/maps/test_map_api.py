@@ -85,3 +85,76 @@ def test_program_outline_is_the_union_of_its_service_area(client, world):
     assert body[0]["wilayah_layanan"]["type"] in ("Polygon", "MultiPolygon")
     rtlh = client.get("/api/v1/map/programs", params={"kode": "RTLH"}).json()
     assert rtlh[0]["wilayah_layanan"] is None
+
+
+def _active_programs(hh, ref=REF):
+    return {p for p, start, end in hh.enrolled if start <= ref and (end is None or ref <= end)}
+
+
+def test_area_panel_holds_every_figure_per_program_and_the_poorest_gaps(client, world, conn):
+    body = client.get(f"/api/v1/map/areas/{KELURAHAN}",
+                      params={"ref_date": REF.isoformat()}).json()
+    targets = _targets()
+    covered = [hh for hh in targets if expected_status(hh) in ("one", "overlap")]
+    gaps = [hh for hh in targets if expected_status(hh) == "gap"]
+    f = body["figures"]
+    assert (body["nama"], f["targets"], f["covered"], f["gap"]) == (
+        "Gunung Telihan", len(targets), len(covered), len(gaps))
+    assert f["coverage_rate"] == pytest.approx(len(covered) / len(targets))
+    # Every household of the world has an expenditure of 300,000 < the poverty line: P0 = 1.
+    assert f["p0"] == pytest.approx(1.0)
+    per_program = {p["kode"]: p for p in body["programs"]}
+    for kode in PROGRAMS:
+        enrolled = [hh for hh in targets if kode in _active_programs(hh)]
+        if enrolled:
+            assert per_program[kode]["covered"] == len(enrolled), kode
+    assert sorted(g["id_keluarga"] for g in body["gap_households"]) == sorted(
+        hh.key for hh in gaps)
+    assert all("*" in g["nik_kepala_mask"] for g in body["gap_households"])
+    audited = conn.execute(text("SELECT count(*) FROM audit_log WHERE aksi = "
+                                "'map.gap_households' AND sasaran = :k"),
+                           {"k": KELURAHAN}).scalar_one()
+    assert audited == 1
+
+
+def test_viewer_panel_hides_persons_and_small_counts(client_as, world):
+    body = client_as("viewer").get(f"/api/v1/map/areas/{KELURAHAN}",
+                                   params={"ref_date": REF.isoformat()}).json()
+    assert body["gap_households"] is None
+    gaps = len([hh for hh in _targets() if expected_status(hh) == "gap"])
+    assert body["figures"]["gap"] == ("<5" if 1 <= gaps <= 4 else gaps)
+    for program in body["programs"]:
+        for key in ("targets", "covered", "gap", "leakage"):
+            assert not (isinstance(program[key], int) and 1 <= program[key] <= 4), program
+
+
+def test_unknown_or_malformed_area_is_a_clear_error(client, world):
+    assert client.get("/api/v1/map/areas/64.74.09.9999").status_code == 404
+    response = client.get("/api/v1/map/areas/64.7")
+    assert response.status_code == 422
+    assert "tidak sah" in response.json()["error"]["message"]
+
+
+def test_kecamatan_level_choropleth_sums_its_kelurahan(client, world):
+    body = client.get("/api/v1/map/figures", params={
+        "ref_date": REF.isoformat(), "level": "kecamatan", "figure": "targets",
+        "scheme": "pretty", "ramp": "cividis"}).json()
+    assert body["level"] == "kecamatan"
+    assert set(body["areas"]) == {"64.74.01", "64.74.02", "64.74.03"}
+    assert body["areas"][KELURAHAN[:8]]["targets"] == len(_targets())
+    assert body["areas"]["64.74.01"]["targets"] == 0
+    assert body["legend"]["ramp"] == "cividis"
+    assert all(float(e["upper"]).is_integer() for e in body["legend"]["entries"] if "upper" in e)
+
+
+def test_viewer_hexagons_are_coloured_by_the_figure_with_their_own_legend(client_as, world):
+    body = client_as("viewer").get("/api/v1/map/hexagons", params={
+        "ref_date": REF.isoformat(), "figure": "gap"}).json()
+    assert body["figure"] == "gap"
+    colours = {e["color"] for e in body["legend"]["entries"]}
+    assert all(f["properties"]["warna"] in colours for f in body["features"])
+    # Every count here is small: all cells fall in the "<5" class, none in a numbered one.
+    assert all(f["properties"]["gap"] in ("<5", 0) for f in body["features"])
+    hidden = [e for e in body["legend"]["entries"] if e.get("suppressed")]
+    assert hidden and hidden[0]["count"] == sum(
+        1 for f in body["features"] if f["properties"]["gap"] == "<5")

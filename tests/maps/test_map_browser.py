@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -53,16 +55,35 @@ def browser_db(db_url: str, wilayah_dir: Path) -> Iterator[str]:
     admin.dispose()
 
 
-@pytest.fixture(scope="module")
-def live_url(browser_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    settings = Settings(database_url=browser_db, data_dir=tmp_path_factory.mktemp("data"),
-                        secret_key="browser-test-secret-key-0123456789abcdef")
+def _serve(browser_db: str, data_dir: Path, principal: Principal, **settings):
+    config = Settings(database_url=browser_db, data_dir=data_dir,
+                      secret_key="browser-test-secret-key-0123456789abcdef", **settings)
     engine = make_engine(browser_db)
-    app = create_app(settings, engine=engine)
-    app.dependency_overrides[current_principal] = lambda: Principal("uji-peta", "admin")
-    with serving(app) as url:
+    app = create_app(config, engine=engine)
+    app.dependency_overrides[current_principal] = lambda: principal
+    return serving(app), engine
+
+
+@contextmanager
+def _server(browser_db: str, data_dir: Path, principal: Principal, **settings) -> Iterator[str]:
+    server, engine = _serve(browser_db, data_dir, principal, **settings)
+    with server as url:
         yield url
     engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def live_url(browser_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with _server(browser_db, tmp_path_factory.mktemp("data"), Principal("uji-peta", "admin"),
+                 tile_url=None, tile_light_url=None) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def viewer_url(browser_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with _server(browser_db, tmp_path_factory.mktemp("data"), Principal("uji-publik", "viewer"),
+                 tile_url=None, tile_light_url=None) as url:
+        yield url
 
 
 class Watch:
@@ -93,8 +114,8 @@ def browser() -> Iterator:
         chromium.close()
 
 
-def _open(browser, url: str):
-    page = browser.new_page(viewport={"width": 1400, "height": 850})
+def _open(browser, url: str, width: int = 1400, height: int = 850):
+    page = browser.new_page(viewport={"width": width, "height": height})
     watch = Watch(page)
     page.goto(url)
     page.wait_for_selector("body[data-map-ready='1']", timeout=15000)
@@ -109,8 +130,50 @@ def _expected_covered(**filters) -> int:
     return sum(1 for hh in HOUSEHOLDS if expected_status(hh, **filters) in ("one", "overlap"))
 
 
+def _expected(status: str | None = None, **filters) -> int:
+    """Targets (``status`` None) or targets of one status, counted from the world's rows."""
+    return sum(1 for hh in HOUSEHOLDS if (expected_status(hh, **filters) is not None
+                                          if status is None
+                                          else expected_status(hh, **filters) == status))
+
+
+def _screen_point(page, kode: str, level: str = "kelurahan") -> tuple[float, float]:
+    """Where on the screen the area's label point (inside the area) is drawn."""
+    return page.evaluate("""([kode, level]) => { const p = SasaranMap.page;
+        const f = p.geo[level].features.find(f => f.properties.kode === kode);
+        const pt = p.map.latLngToContainerPoint([f.properties.label_lat, f.properties.label_lon]);
+        const r = p.map.getContainer().getBoundingClientRect();
+        return [r.left + pt.x, r.top + pt.y]; }""", [kode, level])
+
+
+def _all_layers_on(page) -> None:
+    page.click(".layers-toggle")
+    for box in page.locator(".layers-item input[type=checkbox]").all():
+        if not box.is_checked():
+            box.check()
+    page.click(".layers-toggle")
+
+
+def _detail(page) -> dict[str, str]:
+    rows = page.locator("#sasaran-detail .detail-figures tr")
+    return {r.get_attribute("data-figure"): r.locator("td").inner_text()
+            for r in rows.all()}
+
+
+def _count(text: str) -> int:
+    return int(text.replace(".", ""))
+
+
+def _boxes_overlap(a, b) -> bool:
+    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+
+
 def test_map_page_loads_offline_with_legend_layers_and_filters(browser, live_url, wilayah_dir):
-    page, watch = _open(browser, f"{live_url}/map?basemap=none&ref_date={REF.isoformat()}")
+    page, watch = _open(browser, f"{live_url}/map?ref_date={REF.isoformat()}")
+    # No basemap configured: the no-basemap style, and not one request leaves the app.
+    assert page.locator(".folium-map.no-basemap").count() == 1
+    assert all(u.startswith(live_url) for u in watch.urls), watch.urls
     # The whole city is in view at first (the point layers' zoom range must not lock the map).
     assert page.evaluate("""() => { const p = window.SasaranMap.page;
         return p.map.getBounds().contains(p.choropleth.getBounds()); }""")
@@ -118,22 +181,48 @@ def test_map_page_loads_offline_with_legend_layers_and_filters(browser, live_url
     assert not any("/tiles/" in u for u in watch.urls), watch.urls
     legend = page.inner_text(".sasaran-legend")
     assert "Tidak ada data" in legend and "Kuantil" in legend
-    counts = [int(c.strip("()")) for c in page.locator(".legend-count").all_inner_texts()]
+    counts = [_count(c.strip("()")) for c in
+              page.locator(".legend-classes .legend-count").all_inner_texts()]
     assert sum(counts) == _kelurahan_count(wilayah_dir)
-    layer_names = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
-    layer_names = [n.strip() for n in layer_names]
-    for name in ("Kelurahan (choropleth)", "Batas kecamatan", "Rumah tangga sasaran",
-                 *(f"Program: {nama}" for nama, _ in PROGRAMS.values())):
-        assert name in layer_names, layer_names
-    assert _total(page, "Tercakup") == _expected_covered()
+    # Swatches show the fill as drawn: the class colour at the polygons' opacity over white.
+    swatch = page.locator(".legend-classes .swatch").first
+    colour, drawn = swatch.get_attribute("data-color"), swatch.evaluate(
+        "s => getComputedStyle(s).backgroundColor")
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    assert drawn == "rgb({}, {}, {})".format(*(round(c * 0.75 + 255 * 0.25) for c in rgb))
+    # The layer list is one collapsed button, grouped once opened.
+    assert page.locator(".layers-body").is_hidden()
+    page.click(".layers-toggle")
+    groups = [g.strip() for g in page.locator(".layers-group legend").all_inner_texts()]
+    assert groups[:3] == ["Peta dasar", "Wilayah", "Program"] and "Rencana" in groups
+    names = [n.strip() for n in page.locator(".layers-label").all_inner_texts()]
+    for name in ("Angka per wilayah (choropleth)", "Batas kecamatan", "Nama wilayah",
+                 "Rumah tangga sasaran", *(f"Program: {nama}" for nama, _ in PROGRAMS.values())):
+        assert name in names, names
+    note = page.locator('.layers-item:has(input[data-layer="program:ZAKAT"]) .zoom-note')
+    assert "perbesar untuk melihat titik" in note.inner_text()
+    page.click(".layers-toggle")
+    assert _count(_total(page, "Tercakup")) == _expected_covered()
+    # Leaflet's controls speak Indonesian; the scale bar is metric only.
+    assert page.get_attribute(".leaflet-control-zoom-in", "title") == "Perbesar"
+    scale = page.locator(".leaflet-control-scale-line").all_inner_texts()
+    assert len(scale) == 1 and ("km" in scale[0] or " m" in scale[0])
+    # Title bar, layer button, legend and zoom never cover each other.
+    boxes = [page.locator(sel).bounding_box() for sel in (
+        ".sasaran-title", ".sasaran-layers", ".sasaran-legend", ".leaflet-control-zoom",
+        ".leaflet-control-scale")]
+    assert not any(_boxes_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
 
     # Zoom to the households and switch the ZAKAT program layer on: its tiles must load.
     page.evaluate("""(kode) => { const p = window.SasaranMap.page;
         const b = p.choropleth.getLayers().find(l => l.feature.properties.kode === kode);
         p.map.setView(b.getBounds().getCenter(), 15); }""", KELURAHAN)
-    page.get_by_label("Program: Zakat produktif").check()
+    page.click(".layers-toggle")
+    with page.expect_response(lambda r: "/tiles/enrolled/" in r.url and "program=ZAKAT" in r.url):
+        page.get_by_label("Program: Zakat produktif").check()
+    assert note.inner_text() == ""
+    page.click(".layers-toggle")
     page.wait_for_load_state("networkidle")
-    assert any("/tiles/enrolled/" in u and "program=ZAKAT" in u for u in watch.urls)
     assert any("/tiles/households/15/" in u for u in watch.urls)
 
     # A filter reloads the figures: only PKH enrollments count now.
@@ -142,7 +231,7 @@ def test_map_page_loads_offline_with_legend_layers_and_filters(browser, live_url
     page.wait_for_selector("body[data-map-ready='1']")
     page.wait_for_load_state("networkidle")
     assert any("/api/v1/map/figures" in u and "program=PKH" in u for u in watch.urls)
-    assert _total(page, "Tercakup") == _expected_covered(program="PKH")
+    assert _count(_total(page, "Tercakup")) == _expected_covered(program="PKH")
 
     page.wait_for_timeout(300)  # let the canvas tiles paint before the picture
     ARTIFACTS.mkdir(exist_ok=True)
@@ -151,18 +240,158 @@ def test_map_page_loads_offline_with_legend_layers_and_filters(browser, live_url
     page.close()
 
 
-def test_map_page_in_english(browser, live_url):
-    page, watch = _open(browser, f"{live_url}/map?basemap=none&lang=en&ref_date={REF}")
-    assert "No data" in page.inner_text(".sasaran-legend")
-    assert "Target households" in page.inner_text(".leaflet-control-layers-overlays")
+def test_click_opens_the_panel_with_the_kelurahan_s_figures_in_every_layer_combination(
+        browser, live_url):
+    page, watch = _open(browser, f"{live_url}/map?ref_date={REF.isoformat()}")
+    _all_layers_on(page)  # outlines, labels, points, every program: none may take the mouse
+    x, y = _screen_point(page, KELURAHAN)
+    page.mouse.move(x, y)
+    tooltip = page.locator(".area-tooltip")
+    tooltip.wait_for()
+    assert "Gunung Telihan" in tooltip.inner_text()
+    page.mouse.click(x, y)
+    page.wait_for_selector(f"#sasaran-detail[data-kode='{KELURAHAN}']")
+    shown = _detail(page)
+    assert _count(shown["targets"]) == _expected()
+    assert _count(shown["covered"]) == _expected_covered()
+    assert _count(shown["gap"]) == _expected("gap")
+    assert _count(shown["overlap"]) == _expected("overlap")
+    rate = _expected_covered() / _expected()
+    assert shown["coverage_rate"] == f"{rate * 100:.1f} %".replace(".", ",")
+    pkh = page.locator("#sasaran-detail tr[data-program='PKH'] td").all_inner_texts()
+    pkh_covered = sum(1 for hh in HOUSEHOLDS if expected_status(hh, program="PKH") in
+                      ("one", "overlap"))
+    assert _count(pkh[1]) == pkh_covered
+    gaps = page.locator("#sasaran-detail .detail-gaps li").all_inner_texts()
+    assert len(gaps) == _expected("gap")
+    assert "Gunung Telihan" in page.inner_text(".sasaran-title")
+    assert "pilih=" + KELURAHAN in page.url
     assert watch.problems == []
     page.close()
 
 
-def _total(page, label: str) -> int:
+def test_drill_down_from_kecamatan_to_kelurahan_and_back_up(browser, live_url):
+    page, watch = _open(browser, f"{live_url}/map?ref_date={REF.isoformat()}&level=kecamatan")
+    assert page.evaluate("SasaranMap.page.choropleth.getLayers().length") == 3
+    x, y = _screen_point(page, KELURAHAN[:8], "kecamatan")
+    page.mouse.click(x, y)
+    page.wait_for_selector("body[data-map-ready='1']")
+    page.wait_for_function("SasaranMap.page.state.level === 'kelurahan'")
+    assert "Bontang Barat" in page.inner_text(".sasaran-title")
+    # Zoomed to the kecamatan; its kelurahan are the choropleth, the figures scoped to it.
+    inside = page.evaluate("""() => { const p = SasaranMap.page; return p.choropleth.getLayers()
+        .filter(l => l.feature.properties.kode.startsWith('64.74.03.'))
+        .every(l => p.map.getBounds().intersects(l.getBounds())); }""")
+    assert inside
+    assert "kecamatan=64.74.03" in page.url
+    assert any("kecamatan=64.74.03" in u and "/api/v1/map/figures" in u for u in watch.urls)
+    page.locator(".sasaran-title button.crumb").first.click()  # "Semua wilayah"
+    page.wait_for_selector("body[data-map-ready='1']")
+    assert "kecamatan=" not in page.url
+    assert watch.problems == []
+    page.close()
+
+
+def test_a_copied_link_reopens_the_same_view(browser, live_url):
+    page, _ = _open(browser, f"{live_url}/map?ref_date={REF.isoformat()}")
+    page.select_option("#sasaran-filters select[name=figure]", "gap")
+    page.select_option("#sasaran-filters select[name=scheme]", "pretty")
+    page.select_option("#sasaran-filters select[name=ramp]", "viridis")
+    page.select_option("#sasaran-filters select[name=program]", "ZAKAT")
+    page.click("#sasaran-filters button[type=submit]")
+    page.wait_for_selector("body[data-map-ready='1']")
+    page.evaluate("SasaranMap.page.map.setView([0.137, 117.452], 14)")
+    page.click(".layers-toggle")
+    page.locator('input[data-layer="labels"]').uncheck()
+    page.click(".layers-toggle")
+    page.click(".copy-link")
+    link = page.locator(".panel-link").input_value()
+    assert link == page.url
+    page.close()
+    again, watch = _open(browser, link)
+    state = again.evaluate("SasaranMap.page.state")
+    assert (state["figure"], state["scheme"], state["ramp"], state["program"]) == (
+        "gap", "pretty", "viridis", "ZAKAT")
+    assert again.evaluate("SasaranMap.page.map.getZoom()") == 14
+    assert again.input_value("#sasaran-filters select[name=figure]") == "gap"
+    assert not again.evaluate("SasaranMap.page.map.hasLayer(SasaranMap.page.layers.labels)")
+    assert "Kesenjangan (RT)" in again.inner_text(".sasaran-title")
+    assert watch.problems == []
+    again.close()
+
+
+def test_unreachable_basemap_falls_back_once_without_a_console_flood(browser, browser_db,
+                                                                      tmp_path):
+    with socket.socket() as sock:  # a port nobody listens on: connection refused
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    dead = f"http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png"
+    with _server(browser_db, tmp_path, Principal("uji-peta", "admin"), tile_url=dead,
+                 tile_light_url=None) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 850})
+        watch = Watch(page)
+        page.goto(f"{url}/map?ref_date={REF.isoformat()}")
+        page.wait_for_selector("body[data-map-ready='1']", timeout=15000)
+        page.wait_for_selector(".folium-map.no-basemap")
+        page.wait_for_timeout(500)
+        assert "Peta dasar tidak dapat dimuat" in page.inner_text(".panel-notice")
+        # One probe tile, not a flood: its failed request and its one console line.
+        failed = [p for p in watch.problems if p.startswith("failed:")]
+        assert len(failed) == 1 and f"127.0.0.1:{port}/" in failed[0], watch.problems
+        assert [p for p in watch.problems if not p.startswith("failed:")] == [
+            "console: Failed to load resource: net::ERR_CONNECTION_REFUSED"]
+        assert len([u for u in watch.urls if f":{port}/" in u]) <= 1
+        page.close()
+
+
+def test_narrow_screen_map_fills_the_screen_and_the_panel_is_a_bottom_sheet(browser, live_url):
+    page, watch = _open(browser, f"{live_url}/map?ref_date={REF.isoformat()}", 390, 844)
+    map_box = page.locator(".folium-map").bounding_box()
+    sheet = page.locator("#sasaran-panel").bounding_box()
+    assert map_box["width"] == 390 and map_box["height"] >= 844 - 60
+    assert sheet["height"] <= 60 and sheet["y"] >= 844 - 60  # folded to its handle
+    assert page.locator(".legend-body").is_hidden()  # the legend starts folded too
+    x, y = _screen_point(page, KELURAHAN)
+    page.mouse.click(x, y)
+    page.wait_for_selector(f"#sasaran-detail[data-kode='{KELURAHAN}']")
+    opened = page.locator("#sasaran-panel").bounding_box()
+    assert opened["height"] > 844 * 0.5 and opened["width"] == 390
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "map-390.png"))
+    assert watch.problems == []
+    page.close()
+
+
+def test_viewer_sees_hexagons_by_figure_and_small_counts_hidden_in_the_panel(browser,
+                                                                            viewer_url):
+    page, watch = _open(browser, f"{viewer_url}/map?ref_date={REF.isoformat()}&figure=gap")
+    assert page.locator(".legend-hexagons").inner_text().startswith("Heksagon: Kesenjangan")
+    assert page.locator(".legend-points").inner_text() == ""
+    assert not any("/tiles/" in u for u in watch.urls)
+    x, y = _screen_point(page, KELURAHAN)
+    page.mouse.click(x, y)  # on a hexagon: the kelurahan below opens
+    page.wait_for_selector(f"#sasaran-detail[data-kode='{KELURAHAN}']")
+    shown = _detail(page)
+    gaps = _expected("gap")
+    assert shown["gap"] == ("<5" if 1 <= gaps <= 4 else str(gaps))
+    assert page.locator("#sasaran-detail .detail-gaps").count() == 0
+    assert watch.problems == []
+    page.close()
+
+
+def test_map_page_in_english(browser, live_url):
+    page, watch = _open(browser, f"{live_url}/map?lang=en&ref_date={REF}")
+    assert "No data" in page.inner_text(".sasaran-legend")
+    page.click(".layers-toggle")
+    assert "Target households" in page.inner_text(".layers-body")
+    assert watch.problems == []
+    page.close()
+
+
+def _total(page, label: str) -> str:
     terms = page.locator(".panel-totals dt").all_inner_texts()
     values = page.locator(".panel-totals dd").all_inner_texts()
-    return int(values[terms.index(label)].replace(".", ""))
+    return values[terms.index(label)]
 
 
 def test_shared_copy_is_self_contained_without_household_points(browser, browser_db, tmp_path,
@@ -190,6 +419,10 @@ def test_shared_copy_is_self_contained_without_household_points(browser, browser
     page.goto(out.as_uri())
     page.wait_for_selector("body[data-map-ready='1']", timeout=15000)
     assert "Tidak ada data" in page.inner_text(".sasaran-legend")
+    # Clickable in the shared copy too: the panel shows the kelurahan's (suppressed) figures.
+    x, y = _screen_point(page, KELURAHAN)
+    page.mouse.click(x, y)
+    page.wait_for_selector(f"#sasaran-detail[data-kode='{KELURAHAN}']")
     # The shared copy suppresses small counts: 4 covered households are shown as "<5".
     terms = page.locator(".panel-totals dt").all_inner_texts()
     covered = page.locator(".panel-totals dd").all_inner_texts()[terms.index("Tercakup")]

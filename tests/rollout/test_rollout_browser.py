@@ -71,8 +71,12 @@ def test_planning_panel_draws_the_plan_waves_and_lists_priorities(app_url):
         page.goto(f"{app_url}/map?basemap=none&ref_date={REF.isoformat()}")
         page.wait_for_selector("#sasaran-rollout[data-ready='1']", timeout=15000)
         assert page.locator(".sasaran-rollout-priorities li").count() >= 10
+        page.click(".layers-toggle")  # the plan choice sits in the layer list's "Rencana" group
         page.select_option(".sasaran-rollout-plans", label="Percontohan Gunung Telihan")
         page.wait_for_selector("#sasaran-rollout[data-plan]", timeout=15000)
+        legend = page.locator(".legend-plan .legend-label").all_inner_texts()
+        assert legend[0].startswith("Gelombang 1") and "percontohan" in legend[0]
+        assert len(legend) == 2
         waves = page.locator(".sasaran-rollout-waves li").all_inner_texts()
         assert len(waves) == 2 and "percontohan" in waves[0] and "Gunung Telihan" in waves[0]
         styles = page.evaluate("""() => window.SasaranRollout.panel.layer.getLayers().map(

@@ -1,14 +1,24 @@
-"""The map's data in PostGIS: classified kelurahan figures, program layers, hexagons for roles
-that may not see households, the page's configuration, and household vector tiles.
+"""The map's data in PostGIS: classified area figures, one area's panel, program layers,
+hexagons for roles that may not see households, the page's configuration, household vector
+tiles, and the map image and PDF report.
 
-Public: ``area_figures``, ``program_layers``, ``hexagon_aggregate``, ``MapFilter`` (data);
-``page_config``, ``POLYGON_TOLERANCE``, ``OUTLINE_TOLERANCE`` (page); ``household_tile``,
-``TileFilter`` (tiles, cut by ``ST_AsMVT``).
+Public: ``area_figures``, ``program_layers``, ``hexagon_aggregate``, ``MapFilter``,
+``Classing`` (data); ``area_detail`` (detail); ``page_config``, ``basemaps``,
+``POLYGON_TOLERANCE``, ``OUTLINE_TOLERANCE`` (page); ``household_tile``, ``TileFilter``
+(tiles, cut by ``ST_AsMVT``).
 """
 
-from app.services.maps.data import MapFilter, area_figures, hexagon_aggregate, program_layers
-from app.services.maps.page import OUTLINE_TOLERANCE, POLYGON_TOLERANCE, page_config
+from app.services.maps.data import (
+    Classing,
+    MapFilter,
+    area_figures,
+    hexagon_aggregate,
+    program_layers,
+)
+from app.services.maps.detail import area_detail
+from app.services.maps.page import OUTLINE_TOLERANCE, POLYGON_TOLERANCE, basemaps, page_config
 from app.services.maps.tiles import TileFilter, household_tile
 
-__all__ = ["OUTLINE_TOLERANCE", "POLYGON_TOLERANCE", "MapFilter", "TileFilter", "area_figures",
-           "hexagon_aggregate", "household_tile", "page_config", "program_layers"]
+__all__ = ["OUTLINE_TOLERANCE", "POLYGON_TOLERANCE", "Classing", "MapFilter", "TileFilter",
+           "area_detail", "area_figures", "basemaps", "hexagon_aggregate", "household_tile",
+           "page_config", "program_layers"]

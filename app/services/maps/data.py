@@ -18,7 +18,16 @@ from app.services.coverage.sql import make_query
 from app.sql import statement
 from geo.coverage import suppress_row, suppress_value
 from geo.errors import InvalidInput
-from geo.maps import FIGURES, classify, figure_value, legend_json, panel_summary
+from geo.maps import (
+    COUNT_FIGURES,
+    FIGURES,
+    HEX_FIGURES,
+    LEVELS,
+    figure_value,
+    legend_json,
+    panel_summary,
+)
+from geo.maps.classes import DEFAULT_RAMP, Classification, check_choice, classify
 
 POVERTY_FIGURES = ("p0", "p1", "p2")
 
@@ -29,43 +38,70 @@ class MapFilter:
     desil_max: int = 4
     program: str | None = None
     agency: str | None = None
-    parent: str | None = None  # kecamatan (or kab/kota) code; None = every loaded kelurahan
+    parent: str | None = None  # kecamatan (or kab/kota) code; None = every loaded area
+
+
+@dataclass(frozen=True)
+class Classing:
+    """How the mapped figure is classed: figure, method, number of classes, colour ramp."""
+
+    figure: str = "coverage_rate"
+    scheme: str = "quantiles"
+    k: int = 5
+    ramp: str = DEFAULT_RAMP
+    lang: str = "id"
+
+    def check(self) -> None:
+        if self.figure not in FIGURES:
+            raise InvalidInput(f"Angka '{self.figure}' tidak dikenal; pilih: "
+                               f"{', '.join(FIGURES)}.")
+        check_choice(self.scheme, self.k, self.ramp)
+
+    def classify(self, values: dict[str, Any], figure: str | None = None) -> Classification:
+        figure = figure or self.figure
+        return classify(values, self.scheme, self.k, integer=figure in COUNT_FIGURES,
+                        ramp=self.ramp)
 
 
 def area_figures(
-    conn: Connection, flt: MapFilter, *, figure: str, scheme: str, k: int, poverty_line: float,
-    lang: str, area_prefixes: tuple[str, ...] = (), suppress: bool = False,
+    conn: Connection, flt: MapFilter, classing: Classing, *, poverty_line: float,
+    level: str = "kelurahan", area_prefixes: tuple[str, ...] = (), suppress: bool = False,
 ) -> dict[str, Any]:
-    """Per kelurahan: the coverage and poverty figures, the class of the mapped figure, the
-    legend with class counts, the panel totals/top gaps and the program overlap matrix."""
+    """Per area of ``level`` (kelurahan or kecamatan): the coverage and poverty figures, the
+    class of the mapped figure, the legend with class counts, the panel totals/top gaps and
+    the program overlap matrix. With ``suppress`` the counts are hidden BEFORE classing, so
+    a hidden count lands in the "<5" class and never shapes a class bound."""
     from app.services.coverage import coverage_by_area, overlap_matrix, poverty_by_area
 
-    if figure not in FIGURES:
-        raise InvalidInput(f"Angka '{figure}' tidak dikenal; pilih: {', '.join(FIGURES)}.")
-    rows = coverage_by_area(conn, level="kelurahan", parent=flt.parent, ref_date=flt.ref_date,
+    classing.check()
+    if level not in LEVELS:
+        raise InvalidInput(f"Tingkat wilayah '{level}' tidak dikenal; pilih: {', '.join(LEVELS)}.")
+    rows = coverage_by_area(conn, level=level, parent=flt.parent, ref_date=flt.ref_date,
                             desil_max=flt.desil_max, program=flt.program, agency=flt.agency,
                             area_prefixes=area_prefixes)
     # The FGT indices cost a pass over every household's expenditure: only when mapped.
     poverty = {r["kode"]: r for r in poverty_by_area(
-        conn, level="kelurahan", parent=flt.parent, line=poverty_line,
-        area_prefixes=area_prefixes)} if figure in POVERTY_FIGURES else {}
+        conn, level=level, parent=flt.parent, line=poverty_line,
+        area_prefixes=area_prefixes)} if classing.figure in POVERTY_FIGURES else {}
     for row in rows:
-        row.update({f: poverty.get(row["kode"], {}).get(f) for f in ("p0", "p1", "p2")})
+        row.update({f: poverty.get(row["kode"], {}).get(f) for f in POVERTY_FIGURES})
         row["overlap_share"] = figure_value(row, "overlap_share")
-    classes = classify({r["kode"]: figure_value(r, figure) for r in rows}, scheme, k)
-    for row in rows:
-        row["kelas"] = classes.class_of[row["kode"]]
-        row["warna"] = classes.colors[row["kode"]]
     panel = panel_summary(rows)
     matrix = overlap_matrix(conn, ref_date=flt.ref_date, desil_max=flt.desil_max,
                             parent=flt.parent, agency=flt.agency, area_prefixes=area_prefixes)
     if suppress:
         rows = [suppress_row(r) for r in rows]
+        for row in rows:
+            row["overlap_share"] = figure_value(row, "overlap_share")
         panel = {"totals": suppress_row(panel["totals"]),
                  "top_gaps": [suppress_row(r) for r in panel["top_gaps"]]}
         matrix["matrix"] = [[suppress_value(v) for v in line] for line in matrix["matrix"]]
-    return {"figure": figure, "areas": {r["kode"]: r for r in rows},
-            "legend": legend_json(classes, lang), **panel, "overlap_matrix": matrix}
+    classes = classing.classify({r["kode"]: figure_value(r, classing.figure) for r in rows})
+    for row in rows:
+        row["kelas"] = classes.class_of[row["kode"]]
+        row["warna"] = classes.colors[row["kode"]]
+    return {"figure": classing.figure, "level": level, "areas": {r["kode"]: r for r in rows},
+            "legend": legend_json(classes, classing.lang), **panel, "overlap_matrix": matrix}
 
 
 def program_layers(conn: Connection, kode: str | None = None) -> list[dict[str, Any]]:
@@ -93,12 +129,17 @@ COORD_DIGITS = 6  # ~0.1 m: hexagon corners need no more
 
 def hexagon_aggregate(
     conn: Connection, flt: MapFilter, resolution: int = 8, area_prefixes: tuple[str, ...] = (),
-    suppress: bool = True, max_cells: int = MAX_HEX_CELLS,
+    suppress: bool = True, max_cells: int = MAX_HEX_CELLS, classing: Classing | None = None,
 ) -> dict[str, Any]:
-    """Target households per H3 cell (targets, gap, one, overlap) as GeoJSON polygons, with the
-    resolution used; with ``suppress`` every count 1-4 is ``"<5"``. Resolution 8 cells are
-    about 0.7 km²; when there would be more than ``max_cells`` cells (a whole province) the
-    counts are summed into coarser parent cells until they fit, down to resolution 5."""
+    """Target households per H3 cell (targets, gap, one, overlap, covered, coverage_rate,
+    overlap_share) as GeoJSON polygons coloured by the mapped figure (``warna``, with its own
+    legend; a figure a cell does not carry, such as P0 or leakage, colours the cells by gap),
+    with the resolution used; with ``suppress`` every count 1-4 is ``"<5"`` (and the rates
+    built on it are hidden) before classing. Resolution 8 cells are about 0.7 km²; when there
+    would be more than ``max_cells`` cells (a whole province) the counts are summed into
+    coarser parent cells until they fit, down to resolution 5."""
+    classing = classing or Classing(figure="gap")
+    figure = classing.figure if classing.figure in HEX_FIGURES else "gap"
     q = make_query(flt.ref_date, flt.desil_max, flt.program, flt.agency, flt.parent,
                    area_prefixes)
     cells: dict[str, list[int]] = {}
@@ -111,8 +152,12 @@ def hexagon_aggregate(
         resolution -= 1
         cells = _parents(cells, resolution)
     features = [_hex_feature(cell, counts, suppress) for cell, counts in sorted(cells.items())]
-    return {"type": "FeatureCollection", "resolusi": resolution, "features": features}
-
+    classes = classing.classify(
+        {f["properties"]["h3"]: figure_value(f["properties"], figure) for f in features}, figure)
+    for f in features:
+        f["properties"]["warna"] = classes.colors[f["properties"]["h3"]]
+    return {"type": "FeatureCollection", "resolusi": resolution, "figure": figure,
+            "legend": legend_json(classes, classing.lang), "features": features}
 
 
 def _parents(cells: dict[str, list[int]], resolution: int) -> dict[str, list[int]]:
@@ -126,10 +171,15 @@ def _parents(cells: dict[str, list[int]], resolution: int) -> dict[str, list[int
 
 def _hex_feature(cell: str, counts: list[int], suppress: bool) -> dict[str, Any]:
     gap, one, overlap = counts
-    props: dict[str, Any] = {"h3": cell, "targets": gap + one + overlap, "gap": gap, "one": one,
-                             "overlap": overlap}
+    targets = gap + one + overlap
+    props: dict[str, Any] = {"h3": cell, "targets": targets, "gap": gap, "one": one,
+                             "overlap": overlap, "covered": one + overlap,
+                             "coverage_rate": (one + overlap) / targets if targets else None}
     if suppress:
-        props = {k: suppress_value(v) for k, v in props.items()}
+        props = suppress_row(props, keys=("targets", "gap", "one", "overlap", "covered"))
+    props["overlap_share"] = figure_value(props, "overlap_share")
+    if props["coverage_rate"] is None:
+        props["coverage_rate"] = figure_value(props, "coverage_rate")
     ring = [[round(lng, COORD_DIGITS), round(lat, COORD_DIGITS)]
             for lat, lng in h3.cell_to_boundary(cell)]
     return {"type": "Feature", "properties": props,

@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, text
 
 from app.principal import Principal
+from app.settings import Settings
 
 if TYPE_CHECKING:
-    from app.services.maps.data import MapFilter
+    from app.services.maps.data import Classing, MapFilter
 
+POINT_MIN_ZOOM = 14  # household points below this zoom would be a city-wide tile harvest
 POLYGON_TOLERANCE = 0.0001  # degrees (~11 m): invisible at city zoom, halves the payload
 # Outlines are drawn as lines only, over the kelurahan: coarser is fine and keeps the page light.
 OUTLINE_TOLERANCE = {"kecamatan": 0.0003, "kabkota": 0.001}
@@ -27,6 +29,7 @@ def urls() -> dict[str, str]:
         "kecamatan": wilayah.format(OUTLINE_TOLERANCE["kecamatan"], "kecamatan"),
         "kabkota": wilayah.format(OUTLINE_TOLERANCE["kabkota"], "kabkota"),
         "figures": "/api/v1/map/figures",
+        "area": "/api/v1/map/areas/",
         "programs": "/api/v1/map/programs",
         "hexagons": "/api/v1/map/hexagons",
         "tiles": "/tiles/households/{z}/{x}/{y}.pbf",
@@ -34,9 +37,24 @@ def urls() -> dict[str, str]:
     }
 
 
+def basemaps(settings: Settings, choice: str | None = None) -> list[dict[str, str]]:
+    """The configured basemaps, the chosen one (``osm`` or ``light``) first; none at all with
+    ``choice == "none"`` or when no tile URL is configured."""
+    if choice == "none":
+        return []
+    offered = [{"id": "osm", "name": "OpenStreetMap", "url": settings.tile_url or "",
+                "attribution": settings.tile_attribution},
+               {"id": "light", "name": "Terang (CARTO)", "url": settings.tile_light_url or "",
+                "attribution": settings.tile_light_attribution}]
+    offered = [b for b in offered if b["url"]]
+    return sorted(offered, key=lambda b: b["id"] != choice)
+
+
 def filter_choices(conn: Connection, principal: Principal) -> dict[str, list[dict[str, str]]]:
+    # Kab/kota and kecamatan: the area choices and the names on the drill-down breadcrumb.
     kecamatan = [dict(r._mapping) for r in conn.execute(text(
-        "SELECT kode, nama FROM wilayah WHERE level = 'kecamatan' ORDER BY kode"))
+        "SELECT kode, nama, level FROM wilayah WHERE level IN ('kabkota', 'kecamatan') "
+        "ORDER BY kode"))
                  if _in_scope(r.kode, principal.area_prefixes)]
     programs = [dict(r._mapping) for r in conn.execute(text(
         "SELECT kode_program AS kode, nama, instansi FROM program ORDER BY kode_program"))]
@@ -51,14 +69,16 @@ def _in_scope(kode: str, prefixes: tuple[str, ...]) -> bool:
 
 
 def page_config(
-    conn: Connection, principal: Principal, flt: MapFilter, *, figure: str, scheme: str, k: int,
+    conn: Connection, principal: Principal, flt: MapFilter, classing: Classing, *, level: str,
 ) -> dict[str, Any]:
     return {
         "urls": urls(),
         "persons": principal.can_see_persons,
-        "point_min_zoom": 14,
+        "point_min_zoom": POINT_MIN_ZOOM,
         "choices": filter_choices(conn, principal),
         "state": {"ref_date": flt.ref_date.isoformat(), "desil_max": flt.desil_max,
                   "program": flt.program or "", "agency": flt.agency or "",
-                  "kecamatan": flt.parent or "", "figure": figure, "scheme": scheme, "k": k},
+                  "kecamatan": flt.parent or "", "figure": classing.figure,
+                  "scheme": classing.scheme, "k": classing.k, "ramp": classing.ramp,
+                  "level": level},
     }

@@ -91,7 +91,8 @@ def wilayah_geojson(
     conn: Connection, level: str | None = None, parent: str | None = None,
     simplify: float = 0.0,
 ) -> dict[str, Any]:
-    """A FeatureCollection of areas (EPSG:4326, lon/lat); ``simplify`` in degrees."""
+    """A FeatureCollection of areas (EPSG:4326, lon/lat); ``simplify`` in degrees. Each
+    feature carries its label point (``label_lat``, ``label_lon``: inside the area)."""
     row = conn.execute(
         text(
             """
@@ -104,7 +105,9 @@ def wilayah_geojson(
                              ELSE geom END, 6)::json,
                     'properties', json_build_object(
                         'kode', kode, 'nama', nama, 'level', level,
-                        'parent_kode', parent_kode, 'luas_km2', luas_km2)
+                        'parent_kode', parent_kode, 'luas_km2', luas_km2,
+                        'label_lat', round(ST_Y(label_point)::numeric, 6),
+                        'label_lon', round(ST_X(label_point)::numeric, 6))
                 ) ORDER BY kode), '[]'::json))
             FROM wilayah
             WHERE (CAST(:level AS text) IS NULL OR level = :level)

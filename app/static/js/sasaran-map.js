@@ -1,83 +1,85 @@
-/* The kelurahan map page: fetches every layer from the app's API (or reads the inlined figures
- * of a static copy), draws the choropleth, outlines, household tiles or hexagons, program
- * layers, legend and side panel, and reloads them when a filter changes.
- * No innerHTML with data: names are set as text, so a kelurahan name can never inject markup. */
+/* The map page: state (kept in the URL), the area choropleth (kelurahan or kecamatan level),
+ * hover and click, drill-down with breadcrumb, title bar, and the figure reloads. Layers other
+ * than the choropleth are in sasaran-layers.js, the legend and panels in their own scripts. */
 (function () {
   "use strict";
-  var RATE_FIGURES = { coverage_rate: 1, overlap_share: 1, p0: 1, p1: 1, p2: 1, leakage: 0 };
-
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-
-  function fmt(value, figure) {
-    if (value === null || value === undefined) return "–";
-    if (typeof value === "string") return value;
-    if (RATE_FIGURES[figure]) return (value * 100).toFixed(1) + "%";
-    return Number.isInteger(value) ? value.toLocaleString("id-ID") : value.toFixed(2);
-  }
+  var F = window.SasaranFormat, el = F.el, Layers = window.SasaranLayers;
+  var URL_KEYS = ["figure", "level", "scheme", "k", "ramp", "kecamatan", "program", "agency",
+    "desil_max", "ref_date", "pilih", "basemap", "lapisan", "z", "lat", "lng", "lang"];
+  var FILTER_KEYS = ["ref_date", "desil_max", "program", "agency", "kecamatan"];
+  var CLASS_KEYS = ["figure", "scheme", "k", "ramp", "level", "lang"];
 
   function query(state, keys) {
-    var parts = [];
-    keys.forEach(function (k) {
-      if (state[k] !== "" && state[k] !== null && state[k] !== undefined) {
-        parts.push(encodeURIComponent(k) + "=" + encodeURIComponent(state[k]));
-      }
-    });
-    return parts.join("&");
+    return keys.filter(function (k) {
+      return state[k] !== "" && state[k] !== null && state[k] !== undefined;
+    }).map(function (k) {
+      return encodeURIComponent(k) + "=" + encodeURIComponent(state[k]);
+    }).join("&");
   }
 
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (r) {
-      if (!r.ok) throw new Error(url + ": HTTP " + r.status);
-      return r.json();
+      return r.json().catch(function () { return {}; }).then(function (body) {
+        if (!r.ok) throw new Error(body && body.error ? body.error.message : "HTTP " + r.status);
+        return body;
+      });
     });
   }
 
   function Page(map, cfg) {
+    var self = this, url = new URLSearchParams(window.location.search);
     this.map = map;
     this.cfg = cfg;
     this.t = cfg.texts;
-    this.state = Object.assign({}, cfg.state || {});
     this.inline = cfg.inline || null;
+    this.state = Object.assign({ lang: cfg.lang, pilih: "", basemap: "" }, cfg.state || {});
+    URL_KEYS.forEach(function (k) { if (url.has(k)) self.state[k] = url.get(k); });
     this.figures = {};
+    this.areas = {};
     // Without its own zoom range, Leaflet narrows the map's to its layers' (the point tiles'
     // minZoom 14), and the city overview could never be seen.
-    if (map.options.minZoom === undefined) map.options.minZoom = 0;
-    if (map.options.maxZoom === undefined) map.options.maxZoom = 19;
-    this.control = L.control.layers(null, null, { collapsed: false, position: "topright" });
+    map.options.minZoom = 0;
+    map.options.maxZoom = 19;
+    [["land", 150], ["outlines", 450], ["hexagons", 455], ["points", 460], ["labels", 470]].forEach(function (p) {
+      map.createPane(p[0]).style.zIndex = p[1];
+    });
+    L.control.zoom({ position: "topleft", zoomInTitle: this.t.zoom_in,
+      zoomOutTitle: this.t.zoom_out }).addTo(map);
+    L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
+    map.attributionControl.setPrefix(false);
+    this.control = new Layers.GroupedControl(this.t, function (id, on) { self.switchLayer(id, on); });
     this.control.addTo(map);
-    map.createPane("outlines").style.zIndex = 450;
-    map.createPane("points").style.zIndex = 460;
+    this.layers = {};
+    this.titleBar = el("div", "sasaran-title");
+    map.getContainer().appendChild(this.titleBar);
+    L.DomEvent.disableClickPropagation(this.titleBar);
   }
 
-  Page.prototype.filterQuery = function () {
-    return query(this.state, ["ref_date", "desil_max", "program", "agency", "kecamatan"]);
-  };
+  Page.prototype.filterQuery = function () { return query(this.state, FILTER_KEYS); };
+  Page.prototype.classQuery = function () { return query(this.state, CLASS_KEYS); };
 
   Page.prototype.start = function () {
     var self = this;
-    this.panel = new Panel(this);
-    this.legend = new Legend(this);
-    this.choropleth = L.geoJSON(null, {
-      style: function (f) { return self.areaStyle(f); },
-      onEachFeature: function (f, layer) { self.bindArea(f, layer); },
-    }).addTo(this.map);
-    this.control.addOverlay(this.choropleth, this.t.choropleth);
-    var loads = [this.loadAreas(), this.loadOutline("kecamatan", 1.5), this.loadOutline("kabkota", 3)];
-    if (!this.inline) {
-      loads.push(this.loadPrograms());
-      this.addHouseholdLayer();
-    }
-    // The figures are fetched alongside the polygons (not after them) and applied once both
-    // are in: the page is interactive after the slower of the two, not their sum.
-    var figures = this.fetchFigures();
-    return Promise.all(loads).then(function () { return figures; })
-      .then(function (data) { return self.applyFigures(data); })
+    this.legend = new window.SasaranLegend(this);
+    this.panel = window.SasaranPanel.create(this);
+    this.detail = new window.SasaranDetail(this);
+    this.basemaps = new Layers.Basemaps(this);
+    this.basemaps.register(this.control);
+    var figures = this.fetchFigures();  // alongside the polygons: ready after the slower one
+    var loads = ["kelurahan", "kecamatan", "kabkota"].map(function (level) {
+      return self.source(level, self.cfg.urls[level]).then(function (fc) { self.addAreas(level, fc); });
+    });
+    return Promise.all(loads).then(function () {
+      self.addOverlays();
+      self.firstView();
+      self.basemaps.start(self.state.basemap);
+      return figures;
+    }).then(function (data) { return self.applyFigures(data); })
       .then(function () {
+        if (self.state.pilih) self.select(self.state.pilih, false);
+        self.map.on("moveend", function () { self.saveState(); });
+        self.map.on("zoomend", function () { self.zoomNotes(); });
+        self.zoomNotes();
         // Milliseconds since navigation start, read by bench/bench_map.py.
         document.body.setAttribute("data-map-ready-ms", String(Math.round(performance.now())));
         document.body.setAttribute("data-map-ready", "1");
@@ -90,209 +92,211 @@
     return getJSON(url);
   };
 
-  Page.prototype.loadAreas = function () {
+  Page.prototype.addAreas = function (level, fc) {
     var self = this;
-    return this.source("kelurahan", this.cfg.urls.kelurahan).then(function (fc) {
-      self.choropleth.addData(fc);
-      var bounds = self.choropleth.getBounds();
-      if (bounds.isValid()) self.map.fitBounds(bounds);
-      self.panel.searchOptions(fc.features);
+    this.geo = this.geo || {};
+    this.geo[level] = fc;
+    if (level === "kabkota") return;
+    this.areas[level] = L.geoJSON(fc, {
+      style: function (f) { return self.areaStyle(f); },
+      onEachFeature: function (f, layer) { self.bindArea(f, layer); },
     });
+    if (level === "kelurahan") this.panel.searchOptions(fc.features);
   };
 
-  Page.prototype.loadOutline = function (level, weight) {
-    var self = this;
-    return this.source(level, this.cfg.urls[level]).then(function (fc) {
-      var layer = L.geoJSON(fc, {
-        pane: "outlines", interactive: false,
-        style: { color: "#252525", weight: weight, fill: false, opacity: 0.9 },
-      }).addTo(self.map);
-      self.control.addOverlay(layer, self.t[level]);
+  Page.prototype.addOverlays = function () {
+    var t = this.t, on = this.layersOn(), c = this.control, self = this;
+    var add = function (group, id, label, layer) {
+      self.layers[id] = layer;
+      c.add(group, id, label, on[id]);
+      if (on[id]) layer.addTo(self.map);
+    };
+    this.land = L.geoJSON(this.geo.kabkota, { pane: "land", interactive: false,
+      style: { stroke: false, fillColor: "#f4f1e9", fillOpacity: 1 } });
+    this.choropleth = this.areas[this.state.level] || this.areas.kelurahan;
+    add(t.group_wilayah, "choropleth", t.choropleth, L.layerGroup([this.choropleth]));
+    add(t.group_wilayah, "kecamatan", t.kecamatan, Layers.outlineLayer(this.geo.kecamatan, 1.5));
+    add(t.group_wilayah, "kabkota", t.kabkota, Layers.outlineLayer(this.geo.kabkota, 3));
+    this.labelSets = { kelurahan: Layers.labelLayer(this.geo.kelurahan, 12),
+      kecamatan: Layers.labelLayer(this.geo.kecamatan, 10) };
+    add(t.group_wilayah, "labels", t.labels, L.layerGroup([this.labelSets[this.state.level] ||
+      this.labelSets.kelurahan]));
+    if (this.inline) return;
+    if (this.cfg.persons) {
+      add(t.group_wilayah, "households", t.households, this.householdLayer());
+    } else {
+      add(t.group_wilayah, "hexagons", t.hexagons, this.hexagonLayer());
+    }
+    (this.cfg.choices.programs || []).forEach(function (p) {
+      if (self.cfg.persons) add(t.group_program, "program:" + p.kode, t.program_layer + ": " + p.nama,
+        self.programLayer(p));
     });
+    if (window.SasaranRollout) this.rollout = window.SasaranRollout.attach(this);
+  };
+
+  Page.prototype.layersOn = function () {
+    var on = { choropleth: 1, kecamatan: 1, kabkota: 1, labels: 1, households: 1, hexagons: 1 };
+    if (this.state.lapisan !== undefined && this.state.lapisan !== null && this.state.lapisan !== "") {
+      on = {};
+      String(this.state.lapisan).split(",").forEach(function (id) { on[id] = 1; });
+    }
+    return on;
+  };
+
+  Page.prototype.switchLayer = function (id, checked) {
+    if (id.indexOf("basemap:") === 0) { this.basemaps.show(id.slice(8)); return; }
+    var layer = this.layers[id];
+    if (!layer) return;
+    if (checked) layer.addTo(this.map); else this.map.removeLayer(layer);
+    this.zoomNotes();
+    this.saveState();
+  };
+
+  Page.prototype.firstView = function () {
+    var s = this.state;
+    if (s.z && s.lat && s.lng) {
+      this.map.setView([Number(s.lat), Number(s.lng)], Number(s.z));
+    } else {
+      this.fitScope();
+    }
+  };
+
+  Page.prototype.fitScope = function () {
+    var code = this.state.kecamatan, bounds = null;
+    this.eachArea(function (layer, kode) {
+      if (!code || kode === code || kode.indexOf(code + ".") === 0) {
+        bounds = bounds ? bounds.extend(layer.getBounds()) : L.latLngBounds(layer.getBounds());
+      }
+    }, "kelurahan");
+    if (bounds && bounds.isValid()) this.map.fitBounds(bounds);
+  };
+
+  Page.prototype.eachArea = function (fn, level) {
+    var group = this.areas[level || this.state.level];
+    if (group) group.eachLayer(function (layer) { fn(layer, layer.feature.properties.kode); });
+  };
+
+  Page.prototype.inScope = function (kode) {
+    var code = this.state.kecamatan;
+    return !code || kode === code || kode.indexOf(code + ".") === 0 || code.indexOf(kode + ".") === 0;
   };
 
   Page.prototype.areaStyle = function (feature) {
-    var row = this.figures[feature.properties.kode];
-    var color = row ? row.warna : (this.noDataColor || "#d9d9d9");
-    return { color: "#636363", weight: 0.6, fillColor: color, fillOpacity: 0.6 };
+    var kode = feature.properties.kode, row = this.figures[kode];
+    if (!this.inScope(kode)) {
+      return { color: "#9e9e9e", weight: 0.5, fillColor: "#ffffff", fillOpacity: 0.15 };
+    }
+    var selected = kode === this.state.pilih;
+    return { color: selected ? "#000000" : "#636363", weight: selected ? 3 : 0.7,
+      fillColor: row ? row.warna : this.noDataColor || "#e0e0e0",
+      fillOpacity: this.cfg.fill_opacity };
   };
 
   Page.prototype.bindArea = function (feature, layer) {
-    var self = this;
-    layer.bindTooltip(function () { return el("span", null, feature.properties.nama); },
-      { sticky: true });
-    layer.bindPopup(function () { return self.popup(feature.properties); });
+    var self = this, kode = feature.properties.kode;
+    layer.bindTooltip(function () { return self.hoverText(feature.properties); },
+      { sticky: true, className: "area-tooltip" });
+    layer.on("mouseover", function () { layer.setStyle({ weight: 3, color: "#000000" }); });
+    layer.on("mouseout", function () { layer.setStyle(self.areaStyle(feature)); });
+    layer.on("click", function () { self.clickArea(kode); });
   };
 
-  Page.prototype.popup = function (props) {
-    var t = this.t, row = this.figures[props.kode] || {};
-    var box = el("div", "sasaran-popup");
-    box.appendChild(el("strong", null, props.nama + " (" + props.kode + ")"));
-    var table = el("table");
-    ["targets", "covered", "overlap", "gap", "coverage_rate", "leakage", "p0", "p1", "p2"]
-      // P0-P2 are computed only when one of them is the mapped figure.
-      .filter(function (f) { return !/^p[012]$/.test(f) || (row[f] !== undefined && row[f] !== null); })
-      .forEach(function (f) {
-      var tr = el("tr");
-      tr.appendChild(el("th", null, t[f] || f));
-      tr.appendChild(el("td", null, fmt(row[f], f)));
-      table.appendChild(tr);
-    });
-    box.appendChild(table);
+  Page.prototype.hoverText = function (props) {
+    var row = this.figures[props.kode], box = el("div");
+    box.appendChild(el("strong", null, props.nama));
+    var value = row ? F.value(row[this.state.figure], this.state.figure) : "–";
+    box.appendChild(el("div", null, this.t[this.state.figure] + ": " + value));
     return box;
   };
 
+  Page.prototype.clickArea = function (kode) {
+    if (kode.length === 8) return this.drill(kode);
+    if (!this.inScope(kode)) this.state.kecamatan = kode.slice(0, 8);
+    return this.select(kode, true);
+  };
+
+  /* Kab/kota -> kecamatan: the kecamatan's kelurahan become the choropleth, zoomed to. */
+  Page.prototype.drill = function (code) {
+    this.state.kecamatan = code;
+    this.state.pilih = "";
+    if (code.length >= 8) this.setLevel("kelurahan");
+    this.detail.clear();
+    this.fitScope();
+    return this.refresh();
+  };
+
+  Page.prototype.select = function (kode, zoom) {
+    var self = this, found = null;
+    this.state.pilih = kode;
+    this.eachArea(function (layer, k) { if (k === kode) found = layer; });
+    this.choropleth.setStyle(function (f) { return self.areaStyle(f); });
+    if (found && zoom) this.map.fitBounds(found.getBounds(), { maxZoom: 15 });
+    if (found) found.bringToFront();
+    this.drawTitle();
+    this.saveState();
+    return this.detail.show(kode, this.figures[kode]);
+  };
+
+  Page.prototype.setLevel = function (level) {
+    if (level === this.state.level && this.choropleth === this.areas[level]) return;
+    this.state.level = level;
+    var group = this.layers.choropleth;
+    group.clearLayers();
+    this.choropleth = this.areas[level];
+    group.addLayer(this.choropleth);
+    this.layers.labels.clearLayers();
+    this.layers.labels.addLayer(this.labelSets[level]);
+    this.zoomNotes();
+  };
+
   Page.prototype.fetchFigures = function () {
-    var url = this.cfg.urls.figures + "?" + this.filterQuery() + "&" +
-      query(this.state, ["figure", "scheme", "k"]) + "&lang=" + this.cfg.lang;
+    var url = this.cfg.urls.figures + "?" + this.filterQuery() + "&" + this.classQuery();
     return this.source("figures", url);
   };
 
   Page.prototype.applyFigures = function (data) {
     var self = this;
+    this.data = data;
     this.figures = data.areas;
-    this.noDataColor = data.legend.entries[data.legend.entries.length - 1].color;
+    var last = data.legend.entries[data.legend.entries.length - 1];
+    this.noDataColor = last.color;
     this.choropleth.setStyle(function (f) { return self.areaStyle(f); });
     this.legend.draw(data);
     this.panel.draw(data);
-    return this.reloadTiles();
+    this.drawTitle();
+    this.saveState();
+    return this.reloadPoints();
   };
 
   Page.prototype.refresh = function () {
     var self = this;
-    return this.fetchFigures().then(function (data) { return self.applyFigures(data); });
-  };
-
-  Page.prototype.pointStyle = function (props) {
-    var color = this.cfg.status_colors[props.status];
-    if (props.no_coords) {
-      // Not a surveyed location: hollow, dashed ring at the kelurahan's interior point.
-      return { radius: 5, color: color, weight: 1.5, dashArray: "2,2", fill: false };
-    }
-    return { radius: 3.5, color: "#ffffff", weight: 0.5, fill: true, fillColor: color,
-      fillOpacity: 0.9 };
-  };
-
-  Page.prototype.tileLayer = function (url, layerName) {
-    var self = this, styles = {};
-    styles[layerName] = function (props) { return self.pointStyle(props); };
-    return L.vectorGrid.protobuf(url, {
-      rendererFactory: L.canvas.tile, vectorTileLayerStyles: styles, interactive: false,
-      minZoom: this.cfg.point_min_zoom, maxNativeZoom: 18, pane: "points",
-    });
-  };
-
-  Page.prototype.addHouseholdLayer = function () {
-    if (this.cfg.persons) {
-      this.points = this.tileLayer(this.tileUrl(this.cfg.urls.tiles, {}), "households");
-      this.points.addTo(this.map);
-      this.control.addOverlay(this.points, this.t.households);
-    } else {
-      var self = this;
-      this.hexagons = L.geoJSON(null, {
-        pane: "points",
-        style: { color: "#4d4d4d", weight: 1, fillColor: "#fdae61", fillOpacity: 0.35 },
-        onEachFeature: function (f, layer) {
-          var p = f.properties;
-          layer.bindTooltip(self.t.targets + ": " + p.targets + " · " + self.t.gap + ": " + p.gap);
-        },
-      }).addTo(this.map);
-      this.control.addOverlay(this.hexagons, this.t.hexagons);
-    }
-  };
-
-  Page.prototype.tileUrl = function (base, extra) {
-    var state = Object.assign({}, this.state, extra);
-    return base + "?" + query(state, ["ref_date", "desil_max", "program", "agency"]);
-  };
-
-  Page.prototype.setTileUrl = function (layer, url) {
-    // GridLayer.redraw ignores minZoom: below it, only swap the URL (used once zoomed in),
-    // or the overview would fetch city-wide point tiles.
-    layer.setUrl(url, this.map.getZoom() < layer.options.minZoom);
-  };
-
-  Page.prototype.reloadTiles = function () {
-    var self = this;
-    if (this.points) this.setTileUrl(this.points, this.tileUrl(this.cfg.urls.tiles, {}));
-    (this.programLayers || []).forEach(function (p) {
-      self.setTileUrl(p.tiles,
-        self.tileUrl(self.cfg.urls.program_tiles, { program: p.kode, agency: "" }));
-    });
-    if (this.hexagons) {
-      return getJSON(this.cfg.urls.hexagons + "?" + this.filterQuery()).then(function (fc) {
-        self.hexagons.clearLayers();
-        self.hexagons.addData(fc);
-      });
-    }
-  };
-
-  Page.prototype.loadPrograms = function () {
-    // Names come with the page; a program's tiles and service-area outline are fetched only
-    // when its layer is switched on.
-    var self = this;
-    if (!this.cfg.persons) return Promise.resolve();
-    this.programLayers = this.cfg.choices.programs.map(function (p) {
-      var tiles = self.tileLayer(
-        self.tileUrl(self.cfg.urls.program_tiles, { program: p.kode, agency: "" }), "enrolled");
-      var group = L.layerGroup([tiles]);
-      group.once("add", function () { self.loadServiceArea(p.kode, group); });
-      self.control.addOverlay(group, self.t.program_layer + ": " + p.nama);
-      return { kode: p.kode, tiles: tiles, group: group };
-    });
-    return Promise.resolve();
-  };
-
-  Page.prototype.loadServiceArea = function (kode, group) {
-    var self = this;
-    return getJSON(this.cfg.urls.programs + "?kode=" + encodeURIComponent(kode))
-      .then(function (list) {
-        if (!list.length || !list[0].wilayah_layanan) return;
-        group.addLayer(L.geoJSON(list[0].wilayah_layanan, { pane: "outlines", interactive: false,
-          style: { color: "#1b7837", weight: 2.5, dashArray: "6,4", fill: false } }));
+    document.body.removeAttribute("data-map-ready");
+    if (this.layers.choropleth) this.setLevel(this.state.level);
+    return this.fetchFigures().then(function (data) { return self.applyFigures(data); })
+      .then(function () {
+        if (self.state.pilih) return self.detail.show(self.state.pilih, self.figures[self.state.pilih]);
       })
+      .then(function () { document.body.setAttribute("data-map-ready", "1"); })
       .catch(function (err) { self.panel.error(err); });
   };
 
-  function Legend(page) {
-    var control = L.control({ position: "bottomright" });
-    var box = el("div", "sasaran-legend leaflet-bar");
-    control.onAdd = function () { return box; };
-    control.addTo(page.map);
-    this.page = page;
-    this.box = box;
-  }
-
-  Legend.prototype.swatch = function (color, hollow) {
-    var s = el("span", hollow ? "swatch swatch-hollow" : "swatch");
-    if (hollow) s.style.borderColor = color; else s.style.backgroundColor = color;
-    return s;
+  Page.prototype.notice = function (text) {
+    if (this.noticeShown === text) return;
+    this.noticeShown = text;
+    this.panel.say(text);
   };
 
-  Legend.prototype.draw = function (data) {
-    var t = this.page.t, box = this.box, self = this, figure = data.figure;
-    box.textContent = "";
-    box.appendChild(el("div", "legend-title", t[figure] + " — " + data.legend.scheme_label));
-    data.legend.entries.forEach(function (e) {
-      var row = el("div", "legend-row");
-      row.appendChild(self.swatch(e.color));
-      var label = e.no_data ? e.label : fmt(e.lower, figure) + " – " + fmt(e.upper, figure);
-      row.appendChild(el("span", "legend-label", label));
-      row.appendChild(el("span", "legend-count", "(" + e.count + ")"));
-      box.appendChild(row);
+  Page.prototype.zoomNotes = function () {
+    var below = this.map.getZoom() < this.cfg.point_min_zoom, t = this.t;
+    document.querySelectorAll('.layers-item input[data-layer^="program:"], ' +
+      '.layers-item input[data-layer="households"]').forEach(function (input) {
+      input.parentNode.querySelector(".zoom-note").textContent = below ? " (" + t.zoom_for_points + ")" : "";
     });
-    if (this.page.inline) return;
-    box.appendChild(el("div", "legend-title", t.households));
-    ["gap", "one", "overlap"].forEach(function (s) {
-      var row = el("div", "legend-row");
-      row.appendChild(self.swatch(self.page.cfg.status_colors[s]));
-      row.appendChild(el("span", "legend-label", t["status_" + s]));
-      box.appendChild(row);
-    });
-    var row = el("div", "legend-row");
-    row.appendChild(this.swatch("#525252", true));
-    row.appendChild(el("span", "legend-label", t.status_no_coords));
-    box.appendChild(row);
+    var labels = this.labelSets && this.labelSets[this.state.level];
+    if (labels) {
+      var pane = this.map.getPane("labels");
+      pane.classList.toggle("labels-hidden", this.map.getZoom() < labels.minZoom);
+    }
   };
 
   window.SasaranMap = {
@@ -302,7 +306,6 @@
       page.start();
       return page;
     },
-    Page: Page, Legend: Legend, el: el, fmt: fmt, query: query,
+    Page: Page, query: query, getJSON: getJSON, URL_KEYS: URL_KEYS,
   };
-  var Panel = function (page) { return window.SasaranPanel.create(page); };
 })();

@@ -3,6 +3,8 @@
  * SasaranRollout.attach(map, {parent: "64.74"}) adds a Leaflet control listing the priority
  * ranking and the stored rollout plans; choosing a plan draws its waves as a layer (coloured in
  * wave order, pilot outlined) and lists each wave's projection (planned vs actual).
+ * On the map page, SasaranRollout.attach(page) puts the plan choice in the layer control's
+ * "Rencana" group, the waves and ranking in the side panel, and the waves in the legend.
  * Text only through textContent (no HTML from data), so it stays safe under a strict CSP.
  */
 (function () {
@@ -25,8 +27,12 @@
     return node;
   }
 
+  // id-ID everywhere: "51,9 %", "Rp 147.500.000" (SasaranFormat when the page loads it).
+  var one = new Intl.NumberFormat("id-ID", {minimumFractionDigits: 1, maximumFractionDigits: 1});
+
   function pct(value) {
-    return value === null || value === undefined ? "-" : (100 * value).toFixed(1) + "%";
+    if (window.SasaranFormat) { return window.SasaranFormat.pct(value); }
+    return value === null || value === undefined ? "-" : one.format(100 * value) + " %";
   }
 
   function rupiah(value) {
@@ -88,10 +94,10 @@
       .then(function (rows) {
         self.priorities.textContent = "";
         rows.slice(0, self.options.top || 10).forEach(function (row) {
-          var item = el("li", null, row.nama + " — " + row.skor.toFixed(1));
+          var item = el("li", null, row.nama + " — " + one.format(row.skor));
           item.title = row.komponen.map(function (c) {
             return c.nama + ": " + (c.nilai === null ? "-" : c.nilai) + " → " +
-              c.kontribusi.toFixed(1);
+              one.format(c.kontribusi);
           }).join("\n");
           self.priorities.appendChild(item);
         });
@@ -122,6 +128,7 @@
     var id = this.planSelect.value;
     this.clearLayer();
     this.waves.textContent = "";
+    if (this.options.legend) { this.options.legend.drawPlan("", []); }
     if (!id) { return Promise.resolve(); }
     this.say("Memuat rencana…");
     return Promise.all([
@@ -136,6 +143,7 @@
   };
 
   Panel.prototype.drawLayer = function (collection) {
+    this.legendWaves(collection);
     this.layer = L.geoJSON(collection, {
       style: function (feature) {
         var p = feature.properties;
@@ -151,6 +159,21 @@
       if (layer.feature.properties.percontohan) { layer.bringToFront(); }
     });
     if (collection.features.length) { this.map.fitBounds(this.layer.getBounds()); }
+  };
+
+  Panel.prototype.legendWaves = function (collection) {
+    if (!this.options.legend) { return; }
+    var seen = {}, waves = [];
+    collection.features.forEach(function (f) {
+      var p = f.properties;
+      if (seen[p.urutan]) { return; }
+      seen[p.urutan] = true;
+      waves.push({urutan: p.urutan, warna: p.warna, label: "Gelombang " + p.urutan + " (" +
+        p.tahun + ")" + (p.percontohan ? ", percontohan" : "")});
+    });
+    waves.sort(function (a, b) { return a.urutan - b.urutan; });
+    var option = this.planSelect.options[this.planSelect.selectedIndex];
+    this.options.legend.drawPlan(option ? option.textContent : "", waves);
   };
 
   Panel.prototype.listWaves = function (projection) {
@@ -185,11 +208,30 @@
     s.fontSize = "12px";
   }
 
+  /* The map page: plan choice in the layer control's "Rencana" group, the rest in the panel. */
+  function attachToPage(page) {
+    var scope = page.state.kecamatan ? page.state.kecamatan.slice(0, 5) : null;
+    var panel = new Panel(page.map, {parent: scope, legend: page.legend});
+    panel.root.className = "sasaran-rollout";
+    page.panel.planBox.appendChild(panel.root);
+    page.control.group(page.t.group_plan).appendChild(panel.planSelect);
+    return panel;
+  }
+
   window.SasaranRollout = {
-    /* ``options`` may be the map page's config: a static copy (``inline``) has no API, so no
+    /* ``target`` is a Leaflet map (a page of its own) or the map page (SasaranMap.Page);
+     * ``options`` may be the map page's config: a static copy (``inline``) has no API, so no
      * panel; the page's kecamatan filter narrows the ranking to its kab/kota. */
-    attach: function (map, options) {
+    attach: function (target, options) {
       options = options || {};
+      if (target && target.panel && target.map) {
+        if (target.inline) { return null; }
+        var onPage = attachToPage(target);
+        onPage.ready = start(onPage);
+        window.SasaranRollout.panel = onPage;
+        return onPage;
+      }
+      var map = target;
       if (options.inline) { return null; }
       if (options.state && options.state.kecamatan && !options.parent) {
         options = {parent: options.state.kecamatan.slice(0, 5), position: options.position};
@@ -197,13 +239,17 @@
       var panel = new Panel(map, options);
       dress(panel.root);
       new Control(panel, {position: (options && options.position) || "topright"}).addTo(map);
-      panel.ready = Promise.all([panel.loadPlans(), panel.loadPriorities()])
-        .then(function () { panel.root.setAttribute("data-ready", "1"); })
-        .catch(function (error) {
-          panel.say("Panel perencanaan tidak dapat dimuat: " + error.message);
-        });
+      panel.ready = start(panel);
       window.SasaranRollout.panel = panel;
       return panel;
     },
   };
+
+  function start(panel) {
+    return Promise.all([panel.loadPlans(), panel.loadPriorities()])
+      .then(function () { panel.root.setAttribute("data-ready", "1"); })
+      .catch(function (error) {
+        panel.say("Panel perencanaan tidak dapat dimuat: " + error.message);
+      });
+  }
 })();

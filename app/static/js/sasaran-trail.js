@@ -1,0 +1,59 @@
+/* The map's title bar with the drill-down trail (kab/kota > kecamatan > kelurahan, each step a
+ * link back up), and the page state written into the URL so a view can be shared. */
+(function () {
+  "use strict";
+  var F = window.SasaranFormat, el = F.el, Page = window.SasaranMap.Page;
+  var query = window.SasaranMap.query, URL_KEYS = window.SasaranMap.URL_KEYS;
+
+  Page.prototype.areaName = function (code) {
+    var found = (this.cfg.choices.kecamatan || []).filter(function (a) { return a.kode === code; })[0];
+    if (found) return found.nama;
+    var feature = (this.geo.kelurahan.features.concat(this.geo.kecamatan.features,
+      this.geo.kabkota.features)).filter(function (f) { return f.properties.kode === code; })[0];
+    return feature ? feature.properties.nama : code;
+  };
+
+  /* The trail kab/kota > kecamatan > kelurahan; each step up is a link back. */
+  Page.prototype.trail = function () {
+    var codes = [], pick = this.state.pilih || this.state.kecamatan || "";
+    [5, 8, 13].forEach(function (n) { if (pick.length >= n) codes.push(pick.slice(0, n)); });
+    return codes;
+  };
+
+  Page.prototype.drawTitle = function () {
+    var self = this, t = this.t, s = this.state, bar = this.titleBar;
+    bar.textContent = "";
+    var crumbs = el("nav", "breadcrumb-trail");
+    crumbs.setAttribute("aria-label", "breadcrumb");
+    var items = [{ code: "", name: t.breadcrumb_root }].concat(this.trail().map(function (c) {
+      return { code: c, name: self.areaName(c) };
+    }));
+    items.forEach(function (item, i) {
+      if (i) crumbs.appendChild(el("span", "crumb-sep", "›"));
+      var last = i === items.length - 1;
+      var node = el(last ? "span" : "button", "crumb", item.name);
+      if (!last) {
+        node.type = "button";
+        node.addEventListener("click", function () { self.drill(item.code); });
+      }
+      crumbs.appendChild(node);
+    });
+    bar.appendChild(el("div", "title-figure", t[s.figure]));
+    bar.appendChild(crumbs);
+    bar.appendChild(el("div", "title-meta", t.date + " " + F.date(s.ref_date) + " · " +
+      t.threshold + " " + s.desil_max));
+  };
+
+  Page.prototype.saveState = function () {
+    if (this.inline || !this.layers.choropleth) return;
+    var s = this.state, c = this.map.getCenter(), self = this;
+    s.z = this.map.getZoom();
+    s.lat = c.lat.toFixed(5);
+    s.lng = c.lng.toFixed(5);
+    s.basemap = this.basemaps && this.basemaps.current || s.basemap;
+    s.lapisan = Object.keys(this.layers).filter(function (id) {
+      return self.map.hasLayer(self.layers[id]);
+    }).join(",");
+    window.history.replaceState(null, "", window.location.pathname + "?" + query(s, URL_KEYS));
+  };
+})();
