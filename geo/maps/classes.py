@@ -111,7 +111,8 @@ def _fill(cls: Classification, known: dict[str, float], scheme: str, k: int) -> 
         idx = next(i for i, ub in enumerate(upper) if value <= ub)
         cls.class_of[kode] = idx
         counts[idx] += 1
-        smallest[idx] = value if smallest[idx] is None else min(value, smallest[idx])
+        least = smallest[idx]
+        smallest[idx] = value if least is None else min(value, least)
     # Counts: a class is written from its smallest member (no "1 – 20" when the 1-4 are hidden,
     # "353" for a class of one value); rates: from the previous class's upper bound.
     lowers = [float(data.min()), *upper[:-1]]
