@@ -1,8 +1,9 @@
 """The kelurahan map page (/map), its data endpoints and the household vector tiles.
 
 The page is a shell: every layer is fetched from the URLs below. Household points (tiles) only
-for roles that may see persons; the others get the H3 hexagon aggregate with small counts
-suppressed. The image and PDF report of the map are in ``app.api.map_report``.
+for roles that may see persons, from zoom 14 (area aggregates below it, on the same URL); the
+others get the H3 hexagon aggregate and the area-aggregate tiles, small counts suppressed. The
+image and PDF report of the map are in ``app.api.map_report``.
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import Connection
 
+from app.api.coverage_params import shown
 from app.deps import ConnDep, SettingsDep
+from app.principal import Principal
 from app.security import PrincipalDep, by_api_key
 from app.services.access import audit
 from app.services.maps import (
@@ -22,7 +26,11 @@ from app.services.maps import (
     TileFilter,
     area_detail,
     area_figures,
+    area_rows,
+    area_tile,
     basemaps,
+    check_tile,
+    draws_points,
     hexagon_aggregate,
     household_tile,
     page_config,
@@ -121,6 +129,18 @@ def get_hexagons(
                              suppress=principal.suppress_small_counts, classing=classing)
 
 
+@router.get("/tiles/areas/{z}/{x}/{y}.pbf",
+            summary="Petak vektor (MVT) agregat wilayah: satu titik per wilayah dengan angkanya")
+def get_area_tile(
+    conn: ConnDep, principal: PrincipalDep, flt: FilterDep,
+    z: Annotated[int, Path(ge=0, le=22)], x: Annotated[int, Path(ge=0)],
+    y: Annotated[int, Path(ge=0)],
+) -> Response:
+    """For every role: the area table's figures at the areas' label points (kab/kota, then
+    kecamatan, then kelurahan as the zoom grows), small counts suppressed as in the table."""
+    return _area_tile(conn, principal, "households", z, x, y, _tile_filter(flt))
+
+
 @router.get("/tiles/{layer}/{z}/{x}/{y}.pbf", summary="Petak vektor (MVT) rumah tangga sasaran")
 def get_tile(
     request: Request, conn: ConnDep, principal: PrincipalDep, flt: FilterDep,
@@ -128,15 +148,33 @@ def get_tile(
     z: Annotated[int, Path(ge=0, le=22)], x: Annotated[int, Path(ge=0)],
     y: Annotated[int, Path(ge=0)],
 ) -> Response:
+    """Household points from zoom 14; below it the same URL answers with area aggregates
+    (``cluster = true``), so a map switches from one to the other without a second layer."""
     principal.require(principal.can_see_persons, "melihat titik rumah tangga")
+    tile_filter = _tile_filter(flt)
+    if not draws_points(z, principal.can_see_persons):
+        return _area_tile(conn, principal, layer, z, x, y, tile_filter)
     if by_api_key(request):
         # The page's tiles are covered by its audited /map load; a machine client reading
         # tiles directly leaves one row per tile, so harvesting the points shows in the log.
         audit.record(conn, principal, "map.tile", f"{layer}/{z}/{x}/{y}",
                      {"tanggal_acuan": flt.ref_date.isoformat(), "desil_maks": flt.desil_max,
                       "program": flt.program, "instansi": flt.agency})
-    tile = household_tile(conn, layer, z, x, y,
-                          TileFilter(flt.ref_date, flt.desil_max, flt.program, flt.agency),
-                          principal.area_prefixes)
+    tile = household_tile(conn, layer, z, x, y, tile_filter, principal.area_prefixes)
+    return _mvt(tile)
+
+
+def _tile_filter(flt: MapFilter) -> TileFilter:
+    return TileFilter(flt.ref_date, flt.desil_max, flt.program, flt.agency)
+
+
+def _area_tile(conn: Connection, principal: Principal, layer: str, z: int, x: int, y: int,
+               flt: TileFilter) -> Response:
+    check_tile(layer, z, x, y, flt)
+    rows = shown(area_rows(conn, z, flt, principal.area_prefixes), principal)
+    return _mvt(area_tile(conn, layer, z, x, y, rows))
+
+
+def _mvt(tile: bytes) -> Response:
     return Response(tile, media_type="application/vnd.mapbox-vector-tile",
                     headers={"cache-control": "private, max-age=60"})

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, text
 
 from app.principal import Principal
+from app.services.maps.tiles import POINT_MIN_ZOOM
 from app.settings import Settings
 
 if TYPE_CHECKING:
     from app.services.maps.data import Classing, MapFilter
 
-POINT_MIN_ZOOM = 14  # household points below this zoom would be a city-wide tile harvest
 POLYGON_TOLERANCE = 0.0001  # degrees (~11 m): invisible at city zoom, halves the payload
 # Outlines are drawn as lines only, over the kelurahan: coarser is fine and keeps the page light.
 OUTLINE_TOLERANCE = {"kecamatan": 0.0003, "kabkota": 0.001}

@@ -1,12 +1,21 @@
-"""Household points as Mapbox Vector Tiles, cut by PostGIS (``ST_AsMVT``), never inlined in a page.
+"""Household points and area aggregates as Mapbox Vector Tiles, cut by PostGIS (``ST_AsMVT``).
 
-Geometry: the surveyed point (EPSG:4326, lon/lat) reprojected to Web Mercator; a household without
-usable coordinates sits at its effective kelurahan's interior point with ``no_coords = true`` so
-the page draws it as "not a surveyed location". Only target households are drawn (status
-``terverifikasi``, desil <= threshold), coloured by ``status``: ``gap`` (no active enrollment),
-``one`` (one program), ``overlap`` (two or more distinct programs). A program or agency filter
-restricts which enrollments count and is resolved to program ids as the coverage figures do, so
-an unknown program or agency is "not found" here too, not a map of gaps.
+Points (zoom >= ``POINT_MIN_ZOOM``, roles that may see persons): the surveyed point (EPSG:4326,
+lon/lat) reprojected to Web Mercator; a household without usable coordinates sits at its
+effective kelurahan's interior point with ``no_coords = true`` so the page draws it as "not a
+surveyed location". Only target households are drawn (status ``terverifikasi``, desil <=
+threshold), coloured by ``status``: ``gap`` (no active program), ``one`` (one program),
+``overlap`` (two or more distinct programs), read from the household's coverage segment on the
+date. A program or agency filter restricts which programs count and is resolved to program ids
+as the coverage figures do, so an unknown program or agency is "not found" here too.
+
+Aggregates (below ``POINT_MIN_ZOOM``, and at every zoom for roles that may not see persons):
+one point per area at its interior label point with the area's coverage figures (targets,
+covered, gap, overlap) from ``coverage_by_area``, the same rows as the area table: kab/kota up
+to zoom 7, kecamatan up to 10, kelurahan/desa beyond. A city-wide view at 10 million
+households is then a few hundred features instead of millions of points (the size rule: no
+tile above ~500 KB or ``MAX_POINTS`` features), and the aggregates publish nothing the area
+table does not, so its small-count suppression holds for them unchanged.
 """
 
 from __future__ import annotations
@@ -24,6 +33,11 @@ from geo.errors import InvalidInput
 
 TILE_LAYERS = ("households", "enrolled")
 MAX_ZOOM = 22
+POINT_MIN_ZOOM = 14
+MAX_POINTS = 50_000  # the size rule's feature limit; bench/bench_tiles.py checks the densest tile
+CLUSTER_LEVELS = ((7, "kabkota"), (10, "kecamatan"), (MAX_ZOOM, "kelurahan"))
+CLUSTER_COUNTS = ("targets", "covered", "gap", "overlap")
+
 
 @dataclass(frozen=True)
 class TileFilter:
@@ -33,23 +47,27 @@ class TileFilter:
     agency: str | None = None
 
 
-def check_tile(z: int, x: int, y: int) -> None:
+def check_tile(layer: str, z: int, x: int, y: int, flt: TileFilter) -> None:
+    if layer not in TILE_LAYERS:
+        raise InvalidInput(f"Lapisan petak '{layer}' tidak dikenal; pilih "
+                           f"{', '.join(TILE_LAYERS)}.")
+    if layer == "enrolled" and not flt.program:
+        raise InvalidInput("Lapisan 'enrolled' memerlukan parameter program.")
     if not 0 <= z <= MAX_ZOOM or not (0 <= x < 2**z and 0 <= y < 2**z):
         raise InvalidInput(f"Petak {z}/{x}/{y} tidak ada (zoom 0-{MAX_ZOOM}, x dan y 0..2^z-1).")
+
+
+def draws_points(z: int, can_see_persons: bool) -> bool:
+    return can_see_persons and z >= POINT_MIN_ZOOM
 
 
 def household_tile(
     conn: Connection, layer: str, z: int, x: int, y: int, flt: TileFilter,
     area_prefixes: tuple[str, ...] = (),
 ) -> bytes:
-    """One MVT tile. ``households``: every target household with its status; ``enrolled``:
-    only the households actively enrolled in ``flt.program`` (the per-program layer)."""
-    if layer not in TILE_LAYERS:
-        raise InvalidInput(f"Lapisan petak '{layer}' tidak dikenal; pilih "
-                           f"{', '.join(TILE_LAYERS)}.")
-    if layer == "enrolled" and not flt.program:
-        raise InvalidInput("Lapisan 'enrolled' memerlukan parameter program.")
-    check_tile(z, x, y)
+    """One MVT tile of points. ``households``: every target household with its status;
+    ``enrolled``: only the households actively enrolled in ``flt.program`` (a program's layer)."""
+    check_tile(layer, z, x, y, flt)
     params: dict[str, Any] = {
         "z": z, "x": x, "y": y, "ref": flt.ref_date, "desil": flt.desil_max,
         "pids": program_filter(conn, Query(flt.ref_date, flt.desil_max, flt.program,
@@ -58,4 +76,30 @@ def household_tile(
         "enrolled_only": layer == "enrolled", "area_patterns": area_patterns(area_prefixes),
     }
     tile = conn.execute(text(statement("maps/household_tile.sql")), params).scalar_one()
+    return bytes(tile or b"")
+
+
+def cluster_level(z: int) -> str:
+    return next(level for top, level in CLUSTER_LEVELS if z <= top)
+
+
+def area_rows(conn: Connection, z: int, flt: TileFilter,
+              area_prefixes: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """The coverage rows of the areas drawn at zoom ``z`` (the area table of that level);
+    the caller suppresses them for roles that may not see persons, as for the table."""
+    from app.services.coverage import coverage_by_area
+
+    return coverage_by_area(conn, level=cluster_level(z), parent=None, ref_date=flt.ref_date,
+                            desil_max=flt.desil_max, program=flt.program, agency=flt.agency,
+                            area_prefixes=area_prefixes)
+
+
+def area_tile(conn: Connection, layer: str, z: int, x: int, y: int,
+              rows: list[dict[str, Any]]) -> bytes:
+    """One MVT tile of the areas of ``rows`` whose label point lies in it."""
+    columns: dict[str, Any] = {"kode": [r["kode"] for r in rows]}
+    for key in CLUSTER_COUNTS:
+        columns[key] = [str(r[key]) for r in rows]
+    tile = conn.execute(text(statement("maps/area_tile.sql")),
+                        {"z": z, "x": x, "y": y, "layer": layer, **columns}).scalar_one()
     return bytes(tile or b"")

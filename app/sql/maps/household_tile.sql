@@ -1,10 +1,12 @@
--- One Mapbox Vector Tile (z/x/y, layer name layer, extent 4096) of target households
--- (verified, desil <= desil) within the caller's scope, each with its number of distinct
--- programs active on ref among pids (NULL = all) and status gap / one / overlap;
--- enrolled_only keeps only enrolled households (a program's layer). Surveyed points are found
+-- One Mapbox Vector Tile (:z/:x/:y, layer name :layer, extent 4096) of target households
+-- (verified, desil <= :desil) within the caller's scope, each with its number of distinct
+-- programs active on :ref among :pids (NULL = all) and status gap / one / overlap;
+-- :enrolled_only keeps only enrolled households (a program's layer). Surveyed points are found
 -- through the spatial index, households without coordinates through their kelurahan's
--- interior point (also index-friendly): one UNION ALL, no full scan. Geometry: EPSG:4326
--- points reprojected to Web Mercator (EPSG:3857) for the tile.
+-- interior point and the partial index of households without a point: one UNION ALL, no full
+-- scan. The programs come from the household's one coverage segment containing :ref (the
+-- segments hold each household's active program ids per period), one index probe per point
+-- instead of counting enrollments. Geometry: EPSG:4326 points reprojected to Web Mercator.
 WITH env AS (
     SELECT ST_TileEnvelope(:z, :x, :y) AS m,
            ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => 0.02), 4326) AS g
@@ -23,14 +25,13 @@ pts AS (
            OR h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[])))
 ),
 counted AS (
-    SELECT pts.*, (SELECT count(DISTINCT e.program_id)
-                   FROM enrollment e
-                   WHERE e.household_id = pts.id
-                     AND e.tanggal_mulai <= :ref
-                     AND (e.tanggal_selesai IS NULL OR :ref <= e.tanggal_selesai)
-                     AND (CAST(:pids AS int[]) IS NULL
-                          OR e.program_id = ANY (CAST(:pids AS int[])))) AS n
+    SELECT pts.*,
+           coalesce(CASE WHEN CAST(:pids AS int[]) IS NULL THEN s.n_program
+                         ELSE (SELECT count(*) FROM unnest(s.program_ids) AS sp(id)
+                               WHERE sp.id = ANY (CAST(:pids AS int[]))) END, 0) AS n
     FROM pts
+    LEFT JOIN coverage_segment s ON s.household_id = pts.id AND s.dari <= :ref
+                                AND :ref < s.sampai
 ),
 mvt AS (
     SELECT ST_AsMVTGeom(ST_Transform(c.g, 3857), env.m, 4096, 64, true) AS geom,

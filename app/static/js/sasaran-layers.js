@@ -126,14 +126,22 @@
       style: { color: "#252525", weight: weight, fill: false, opacity: 0.9 } });
   }
 
-  /* Household points as vector tiles (roles that may see persons). The one place the tile
-   * layer is built: issue 18 may switch it to server aggregates below a zoom here. */
+  /* Household points as vector tiles (roles that may see persons). Below point_min_zoom the
+   * same URL answers with one aggregate per area (cluster = true): a circle sized by its
+   * households, dark when most of them have no program. */
   function householdTileLayer(page, url, layerName) {
     var styles = {};
-    styles[layerName] = function (props) { return page.pointStyle(props); };
+    styles[layerName] = function (props) {
+      if (!props.cluster) return page.pointStyle(props);
+      var n = Number(props[layerName === "enrolled" ? "covered" : "targets"]) || 0;
+      var gapShare = (Number(props.gap) || 0) / Math.max(Number(props.targets) || 0, 1);
+      return { radius: Math.min(28, 4 + Math.sqrt(n) / 6), weight: 1, color: "#ffffff",
+        fill: true, fillOpacity: 0.75,
+        fillColor: page.cfg.status_colors[gapShare > 0.5 ? "gap" : "one"] };
+    };
     return L.vectorGrid.protobuf(url, {
       rendererFactory: L.canvas.tile, vectorTileLayerStyles: styles, interactive: false,
-      minZoom: page.cfg.point_min_zoom, maxNativeZoom: 18, pane: "points",
+      maxNativeZoom: 18, pane: "points",
     });
   }
 
