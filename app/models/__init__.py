@@ -9,6 +9,8 @@ from app.models.base import Base
 from app.models.programs import (
     Agency,
     CoverageGroup,
+    CoverageKeyGroup,
+    CoverageKeyStep,
     CoverageSegment,
     CoverageStale,
     CoverageStep,
@@ -19,7 +21,8 @@ from app.models.registry import Household, ImportBatch, Member, RejectedRow
 from app.models.rollout import RolloutPlan, RolloutWave
 from app.models.wilayah import Wilayah
 
-__all__ = ["Agency", "ApiKey", "AuditLog", "Base", "CoverageGroup", "CoverageSegment",
+__all__ = ["Agency", "ApiKey", "AuditLog", "Base", "CoverageGroup", "CoverageKeyGroup",
+           "CoverageKeyStep", "CoverageSegment",
            "CoverageStale", "CoverageStep", "Enrollment", "Household",
            "ImportBatch", "Member", "Program", "RejectedRow",
            "RolloutPlan", "RolloutWave", "User", "WebSession", "Wilayah"]

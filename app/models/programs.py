@@ -100,13 +100,44 @@ class CoverageSegment(Base):
 
 
 class CoverageGroup(Base):
-    """The (kelurahan, desil, verified) groups that have coverage steps."""
+    """Every (kelurahan, desil, verified) group of the registry with its households, as of
+    the last refresh of its kelurahan (targets are summed from here unless it is stale)."""
 
     __tablename__ = "coverage_group"
 
     kode_kelurahan: Mapped[str] = mapped_column(String(13), primary_key=True)
     desil: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     terverifikasi: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    households: Mapped[int] = mapped_column(Integer, server_default="0")
+
+
+class CoverageKeyGroup(Base):
+    """The groups that have steps under a filter key (``p<program id>`` or ``a<agency>``)."""
+
+    __tablename__ = "coverage_key_group"
+
+    kunci: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kode_kelurahan: Mapped[str] = mapped_column(String(13), primary_key=True)
+    desil: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    terverifikasi: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+
+
+class CoverageKeyStep(Base):
+    """As ``CoverageStep``, counting only the programs of one filter key: households in a
+    program of the key, those of them in >= 2 programs / agencies of any kind, and the
+    (household, program of the key) pairs."""
+
+    __tablename__ = "coverage_key_step"
+
+    kunci: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kode_kelurahan: Mapped[str] = mapped_column(String(13), primary_key=True)
+    desil: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    terverifikasi: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    berlaku: Mapped[date] = mapped_column(Date, primary_key=True)
+    households: Mapped[int] = mapped_column(Integer)
+    overlap: Mapped[int] = mapped_column(Integer)
+    overlap_agency: Mapped[int] = mapped_column(Integer)
+    pairs: Mapped[int] = mapped_column(Integer)
 
 
 class CoverageStep(Base):

@@ -17,14 +17,13 @@ from sqlalchemy import Connection, text
 from app.services.coverage.check import check_identities
 from app.services.coverage.lists import gap_list, leakage_list, poverty_by_area
 from app.services.coverage.sql import Query, area_names, check_parent, make_query
-from app.services.coverage.steps import stale_codes
+from app.services.coverage.steps import area_targets, enrolled_by_area, stale_codes
 from app.sql import statement
 from geo.coverage import check_level, rate
 
 __all__ = ["check_identities", "coverage_by_agency", "coverage_by_area", "coverage_by_program",
            "gap_list", "leakage_list", "overlap_matrix", "poverty_by_area"]
 
-_TARGETS = text(statement("coverage/targets_by_area.sql"))
 KELURAHAN_LENGTH = check_level("kelurahan")  # the whole code: one row per kelurahan
 
 def _figures(kode: str, nama: str | None, level: str, targets: int, seg: dict[str, Any],
@@ -50,8 +49,9 @@ def coverage_by_area(
     check_parent(parent)
     q = make_query(ref_date, desil_max, program, agency, parent, area_prefixes)
     params = {**q.params(conn), "code_length": length}
-    targets = {r.kode: int(r.targets) for r in conn.execute(_TARGETS, params)}
-    segments = _enrolled_by_area(conn, params)
+    stale = stale_codes(conn)
+    targets = area_targets(conn, params, stale)
+    segments = enrolled_by_area(conn, params, _filter_key(q, params["pids"]), stale)
     known = conn.execute(text(statement("coverage/areas_of_level.sql")),
                          {**params, "level": level}).scalars().all()
     codes = sorted({*known, *targets, *segments} - {None})
@@ -61,23 +61,15 @@ def coverage_by_area(
             for c in codes]
 
 
-def _enrolled_by_area(conn: Connection, params: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Enrollment figures per area: unfiltered from the steps (one probe per group), with
-    stale kelurahan and program/agency filters from the segments (both exact)."""
-    segments = text(statement("coverage/segments_by_area.sql"))
-    if params["pids"] is not None:
-        return {r.kode: dict(r._mapping) for r in conn.execute(segments, {**params, "only": None})}
-    stale = stale_codes(conn)
-    rows = [dict(r._mapping) for r in conn.execute(
-        text(statement("coverage/steps_by_area.sql")), {**params, "stale": stale})]
-    if stale:
-        rows += [dict(r._mapping) for r in conn.execute(segments, {**params, "only": stale})]
-    out: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        into = out.setdefault(row["kode"], dict.fromkeys(row, 0))
-        for key, value in row.items():
-            into[key] = row["kode"] if key == "kode" else into[key] + int(value)
-    return out
+def _filter_key(q: Query, pids: list[int] | None) -> str | None:
+    """The steps key of the filter: one program, else one agency (None: all programs)."""
+    if q.program is not None and pids:
+        return f"p{pids[0]}"
+    return f"a{q.agency}" if q.agency is not None else None
+
+
+def _targets(conn: Connection, params: dict[str, Any]) -> dict[str, int]:
+    return area_targets(conn, params, stale_codes(conn))
 
 
 def _programs(conn: Connection, q: Query) -> list[dict[str, Any]]:
@@ -98,7 +90,7 @@ def coverage_by_program(
     has none); leakage anywhere in scope; unmatched rows only for an unscoped query."""
     q = make_query(ref_date, desil_max, program, agency, parent, area_prefixes)
     params = {**q.params(conn), "code_length": KELURAHAN_LENGTH}
-    targets = {r.kode: int(r.targets) for r in conn.execute(_TARGETS, params)}
+    targets = _targets(conn, params)
     cells: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for r in conn.execute(text(statement("coverage/program_cells.sql")), params):
         cells[r.program_id].append(dict(r._mapping))
@@ -132,7 +124,7 @@ def coverage_by_agency(
     all targets in scope; leakage = sum of its programs' leakage (pairs are additive)."""
     q = make_query(ref_date, desil_max, None, agency, parent, area_prefixes)
     params = {**q.params(conn), "code_length": KELURAHAN_LENGTH}
-    targets = sum(int(r.targets) for r in conn.execute(_TARGETS, params))
+    targets = sum(_targets(conn, params).values())
     per = {r.instansi: dict(r._mapping) for r in conn.execute(
         text(statement("coverage/agency_cells.sql")), params)}
     programs = coverage_by_program(conn, ref_date=q.ref_date, desil_max=desil_max,

@@ -1,29 +1,41 @@
-"""Coverage steps (``app/sql/coverage/steps_refresh.sql``): the segments summed per group
-(kelurahan, desil, verified) as step functions of the date. Unfiltered area figures on any date read
-one step per group; kelurahan marked stale by a registry change are read from the segments until
-``refresh_steps`` runs (at every enrollment import, or ``sasaran coverage refresh``)."""
+"""Coverage steps (``app/sql/coverage/steps_refresh.sql``, ``key_steps_refresh.sql``): the
+segments summed per group (kelurahan, desil, verified) as step functions of the date, once for
+all programs and once per filter key (one program, one agency), and the groups' household
+counts (``groups_refresh.sql``). Area figures on any date, with or without a program or agency
+filter, read one step per group and sum the targets over groups; kelurahan marked stale by a
+registry change are counted from the registry and the segments until ``refresh_steps`` runs
+(at every enrollment import, or ``sasaran coverage refresh``). The stale mark ``*`` stands for
+every kelurahan (a registry loaded or emptied whole)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Connection, text
 
 from app.sql import statement
 
+EVERY_KELURAHAN = "*"
+_TABLES = ("coverage_step", "coverage_group", "coverage_key_step", "coverage_key_group",
+           "coverage_stale")
+
 
 def refresh_steps(conn: Connection, codes: Sequence[str] | None = None) -> int:
-    """Rebuild the steps of the kelurahan ``codes`` (all when None), clearing their stale
-    marks; returns the number of step rows written."""
-    everything = codes is None
-    params = {"all": everything, "codes": list(codes or [])}
+    """Rebuild the steps and groups of the kelurahan ``codes`` (all when None or when they
+    hold the ``*`` mark), clearing their stale marks; returns the number of step rows
+    written."""
+    everything = codes is None or EVERY_KELURAHAN in codes
+    params = {"all": everything, "codes": [] if everything else list(codes or [])}
     where = "TRUE" if everything else "kode_kelurahan = ANY(CAST(:codes AS text[]))"
-    for table in ("coverage_step", "coverage_group", "coverage_stale"):
+    for table in _TABLES:
         conn.execute(text(f"DELETE FROM {table} WHERE {where}"), params)
     written = int(conn.execute(text(statement("coverage/steps_refresh.sql")), params).rowcount or 0)
+    conn.execute(text(statement("coverage/groups_refresh.sql")), params)
+    conn.execute(text(statement("coverage/key_steps_refresh.sql")), params)
     conn.execute(text(
-        f"INSERT INTO coverage_group (kode_kelurahan, desil, terverifikasi) "
-        f"SELECT DISTINCT kode_kelurahan, desil, terverifikasi FROM coverage_step "
+        f"INSERT INTO coverage_key_group (kunci, kode_kelurahan, desil, terverifikasi) "
+        f"SELECT DISTINCT kunci, kode_kelurahan, desil, terverifikasi FROM coverage_key_step "
         f"WHERE {where}"), params)
     return written
 
@@ -36,3 +48,41 @@ def refresh_stale(conn: Connection) -> int:
     """Refresh only the kelurahan a registry change marked stale."""
     codes = stale_codes(conn)
     return refresh_steps(conn, codes) if codes else 0
+
+
+def area_targets(conn: Connection, params: dict[str, Any],
+                 stale: list[str]) -> dict[str, int]:
+    """Target households per area (``params``: code_length, desil, area_patterns): summed
+    over the groups, with stale kelurahan counted from the registry."""
+    live = text(statement("coverage/targets_by_area.sql"))
+    if EVERY_KELURAHAN in stale:
+        return {r.kode: int(r.targets) for r in conn.execute(live, {**params, "only": None})}
+    out = {r.kode: int(r.targets) for r in conn.execute(
+        text(statement("coverage/targets_by_group.sql")), {**params, "stale": stale})}
+    if stale:
+        for r in conn.execute(live, {**params, "only": stale}):
+            out[r.kode] = out.get(r.kode, 0) + int(r.targets)
+    return out
+
+
+def enrolled_by_area(conn: Connection, params: dict[str, Any], key: str | None,
+                     stale: list[str]) -> dict[str, dict[str, Any]]:
+    """Enrollment figures per area: from the steps of ``key`` (None: all programs), one probe
+    per group, with stale kelurahan read from the segments (both exact)."""
+    segments = text(statement("coverage/segments_by_area.sql"))
+    if params["pids"] is not None and not params["pids"]:
+        return {}  # a filter that selects no program covers nobody
+    if EVERY_KELURAHAN in stale:
+        return {r.kode: dict(r._mapping) for r in conn.execute(segments, {**params, "only": None})}
+    steps = text(statement("coverage/key_steps_by_area.sql" if key
+                           else "coverage/steps_by_area.sql"))
+    rows = [dict(r._mapping) for r in conn.execute(steps, {**params, "stale": stale,
+                                                           "kunci": key})]
+    if stale:
+        rows += [dict(r._mapping) for r in conn.execute(segments, {**params, "only": stale})]
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        into = out.setdefault(row["kode"], dict.fromkeys(row, 0))
+        for name, value in row.items():
+            into[name] = row["kode"] if name == "kode" else into[name] + int(value)
+    return out

@@ -169,6 +169,10 @@ class SideLoad:
                 conn.execute(text(f"ALTER INDEX {index.temporary} RENAME TO {index.name}"))
         for trigger in self.triggers:
             conn.execute(text(trigger))
+        # A whole new registry: every kelurahan's coverage groups are stale (the insert
+        # trigger did not watch the side table).
+        conn.execute(text("INSERT INTO coverage_stale (kode_kelurahan) VALUES ('*') "
+                          "ON CONFLICT DO NOTHING"))
         conn.execute(text(f"ALTER SEQUENCE {self.sequence} OWNED BY household.id"))
         for key in self.foreign_keys:
             conn.execute(text(f"ALTER TABLE {key.table} ADD CONSTRAINT {key.name} "

@@ -1,0 +1,114 @@
+"""Filtered figures from the per-key steps and targets from the group counts: equal to an
+independent count over the fixture rows on many dates, and still exact while the registry
+changes before the next refresh (insert, delete, truncate mark kelurahan stale)."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from datetime import date, timedelta
+
+import pytest
+from coverage_fixture import (
+    KEY,
+    PROGRAMS,
+    active_programs,
+    agency_of,
+    insert_households,
+    insert_programs,
+    is_target,
+    make_enrollments,
+    make_households,
+    nik_for,
+    write_csv,
+)
+from sqlalchemy import text
+
+from app.services import coverage
+from app.services.coverage import import_enrollments
+from app.services.coverage.steps import refresh_stale, stale_codes
+
+DATES = [date(2023, 1, 1) + timedelta(days=d) for d in range(0, 1300, 97)]
+
+
+@pytest.fixture
+def world(conn, tmp_path):
+    rng = random.Random(18)
+    households = make_households(rng, n=80)
+    insert_households(conn, households)
+    insert_programs(conn)
+    rows = make_enrollments(rng, households)
+    import_enrollments(conn, write_csv(tmp_path / "k.csv", rows), key=KEY, user="uji")
+    refresh_stale(conn)
+    assert stale_codes(conn) == []  # every figure below comes from the steps and groups
+    return households, rows
+
+
+def expected(households, rows, on, desil, program=None, agency=None):
+    """Per kelurahan by the domain rule: covered = targets with an active program of the
+    filter; overlap = of those, in 2+ programs of any kind; leakage = active (household,
+    program of the filter) pairs of non-targets."""
+    active = active_programs(households, rows, on)
+    out: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(
+        ("targets", "covered", "overlap", "leakage", "leakage_households"), 0))
+    for h in households:
+        mine = {p for p in active[h.id_keluarga]
+                if (program is None or p == program) and (agency is None or agency_of(p) == agency)}
+        row = out[h.kel]
+        if is_target(h, desil):
+            row["targets"] += 1
+            row["covered"] += bool(mine)
+            row["overlap"] += bool(mine) and len(active[h.id_keluarga]) >= 2
+        elif mine:
+            row["leakage"] += len(mine)
+            row["leakage_households"] += 1
+    return dict(out)
+
+
+def figures(conn, on, desil, **filters):
+    keys = ("targets", "covered", "overlap", "leakage", "leakage_households")
+    return {r["kode"]: {k: r[k] for k in keys} for r in coverage.coverage_by_area(
+        conn, level="kelurahan", parent=None, ref_date=on, desil_max=desil, **filters)
+        if r["targets"] or r["covered"] or r["leakage"]}
+
+
+@pytest.mark.parametrize("filters", [{}, *({"program": p[0]} for p in PROGRAMS),
+                                     *({"agency": a} for a in sorted({p[1] for p in PROGRAMS}))])
+def test_filtered_figures_from_the_key_steps_equal_an_independent_count(world, conn, filters):
+    households, rows = world
+    for on in DATES:
+        for desil in (1, 4, 10):
+            want = {k: v for k, v in expected(households, rows, on, desil, **filters).items()
+                    if v["targets"] or v["covered"] or v["leakage"]}
+            assert figures(conn, on, desil, **filters) == want, (on, desil)
+
+
+def test_an_agency_without_programs_covers_nobody(world, conn):
+    conn.execute(text("INSERT INTO agency (kode, nama) VALUES ('KOSONG', 'Tanpa program')"))
+    got = figures(conn, date(2024, 6, 1), 4, agency="KOSONG")
+    assert got and all(r["covered"] == 0 and r["leakage"] == 0 for r in got.values())
+
+
+def test_targets_follow_registry_changes_before_the_next_refresh(world, conn):
+    households, rows = world
+    on = date(2024, 6, 1)
+    kel = households[0].kel
+    extra = make_households(random.Random(99), n=8)[:3]
+    for i, h in enumerate(extra):
+        h.id_keluarga, h.kel, h.desil, h.status = f"BARU{i}", kel, 1, "terverifikasi"
+        h.nik_kepala, h.members = nik_for(random.Random(i), kel, 7000 + i), []
+    insert_households(conn, extra)
+    assert stale_codes(conn) == [kel]
+    assert figures(conn, on, 4) == expected(households + extra, rows, on, 4)
+    conn.execute(text("DELETE FROM household WHERE id = ANY(:ids)"),
+                 {"ids": [h.db_id for h in extra[:2]]})
+    assert figures(conn, on, 4) == expected(households + extra[2:], rows, on, 4)
+    refresh_stale(conn)
+    assert stale_codes(conn) == []
+    assert figures(conn, on, 4) == expected(households + extra[2:], rows, on, 4)
+
+
+def test_an_emptied_registry_is_stale_everywhere(world, conn):
+    conn.execute(text("TRUNCATE household CASCADE"))
+    assert stale_codes(conn) == ["*"]
+    assert figures(conn, date(2024, 6, 1), 4) == {}
