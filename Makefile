@@ -6,7 +6,7 @@ STAMP   := .venv/.installed
 # The tests that run on a local Citus cluster (make test-citus; CI runs it after make test).
 CITUS_TESTS := tests/citus
 
-.PHONY: demo test setup lint bench samples clean-db citus test-citus
+.PHONY: demo test setup lint bench bench-1m bench-10m samples clean-db citus test-citus
 
 demo: setup ## install what is missing, start PostGIS, load the samples, serve the map
 	$(SASARAN) db up --no-citus
@@ -36,6 +36,19 @@ samples: setup
 
 bench: setup
 	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
+
+# The scale benchmarks of docs/scale.md on the Kalimantan Timur data set (built once under
+# bench/out/, ~3 GB at 1 M, ~30 GB at 10 M), at low priority: the machine is shared.
+SCALE_BENCH := nice -n 15 ionice -c3 $(PY)
+bench-1m bench-10m: bench-%: setup
+	$(SCALE_BENCH) bench/dataset.py --households $(SIZE_$*)
+	$(SCALE_BENCH) bench/bench_tiles.py --households $(SIZE_$*)
+	$(SCALE_BENCH) bench/bench_figures.py --households $(SIZE_$*)
+	$(SCALE_BENCH) bench/bench_load.py --households $(SIZE_$*)
+	$(SCALE_BENCH) bench/bench_import.py --rows $(SIZE_$*) --repeat 3 --import-only
+	$(SCALE_BENCH) bench/bench_import.py --rows 10000 --repeat 5 --import-only
+SIZE_1m := 1000000
+SIZE_10m := 10000000
 
 clean-db:
 	-$(SASARAN) db down

@@ -35,6 +35,10 @@ def household_tile(world: World, tmp: Any) -> dict[str, Any]:
     return {"path": {"layer": "households", "z": 12, "x": 3377, "y": 2036}}
 
 
+def area_tile(world: World, tmp: Any) -> dict[str, Any]:
+    return {"path": {"z": 12, "x": 3377, "y": 2036}}
+
+
 def static_asset(world: World, tmp: Any) -> dict[str, Any]:
     return {"url": "/static/css/sasaran-map.css"}
 

@@ -18,6 +18,7 @@ from access_requests import (
     a_plan,
     a_program,
     agency_body,
+    area_tile,
     changed_plan,
     check_body,
     empty_agency,
@@ -104,6 +105,8 @@ EXPECTATIONS: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/map/programs"): Case(EVERYONE, 401),
     ("GET", "/api/v1/map/hexagons"): Case(EVERYONE, 401),
     ("GET", "/tiles/{layer}/{z}/{x}/{y}.pbf"): Case(PERSONS, 401, household_tile),
+    # Area aggregates (the area table's rows at label points), suppressed for non-persons.
+    ("GET", "/tiles/areas/{z}/{x}/{y}.pbf"): Case(EVERYONE, 401, area_tile),
     ("MOUNT", "/static"): Case(EVERYONE, 200, static_asset),  # the page's own JS/CSS: public
     # Rollout planning: figures (suppressed for agency/viewer), no person.
     ("GET", "/api/v1/rollout/priorities"): Case(EVERYONE, 401),
