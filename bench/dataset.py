@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -90,27 +90,29 @@ def refresh_if_stale(url: str) -> None:
 
 
 def build(households: int) -> None:
+    """Build the data set; an interrupted build resumes after its last finished phase
+    (each phase commits on its own: boundaries, households, enrollments, segments)."""
     pg = cluster(households)
-    if pg.pgdata.exists():
-        shutil.rmtree(pg.pgdata.parent)
     started = time.perf_counter()
     url = pg.up()
     migrate.upgrade(url)
     engine = make_engine(url)
     try:
-        with engine.begin() as conn:
-            for path in boundary_files(OUT / "wilayah"):
-                load_boundaries(conn, path)
-        phases = {}
-        for name, step in (("households", lambda c: add_households(c, households)),
-                           ("enrollments", add_enrollments),
-                           ("segments", lambda c: rebuild_segments(c))):
+        done = {name: bool(n) for name, n in zip(("boundaries", "households", "enrollments",
+                                                  "segments"), _counts(engine), strict=True)}
+        phases = (("boundaries", _boundaries),
+                  ("households", lambda c: add_households(c, households)),
+                  ("enrollments", add_enrollments),
+                  ("segments", lambda c: rebuild_segments(c)))
+        for name, step in phases:
+            if done[name]:
+                print(f"  {name}: kept from an earlier run", flush=True)
+                continue
             start = time.perf_counter()
             with engine.begin() as conn:
                 conn.execute(text("SET work_mem = '256MB'"))
                 step(conn)
-            phases[name] = time.perf_counter() - start
-            print(f"  {name}: {phases[name]:.0f} s", flush=True)
+            print(f"  {name}: {time.perf_counter() - start:.0f} s", flush=True)
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
             summary = conn.execute(text(
@@ -127,6 +129,18 @@ def build(households: int) -> None:
             f"{disk:.1f} GB; built in {time.perf_counter() - started:.0f} s")
     (pg.pgdata.parent / "READY").write_text(line + "\n")
     print(line)
+
+
+def _counts(engine: Engine) -> tuple[int, ...]:
+    with engine.connect() as conn:
+        return tuple(conn.execute(text(
+            "SELECT (SELECT count(*) FROM wilayah), (SELECT count(*) FROM household), "
+            "(SELECT count(*) FROM enrollment), (SELECT count(*) FROM coverage_segment)")).one())
+
+
+def _boundaries(conn: Connection) -> None:
+    for path in boundary_files(OUT / "wilayah"):
+        load_boundaries(conn, path)
 
 
 def allocation(conn: Connection, households: int, seed: int = 18) -> tuple[list[str], list[int]]:

@@ -164,6 +164,8 @@ class CoverageStale(Base):
     kode_kelurahan: Mapped[str] = mapped_column(String(13), primary_key=True)
 
 
-# Targets per kelurahan are counted from this partial index alone (index-only scan).
+# Targets of stale kelurahan are counted from this partial index alone (index-only scan).
 Index("ix_household_target", Household.kode_kelurahan, Household.desil,
       postgresql_where=text("status_verifikasi = 'terverifikasi'"))
+# A tile finds the households without a point of the kelurahan around it (migration 0007).
+Index("ix_household_no_geom", Household.kode_kelurahan, postgresql_where=text("geom IS NULL"))
