@@ -4,7 +4,8 @@ Public: ``validate_program``, ``ProgramRow``, ``PROGRAM_SPEC``, ``UNITS``, ``ser
 (programs); ``validate_row``, ``EnrollmentRow``, ``ENROLLMENT_SPEC`` (enrollments);
 ``check_level``, ``check_desil``, ``check_line``, ``area_code_sql``, ``rate``,
 ``fgt_from_sums``, ``suppress_value``, ``suppress_row``, ``SMALL``, ``LEVEL_LENGTH`` (rules:
-levels, FGT indices, small-count suppression).
+levels, FGT indices, small-count suppression); ``total_row``, ``fgt_total`` (totals of a
+table's rows).
 """
 
 from geo.coverage.enrollments import ENROLLMENT_SPEC, EnrollmentRow, validate_row
@@ -21,8 +22,10 @@ from geo.coverage.rules import (
     suppress_row,
     suppress_value,
 )
+from geo.coverage.totals import fgt_total, total_row
 
 __all__ = ["ENROLLMENT_SPEC", "LEVEL_LENGTH", "PROGRAM_SPEC", "SMALL", "UNITS", "EnrollmentRow",
            "ProgramRow",
            "area_code_sql", "check_desil", "check_level", "check_line", "fgt_from_sums", "rate",
-           "service_area", "suppress_row", "suppress_value", "validate_program", "validate_row"]
+           "fgt_total", "service_area", "suppress_row", "suppress_value", "total_row",
+           "validate_program", "validate_row"]

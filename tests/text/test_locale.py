@@ -1,0 +1,49 @@
+"""id-ID formatting (geo.text): the exact strings people read, at the edges of each rule."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from geo.text import date_id, datetime_id, number, percent, rupiah
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (0, "0"), (999, "999"), (1000, "1.000"), (1877, "1.877"), (1_234_567, "1.234.567"),
+    (-1500, "-1.500"), ("<5", "<5"), (None, "–"), ("", "–"),
+])
+def test_counts_use_dots_for_thousands(value, shown):
+    assert number(value) == shown
+
+
+def test_decimals_use_a_comma():
+    assert number(0.4918, 2) == "0,49"
+    assert number(1234.5, 1) == "1.234,5"
+
+
+@pytest.mark.parametrize(("ratio", "shown"), [
+    (0.519, "51,9 %"), (0.51949, "51,9 %"), (0.51951, "52,0 %"), (0, "0,0 %"), (1, "100,0 %"),
+    (None, "–"),
+])
+def test_percent_has_one_decimal_and_a_space(ratio, shown):
+    assert percent(ratio) == shown
+
+
+def test_rupiah_is_whole_with_dots():
+    assert rupiah(147_500_000) == "Rp 147.500.000"
+    assert rupiah(0) == "Rp 0"
+    assert rupiah(441_448.4) == "Rp 441.448"
+
+
+@pytest.mark.parametrize(("day", "shown"), [
+    (date(2026, 11, 30), "30 Nov 2026"), (date(2026, 5, 3), "3 Mei 2026"),
+    (date(2026, 8, 17), "17 Agu 2026"), (date(2026, 12, 31), "31 Des 2026"),
+    ("2026-10-01", "1 Okt 2026"), (None, "–"),
+])
+def test_dates_use_indonesian_month_abbreviations(day, shown):
+    assert date_id(day) == shown
+
+
+def test_timestamps_add_hours_and_minutes():
+    assert datetime_id(datetime(2026, 11, 30, 14, 5, tzinfo=UTC)) == "30 Nov 2026 14.05"
