@@ -18,13 +18,12 @@ from sqlalchemy.exc import DataError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import error_body
+from app.security import MACHINE_PREFIXES
 from app.settings import Settings
 from geo.errors import NotAuthenticated, PayloadTooLarge
 
 log = logging.getLogger("sasaran.hardening")
 RATE_LIMITED = frozenset({("POST", "/api/v1/coverage/check")})
-# Requests without a session are sent to the login page only for pages, never for the API.
-MACHINE_PREFIXES = ("/api/", "/tiles/")
 # FastAPI's own /docs pages load Swagger UI / ReDoc from this CDN (not needed offline).
 DOCS_CDN = "https://cdn.jsdelivr.net"
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\ssrc=)[^>]*>(.*?)</script>", re.S | re.I)
@@ -187,8 +186,10 @@ class RateLimit:
 
 
 def _unauthenticated(request: Request, exc: NotAuthenticated) -> Response:
+    """Pages go to the login form, which brings the user back to the page asked for (a page's
+    form posts to its own path, so after a POST whose session expired that is the page)."""
     path = request.url.path
-    if request.method == "GET" and not path.startswith(MACHINE_PREFIXES):
+    if request.method in ("GET", "POST") and not path.startswith(MACHINE_PREFIXES):
         target = path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
     return JSONResponse(error_body(exc.code, exc.message, exc.details), 401,

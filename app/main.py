@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import logging
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
@@ -29,9 +32,13 @@ from app.api import map as map_api
 from app.db.engine import database_url, make_engine
 from app.errors import SasaranError, error_body, http_status
 from app.hardening import install as install_hardening
+from app.pages import install as install_pages
+from app.pages.errors import error_page, wants_html
 from app.settings import Settings
 
 log = logging.getLogger("sasaran")
+HTTP_MESSAGES = {404: "Halaman yang diminta tidak ada. Periksa alamatnya atau kembali ke beranda.",
+                 405: "Alamat ini tidak menerima cara akses tersebut."}
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
@@ -53,40 +60,51 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.include_router(router)
     app.include_router(rollout.router)
     app.include_router(map_api.router)
+    install_pages(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 
 
+def _answer(request: Request, status: int, code: str, message: str, details: Any = None,
+            headers: Mapping[str, str] | None = None) -> Response:
+    """The error for people (an HTML page in the layout) or for machines (the JSON body)."""
+    if wants_html(request):
+        try:
+            return error_page(request, status, message)
+        except Exception:  # the error page itself failed: still no stack trace to anyone
+            log.exception("error page failed")
+            return HTMLResponse(f"<!doctype html><html lang=\"id\"><title>Sasaran</title>"
+                                f"<p>{html.escape(message)}</p></html>", status)
+    return JSONResponse(error_body(code, message, details), status, headers=headers)
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SasaranError)
-    async def domain_error(_: Request, exc: SasaranError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.message, exc.details), http_status(exc))
+    async def domain_error(request: Request, exc: SasaranError) -> Response:
+        return _answer(request, http_status(exc), exc.code, exc.message, exc.details)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         details = [
             {"lokasi": list(e.get("loc", ())), "pesan": e.get("msg")} for e in exc.errors()
         ]
-        return JSONResponse(
-            error_body("invalid_input", "Parameter permintaan tidak sah.", details), 422
-        )
+        return _answer(request, 422, "invalid_input", "Parameter permintaan tidak sah.", details)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(
-            error_body("http_error", str(exc.detail)), exc.status_code, headers=exc.headers
-        )
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = HTTP_MESSAGES.get(exc.status_code, str(exc.detail))
+        if not wants_html(request):
+            message = str(exc.detail)
+        return _answer(request, exc.status_code, "http_error", message, headers=exc.headers)
 
     @app.exception_handler(OperationalError)
-    async def database_down(_: Request, exc: OperationalError) -> JSONResponse:
+    async def database_down(request: Request, exc: OperationalError) -> Response:
         log.warning("database unavailable: %s", exc)
-        return JSONResponse(
-            error_body("database_unavailable", "Basis data tidak dapat dihubungi."), 503
-        )
+        return _answer(request, 503, "database_unavailable",
+                       "Basis data tidak dapat dihubungi.")
 
     @app.exception_handler(Exception)
-    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error", exc_info=exc)
-        return JSONResponse(
-            error_body("internal_error", "Terjadi kesalahan internal; sudah dicatat di log."), 500
-        )
+        return _answer(request, 500, "internal_error",
+                       "Terjadi kesalahan internal; sudah dicatat di log.")

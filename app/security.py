@@ -29,6 +29,9 @@ SESSION_COOKIE = "sasaran_sesi"
 CSRF_COOKIE = "sasaran_csrf"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# Machine clients' paths: their bodies are never read here (uploads stream to the importer).
+MACHINE_PREFIXES = ("/api/", "/tiles/")
 LOCAL_ADMIN = Principal(username="lokal", role="admin")
 
 
@@ -43,10 +46,12 @@ def by_api_key(request: Request) -> bool:
     return _bearer(request) is not None
 
 
-def resolve_principal(request: Request, conn: Connection, settings: Settings) -> Principal | None:
+def resolve_principal(request: Request, conn: Connection, settings: Settings,
+                      form_token: str | None = None) -> Principal | None:
     """The principal behind the request's credentials, or None when it carries none.
 
-    A credential that is present but invalid (revoked key, expired session) is a 401 too."""
+    A credential that is present but invalid (revoked key, expired session) is a 401 too.
+    A session's CSRF token is kept in ``request.state.csrf_token`` for the pages' forms."""
     token = _bearer(request)
     if token is not None:
         principal = users.principal_for_api_key(conn, token)
@@ -59,23 +64,40 @@ def resolve_principal(request: Request, conn: Connection, settings: Settings) ->
         if found is None:
             raise NotAuthenticated("Sesi berakhir; silakan masuk kembali.")
         principal, csrf = found
-        _check_csrf(request, csrf)
+        request.state.csrf_token = csrf
+        _check_csrf(request, csrf, form_token)
         return principal
     return None
 
 
-def _check_csrf(request: Request, csrf: str) -> None:
-    """Cookie-authenticated state changes must echo the session's CSRF token in a header
-    (SameSite=Strict already blocks cross-site sends; this is the second lock)."""
+def _check_csrf(request: Request, csrf: str, form_token: str | None = None) -> None:
+    """Cookie-authenticated state changes must echo the session's CSRF token in a header, or
+    a page's plain form in its ``csrf_token`` field (SameSite=Strict already blocks cross-site
+    sends; this is the second lock)."""
     if request.method in SAFE_METHODS:
         return
-    sent = request.headers.get(CSRF_HEADER, "")
+    sent = request.headers.get(CSRF_HEADER, "") or form_token or ""
     if not hmac.compare_digest(sent.encode(), csrf.encode()):
         raise PermissionDenied("Token CSRF tidak ada atau tidak cocok; muat ulang halaman.")
 
 
-def current_principal(request: Request, conn: ConnDep, settings: SettingsDep) -> Principal:
-    principal = resolve_principal(request, conn, settings)
+async def form_csrf_token(request: Request) -> str | None:
+    """The ``csrf_token`` field of a page's form post (pages work as plain HTML forms, which
+    cannot send a header). Only read for non-API paths that carry no CSRF header."""
+    if (request.method in SAFE_METHODS or request.headers.get(CSRF_HEADER)
+            or request.url.path.startswith(MACHINE_PREFIXES)):
+        return None
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith(FORM_TYPES):
+        return None
+    value = (await request.form()).get("csrf_token")
+    return value if isinstance(value, str) else None
+
+
+def current_principal(request: Request, conn: ConnDep, settings: SettingsDep,
+                      form_token: Annotated[str | None, Depends(form_csrf_token)] = None
+                      ) -> Principal:
+    principal = resolve_principal(request, conn, settings, form_token)
     if principal is not None:
         return principal
     if settings.auth_disabled and settings.mode == "local":

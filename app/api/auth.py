@@ -1,4 +1,4 @@
-"""Web login for the map page (session cookie), logout, and who-am-I for any client.
+"""Web login for the pages (session cookie), logout, and who-am-I for any client.
 
 The login form is CSRF-safe by double submit: GET /login sets a random token in an HttpOnly,
 SameSite=Strict cookie and in a hidden field; POST /login accepts only when both match. After
@@ -12,14 +12,13 @@ import hmac
 import logging
 import secrets
 import time
-from pathlib import Path
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, Field
 
 from app.deps import ConnDep, SettingsDep
+from app.pages.render import render
 from app.principal import Principal
 from app.security import CSRF_COOKIE, SESSION_COOKIE, PrincipalDep
 from app.services.access import audit, users
@@ -30,10 +29,6 @@ log = logging.getLogger("sasaran.auth")
 LOGIN_CSRF_COOKIE = "sasaran_login_csrf"
 LOCKOUT_SECONDS = 15 * 60
 MAX_TRACKED = 10_000
-_templates = Environment(
-    loader=FileSystemLoader(Path(__file__).resolve().parents[1] / "templates"),
-    autoescape=select_autoescape(["html"]),
-)
 
 
 class LoginThrottle:
@@ -76,7 +71,7 @@ def _secure(settings: Settings) -> bool:
 def _safe_next(target: str | None) -> str:
     """Only a local path: never an open redirect to another site."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return "/map"
+        return "/"
     return target
 
 
@@ -86,20 +81,19 @@ def _throttle(request: Request) -> LoginThrottle:
     return request.app.state.login_throttle
 
 
-def _login_page(settings: Settings, message: str | None, status: int, next_path: str,
-                username: str = "") -> HTMLResponse:
+def _login_page(request: Request, settings: Settings, message: str | None, status: int,
+                next_path: str, username: str = "") -> HTMLResponse:
     token = secrets.token_urlsafe(32)
-    html = _templates.get_template("login.html").render(
-        pesan=message, csrf_token=token, next=_safe_next(next_path), username=username)
-    response = HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+    response = render(request, "login.html", None, status=status, pesan=message,
+                      login_token=token, next=_safe_next(next_path), username=username)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
                         secure=_secure(settings), path="/login", max_age=3600)
     return response
 
 
 @router.get("/login", response_class=HTMLResponse, summary="Halaman masuk")
-def login_page(settings: SettingsDep, next: str = "/map") -> HTMLResponse:
-    return _login_page(settings, None, 200, next)
+def login_page(request: Request, settings: SettingsDep, next: str = "/") -> HTMLResponse:
+    return _login_page(request, settings, None, 200, next)
 
 
 @router.post("/login", response_class=HTMLResponse, summary="Masuk (formulir)",
@@ -107,22 +101,25 @@ def login_page(settings: SettingsDep, next: str = "/map") -> HTMLResponse:
 def login(
     request: Request, conn: ConnDep, settings: SettingsDep,
     username: str = Form(..., max_length=100), password: str = Form(..., max_length=1000),
-    csrf_token: str = Form("", max_length=200), next: str = Form("/map", max_length=2000),
+    csrf_token: str = Form("", max_length=200), next: str = Form("/", max_length=2000),
 ) -> Response:
     sent = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not sent or not hmac.compare_digest(sent.encode(), csrf_token.encode()):
-        return _login_page(settings, "Formulir kedaluwarsa; silakan coba lagi.", 403, next)
+        return _login_page(request, settings, "Formulir kedaluwarsa; silakan coba lagi.", 403,
+                           next)
     name, now, throttle = username.strip().lower(), time.monotonic(), _throttle(request)
     if throttle.blocked(name, settings.login_attempts_max, now):
-        return _login_page(settings, "Terlalu banyak percobaan gagal; coba lagi 15 menit lagi.",
-                           429, next, name)
+        return _login_page(request, settings,
+                           "Terlalu banyak percobaan gagal; coba lagi 15 menit lagi.", 429, next,
+                           name)
     principal = users.authenticate(conn, name, password)
     if principal is None:
         throttle.fail(name, now)
         log.warning("failed login for %r", name)
         # Recorded so that `sasaran audit --action login` shows guessing; role unknown ("-").
         audit.record(conn, Principal(username=name[:100], role="-"), "login.failed")
-        return _login_page(settings, "Nama pengguna atau kata sandi salah.", 401, next, name)
+        return _login_page(request, settings, "Nama pengguna atau kata sandi salah.", 401, next,
+                           name)
     throttle.clear(name)
     cookie, csrf = users.create_session(conn, name, users.session_key(settings),
                                         settings.session_hours)
@@ -146,7 +143,8 @@ def logout(request: Request, conn: ConnDep, settings: SettingsDep,
         principal, csrf = found
         sent = csrf_token or request.headers.get("x-csrf-token", "")
         if not hmac.compare_digest(sent.encode(), csrf.encode()):
-            return _login_page(settings, "Token CSRF tidak cocok; keluar dibatalkan.", 403, "/map")
+            return _login_page(request, settings, "Token CSRF tidak cocok; keluar dibatalkan.",
+                               403, "/")
         users.end_session(conn, cookie or "", key)
         audit.record(conn, principal, "logout")
     response = RedirectResponse("/login", status_code=303)

@@ -80,6 +80,9 @@ CHECKERS = {"admin": OK, "analyst": OK, "agency": OK, "viewer": DENY}
 EDITORS = PERSONS  # rollout plans: admin and analyst change them, everyone reads them
 EXPECTATIONS: dict[tuple[str, str], Case] = {
     ("GET", "/healthz"): Case(EVERYONE, 200),
+    # Pages (issue 14): "/" sends each role to its start page.
+    ("GET", "/"): Case(EVERYONE, 303),
+    ("GET", "/beranda"): Case(EVERYONE, 303),
     ("GET", "/login"): Case(EVERYONE, 200),
     ("POST", "/login"): Case(dict.fromkeys(ROLES, 403), 403, login_form),  # no form token: refused
     ("POST", "/logout"): Case(EVERYONE, 303),

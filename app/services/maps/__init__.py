@@ -4,9 +4,10 @@ tiles, and the map image and PDF report.
 
 Public: ``area_figures``, ``program_layers``, ``hexagon_aggregate``, ``MapFilter``,
 ``Classing`` (data); ``area_detail`` (detail); ``page_config``, ``basemaps``,
-``POLYGON_TOLERANCE``, ``OUTLINE_TOLERANCE`` (page); ``household_tile``, ``area_rows``,
-``area_tile``, ``draws_points``, ``check_tile``, ``TileFilter``, ``POINT_MIN_ZOOM`` (tiles, cut
-by ``ST_AsMVT``: points when zoomed in, area aggregates above).
+``filter_choices`` (the filters' choices, shared with the pages), ``POLYGON_TOLERANCE``,
+``OUTLINE_TOLERANCE`` (page); ``household_tile``, ``area_rows``, ``area_tile``,
+``draws_points``, ``check_tile``, ``TileFilter``, ``POINT_MIN_ZOOM`` (tiles, cut by
+``ST_AsMVT``: points when zoomed in, area aggregates above).
 """
 
 from app.services.maps.data import (
@@ -17,7 +18,13 @@ from app.services.maps.data import (
     program_layers,
 )
 from app.services.maps.detail import area_detail
-from app.services.maps.page import OUTLINE_TOLERANCE, POLYGON_TOLERANCE, basemaps, page_config
+from app.services.maps.page import (
+    OUTLINE_TOLERANCE,
+    POLYGON_TOLERANCE,
+    basemaps,
+    filter_choices,
+    page_config,
+)
 from app.services.maps.tiles import (
     POINT_MIN_ZOOM,
     TileFilter,
@@ -30,5 +37,5 @@ from app.services.maps.tiles import (
 
 __all__ = ["OUTLINE_TOLERANCE", "POINT_MIN_ZOOM", "POLYGON_TOLERANCE", "Classing", "MapFilter",
            "TileFilter", "area_detail", "area_figures", "area_rows", "area_tile", "basemaps",
-           "check_tile", "draws_points", "hexagon_aggregate", "household_tile", "page_config",
-           "program_layers"]
+           "check_tile", "draws_points", "filter_choices", "hexagon_aggregate", "household_tile",
+           "page_config", "program_layers"]

@@ -87,6 +87,13 @@ def list_wilayah(
     return [dict(r._mapping) for r in rows]
 
 
+def area_names(conn: Connection, codes: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """``{kode: nama}`` for the loaded areas among ``codes`` (a missing code is left out)."""
+    rows = conn.execute(text("SELECT kode, nama FROM wilayah WHERE kode = ANY(:codes)"),
+                        {"codes": list(codes)})
+    return {r.kode: r.nama for r in rows}
+
+
 def wilayah_geojson(
     conn: Connection, level: str | None = None, parent: str | None = None,
     simplify: float = 0.0,

@@ -1,0 +1,132 @@
+"""The application shell in headless Chromium, as each role uses it: log in through the form and
+come back to the page asked for, see who is logged in and only the pages the role may use, the
+Beranda figures (checked against the fixture), log out; every page usable at 390 px."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from browser import (
+    NARROW,
+    USERS,
+    LiveApp,
+    Watch,
+    live_app,
+    login_as,
+    new_page,
+    overflows_horizontally,
+    screenshot,
+)
+from pages_world import REF, Hh, build, expected, fgt, shown, total
+
+pytestmark = pytest.mark.browser
+NAV = {
+    "admin": ["Beranda", "Peta"],
+    "analyst": ["Beranda", "Peta"],
+    "agency": ["Beranda", "Peta"],
+    "viewer": ["Beranda", "Peta"],
+}
+WORLD: list[Hh] = []
+
+
+@pytest.fixture(scope="module")
+def app(db_url: str, wilayah_dir: Path, tmp_path_factory) -> Iterator[LiveApp]:
+    def fill(conn) -> None:
+        WORLD[:] = build(conn, wilayah_dir)
+
+    with live_app(db_url, "sasaran_pages_shell", fill, tmp_path_factory) as live:
+        yield live
+
+
+def _nav(page) -> list[str]:
+    return [t.strip() for t in page.locator(".nav-utama a").all_inner_texts()]
+
+
+def _figure(page, key: str) -> str:
+    return page.locator(f"dd[data-angka='{key}']").inner_text().split("\n")[0].strip()
+
+
+@pytest.mark.parametrize("role", ["admin", "analyst", "agency", "viewer"])
+def test_each_role_logs_in_back_to_the_page_asked_and_sees_its_navigation(chromium, app, role):
+    page = new_page(chromium)
+    watch = Watch(page)
+    asked = f"/beranda?ref_date={REF.isoformat()}&desil_max=3"
+    page.goto(app.url + asked)
+    assert "/login" in page.url  # no session yet: the login form, remembering the page
+    page.get_by_label("Nama pengguna").fill(USERS[role].username)
+    page.get_by_label("Kata sandi").fill("kata-sandi-uji-2026")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Masuk").click()
+    assert page.url == app.url + asked
+    header = page.locator("header.kepala").inner_text()
+    assert USERS[role].username in header
+    assert {"admin": "Admin", "analyst": "Analis", "agency": "Petugas instansi",
+            "viewer": "Pimpinan/publik"}[role] in header
+    assert ("Kota Bontang (64.74)" if role == "analyst" else "Semua wilayah") in header
+    assert _nav(page) == NAV[role]
+    assert page.locator("html").get_attribute("lang") == "id"
+    assert page.locator(".nav-utama a[aria-current='page']").inner_text() == "Beranda"
+
+    # The figures of the whole city with desil threshold 3, suppressed for non-person roles.
+    suppress = role in ("agency", "viewer")
+    want = total(expected(WORLD, "kelurahan", desil_max=3))
+    for key in ("targets", "covered", "gap", "overlap", "leakage"):
+        assert _figure(page, key) == shown(want[key], suppress), key
+    assert watch.problems == []
+
+    page.goto(app.url + "/")
+    assert page.url.endswith("/beranda")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Keluar").click()
+    assert page.url == app.url + "/login"
+    page.goto(app.url + "/beranda")
+    assert "/login?next=" in page.url
+    page.context.close()
+
+
+def test_beranda_figures_poverty_and_charts_for_the_analyst(chromium, app):
+    page = new_page(chromium)
+    watch = Watch(page)
+    login_as(page, app.url, "analyst", f"/beranda?ref_date={REF.isoformat()}")
+    want = total(expected(WORLD, "kelurahan"))
+    rate = want["covered"] / want["targets"]
+    assert _figure(page, "coverage_rate") == f"{rate * 100:.1f} %".replace(".", ",")
+    p0, p1, _ = fgt(WORLD)
+    assert _figure(page, "p0") == f"{p0 * 100:.1f} %".replace(".", ",")
+    assert _figure(page, "p1") == f"{p1 * 100:.2f} %".replace(".", ",")
+    # One bar per program and one per kecamatan of Bontang.
+    assert page.locator("#grafik-program-judul + svg g").count() == 3
+    assert page.locator("#grafik-wilayah-judul + svg g").count() == 3
+    # A filter: only PKH counts as covered now.
+    page.select_option("#f-program", "PKH")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Terapkan").click()
+    assert "program=PKH" in page.url
+    pkh = total(expected(WORLD, "kelurahan", program="PKH"))
+    assert _figure(page, "covered") == shown(pkh["covered"], False)
+    screenshot(page, "beranda")
+    page.set_viewport_size({"width": NARROW, "height": 900})
+    assert not overflows_horizontally(page)
+    assert watch.problems == []
+    page.context.close()
+
+
+def test_a_bad_filter_value_is_named_next_to_its_field(chromium, app):
+    page = new_page(chromium)
+    login_as(page, app.url, "viewer", "/beranda?desil_max=99&ref_date=kemarin")
+    assert "Ambang desil harus bilangan bulat 1 sampai 10." in page.locator("#g-desil").inner_text()
+    assert "Tanggal acuan tidak sah" in page.locator("#g-tanggal").inner_text()
+    assert page.locator("#f-desil").get_attribute("aria-invalid") == "true"
+    page.context.close()
+
+
+def test_an_unknown_address_is_a_page_not_json(chromium, app):
+    page = new_page(chromium)
+    login_as(page, app.url, "agency")
+    response = page.goto(app.url + "/tidak-ada")
+    assert response is not None and response.status == 404
+    assert page.locator("h1").inner_text() == "Halaman tidak ditemukan"
+    assert "{" not in page.locator("main").inner_text()
+    page.context.close()
