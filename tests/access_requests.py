@@ -67,6 +67,10 @@ def empty_agency(world: World, tmp: Any) -> dict[str, Any]:
     return {"path": {"kode": "KOSONG"}}
 
 
+def an_area(world: World, tmp: Any) -> dict[str, Any]:
+    return {"path": {"kode": "64.74"}}
+
+
 def a_program(world: World, tmp: Any) -> dict[str, Any]:
     return {"path": {"kode": "ZAKAT"}}
 

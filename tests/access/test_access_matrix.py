@@ -18,6 +18,7 @@ from access_requests import (
     a_plan,
     a_program,
     agency_body,
+    an_area,
     area_tile,
     changed_plan,
     check_body,
@@ -105,6 +106,8 @@ EXPECTATIONS: dict[tuple[str, str], Case] = {
     ("GET", "/map"): Case(EVERYONE, 303, audit="map.household_points",
                           extra={"audit_roles": ("admin", "analyst")}),
     ("GET", "/api/v1/map/figures"): Case(EVERYONE, 401),
+    # One area's panel: figures for all; its poorest gaps (persons) only for admin/analyst.
+    ("GET", "/api/v1/map/areas/{kode}"): Case(EVERYONE, 401, an_area),
     ("GET", "/api/v1/map/programs"): Case(EVERYONE, 401),
     ("GET", "/api/v1/map/hexagons"): Case(EVERYONE, 401),
     ("GET", "/tiles/{layer}/{z}/{x}/{y}.pbf"): Case(PERSONS, 401, household_tile),

@@ -31,10 +31,6 @@ from app.settings import Settings
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-default-apps", "--no-default-browser-check"]
 BROWSER_DB = "sasaran_browser"
 
 
@@ -106,13 +102,10 @@ class Watch:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(chromium):
+    """The session's one Chromium (tests/browser.py): playwright's sync API runs once per
+    thread, so every browser test shares it."""
+    return chromium
 
 
 def _open(browser, url: str, width: int = 1400, height: int = 850):

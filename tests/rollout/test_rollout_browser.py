@@ -23,9 +23,6 @@ from app.settings import Settings
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-default-apps", "--no-default-browser-check"]
 DB = "sasaran_rollout_browser"
 GUNUNG_TELIHAN, BELIMBING, KANAAN = "64.74.03.1002", "64.74.03.1001", "64.74.03.1003"
 
@@ -58,32 +55,29 @@ def app_url(db_url: str, wilayah_dir: Path, tmp_path_factory) -> Iterator[str]:
     admin.dispose()
 
 
-def test_planning_panel_draws_the_plan_waves_and_lists_priorities(app_url):
-    from playwright.sync_api import sync_playwright
-
+def test_planning_panel_draws_the_plan_waves_and_lists_priorities(app_url, chromium):
     problems: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 850})
-        page.on("console", lambda m: m.type == "error" and problems.append(m.text))
-        page.on("pageerror", lambda e: problems.append(str(e)))
-        page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
-        page.goto(f"{app_url}/map?basemap=none&ref_date={REF.isoformat()}")
-        page.wait_for_selector("#sasaran-rollout[data-ready='1']", timeout=15000)
-        assert page.locator(".sasaran-rollout-priorities li").count() >= 10
-        page.click(".layers-toggle")  # the plan choice sits in the layer list's "Rencana" group
-        page.select_option(".sasaran-rollout-plans", label="Percontohan Gunung Telihan")
-        page.wait_for_selector("#sasaran-rollout[data-plan]", timeout=15000)
-        legend = page.locator(".legend-plan .legend-label").all_inner_texts()
-        assert legend[0].startswith("Gelombang 1") and "percontohan" in legend[0]
-        assert len(legend) == 2
-        waves = page.locator(".sasaran-rollout-waves li").all_inner_texts()
-        assert len(waves) == 2 and "percontohan" in waves[0] and "Gunung Telihan" in waves[0]
-        styles = page.evaluate("""() => window.SasaranRollout.panel.layer.getLayers().map(
-            l => [l.feature.properties.kode, l.options.fillColor, l.options.color])""")
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "rollout.png"))
-        browser.close()
+    # The session's one Chromium (tests/browser.py): playwright's sync API runs once per thread.
+    page = chromium.new_page(viewport={"width": 1400, "height": 850})
+    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
+    page.goto(f"{app_url}/map?basemap=none&ref_date={REF.isoformat()}")
+    page.wait_for_selector("#sasaran-rollout[data-ready='1']", timeout=15000)
+    assert page.locator(".sasaran-rollout-priorities li").count() >= 10
+    page.click(".layers-toggle")  # the plan choice sits in the layer list's "Rencana" group
+    page.select_option(".sasaran-rollout-plans", label="Percontohan Gunung Telihan")
+    page.wait_for_selector("#sasaran-rollout[data-plan]", timeout=15000)
+    legend = page.locator(".legend-plan .legend-label").all_inner_texts()
+    assert legend[0].startswith("Gelombang 1") and "percontohan" in legend[0]
+    assert len(legend) == 2
+    waves = page.locator(".sasaran-rollout-waves li").all_inner_texts()
+    assert len(waves) == 2 and "percontohan" in waves[0] and "Gunung Telihan" in waves[0]
+    styles = page.evaluate("""() => window.SasaranRollout.panel.layer.getLayers().map(
+        l => [l.feature.properties.kode, l.options.fillColor, l.options.color])""")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "rollout.png"))
+    page.close()
     by_code = {kode: (fill, outline) for kode, fill, outline in styles}
     assert by_code[GUNUNG_TELIHAN] == (WAVE_COLOURS[0], PILOT_OUTLINE)
     assert by_code[KANAAN] == by_code[BELIMBING] == (WAVE_COLOURS[1], "#333333")
