@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 
 from app.api import (
     auth,
@@ -22,6 +23,7 @@ from app.api import (
     health,
     households,
     imports,
+    map_report,
     poverty,
     programs,
     rollout,
@@ -54,6 +56,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine or make_engine(database_url(settings, start_local=False))
     _install_error_handlers(app)
     install_hardening(app, settings)
+    # Outermost: compresses the map's GeoJSON and figures (a 1.2 MB kelurahan layer becomes
+    # ~0.3 MB). Never HTML: a page carrying a CSRF token must not be compressed (BREACH).
+    app.add_middleware(GZipMiddleware, minimum_size=1024,
+                       exclude_content_types=("text/html", "text/event-stream"))
     for router in (health.router, auth.router, wilayah.router, households.router, imports.router):
         app.include_router(router)
     for router in (programs.router, enrollments.router, coverage_api.router, poverty.router):
@@ -61,6 +67,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(rollout.router)
     app.include_router(map_api.router)
     install_pages(app)
+    app.include_router(map_report.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 

@@ -11,11 +11,18 @@ without coordinates. Both get three programs with seeded enrollments (about 45 %
 in one, 12 % in two) and their coverage segments.
 
 Printed per dataset: time until the map is interactive (load event + polygons, outlines,
-figures, legend and panel drawn; median of 3 cold loads), the page transfer, the time until the
-household tiles of a dense z15 view are drawn, and tile request latency at z14-16 over
-loopback HTTP (p50/p95 of 200 requests at household locations), and the H3 hexagon aggregate
-(what roles without person access get instead of points) for the whole dataset.
-Targets: interactive < 3 s, transfer < 5 MB, tile p95 < 100 ms.
+figures, legend and panel drawn; median of 3 cold loads), the page transfer, the time from a
+click on the densest kelurahan to its side panel drawn (median of 3), the time until the
+household tiles of a dense z15 view are drawn, tile request latency at z14-16 over loopback
+HTTP (p50/p95 of 200 requests at household locations), the H3 hexagon aggregate (what roles
+without person access get instead of points) for the whole dataset, and the PDF report of a
+kota (the sample city: 15 kelurahan; at 1 M: Kota Balikpapan, 34 kelurahan; median of 3).
+Targets (issue 15): interactive < 2 s and transfer < 2 MB at 1 M households, click-to-panel
+< 300 ms at 1 M, PDF < 10 s; tile p95 < 100 ms.
+
+The machine is shared: every figure is also printed as a ratio to an ANCHOR measured in the same
+run (a fixed CPU-bound Python loop, median of 5 before and after), so runs on a busy and an idle
+machine can be compared.
 """
 
 from __future__ import annotations
@@ -47,7 +54,7 @@ from app.services.registry import import_households  # noqa: E402
 from app.services.wilayah import load_boundaries  # noqa: E402
 from app.settings import Settings  # noqa: E402
 
-from common import WILAYAH, bench_database, make_engine  # noqa: E402
+from common import WILAYAH, bench_database, make_engine, timed  # noqa: E402
 
 SAMPLES = ROOT / "data" / "samples"
 REF = "2026-06-30"
@@ -146,8 +153,26 @@ def serve(url: str, settings: Settings) -> tuple[uvicorn.Server, threading.Threa
     return server, thread, f"http://127.0.0.1:{port}"
 
 
-def measure_page(browser, base: str, dense: tuple[float, float]) -> dict[str, float]:
-    ready, transfer = [], []
+def anchor_s() -> float:
+    """A fixed CPU-bound reference (about 0.1 s on an idle core): the run's unit of speed."""
+    def loop() -> int:
+        return sum(i * i for i in range(1_000_000))
+
+    return statistics.median(timed(loop, 5))
+
+
+def measure_click(page, kode: str) -> float:
+    """Seconds from a real mouse click inside ``kode`` to its side panel drawn."""
+    x, y = page.evaluate(POINT_JS, kode)
+    page.evaluate(CLICK_WATCH_JS, kode)
+    page.mouse.click(x, y)
+    page.wait_for_selector(f"#sasaran-detail[data-kode='{kode}']", timeout=60000)
+    return float(page.evaluate("window.__panelMs")) / 1000
+
+
+def measure_page(browser, base: str, dense: tuple[float, float],
+                 dense_kode: str) -> dict[str, float]:
+    ready, transfer, clicks = [], [], []
     for _ in range(3):
         context = browser.new_context(viewport={"width": 1400, "height": 850})
         page = context.new_page()
@@ -156,6 +181,7 @@ def measure_page(browser, base: str, dense: tuple[float, float]) -> dict[str, fl
         ready.append(float(page.get_attribute("body", "data-map-ready-ms") or 0) / 1000)
         transfer.append(page.evaluate(TRANSFER_JS) / 1e6)
         slowest = page.evaluate(SLOWEST_JS)
+        clicks.append(measure_click(page, dense_kode))
         # The planning panel fits the view to its own layer when its data arrives: let it
         # settle before zooming in, or it zooms the map back out.
         page.wait_for_load_state("networkidle")
@@ -165,7 +191,20 @@ def measure_page(browser, base: str, dense: tuple[float, float]) -> dict[str, fl
     print("  slowest requests of the last load:", ", ".join(
         f"{name.split('?')[0].split('/')[-1]} {ms:.0f} ms {kb:.0f} kB" for name, ms, kb in slowest))
     return {"ready_s": statistics.median(ready), "transfer_mb": statistics.median(transfer),
-            "points_s": points, "transfer_after_zoom_mb": total}
+            "points_s": points, "transfer_after_zoom_mb": total,
+            "click_s": statistics.median(clicks)}
+
+
+def measure_report(base: str, area: str, requests: int = 3) -> dict[str, float]:
+    times = []
+    with httpx.Client(base_url=base, timeout=120) as client:
+        for _ in range(requests):
+            start = time.perf_counter()
+            response = client.get("/api/v1/map/report.pdf",
+                                  params={"ref_date": REF, "kecamatan": area})
+            times.append(time.perf_counter() - start)
+            response.raise_for_status()
+    return {"median_s": statistics.median(times), "kb": len(response.content) / 1000}
 
 
 TRANSFER_JS = """() => performance.getEntriesByType('navigation')
@@ -174,6 +213,19 @@ TRANSFER_JS = """() => performance.getEntriesByType('navigation')
 SLOWEST_JS = """() => performance.getEntriesByType('resource')
     .map(e => [e.name, e.duration, (e.transferSize || e.encodedBodySize || 0) / 1000])
     .sort((a, b) => b[1] - a[1]).slice(0, 6)"""
+POINT_JS = """(kode) => { const p = SasaranMap.page;
+    const f = p.geo.kelurahan.features.find(f => f.properties.kode === kode);
+    p.map.setView([f.properties.label_lat, f.properties.label_lon], 13, {animate: false});
+    const pt = p.map.latLngToContainerPoint([f.properties.label_lat, f.properties.label_lon]);
+    const r = p.map.getContainer().getBoundingClientRect();
+    return [r.left + pt.x, r.top + pt.y]; }"""
+CLICK_WATCH_JS = """(kode) => { const box = document.getElementById('sasaran-detail');
+    box.removeAttribute('data-kode');
+    document.addEventListener('mousedown', () => { window.__clickAt = performance.now(); },
+                              {once: true, capture: true});
+    new MutationObserver((_, obs) => { if (box.getAttribute('data-kode') === kode) {
+        window.__panelMs = performance.now() - window.__clickAt; obs.disconnect(); } })
+        .observe(box, {attributes: true}); }"""
 ZOOM_JS = """([lat, lon]) => new Promise(resolve => {
     const p = window.SasaranMap.page, t0 = performance.now();
     setTimeout(() => resolve(-1), 20000);  // reported as -0.001 s: tiles never finished
@@ -226,28 +278,41 @@ def measure_hexagons(base: str, requests: int = 10) -> dict[str, float]:
             "resolution": body["resolusi"]}
 
 
-def densest_point(engine: Engine) -> tuple[float, float]:
+def densest_point(engine: Engine) -> tuple[float, float, str]:
     with engine.connect() as conn:
-        lat, lon = conn.execute(text(
-            "SELECT ST_Y(label_point), ST_X(label_point) FROM wilayah w WHERE level = 'kelurahan' "
+        lat, lon, kode = conn.execute(text(
+            "SELECT ST_Y(label_point), ST_X(label_point), kode FROM wilayah w "
+            "WHERE level = 'kelurahan' "
             "ORDER BY (SELECT count(*) FROM household h WHERE h.kode_kelurahan = w.kode) / "
             "greatest(w.luas_km2, 0.01) DESC LIMIT 1")).one()
-    return lat, lon
+    return lat, lon, kode
 
 
-def run(name: str, url: str, settings: Settings, browser) -> None:
+def run(name: str, url: str, settings: Settings, browser, report_area: str) -> None:
     engine = make_engine(url)
     server, thread, base = serve(url, settings)
     try:
-        page = measure_page(browser, base, densest_point(engine))
+        before = anchor_s()
+        lat, lon, kode = densest_point(engine)
+        page = measure_page(browser, base, (lat, lon), kode)
         tiles = measure_tiles(engine, base)
         hexagons = measure_hexagons(base)
+        report = measure_report(base, report_area)
+        anchor = statistics.median([before, anchor_s()])
     finally:
         server.should_exit = True
         thread.join(10)
         engine.dispose()
-    print(f"[{name}] interactive {page['ready_s']:.2f} s (median of 3; target < 3 s), "
-          f"transfer {page['transfer_mb']:.2f} MB (target < 5 MB)")
+    def units(seconds: float) -> str:
+        return f"= {seconds / anchor:.1f} anchors"
+
+    print(f"[{name}] anchor {anchor * 1000:.0f} ms (fixed CPU loop; the machine is shared)")
+    print(f"[{name}] interactive {page['ready_s']:.2f} s {units(page['ready_s'])} (median of 3; "
+          f"target < 2 s at 1 M), transfer {page['transfer_mb']:.2f} MB (target < 2 MB)")
+    print(f"[{name}] click to panel {page['click_s'] * 1000:.0f} ms {units(page['click_s'])} "
+          f"(median of 3; target < 300 ms at 1 M)")
+    print(f"[{name}] PDF report of {report_area}: {report['median_s']:.2f} s "
+          f"{units(report['median_s'])} (median of 3; target < 10 s), {report['kb']:.0f} kB")
     print(f"[{name}] dense z15 view: household tiles drawn in {page['points_s']:.2f} s, "
           f"total transfer then {page['transfer_after_zoom_mb']:.2f} MB")
     print(f"[{name}] tiles z14-16: p50 {tiles['p50_ms']:.0f} ms, p95 {tiles['p95_ms']:.0f} ms "
@@ -266,10 +331,10 @@ def main() -> None:
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        for name, port, loader in (
-            ("sample city", 5441, lambda e, s: load_sample(e, s)),
+        for name, port, loader, report_area in (
+            ("sample city", 5441, lambda e, s: load_sample(e, s), "64.74"),
             (f"{args.households:,} households", 5442,
-             lambda e, s: load_big(e, args.households)),
+             lambda e, s: load_big(e, args.households), "64.71"),
         ):
             with bench_database(port=port) as url:
                 settings = Settings(database_url=url, data_dir=Path("/tmp/sasaran-bench-map"),
@@ -278,7 +343,7 @@ def main() -> None:
                 engine = make_engine(url)
                 loader(engine, settings)
                 engine.dispose()
-                run(name, url, settings, browser)
+                run(name, url, settings, browser, report_area)
         browser.close()
 
 

@@ -4,7 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(postgresql-15 postgresql-15-postgis-3 chromium chromium-driver python3-venv)
+# Pango: WeasyPrint (the PDF report) lays text out with it; poppler-utils: the report tests read
+# the PDF with pdftotext; fonts-dejavu-core: the report's and the map picture's font.
+APT_PACKAGES=(postgresql-15 postgresql-15-postgis-3 chromium chromium-driver python3-venv
+              libpango-1.0-0 libpangoft2-1.0-0 poppler-utils fonts-dejavu-core)
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from app.deps import ConnDep
 from app.security import PrincipalDep
-from app.services.wilayah import list_wilayah, wilayah_geojson
+from app.services.wilayah import list_wilayah, wilayah_geojson_text
 from geo.coverage import suppress_value
 
 router = APIRouter(prefix="/api/v1/wilayah", tags=["wilayah"])
@@ -35,9 +36,12 @@ def get_wilayah(
     parent: str | None = Query(None, description="Awalan kode induk, mis. 64.74"),
     format: Literal["json", "geojson"] = Query("json", description="geojson untuk poligon"),
     simplify: float = Query(0.0, ge=0, le=0.01, description="Toleransi penyederhanaan (derajat)"),
-) -> list[WilayahOut] | dict[str, Any]:
+) -> list[WilayahOut] | Response:
     if format == "geojson":
-        return wilayah_geojson(conn, level, parent, simplify)
+        # Sent as the stored text: re-encoding a megabyte of coordinates costs more than the
+        # query (the map page's slowest request at 1 M households).
+        return Response(wilayah_geojson_text(conn, level, parent, simplify),
+                        media_type="application/geo+json")
     rows = list_wilayah(conn, level, parent, principal.area_prefixes)
     if principal.suppress_small_counts:
         for row in rows:

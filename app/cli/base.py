@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from functools import cache
 
 import typer
@@ -15,6 +16,7 @@ from sqlalchemy import Connection, Engine
 
 from app.db.engine import database_url, make_engine
 from app.settings import Settings
+from geo.errors import InvalidInput
 
 cli = typer.Typer(
     name="sasaran",
@@ -49,3 +51,13 @@ def engine() -> Engine:
 def transaction() -> Iterator[Connection]:
     with engine().begin() as conn:
         yield conn
+
+
+def reference_date(value: str | None, option: str = "--ref-date") -> date:
+    """The reference date a command was given (YYYY-MM-DD), today without one."""
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(f"{option} '{value}' bukan tanggal YYYY-MM-DD.") from exc

@@ -10,12 +10,11 @@ from __future__ import annotations
 import base64
 import mimetypes
 import re
-from datetime import date
 from pathlib import Path
 
 import typer
 
-from app.cli.base import cli, console, settings, transaction
+from app.cli.base import cli, console, reference_date, settings, transaction
 from geo.errors import InvalidInput
 
 # The map modules pull in mapclassify/scipy (about 1 s): imported in the command, not at start-up
@@ -86,10 +85,7 @@ def map_command(
     from geo.maps import MapConfig, render_page
 
     s = settings()
-    try:
-        ref = date.fromisoformat(ref_date) if ref_date else date.today()
-    except ValueError as exc:
-        raise InvalidInput(f"--ref-date '{ref_date}' bukan tanggal YYYY-MM-DD.") from exc
+    ref = reference_date(ref_date)
     flt = MapFilter(ref, desil_max or s.default_desil_max, program, agency, kecamatan)
     classing = Classing(figure=figure, scheme=scheme, k=k, ramp=ramp, lang=lang)
     with transaction() as conn:

@@ -34,21 +34,13 @@ DEFAULT_CENTER = (0.13, 117.48)  # Bontang, lat/lon; the page fits the loaded ar
 
 
 def vendor_js(base: str) -> list[tuple[str, str]]:
-    return [
-        ("leaflet", f"{base}/vendor/leaflet/leaflet.js"),
-        ("jquery", f"{base}/vendor/jquery/jquery.min.js"),
-        ("bootstrap", f"{base}/vendor/bootstrap/bootstrap.bundle.min.js"),
-        ("awesome_markers", f"{base}/vendor/awesome-markers/leaflet.awesome-markers.js"),
-    ]
+    """Leaflet only: Folium's other defaults (jQuery, Bootstrap, Font Awesome, awesome-markers)
+    serve markers and popups this page does not use, and would restyle the app's layout."""
+    return [("leaflet", f"{base}/vendor/leaflet/leaflet.js")]
 
 
 def vendor_css(base: str) -> list[tuple[str, str]]:
-    return [
-        ("leaflet_css", f"{base}/vendor/leaflet/leaflet.css"),
-        ("bootstrap_css", f"{base}/vendor/bootstrap/bootstrap.min.css"),
-        ("awesome_markers_font_css", f"{base}/vendor/fontawesome/css/all.min.css"),
-        ("awesome_markers_css", f"{base}/vendor/awesome-markers/leaflet.awesome-markers.css"),
-    ]
+    return [("leaflet_css", f"{base}/vendor/leaflet/leaflet.css")]
 
 
 def figure_value(row: dict[str, Any], figure: str) -> Any:
@@ -175,4 +167,24 @@ def build_map(config: MapConfig) -> folium.Map:
 
 
 def render_page(config: MapConfig) -> str:
+    """The map as a whole HTML document (the shareable static copy)."""
     return build_map(config).get_root().render()
+
+
+@dataclass(frozen=True)
+class PageParts:
+    """The map page cut into what a layout template places: ``head`` (stylesheets, scripts,
+    Folium's styles), ``body`` (the map element and the panel) and ``script`` (the code that
+    builds the map and starts the page script, to run after ``body``)."""
+
+    head: str
+    body: str
+    script: str
+
+
+def render_parts(config: MapConfig) -> PageParts:
+    """The map page's parts for the app's base layout (header, navigation, logout)."""
+    root: Any = build_map(config).get_root()
+    root.render()  # lets every element add its links and scripts to the parts below
+    return PageParts(head=root.header.render(), body=root.html.render(),
+                     script=root.script.render())

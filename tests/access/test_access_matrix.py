@@ -30,6 +30,7 @@ from access_requests import (
     login_form,
     new_plan,
     nothing,
+    one_area,
     one_household,
     pilot,
     pkh_enrollment_batch,
@@ -110,6 +111,11 @@ EXPECTATIONS: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/map/areas/{kode}"): Case(EVERYONE, 401, an_area),
     ("GET", "/api/v1/map/programs"): Case(EVERYONE, 401),
     ("GET", "/api/v1/map/hexagons"): Case(EVERYONE, 401),
+    # One area's panel (its poorest gap households only for admin/analyst, audited there), the
+    # map picture and the PDF report: figures, suppressed for the others.
+    ("GET", "/api/v1/map/areas/{kode}"): Case(EVERYONE, 401, one_area),
+    ("GET", "/api/v1/map/image.png"): Case(EVERYONE, 401),
+    ("GET", "/api/v1/map/report.pdf"): Case(EVERYONE, 401),
     ("GET", "/tiles/{layer}/{z}/{x}/{y}.pbf"): Case(PERSONS, 401, household_tile),
     # Area aggregates (the area table's rows at label points), suppressed for non-persons.
     ("GET", "/tiles/areas/{z}/{x}/{y}.pbf"): Case(EVERYONE, 401, area_tile),
@@ -224,8 +230,10 @@ SCOPED = {"analyst": {"area_prefixes": ANALYST_AREA},
           "viewer": {"area_prefixes": ANALYST_AREA}}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Pages with random element ids, and documentation, are not figures.
+# The PNG and PDF are drawn from the same figures as the JSON routes checked here (and carry
+# their own timestamps); tests/maps/test_report.py checks what they show.
 VOLATILE = ("/login", "/logout", "/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect",
-            "/map")
+            "/map", "/api/v1/map/image.png", "/api/v1/map/report.pdf")
 
 
 @pytest.mark.parametrize("role", sorted(SCOPED))

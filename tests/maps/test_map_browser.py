@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -427,3 +428,54 @@ def test_shared_copy_is_self_contained_without_household_points(browser, browser
     assert covered == ("<5" if 1 <= _expected_covered() <= 4 else str(_expected_covered()))
     assert [p for p in watch.problems if not p.startswith("failed: file:")] == []
     page.close()
+
+
+def _pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def test_png_of_the_view_and_pdf_report_download_in_one_click(browser, live_url, tmp_path):
+    page = browser.new_page(viewport={"width": 1400, "height": 850}, accept_downloads=True)
+    watch = Watch(page)
+    page.goto(f"{live_url}/map?ref_date={REF.isoformat()}&figure=gap")
+    page.wait_for_selector("body[data-map-ready='1']", timeout=15000)
+    with page.expect_download() as png:
+        page.click(".download-png")
+    png_path = tmp_path / png.value.suggested_filename
+    png.value.save_as(png_path)
+    assert png_path.read_bytes().startswith(b"\x89PNG") and png_path.name.endswith(".png")
+    url = png.value.url
+    assert "/api/v1/map/image.png" in url and "bbox=" in url and "figure=gap" in url
+    with page.expect_download(timeout=60000) as pdf:
+        page.click(".download-pdf")
+    pdf_path = tmp_path / pdf.value.suggested_filename
+    pdf.value.save_as(pdf_path)
+    body = _pdf_text(pdf_path)
+    assert "Gunung Telihan" in body and "Cakupan per kelurahan" in body
+    jumlah = [line for line in body.splitlines() if line.strip().startswith("Jumlah")][-1]
+    assert jumlah.split()[1] == str(_expected())  # targets of the whole world
+    assert watch.problems == []
+    page.close()
+
+
+def test_report_command_writes_the_pdf(browser_db, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from app.cli.base import cli, engine
+
+    monkeypatch.setenv("DATABASE_URL", browser_db)
+    monkeypatch.setenv("SASARAN_DATA_DIR", str(tmp_path))
+    engine.cache_clear()
+    out = tmp_path / "laporan.pdf"
+    result = CliRunner().invoke(cli, ["report", "--area", "64.74", "--out", str(out),
+                                      "--ref-date", REF.isoformat()])
+    engine.cache_clear()
+    assert result.exit_code == 0, result.output
+    body = _pdf_text(out)
+    # Suppressed by default: this world's counts are all small.
+    targets = _expected()
+    assert ("<5" if 1 <= targets <= 4 else str(targets)) in body
+    assert "(64.74)" in body and "Halaman 1 dari" in body
+    missing = CliRunner().invoke(cli, ["report", "--area", "64.99", "--out", str(out)])
+    assert missing.exit_code != 0

@@ -7,7 +7,8 @@ Public: ``area_figures``, ``program_layers``, ``hexagon_aggregate``, ``MapFilter
 ``filter_choices`` (the filters' choices, shared with the pages), ``POLYGON_TOLERANCE``,
 ``OUTLINE_TOLERANCE`` (page); ``household_tile``, ``area_rows``, ``area_tile``,
 ``draws_points``, ``check_tile``, ``TileFilter``, ``POINT_MIN_ZOOM`` (tiles, cut by
-``ST_AsMVT``: points when zoomed in, area aggregates above).
+``ST_AsMVT``: points when zoomed in, area aggregates above); ``map_png``, ``report_pdf``,
+``report_data``, ``ReportScope`` (report: the map as a picture, the area's PDF report).
 """
 
 from app.services.maps.data import (
@@ -25,6 +26,7 @@ from app.services.maps.page import (
     filter_choices,
     page_config,
 )
+from app.services.maps.report import ReportScope, map_png, report_data, report_pdf
 from app.services.maps.tiles import (
     POINT_MIN_ZOOM,
     TileFilter,
@@ -36,6 +38,7 @@ from app.services.maps.tiles import (
 )
 
 __all__ = ["OUTLINE_TOLERANCE", "POINT_MIN_ZOOM", "POLYGON_TOLERANCE", "Classing", "MapFilter",
-           "TileFilter", "area_detail", "area_figures", "area_rows", "area_tile", "basemaps",
-           "check_tile", "draws_points", "filter_choices", "hexagon_aggregate", "household_tile",
-           "page_config", "program_layers"]
+           "ReportScope", "TileFilter", "area_detail", "area_figures", "area_rows", "area_tile",
+           "basemaps", "check_tile", "draws_points", "filter_choices", "hexagon_aggregate",
+           "household_tile", "map_png", "page_config", "program_layers", "report_data",
+           "report_pdf"]

@@ -30,6 +30,8 @@ def urls() -> dict[str, str]:
         "kabkota": wilayah.format(OUTLINE_TOLERANCE["kabkota"], "kabkota"),
         "figures": "/api/v1/map/figures",
         "area": "/api/v1/map/areas/",
+        "image": "/api/v1/map/image.png",
+        "report": "/api/v1/map/report.pdf",
         "programs": "/api/v1/map/programs",
         "hexagons": "/api/v1/map/hexagons",
         "tiles": "/tiles/households/{z}/{x}/{y}.pbf",

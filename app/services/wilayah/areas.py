@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,6 +102,30 @@ def wilayah_geojson(
 ) -> dict[str, Any]:
     """A FeatureCollection of areas (EPSG:4326, lon/lat); ``simplify`` in degrees. Each
     feature carries its label point (``label_lat``, ``label_lon``: inside the area)."""
+    parsed: dict[str, Any] = json.loads(wilayah_geojson_text(conn, level, parent, simplify))
+    return parsed
+
+
+_GEOJSON_CACHE: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+_GEOJSON_LOCK = threading.Lock()  # requests run in a thread pool
+GEOJSON_CACHE_SIZE = 32
+
+
+def wilayah_geojson_text(
+    conn: Connection, level: str | None = None, parent: str | None = None,
+    simplify: float = 0.0,
+) -> str:
+    """``wilayah_geojson`` as JSON text, kept in memory per version of the ``wilayah`` table:
+    simplifying and serialising 190 kelurahan costs about a second and boundaries change only
+    when loaded again (any write gives the table a new version: row count and newest xmin)."""
+    version = tuple(conn.execute(text(
+        "SELECT count(*), coalesce(max(xmin::text::bigint), 0) FROM wilayah")).one())
+    key = (str(conn.engine.url), version, level, parent, simplify)
+    with _GEOJSON_LOCK:
+        cached = _GEOJSON_CACHE.get(key)
+        if cached is not None:
+            _GEOJSON_CACHE.move_to_end(key)
+            return cached
     row = conn.execute(
         text(
             """
@@ -115,7 +141,7 @@ def wilayah_geojson(
                         'parent_kode', parent_kode, 'luas_km2', luas_km2,
                         'label_lat', round(ST_Y(label_point)::numeric, 6),
                         'label_lon', round(ST_X(label_point)::numeric, 6))
-                ) ORDER BY kode), '[]'::json))
+                ) ORDER BY kode), '[]'::json))::text
             FROM wilayah
             WHERE (CAST(:level AS text) IS NULL OR level = :level)
               AND (CAST(:parent AS text) IS NULL OR kode LIKE :parent || '.%')
@@ -123,4 +149,8 @@ def wilayah_geojson(
         ),
         {"level": level, "parent": parent, "tol": simplify},
     ).scalar_one()
-    return json.loads(row) if isinstance(row, str) else row
+    with _GEOJSON_LOCK:
+        _GEOJSON_CACHE[key] = str(row)
+        while len(_GEOJSON_CACHE) > GEOJSON_CACHE_SIZE:
+            _GEOJSON_CACHE.popitem(last=False)
+    return str(row)

@@ -62,7 +62,7 @@
   Panel.prototype.actions = function () {
     var self = this, t = this.t, page = this.page, box = el("div", "panel-actions");
     var button = function (cls, label, fn) {
-      var b = el("button", "btn btn-outline-secondary btn-sm " + cls, label);
+      var b = el("button", "panel-button " + cls, label);
       b.type = "button";
       b.addEventListener("click", fn);
       box.appendChild(b);
@@ -102,7 +102,13 @@
     var q = page.filterQuery() + "&" + page.classQuery();
     if (withView) q += "&bbox=" + [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]
       .map(function (v) { return v.toFixed(5); }).join(",");
-    window.location.assign(base + "?" + q);
+    // A download link, not a navigation: the page (and its state) stays as it is.
+    var link = el("a");
+    link.href = base + "?" + q;
+    link.download = "";
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
   };
 
   Panel.prototype.filters = function () {
@@ -126,7 +132,7 @@
     var refDate = el("input");
     refDate.type = "date"; refDate.name = "ref_date"; refDate.value = page.state.ref_date;
     this.field(form, t.ref_date, refDate);
-    var button = el("button", "btn btn-primary btn-sm", t.apply);
+    var button = el("button", "panel-button panel-apply", t.apply);
     button.type = "submit";
     form.appendChild(button);
     form.addEventListener("submit", function (ev) {
