@@ -18,10 +18,6 @@ def one_household(world: World, tmp: Any) -> dict[str, Any]:
     return {"path": {"id_keluarga": world.in_area("64.74")[0]}}
 
 
-def one_area(world: World, tmp: Any) -> dict[str, Any]:
-    return {"path": {"kode": world.households[world.in_area("64.74")[0]]}}
-
-
 def first_batch(world: World, tmp: Any) -> dict[str, Any]:
     return {"path": {"batch": world.batches[0]}}
 

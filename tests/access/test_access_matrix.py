@@ -30,7 +30,6 @@ from access_requests import (
     login_form,
     new_plan,
     nothing,
-    one_area,
     one_household,
     pilot,
     pkh_enrollment_batch,
@@ -111,9 +110,7 @@ EXPECTATIONS: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/map/areas/{kode}"): Case(EVERYONE, 401, an_area),
     ("GET", "/api/v1/map/programs"): Case(EVERYONE, 401),
     ("GET", "/api/v1/map/hexagons"): Case(EVERYONE, 401),
-    # One area's panel (its poorest gap households only for admin/analyst, audited there), the
-    # map picture and the PDF report: figures, suppressed for the others.
-    ("GET", "/api/v1/map/areas/{kode}"): Case(EVERYONE, 401, one_area),
+    # The map picture and the PDF report: figures, suppressed for the others.
     ("GET", "/api/v1/map/image.png"): Case(EVERYONE, 401),
     ("GET", "/api/v1/map/report.pdf"): Case(EVERYONE, 401),
     ("GET", "/tiles/{layer}/{z}/{x}/{y}.pbf"): Case(PERSONS, 401, household_tile),
