@@ -12,7 +12,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import Connection
 
 from app.api.coverage_params import shown
@@ -28,15 +28,12 @@ from app.services.maps import (
     area_figures,
     area_rows,
     area_tile,
-    basemaps,
     check_tile,
     draws_points,
     hexagon_aggregate,
     household_tile,
-    page_config,
     program_layers,
 )
-from geo.maps import MapConfig, render_page
 
 router = APIRouter(tags=["peta"])
 Figure = Literal["coverage_rate", "gap", "targets", "overlap_share", "leakage", "p0", "p1", "p2"]
@@ -69,20 +66,6 @@ def map_classing(
 
 FilterDep = Annotated[MapFilter, Depends(map_filter)]
 ClassingDep = Annotated[Classing, Depends(map_classing)]
-
-
-@router.get("/map", response_class=HTMLResponse, summary="Peta cakupan per kelurahan")
-def map_page(
-    conn: ConnDep, settings: SettingsDep, principal: PrincipalDep, flt: FilterDep,
-    classing: ClassingDep, level: Level = "kelurahan",
-    basemap: str | None = Query(None, description="'none' = tanpa peta dasar"),
-) -> HTMLResponse:
-    page = page_config(conn, principal, flt, classing, level=level)
-    if principal.can_see_persons:
-        audit.record(conn, principal, "map.household_points", flt.parent,
-                     {"tanggal_acuan": flt.ref_date.isoformat(), "desil_maks": flt.desil_max})
-    config = MapConfig(lang=classing.lang, basemaps=basemaps(settings, basemap), page=page)
-    return HTMLResponse(render_page(config))
 
 
 @router.get("/api/v1/map/figures", summary="Angka wilayah terklasifikasi untuk peta")

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from app.pages import beranda, home
+from app.pages import beranda, home, peta
 
 
 def install(app: FastAPI) -> None:
     """Include the page routers (each module registered its navigation entry at import)."""
-    for module in (home, beranda):
+    for module in (home, beranda, peta):
         app.include_router(module.router)
 
 

@@ -1,8 +1,9 @@
 """The kelurahan map, pure: the Folium page, choropleth classes, and the page's texts.
 
 Public: ``render_page``, ``MapConfig``, ``FIGURES``, ``COUNT_FIGURES``, ``HEX_FIGURES``,
-``LEVELS``, ``figure_value``, ``legend_json``, ``panel_summary`` (page); ``classify``,
-``SCHEMES``, ``RAMPS`` (classes, with mapclassify and matplotlib's ramps); ``texts`` (i18n).
+``LEVELS``, ``figure_value``, ``legend_json``, ``panel_summary``, ``render_parts`` (page);
+``classify``, ``SCHEMES``, ``RAMPS`` (classes, with mapclassify and matplotlib's ramps);
+``texts`` (i18n).
 """
 
 from geo.maps.classes import RAMPS, SCHEMES, classify
@@ -17,7 +18,9 @@ from geo.maps.page import (
     legend_json,
     panel_summary,
     render_page,
+    render_parts,
 )
 
 __all__ = ["COUNT_FIGURES", "FIGURES", "HEX_FIGURES", "LEVELS", "RAMPS", "SCHEMES", "MapConfig",
-           "classify", "figure_value", "legend_json", "panel_summary", "render_page", "texts"]
+           "classify", "figure_value", "legend_json", "panel_summary", "render_page",
+           "render_parts", "texts"]

@@ -346,8 +346,11 @@ def test_unreachable_basemap_falls_back_once_without_a_console_flood(browser, br
 def test_narrow_screen_map_fills_the_screen_and_the_panel_is_a_bottom_sheet(browser, live_url):
     page, watch = _open(browser, f"{live_url}/map?ref_date={REF.isoformat()}", 390, 844)
     map_box = page.locator(".folium-map").bounding_box()
+    header = page.locator("header.kepala").bounding_box()
     sheet = page.locator("#sasaran-panel").bounding_box()
-    assert map_box["width"] == 390 and map_box["height"] >= 844 - 60
+    # The map fills everything between the app's header and the folded sheet.
+    assert map_box["width"] == 390 and map_box["y"] == header["y"] + header["height"]
+    assert map_box["y"] + map_box["height"] >= 844 - 60
     assert sheet["height"] <= 60 and sheet["y"] >= 844 - 60  # folded to its handle
     assert page.locator(".legend-body").is_hidden()  # the legend starts folded too
     x, y = _screen_point(page, KELURAHAN)
