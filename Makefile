@@ -37,7 +37,7 @@ samples: setup
 bench: setup
 	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
 
-# The scale benchmarks of docs/scale.md on the Kalimantan Timur data set (built once under
+# The scale benchmarks of docs/performance.md on the Kalimantan Timur data set (built once under
 # bench/out/, ~3 GB at 1 M, ~30 GB at 10 M), at low priority: the machine is shared.
 SCALE_BENCH := nice -n 15 ionice -c3 $(PY)
 bench-1m bench-10m: bench-%: setup
