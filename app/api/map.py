@@ -26,7 +26,7 @@ from app.services.maps import (
     TileFilter,
     area_detail,
     area_figures,
-    area_rows,
+    area_tables,
     area_tile,
     check_tile,
     draws_points,
@@ -154,7 +154,8 @@ def _tile_filter(flt: MapFilter) -> TileFilter:
 def _area_tile(conn: Connection, principal: Principal, layer: str, z: int, x: int, y: int,
                flt: TileFilter) -> Response:
     check_tile(layer, z, x, y, flt)
-    rows = shown(area_rows(conn, z, flt, principal.area_prefixes), principal)
+    tables = area_tables(conn, z, x, y, flt, principal.area_prefixes)
+    rows = [row for table in tables for row in shown(table, principal)]
     return _mvt(area_tile(conn, layer, z, x, y, rows))
 
 

@@ -89,7 +89,7 @@ def test_viewers_get_the_area_tables_rows_suppressed_the_same_way(client_as, wor
     x, y = tile_of(*world, z)
     got = _areas(viewer.get(f"/tiles/areas/{z}/{x}/{y}.pbf", params={"ref_date": REF.isoformat()}))
     table = {r["kode"]: r for r in viewer.get("/api/v1/coverage", params={
-        "level": "kelurahan", "ref_date": REF.isoformat()}).json()}
+        "level": "kelurahan", "parent": "64.74", "ref_date": REF.isoformat()}).json()}
     assert _counts(got[KELURAHAN]) == {k: str(v) for k, v in _counts(table[KELURAHAN]).items()}
     assert "<5" in _counts(got[KELURAHAN]).values()  # gap 4 and overlap 2 are small
 
@@ -107,3 +107,19 @@ def test_bad_area_tile_address_gets_a_clear_message(client, world):
     response = client.get("/tiles/areas/3/8/0.pbf")
     assert response.status_code == 422
     assert "tidak ada" in response.json()["error"]["message"]
+
+
+def test_a_city_tile_holds_only_the_areas_whose_point_lies_in_it(client, conn, world,
+                                                                 wilayah_dir):
+    from app.services.wilayah import load_boundaries
+
+    load_boundaries(conn, wilayah_dir / "balikpapan_kelurahan.geojson")
+    x, y = tile_of(*world, 12)
+    got = _areas(client.get(f"/tiles/households/12/{x}/{y}.pbf",
+                            params={"ref_date": REF.isoformat()}))
+    inside = set(conn.execute(text(
+        "SELECT kode FROM wilayah WHERE level = 'kelurahan' AND label_point && "
+        "ST_Transform(ST_TileEnvelope(12, :x, :y, margin => 0.02), 4326)"),
+        {"x": x, "y": y}).scalars())
+    assert set(got) == inside and KELURAHAN in inside
+    assert not any(k.startswith("64.71") for k in got)

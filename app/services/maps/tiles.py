@@ -37,6 +37,7 @@ POINT_MIN_ZOOM = 14
 MAX_POINTS = 50_000  # the size rule's feature limit; bench/bench_tiles.py checks the densest tile
 CLUSTER_LEVELS = ((7, "kabkota"), (10, "kecamatan"), (MAX_ZOOM, "kelurahan"))
 CLUSTER_COUNTS = ("targets", "covered", "gap", "overlap")
+MAX_TILE_PARENTS = 4  # beyond this many kab/kota in one tile, one pass over all is cheaper
 
 
 @dataclass(frozen=True)
@@ -83,15 +84,24 @@ def cluster_level(z: int) -> str:
     return next(level for top, level in CLUSTER_LEVELS if z <= top)
 
 
-def area_rows(conn: Connection, z: int, flt: TileFilter,
-              area_prefixes: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    """The coverage rows of the areas drawn at zoom ``z`` (the area table of that level);
-    the caller suppresses them for roles that may not see persons, as for the table."""
+def area_tables(conn: Connection, z: int, x: int, y: int, flt: TileFilter,
+                area_prefixes: tuple[str, ...] = ()) -> list[list[dict[str, Any]]]:
+    """The area tables drawn in tile ``z/x/y``: the coverage rows of that zoom's level, one
+    table per kab/kota whose areas have their label point in the tile (a city tile costs that
+    city's groups, not the whole data set's), or one for everything. Each is exactly the area
+    table ``/api/v1/coverage?level=...&parent=<kab/kota>`` publishes, so the caller suppresses
+    each as that table is suppressed for roles that may not see persons."""
     from app.services.coverage import coverage_by_area
 
-    return coverage_by_area(conn, level=cluster_level(z), parent=None, ref_date=flt.ref_date,
-                            desil_max=flt.desil_max, program=flt.program, agency=flt.agency,
-                            area_prefixes=area_prefixes)
+    level = cluster_level(z)
+    parents: list[str | None] = list(conn.execute(
+        text(statement("maps/area_tile_parents.sql")), {"z": z, "x": x, "y": y}).scalars())
+    if level == "kabkota" or len(parents) > MAX_TILE_PARENTS:
+        parents = [None]
+    return [coverage_by_area(conn, level=level, parent=parent, ref_date=flt.ref_date,
+                             desil_max=flt.desil_max, program=flt.program, agency=flt.agency,
+                             area_prefixes=area_prefixes)
+            for parent in parents]
 
 
 def area_tile(conn: Connection, layer: str, z: int, x: int, y: int,
