@@ -13,7 +13,7 @@ from urllib.parse import quote, unquote_plus, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -23,7 +23,8 @@ from app.settings import Settings
 from geo.errors import NotAuthenticated, PayloadTooLarge
 
 log = logging.getLogger("sasaran.hardening")
-RATE_LIMITED = frozenset({("POST", "/api/v1/coverage/check")})
+# The agency check, from the API and from the Cek penerima page alike.
+RATE_LIMITED = frozenset({("POST", "/api/v1/coverage/check"), ("POST", "/cek")})
 # FastAPI's own /docs pages load Swagger UI / ReDoc from this CDN (not needed offline).
 DOCS_CDN = "https://cdn.jsdelivr.net"
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\ssrc=)[^>]*>(.*?)</script>", re.S | re.I)
@@ -147,6 +148,12 @@ def _too_large(max_bytes: int) -> Response:
     return JSONResponse(error_body("payload_too_large", _too_large_text(max_bytes)), 413)
 
 
+_LIMITED_PAGE = ('<!doctype html><html lang="id"><head><meta charset="utf-8"><title>Terlalu '
+                 'banyak permintaan · Sasaran</title></head><body><main><h1>Terlalu banyak '
+                 'permintaan</h1><p>{message}</p><p><a href="/">Kembali ke halaman awal'
+                 '</a></p></main></body></html>')
+
+
 class RateLimit:
     """An in-memory token bucket per credential (API key, session, else client address) on
     the rate-limited paths: ``per_minute`` requests, refilled continuously."""
@@ -177,10 +184,15 @@ class RateLimit:
         limited = scope["type"] == "http" and (scope["method"], scope["path"]) in RATE_LIMITED
         if limited and not self.take(self._key(scope), time.monotonic()):
             seconds = max(1, round(60 / self.per_minute))
-            body = error_body("rate_limited", "Terlalu banyak permintaan pemeriksaan; "
-                              f"coba lagi dalam {seconds} detik.")
-            await JSONResponse(body, 429, headers={"Retry-After": str(seconds)})(
-                scope, receive, send)
+            message = f"Terlalu banyak permintaan pemeriksaan; coba lagi dalam {seconds} detik."
+            headers = {"Retry-After": str(seconds)}
+            if scope["path"].startswith(MACHINE_PREFIXES):
+                answer: Response = JSONResponse(error_body("rate_limited", message), 429,
+                                                headers=headers)
+            else:  # a page's form: a page, not a JSON body
+                answer = HTMLResponse(_LIMITED_PAGE.format(message=message), 429,
+                                      headers=headers)
+            await answer(scope, receive, send)
             return
         await self.app(scope, receive, send)
 

@@ -1,9 +1,10 @@
 """Receiving an uploaded table safely: size limit, content sniffing, bounded XLSX.
 
-Import routers call ``saved_upload(file, settings)``; it streams the upload to a temporary file
-(never whole in memory), refuses anything that is not really CSV or XLSX whatever its name says,
-refuses XLSX files whose decompressed size is out of bounds (zip bombs), and yields a path whose
-suffix (``.csv`` / ``.xlsx``) matches the sniffed content.
+Import routers call ``saved_upload(file, settings)``; pages that keep a file until the user
+confirms it call ``save_upload`` into a folder of their own. Both stream the upload to a file
+(never whole in memory), refuse anything that is not really CSV or XLSX whatever its name
+says, refuse XLSX files whose decompressed size is out of bounds (zip bombs), and give a path
+whose suffix (``.csv`` / ``.xlsx``) matches the sniffed content.
 """
 
 from __future__ import annotations
@@ -80,17 +81,22 @@ def _copy_bounded(upload: UploadFile, target: Path, limit: int, name: str) -> No
             handle.write(block)
 
 
+def save_upload(upload: UploadFile, settings: Settings, folder: Path) -> Path:
+    """Write the checked upload into ``folder`` (the caller removes it) as ``<stem>.csv`` or
+    ``<stem>.xlsx`` by its sniffed content."""
+    name = upload_name(upload)
+    raw = folder / "upload.bin"
+    _copy_bounded(upload, raw, settings.max_upload_mb * MB, name)
+    kind = sniff_kind(raw, name, settings.max_xlsx_uncompressed_mb * MB)
+    stem = PurePath(name).stem or "unggahan"
+    return raw.rename(folder / f"{stem}.{kind}")
+
+
 @contextmanager
 def saved_upload(upload: UploadFile | None, settings: Settings) -> Iterator[Path | None]:
     """The checked upload as a temporary file (removed afterwards); None passes through."""
     if upload is None:
         yield None
         return
-    name = upload_name(upload)
     with tempfile.TemporaryDirectory(prefix="sasaran-upload-") as folder:
-        raw = Path(folder) / "upload.bin"
-        _copy_bounded(upload, raw, settings.max_upload_mb * MB, name)
-        kind = sniff_kind(raw, name, settings.max_xlsx_uncompressed_mb * MB)
-        stem = PurePath(name).stem or "unggahan"
-        path = raw.rename(Path(folder) / f"{stem}.{kind}")
-        yield path
+        yield save_upload(upload, settings, Path(folder))

@@ -100,3 +100,54 @@ def poverty_line(world: World, tmp: Any) -> dict[str, Any]:
 
 def pkh_enrollment_batch(world: World, tmp: Any) -> dict[str, Any]:
     return {"path": {"batch": world.enrollment_batches[0]}}
+
+
+# ---- the pages of issue 14 part 2 (Cek penerima, Unggah data, Perencanaan) ----------------
+
+def pasted_numbers(world: World, tmp: Any) -> dict[str, Any]:
+    return {"data": {"nomor": f"{bontang_rows()[0]['nik_kepala']}\n6474031505809999"}}
+
+
+def staged_households(world: World, tmp: Any) -> dict[str, Any]:
+    path = write_csv(tmp / "halaman.csv", bontang_rows()[:2])
+    return {"data": {"jenis": "rumah_tangga"},
+            "files": {"berkas": ("halaman.csv", path.read_bytes(), "text/csv")}}
+
+
+def no_such_job(world: World, tmp: Any) -> dict[str, Any]:
+    return {"path": {"job_id": "tidak-ada"}}
+
+
+def no_such_result(world: World, tmp: Any) -> dict[str, Any]:
+    return {"path": {"token": "tidak-ada", "fmt": "csv"}}
+
+
+def first_batch_page(world: World, tmp: Any) -> dict[str, Any]:
+    return {"path": {"batch_id": world.batches[0]}}
+
+
+def first_batch_report(world: World, tmp: Any) -> dict[str, Any]:
+    return {"path": {"batch_id": world.batches[0], "fmt": "csv"}}
+
+
+def pilot_page(world: World, tmp: Any) -> dict[str, Any]:
+    return {"params": {"kecamatan": "64.74", "jumlah_wilayah": "2"}}
+
+
+def plan_page(world: World, tmp: Any) -> dict[str, Any]:
+    return {"path": {"plan_id": world.plans[0]}}
+
+
+def plan_form(world: World, tmp: Any) -> dict[str, Any]:
+    body = plan_body("Rencana uji halaman")
+    data: dict[str, Any] = {"aksi": "simpan", "nama": body["nama"], "wilayah_induk": "64.74",
+                            "tanggal_acuan": body["tanggal_acuan"], "desil_maks": "4",
+                            "jumlah_gelombang": str(len(body["gelombang"]))}
+    for i, wave in enumerate(body["gelombang"], start=1):
+        data |= {f"g{i}_tahun": str(wave["tahun"]), f"g{i}_biaya": "2500000",
+                 f"g{i}_porsi": "100", f"g{i}_wilayah": wave["wilayah"]}
+    return {"data": data}
+
+
+def changed_plan_form(world: World, tmp: Any) -> dict[str, Any]:
+    return plan_page(world, tmp) | plan_form(world, tmp)

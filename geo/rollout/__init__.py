@@ -2,12 +2,13 @@
 plan's projection per wave.
 
 Public: ``rank_areas``, ``grow_cluster``, ``households_cap``, ``resolve_weights``,
-``parse_weights``, ``AreaFigures``, ``Priority``, ``COMPONENTS``, ``DEFAULT_WEIGHTS``
-(priorities); ``project``, ``validate_waves``, ``Wave``, ``Baseline``, ``Totals``,
-``Projection`` (projection: exact Decimal arithmetic).
+``parse_weights``, ``AreaFigures``, ``Priority``, ``COMPONENTS``, ``COMPONENT_LABELS``,
+``DEFAULT_WEIGHTS`` (priorities); ``project``, ``validate_waves``, ``Wave``, ``Baseline``,
+``Totals``, ``Projection`` (projection: exact Decimal arithmetic).
 """
 
 from geo.rollout.priorities import (
+    COMPONENT_LABELS,
     COMPONENTS,
     DEFAULT_WEIGHTS,
     AreaFigures,
@@ -20,6 +21,6 @@ from geo.rollout.priorities import (
 )
 from geo.rollout.projection import Baseline, Projection, Totals, Wave, project, validate_waves
 
-__all__ = ["COMPONENTS", "DEFAULT_WEIGHTS", "AreaFigures", "Baseline", "Priority", "Projection",
-           "Totals", "Wave", "grow_cluster", "households_cap", "parse_weights", "project",
-           "rank_areas", "resolve_weights", "validate_waves"]
+__all__ = ["COMPONENT_LABELS", "COMPONENTS", "DEFAULT_WEIGHTS", "AreaFigures", "Baseline",
+           "Priority", "Projection", "Totals", "Wave", "grow_cluster", "households_cap",
+           "parse_weights", "project", "rank_areas", "resolve_weights", "validate_waves"]

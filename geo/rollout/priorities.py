@@ -33,6 +33,15 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "targets": 0.05,
 }
 REVERSED = frozenset({"coverage_rate"})
+# How a planner names each component (pages, exports): what makes an area score high.
+COMPONENT_LABELS = {
+    "gap": "Kesenjangan",
+    "gap_desil1": "Kesenjangan desil 1",
+    "coverage_rate": "Cakupan rendah",
+    "p0": "P0 (penduduk miskin)",
+    "p1": "P1 (kedalaman)",
+    "targets": "Jumlah sasaran",
+}
 
 
 @dataclass(frozen=True)

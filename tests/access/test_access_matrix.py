@@ -21,21 +21,31 @@ from access_requests import (
     an_area,
     area_tile,
     changed_plan,
+    changed_plan_form,
     check_body,
     empty_agency,
     enrollment_file,
     first_batch,
+    first_batch_page,
+    first_batch_report,
     household_tile,
     household_upload,
     login_form,
     new_plan,
+    no_such_job,
+    no_such_result,
     nothing,
     one_household,
+    pasted_numbers,
     pilot,
+    pilot_page,
     pkh_enrollment_batch,
+    plan_form,
+    plan_page,
     poverty_line,
     program_body,
     program_file,
+    staged_households,
     static_asset,
 )
 from access_world import (
@@ -79,6 +89,9 @@ class Case:
 ADMIN_ONLY = {"admin": OK, "analyst": DENY, "agency": DENY, "viewer": DENY}
 CHECKERS = {"admin": OK, "analyst": OK, "agency": OK, "viewer": DENY}
 EDITORS = PERSONS  # rollout plans: admin and analyst change them, everyone reads them
+UPLOADERS = {"admin": OK, "analyst": OK, "agency": OK, "viewer": DENY}
+PLAN_READERS = {"admin": OK, "analyst": OK, "agency": DENY, "viewer": OK}
+NOT_FOUND = dict.fromkeys(ROLES, 404)
 EXPECTATIONS: dict[tuple[str, str], Case] = {
     ("GET", "/healthz"): Case(EVERYONE, 200),
     # Pages (issue 14): "/" sends each role to its start page.
@@ -160,6 +173,38 @@ EXPECTATIONS: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/enrollments/batches/{batch}/rejected"): Case(
         CHECKERS, 401, pkh_enrollment_batch, audit="enrollment.rejected.read"),
     ("GET", "/api/v1/poverty"): Case(EVERYONE, 401, poverty_line),
+    # Cek penerima: the check's roles, audit and rate limit; a result only for who made it.
+    ("GET", "/cek"): Case(CHECKERS, 303),
+    ("POST", "/cek"): Case(CHECKERS, 303, pasted_numbers, audit="coverage.check"),
+    ("GET", "/cek/hasil/{token}.{fmt}"): Case(NOT_FOUND | {"viewer": DENY}, 303, no_such_result),
+    # Unggah data: the form for uploaders; households for admin/analyst only (the agency's
+    # choice is refused next to its field); a staged job only for its owner (else 404).
+    ("GET", "/unggah"): Case(UPLOADERS, 303),
+    ("POST", "/unggah"): Case({"admin": 303, "analyst": 303, "agency": 422, "viewer": DENY},
+                              303, staged_households),
+    ("GET", "/unggah/{job_id}"): Case(NOT_FOUND | {"viewer": DENY}, 303, no_such_job),
+    ("POST", "/unggah/{job_id}"): Case(NOT_FOUND | {"viewer": DENY}, 303, no_such_job),
+    ("GET", "/unggah/{job_id}/status"): Case(NOT_FOUND | {"viewer": DENY}, 303, no_such_job),
+    # A batch page and its report: the rules of /api/v1/imports/{batch}/rejected.
+    ("GET", "/unggah/batch/{batch_id}"): Case(ADMIN_ONLY, 303, first_batch_page),
+    ("GET", "/unggah/batch/{batch_id}/ditolak.{fmt}"): Case(
+        ADMIN_ONLY, 303, first_batch_report, audit="import.rejected.export"),
+    # Perencanaan: read by admin, analyst and viewer (suppressed); changed by admin/analyst.
+    ("GET", "/perencanaan"): Case(PLAN_READERS, 303),
+    ("GET", "/perencanaan/percontohan"): Case(
+        PLAN_READERS, 303, pilot_page, audit="rollout.pilot_households",
+        extra={"audit_roles": ("admin", "analyst")}),
+    ("GET", "/perencanaan/rencana/{plan_id}"): Case(PLAN_READERS, 303, plan_page),
+    ("GET", "/perencanaan/rencana/{plan_id}/ekspor.xlsx"): Case(
+        PLAN_READERS, 303, plan_page, audit="rollout_plan.export"),
+    ("GET", "/perencanaan/rencana/baru"): Case(PERSONS, 303),
+    ("POST", "/perencanaan/rencana/baru"): Case(PERSONS, 303, plan_form,
+                                                audit="rollout_plan.create"),
+    ("GET", "/perencanaan/rencana/{plan_id}/ubah"): Case(PERSONS, 303, plan_page),
+    ("POST", "/perencanaan/rencana/{plan_id}/ubah"): Case(PERSONS, 303, changed_plan_form,
+                                                          audit="rollout_plan.update"),
+    ("POST", "/perencanaan/rencana/{plan_id}/hapus"): Case(PERSONS, 303, plan_page,
+                                                           audit="rollout_plan.delete"),
 }
 
 

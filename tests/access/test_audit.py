@@ -24,6 +24,8 @@ NO_AUDIT = {
     # /map page load that requests them is audited; API-key clients are audited per tile
     # (test_tiles_read_with_an_api_key_are_audited_one_row_per_tile).
     ("GET", "/tiles/{layer}/{z}/{x}/{y}.pbf"): "audited per /map page load, not per tile",
+    ("GET", "/perencanaan/rencana/baru"): "the plan editor: area figures, no person",
+    ("GET", "/perencanaan/rencana/{plan_id}/ubah"): "the plan editor: area figures, no person",
 }
 PERSON_ROUTES = [r for r in ROUTES if r in EXPECTATIONS and EXPECTATIONS[r].roles == PERSONS]
 AUDITED = [r for r in ROUTES if r in EXPECTATIONS and EXPECTATIONS[r].audit]

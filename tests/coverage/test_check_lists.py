@@ -73,6 +73,7 @@ def test_a_file_is_annotated_row_by_row_as_the_rules_say(conn, world, tmp_path):
     assert got[len(unique)]["hasil_kelurahan"] == households[2].kel
     assert got[-2]["hasil_ditemukan"] == "tidak" and "16 digit" in got[-2]["hasil_catatan"]
     assert got[-1]["hasil_catatan"] == "nik/no_kk kosong"
+    assert checked.numbers == list(range(2, len(unique) + 5))
     counts = checked.counts()
     assert counts["baris"] == len(unique) + 3
     assert counts["ditemukan"] == len(unique) + 1
@@ -92,6 +93,7 @@ def test_pasted_numbers_are_nik_or_kk_and_scoped_to_the_area(conn, world):
     everywhere = check_pasted(conn, KEY, text, ref_date=ON)
     assert [r[1] for r in everywhere.rows] == ["ya", "ya", "ya"]
     assert everywhere.headers[0] == "nomor" and everywhere.rows[1][0] == in_balikpapan.no_kk
+    assert everywhere.numbers == [2, 3, 5]  # the pasted lines, blank ones counted
     scoped = check_pasted(conn, KEY, text, ref_date=ON, area_prefixes=("64.74",))
     assert [r[1] for r in scoped.rows] == ["ya", "tidak", "tidak"]  # outside: "not found"
     assert scoped.rows[0][3] == in_bontang.kel

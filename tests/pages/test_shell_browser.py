@@ -23,10 +23,10 @@ from pages_world import REF, Hh, build, expected, fgt, shown, total
 
 pytestmark = pytest.mark.browser
 NAV = {
-    "admin": ["Beranda", "Peta"],
-    "analyst": ["Beranda", "Peta"],
-    "agency": ["Beranda", "Peta"],
-    "viewer": ["Beranda", "Peta"],
+    "admin": ["Beranda", "Peta", "Cek penerima", "Unggah data", "Perencanaan"],
+    "analyst": ["Beranda", "Peta", "Cek penerima", "Unggah data", "Perencanaan"],
+    "agency": ["Beranda", "Peta", "Cek penerima", "Unggah data"],
+    "viewer": ["Beranda", "Peta", "Perencanaan"],
 }
 WORLD: list[Hh] = []
 
@@ -77,7 +77,7 @@ def test_each_role_logs_in_back_to_the_page_asked_and_sees_its_navigation(chromi
     assert watch.problems == []
 
     page.goto(app.url + "/")
-    assert page.url.endswith("/beranda")
+    assert page.url.endswith("/cek" if role == "agency" else "/beranda")
     with page.expect_navigation():
         page.get_by_role("button", name="Keluar").click()
     assert page.url == app.url + "/login"

@@ -23,8 +23,9 @@ RESULT_COLUMNS = ("hasil_ditemukan", "hasil_sasaran", "hasil_kelurahan", "hasil_
                   "hasil_program_aktif", "hasil_instansi", "hasil_identitas", "hasil_catatan")
 PASTED_HEADER = "nomor"
 EMPTY = "nik/no_kk kosong"
-# (original cells, number to check, kind of number: "nik", "no_kk" or "auto")
-Candidate = tuple[list[str], str, str]
+# (row number as the user sees it, original cells, number to check, kind of number: "nik",
+# "no_kk" or "auto")
+Candidate = tuple[int, list[str], str, str]
 
 
 @dataclass
@@ -35,6 +36,7 @@ class CheckedList:
     headers: list[str]
     rows: list[list[str]]
     results: list[dict[str, Any] | None]
+    numbers: list[int]  # each row's number as the user sees it (file row, or pasted line)
 
     def counts(self) -> dict[str, int]:
         found = sum(1 for r in self.results if r is not None and r["ditemukan"])
@@ -79,14 +81,15 @@ def check_candidates(
     for start in range(0, len(candidates), MAX_NUMBERS):
         part = range(start, min(start + MAX_NUMBERS, len(candidates)))
         for kind in ("nik", "no_kk", "auto"):
-            picked = [i for i in part if candidates[i][1] and candidates[i][2] == kind]
-            found = check_identities(conn, key, [candidates[i][1] for i in picked], kind=kind,
+            picked = [i for i in part if candidates[i][2] and candidates[i][3] == kind]
+            found = check_identities(conn, key, [candidates[i][2] for i in picked], kind=kind,
                                      ref_date=on, desil_max=desil_max,
                                      area_prefixes=area_prefixes)
             for i, result in zip(picked, found, strict=True):
                 results[i] = result
-    rows = [cells + _annotation(results[i]) for i, (cells, _, _) in enumerate(candidates)]
-    return CheckedList(headers + list(RESULT_COLUMNS), rows, results)
+    rows = [cells + _annotation(results[i]) for i, (_, cells, _, _) in enumerate(candidates)]
+    return CheckedList(headers + list(RESULT_COLUMNS), rows, results,
+                       [number for number, _, _, _ in candidates])
 
 
 def check_file(
@@ -103,7 +106,8 @@ def check_file(
         candidates: list[Candidate] = []
         for r in table.rows():
             nik, kk = r.values.get("nik", ""), r.values.get("no_kk", "")
-            candidates.append((list(r.original.values()), nik or kk, "nik" if nik else "no_kk"))
+            candidates.append((r.number, list(r.original.values()), nik or kk,
+                               "nik" if nik else "no_kk"))
     return check_candidates(conn, key, headers, candidates, ref_date=ref_date,
                             desil_max=desil_max, area_prefixes=area_prefixes)
 
@@ -113,7 +117,8 @@ def check_pasted(
     desil_max: int = 4, area_prefixes: tuple[str, ...] = (),
 ) -> CheckedList:
     """Numbers pasted one per line (blank lines skipped); each may be a NIK or a No. KK."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    lines = [(i, line.strip()) for i, line in enumerate(text.splitlines(), start=1)
+             if line.strip()]
     if not lines:
         raise InvalidInput("Tempel setidaknya satu NIK atau No. KK (satu per baris).",
                            {"kolom": "nomor"})
@@ -121,7 +126,7 @@ def check_pasted(
         raise InvalidInput(
             f"Paling banyak {MAX_NUMBERS:,} nomor per pemeriksaan; ditempel {len(lines):,}. "
             "Unggah sebagai berkas atau pecah daftarnya.".replace(",", "."), {"kolom": "nomor"})
-    return check_candidates(conn, key, [PASTED_HEADER], [([n], n, "auto") for n in lines],
+    return check_candidates(conn, key, [PASTED_HEADER], [(i, [n], n, "auto") for i, n in lines],
                             ref_date=ref_date, desil_max=desil_max, area_prefixes=area_prefixes)
 
 

@@ -1,11 +1,11 @@
 """Pilot choice and rollout plans: priorities, the pilot cluster, stored plans, their projection,
 map layer and XLSX export.
 
-Public: ``priorities``, ``choose_pilot``, ``PilotRequest``, ``Scope`` (priorities);
-``create_plan``, ``update_plan``, ``delete_plan``, ``get_plan``, ``list_plans``, ``PlanInput``,
-``WaveInput`` (plans); ``plan_projection``, ``plan_geojson``, ``suppress`` (output);
-``export_plan_xlsx`` (export); ``priority_out`` (ranking: a ranked area as clients show
-it). ``reach`` answers what a pilot area already has.
+Public: ``priorities``, ``area_figures``, ``choose_pilot``, ``PilotRequest``, ``Scope``
+(priorities); ``create_plan``, ``update_plan``, ``delete_plan``, ``get_plan``, ``list_plans``,
+``PlanInput``, ``WaveInput`` (plans); ``plan_projection``, ``plan_geojson``, ``suppress``
+(output); ``export_plan_xlsx`` (export); ``priority_out`` (ranking: a ranked area as clients
+show it). ``reach`` answers what a pilot area already has.
 """
 
 from app.services.rollout.export import export_plan_xlsx
@@ -19,10 +19,16 @@ from app.services.rollout.plans import (
     list_plans,
     update_plan,
 )
-from app.services.rollout.priorities import PilotRequest, choose_pilot, priorities
+from app.services.rollout.priorities import (
+    PilotRequest,
+    area_figures,
+    choose_pilot,
+    priorities,
+)
 from app.services.rollout.ranking import priority_out
 from app.services.rollout.scope import Scope
 
-__all__ = ["PilotRequest", "PlanInput", "Scope", "WaveInput", "choose_pilot", "create_plan",
-           "delete_plan", "export_plan_xlsx", "get_plan", "list_plans", "plan_geojson",
-           "plan_projection", "priorities", "priority_out", "suppress", "update_plan"]
+__all__ = ["PilotRequest", "PlanInput", "Scope", "WaveInput", "area_figures", "choose_pilot",
+           "create_plan", "delete_plan", "export_plan_xlsx", "get_plan", "list_plans",
+           "plan_geojson", "plan_projection", "priorities", "priority_out", "suppress",
+           "update_plan"]

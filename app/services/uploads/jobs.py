@@ -128,7 +128,12 @@ class JobBoard:
                        if j.state in ("antre", "berjalan") and j.created < job.created)
 
     def shutdown(self) -> None:
+        """Stop the workers (a running import finishes) and drop every staged file."""
         self.pool.shutdown(wait=True, cancel_futures=True)
+        with self.lock:
+            staged = [j for j in self.jobs.values() if not j.ended]
+        for job in staged:
+            _remove(job.folder)
 
     def _run(self, job: Job, work: Work) -> None:
         job.state = "berjalan"

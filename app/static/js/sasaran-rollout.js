@@ -245,9 +245,22 @@
     },
   };
 
+  // ``/map?rencana=<id>`` (the Perencanaan page's link) opens with that plan drawn. Read when
+  // the script loads: the map page rewrites its address to its own keys soon after.
+  var ASKED_PLAN = new URLSearchParams(window.location.search).get("rencana");
+
+  Panel.prototype.showAsked = function () {
+    var wanted = Array.prototype.some.call(this.planSelect.options, function (option) {
+      return option.value && option.value === ASKED_PLAN;
+    });
+    if (!wanted) { return null; }
+    this.planSelect.value = ASKED_PLAN;
+    return this.showPlan();
+  };
+
   function start(panel) {
     return Promise.all([panel.loadPlans(), panel.loadPriorities()])
-      .then(function () { panel.root.setAttribute("data-ready", "1"); })
+      .then(function () { panel.root.setAttribute("data-ready", "1"); return panel.showAsked(); })
       .catch(function (error) {
         panel.say("Panel perencanaan tidak dapat dimuat: " + error.message);
       });

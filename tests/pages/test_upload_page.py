@@ -1,0 +1,225 @@
+"""Unggah data without a browser, on a scratch database (an upload job commits in a worker
+thread of its own): preview and mapping fix, progress, result figures and rejected rows as the
+row rules say (recomputed here), the report, a file failing half-way leaving nothing loaded, an
+agency's enrollment list with its unmatched rows, history, and who may do what."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import Request
+from fastapi.testclient import TestClient
+from household_rows import row
+from sqlalchemy import Engine, text
+
+from app.db import migrate
+from app.db.engine import make_engine
+from app.main import create_app
+from app.principal import Principal
+from app.security import current_principal
+from app.services.wilayah import load_boundaries
+from app.settings import Settings
+
+from scratch import scratch_database
+
+SECRET = "upload-page-secret-key-0123456789abcdef"
+
+
+@pytest.fixture(scope="module")
+def scratch(db_url: str, wilayah_dir: Path) -> Iterator[Engine]:
+    with scratch_database(db_url, "sasaran_upload_page") as url:
+        migrate.upgrade(url)
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            load_boundaries(conn, wilayah_dir / "bontang_kelurahan.geojson")
+        yield engine
+        engine.dispose()
+
+
+@pytest.fixture
+def as_user(scratch: Engine, tmp_path: Path) -> Iterator[Callable[..., TestClient]]:
+    with scratch.begin() as conn:
+        conn.execute(text("TRUNCATE household, import_batch, rejected_row, audit_log, "
+                          "enrollment, program, agency CASCADE"))
+        conn.execute(text("INSERT INTO agency (kode, nama) VALUES ('DINSOS', 'Dinas Sosial'), "
+                          "('BAZNAS', 'BAZNAS')"))
+        conn.execute(text("INSERT INTO program (kode_program, nama, instansi) VALUES "
+                          "('PKH', 'Program Keluarga Harapan', 'DINSOS'), "
+                          "('ZAKAT', 'Zakat produktif', 'BAZNAS')"))
+    settings = Settings(database_url=str(scratch.url), data_dir=tmp_path, secret_key=SECRET)
+    app = create_app(settings, engine=scratch)
+    principals: dict[str, Principal] = {}
+
+    def who(request: Request) -> Principal:  # each client names its principal in a header
+        return principals[request.headers["x-uji-pengguna"]]
+
+    def make(role: str, username: str | None = None, agency: str | None = None,
+             areas: tuple[str, ...] = ()) -> TestClient:
+        principal = Principal(username or f"uji-{role}", role, areas, agency)
+        principals[principal.username] = principal
+        return TestClient(app, raise_server_exceptions=False,
+                          headers={"x-uji-pengguna": principal.username})
+
+    app.dependency_overrides[current_principal] = who
+    yield make
+    if hasattr(app.state, "jobs"):
+        app.state.jobs.shutdown()
+
+
+def csv_bytes(rows: list[dict[str, str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode()
+
+
+def stage(client: TestClient, name: str, content: bytes, **form: str):
+    return client.post("/unggah", data={"jenis": "rumah_tangga", **form},
+                       files={"berkas": (name, content, "text/csv")}, follow_redirects=False)
+
+
+def finish(client: TestClient, job_url: str, seconds: float = 120) -> str:
+    """Poll the progress fragment until the job ends; the batch page's address or ''."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        status = client.get(job_url + "/status", follow_redirects=False)
+        if status.status_code == 303:
+            return status.headers["location"]
+        assert status.status_code == 200
+        if 'data-status="gagal"' in status.text:
+            return ""
+        time.sleep(0.1)
+    raise AssertionError("upload did not finish")
+
+
+def selects(html: str) -> dict[str, str]:
+    """The preview's mapping choices: select name -> selected canonical column ('' = none)."""
+    out = {}
+    for name, options in re.findall(r'<select id="kolom-\d+" name="(kolom_\d+)"[^>]*>(.*?)'
+                                    r"</select>", html, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', options)
+        out[name] = chosen.group(1) if chosen else ""
+    return out
+
+
+def test_households_with_bad_rows_are_previewed_mapped_loaded_and_reported(as_user, scratch):
+    analyst = as_user("analyst", "analis-bontang")
+    rows = [row(i) for i in range(1, 31)]
+    rows[3]["desil"], rows[7]["nik_kepala"] = "12", "123"
+    rows[12]["kode_kelurahan"] = "64.74.09.9999"
+    rows[20]["id_keluarga"] = rows[19]["id_keluarga"]  # a repeated ID: the later row is refused
+    renamed = [{("NIK_KRT" if k == "nik_kepala" else k): v for k, v in r.items()} for r in rows]
+    staged = stage(analyst, "dtks.csv", csv_bytes(renamed))
+    assert staged.status_code == 303, staged.text
+    job_url = staged.headers["location"]
+    preview = analyst.get(job_url)
+    assert "Kolom wajib yang belum terisi" in preview.text and "nik_kepala" in preview.text
+    choices = selects(preview.text)
+    headers = list(renamed[0])
+    assert choices[f"kolom_{headers.index('NIK_KRT')}"] == ""
+    assert choices[f"kolom_{headers.index('desil')}"] == "desil"
+    assert rows[0]["nik_kepala"] not in preview.text  # masked in the preview
+    choices[f"kolom_{headers.index('NIK_KRT')}"] = "nik_kepala"
+    loading = analyst.post(job_url, data={**choices, "aksi": "muat"}, follow_redirects=False)
+    assert loading.status_code == 303
+    result_url = finish(analyst, job_url)
+    assert result_url.startswith("/unggah/batch/")
+    polled = analyst.get(job_url + "/status", headers={"hx-request": "true"})
+    assert polled.status_code == 204 and polled.headers["hx-redirect"] == result_url
+    result = analyst.get(result_url)
+    bad = {5: "desil", 9: "nik_kepala", 14: "kode_kelurahan", 22: "id_keluarga"}
+    assert 'data-angka="total">30<' in result.text
+    assert f'data-angka="diterima">{30 - len(bad)}<' in result.text
+    assert f'data-angka="ditolak">{len(bad)}<' in result.text
+    table = result.text[result.text.index('id="tabel-ditolak"'):]
+    shown = re.findall(r'<tr><td class="n">(\d+)</td><td>([^<]+)</td>', table)
+    assert [(int(n), c) for n, c in shown] == sorted(bad.items())
+    report = analyst.get(result_url + "/ditolak.csv")
+    lines = list(csv.DictReader(io.StringIO(report.content.decode("utf-8-sig"))))
+    assert [(int(r["nomor_baris"]), r["kolom"]) for r in lines] == sorted(bad.items())
+    assert all(r["NIK_KRT"].count("*") >= 3 for r in lines if len(r["NIK_KRT"]) > 10)
+    with scratch.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM household")).scalar_one() == 26
+        params = conn.execute(text("SELECT parameter FROM import_batch")).scalar_one()
+    assert params["kolom"] == {"nik_krt": "nik_kepala"}
+    history = analyst.get("/unggah")
+    assert result_url in history.text and "dtks.csv" in history.text
+    assert result_url not in as_user("analyst", "analis-lain").get("/unggah").text
+
+
+def test_a_file_that_fails_half_way_leaves_nothing_and_says_why(as_user, scratch):
+    analyst = as_user("analyst")
+    content = csv_bytes([row(i) for i in range(1, 9001)]) + b"K99999,\xff\xfe,rusak\n"
+    staged = stage(analyst, "besar.csv", content)
+    job_url = staged.headers["location"]
+    assert "Sekitar 9.001 baris data" in analyst.get(job_url).text
+    analyst.post(job_url, data={"aksi": "muat", **selects(analyst.get(job_url).text)})
+    assert finish(analyst, job_url) == ""
+    page = analyst.get(job_url)
+    assert "Berkas besar.csv: baris 9002 berisi karakter yang bukan UTF-8" in page.text
+    assert "Tidak ada data dari berkas ini yang dimuat" in page.text
+    with scratch.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM household")).scalar_one() == 0
+        assert conn.execute(text("SELECT count(*) FROM import_batch")).scalar_one() == 0
+
+
+def test_an_agency_uploads_its_own_program_and_sees_the_unmatched_rows(as_user, scratch):
+    admin = as_user("admin")
+    loaded = stage(admin, "rt.csv", csv_bytes([row(i) for i in range(1, 6)]))
+    preview = admin.get(loaded.headers["location"]).text
+    admin.post(loaded.headers["location"], data={"aksi": "muat", **selects(preview)})
+    assert finish(admin, loaded.headers["location"])
+    officer = as_user("agency", "petugas-dinsos", agency="DINSOS")
+    form = officer.get("/unggah")
+    assert 'value="rumah_tangga"' not in form.text and "Zakat produktif" not in form.text
+    list_ = ("nik,tanggal_mulai\n" + "".join(f"{row(i)['nik_kepala']},2026-01-0{i}\n"
+                                             for i in (1, 2)) + "6474031505809999,2026-01-05\n")
+    other = stage(officer, "zakat.csv", list_.encode(), jenis="kepesertaan", program="ZAKAT")
+    start = other.text.index('id="g-program"')
+    assert "kepesertaan program sendiri" in other.text[start:start + 200]
+    staged = stage(officer, "pkh.csv", list_.encode(), jenis="kepesertaan", program="PKH")
+    job_url = staged.headers["location"]
+    officer.post(job_url, data={"aksi": "muat", **selects(officer.get(job_url).text)})
+    result_url = finish(officer, job_url)
+    result = officer.get(result_url)
+    assert "Cocok dengan rumah tangga</dt><dd>2<" in result.text
+    assert "Tidak cocok (disimpan, perlu diperbaiki)</dt><dd>1<" in result.text
+    unmatched = result.text[result.text.index('id="tabel-tak-cocok"'):]
+    assert "647403********9999" in unmatched and "6474031505809999" not in result.text
+    batch = int(result_url.rsplit("/", 1)[1])
+    assert as_user("agency", "petugas-baznas", agency="BAZNAS").get(
+        f"/unggah/batch/{batch}").status_code == 403
+    assert officer.get(f"/unggah/batch/{batch - 1}").status_code == 403  # households
+
+
+def test_form_mistakes_are_named_next_to_their_field(as_user):
+    analyst = as_user("analyst")
+    empty = analyst.post("/unggah", data={"jenis": "rumah_tangga"},
+                         files={"berkas": ("", b"", "text/csv")})
+    assert empty.status_code == 422 and 'id="g-berkas"' in empty.text
+    program = stage(analyst, "p.csv", b"kode_program,nama\nX,Y\n", jenis="program")
+    assert 'id="g-jenis"' in program.text  # programs are for admins
+    rules = stage(analyst, "r.csv", b"a\n1\n", kolom="NIK_KRT")
+    start = rules.text.index('id="g-kolom"')
+    assert "KOLOM_SUMBER=kolom_kami" in rules.text[start:start + 200]
+    pdf = analyst.post("/unggah", data={"jenis": "rumah_tangga"},
+                       files={"berkas": ("x.csv", b"%PDF-1.4", "text/csv")})
+    assert "bukan CSV atau XLSX" in pdf.text
+
+
+def test_roles_and_strangers(as_user):
+    assert as_user("viewer").get("/unggah").status_code == 403
+    analyst = as_user("analyst", "pemilik")
+    staged = stage(analyst, "rt.csv", csv_bytes([row(1)]))
+    assert as_user("analyst", "orang-lain").get(staged.headers["location"]).status_code == 404
+    cancelled = analyst.post(staged.headers["location"], data={"aksi": "batal"},
+                             follow_redirects=False)
+    assert cancelled.status_code == 303
+    assert analyst.get(staged.headers["location"]).status_code == 404
