@@ -185,3 +185,18 @@ def active_programs(households: list[H], rows: list[E], on: date) -> dict[str, s
 
 def agency_of(program: str) -> str:
     return next(a for k, a, _, _ in PROGRAMS if k == program)
+
+
+def enrolled_world(conn: Connection, folder: Path, key: bytes, seed: int
+                   ) -> tuple[list[H], list[E]]:
+    """Households, the five programs and random enrollments imported by the real service
+    (hashed with ``key``, which must be the key the code under test uses)."""
+    from app.services.coverage import import_enrollments
+
+    rng = random.Random(seed)
+    households = make_households(rng)
+    insert_households(conn, households)
+    insert_programs(conn)
+    rows = make_enrollments(rng, households)
+    import_enrollments(conn, write_csv(folder / "kepesertaan.csv", rows), key=key, user="uji")
+    return households, rows

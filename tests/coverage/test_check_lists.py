@@ -6,24 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
-import random
 from datetime import date
 
 import pytest
-from coverage_fixture import (
-    KEY,
-    active_programs,
-    agency_of,
-    insert_households,
-    insert_programs,
-    is_target,
-    make_enrollments,
-    make_households,
-    write_csv,
-)
+from coverage_fixture import KEY, active_programs, agency_of, enrolled_world, is_target
 from openpyxl import load_workbook
 
-from app.services.coverage import check_file, check_pasted, import_enrollments
+from app.services.coverage import check_file, check_pasted
 from app.services.coverage.check_file import RESULT_COLUMNS
 from geo.errors import InvalidInput
 
@@ -32,12 +21,7 @@ ON = date(2024, 6, 1)
 
 @pytest.fixture
 def world(conn, tmp_path):
-    rng = random.Random(7)
-    households = make_households(rng)
-    insert_households(conn, households)
-    insert_programs(conn)
-    rows = make_enrollments(rng, households)
-    import_enrollments(conn, write_csv(tmp_path / "kepesertaan.csv", rows), key=KEY, user="uji")
+    households, rows = enrolled_world(conn, tmp_path, KEY, seed=7)
     return households, active_programs(households, rows, ON)
 
 

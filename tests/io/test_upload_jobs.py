@@ -12,15 +12,12 @@ import pytest
 from household_rows import row, write_csv
 from sqlalchemy import Engine, text
 
-from app.db import migrate
-from app.db.engine import make_engine
 from app.principal import Principal
 from app.services.registry import import_households
 from app.services.uploads import JobBoard, UploadRequest, run_upload
-from app.services.wilayah import load_boundaries
 from geo.errors import NotFound
 
-from scratch import scratch_database
+from scratch import bontang_database
 
 KEY = b"upload-jobs-test-key"
 ANALYST = Principal("analis-bontang", "analyst")
@@ -28,13 +25,8 @@ ANALYST = Principal("analis-bontang", "analyst")
 
 @pytest.fixture(scope="module")
 def scratch_engine(db_url: str, wilayah_dir: Path) -> Iterator[Engine]:
-    with scratch_database(db_url, "sasaran_upload_jobs") as url:
-        migrate.upgrade(url)
-        engine = make_engine(url)
-        with engine.begin() as conn:
-            load_boundaries(conn, wilayah_dir / "bontang_kelurahan.geojson")
+    with bontang_database(db_url, wilayah_dir, "sasaran_upload_jobs") as engine:
         yield engine
-        engine.dispose()
 
 
 @pytest.fixture

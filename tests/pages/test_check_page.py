@@ -6,41 +6,24 @@ from __future__ import annotations
 
 import csv
 import io
-import random
 from datetime import date
 
 import openpyxl
 import pytest
 from conftest import app_on
-from coverage_fixture import (
-    active_programs,
-    agency_of,
-    insert_households,
-    insert_programs,
-    is_target,
-    make_enrollments,
-    make_households,
-    write_csv,
-)
+from coverage_fixture import active_programs, agency_of, enrolled_world, is_target
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from app.principal import Principal
-from app.services.coverage import import_enrollments
 
 ON = date(2024, 6, 1)
 
 
 @pytest.fixture
 def world(conn, tmp_path, settings, monkeypatch):
-    monkeypatch.setattr("coverage_fixture.KEY", settings.hmac_key())
-    rng = random.Random(19)
-    households = make_households(rng)
-    insert_households(conn, households)
-    insert_programs(conn)
-    rows = make_enrollments(rng, households)
-    import_enrollments(conn, write_csv(tmp_path / "k.csv", rows), key=settings.hmac_key(),
-                       user="uji")
+    monkeypatch.setattr("coverage_fixture.KEY", settings.hmac_key())  # the page's key
+    households, rows = enrolled_world(conn, tmp_path, settings.hmac_key(), seed=19)
     return households, active_programs(households, rows, ON)
 
 

@@ -18,28 +18,20 @@ from fastapi.testclient import TestClient
 from household_rows import row
 from sqlalchemy import Engine, text
 
-from app.db import migrate
-from app.db.engine import make_engine
 from app.main import create_app
 from app.principal import Principal
 from app.security import current_principal
-from app.services.wilayah import load_boundaries
 from app.settings import Settings
 
-from scratch import scratch_database
+from scratch import bontang_database
 
 SECRET = "upload-page-secret-key-0123456789abcdef"
 
 
 @pytest.fixture(scope="module")
 def scratch(db_url: str, wilayah_dir: Path) -> Iterator[Engine]:
-    with scratch_database(db_url, "sasaran_upload_page") as url:
-        migrate.upgrade(url)
-        engine = make_engine(url)
-        with engine.begin() as conn:
-            load_boundaries(conn, wilayah_dir / "bontang_kelurahan.geojson")
+    with bontang_database(db_url, wilayah_dir, "sasaran_upload_page") as engine:
         yield engine
-        engine.dispose()
 
 
 @pytest.fixture
