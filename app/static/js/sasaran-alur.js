@@ -45,6 +45,10 @@
     });
   }
 
+  // htmx's settle step copies an old element's attributes onto its new twin with setAttribute;
+  // for "style" (Tabulator sets it on the tables it draws) the CSP, style-src 'self', refuses
+  // that. Classes and sizes are all the settle step needs here.
+  if (window.htmx) { window.htmx.config.attributesToSettle = ["class", "width", "height"]; }
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
   // Perencanaan redraws its ranking with htmx when a weight or filter changes.
   document.addEventListener("htmx:afterSettle", function (event) { enhance(event.target); });
