@@ -70,6 +70,15 @@ def world_figures() -> tuple[Counter[str], Counter[str]]:
     return targets, gaps
 
 
+def kelurahan_names(folder: Path) -> dict[str, str]:
+    features = json.loads((folder / "bontang_kelurahan.geojson").read_text())["features"]
+    return {f["properties"]["kode"]: f["properties"]["nama"] for f in features}
+
+
+def id_number(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
 def narrow_ok(page, name: str) -> None:
     screenshot(page, name)
     page.set_viewport_size({"width": NARROW, "height": 900})
@@ -89,7 +98,8 @@ def record(name: str, value: object) -> None:
     TIMINGS.write_text(json.dumps(known, indent=2, ensure_ascii=False))
 
 
-def test_the_officer_checks_a_2000_row_list_and_downloads_the_answer(chromium, app, tmp_path):
+def test_the_officer_checks_a_2000_row_list_and_downloads_the_answer(chromium, app, tmp_path,
+                                                                     wilayah_dir):
     numbers = candidates(WORLD)
     listing = tmp_path / "calon-penerima.csv"
     listing.write_text("no,nik\n" + "".join(f"{i},{n}\n" for i, n in enumerate(numbers, 1)),
@@ -140,6 +150,20 @@ def test_the_officer_checks_a_2000_row_list_and_downloads_the_answer(chromium, a
     assert page.locator("dd[data-angka='sasaran']").inner_text().startswith(
         f"{sum(h.target for h in known):,}".replace(",", "."))
     assert not any(n in page.content() for n in numbers[:50])  # masked on the page
+    # The table's first page: each row's answers, kelurahan and programs by name.
+    names = kelurahan_names(wilayah_dir)
+    shown = page.locator("#tabel-cek .tabulator-row").evaluate_all(
+        "rows => rows.map(r => Array.from(r.querySelectorAll('.tabulator-cell'))"
+        ".map(c => c.innerText.trim()))")
+    assert len(shown) == 50  # paginated by 50
+    for line, (number, cells) in enumerate(zip(numbers, shown, strict=False), start=2):
+        h = by_nik.get(number)
+        programs = "; ".join(f"{PROGRAMS[p][0]} ({PROGRAMS[p][2]})" for p in sorted(h.programs)
+                             ) if h else ""
+        assert cells[:6] == [
+            str(line), number[:6] + "********" + number[-4:], "ya" if h else "tidak",
+            ("ya" if h.target else "tidak") if h else "", names[h.kelurahan] if h else "",
+            (programs or "–") if h else ""], (line, cells)
     narrow_ok(page, "cek-penerima")
     assert not watch.problems, watch.problems
 
@@ -291,7 +315,17 @@ def test_the_planner_builds_a_plan_with_a_pilot_and_two_waves_and_sees_it_on_the
     colours = {u: f for _, u, f, _ in drawn}
     assert colours[1] != colours[2]
     assert {c for k, u, _, c in drawn if u == 1} == {"#d7301f"}  # the pilot outlined
-    assert page.locator("#tabel-gelombang tbody tr").count() == 2
+    # Plan against actual per wave, today: targets, households reached, actual coverage.
+    waves = page.locator("#tabel-gelombang tbody tr").evaluate_all(
+        "rows => rows.map(r => Array.from(r.cells).map(c => c.innerText.trim()))")
+    assert len(waves) == 2
+    for cells, areas, half in ((waves[0], pilot, False), (waves[1], second, True)):
+        wave_targets = sum(targets[k] for k in areas)
+        covered = wave_targets - sum(gaps[k] for k in areas)
+        reach = sum(gaps[k] // 2 if half else gaps[k] for k in areas)
+        actual = f"{100 * covered / wave_targets:.1f}".replace(".", ",") + " %"
+        assert (cells[2], cells[3], cells[6]) == (id_number(wave_targets), id_number(reach),
+                                                  actual), cells
     narrow_ok(page, "rencana")
     with page.expect_download() as waiting:
         page.locator("#ekspor-rencana").click()
