@@ -14,7 +14,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -339,9 +339,19 @@ def test_the_planner_builds_a_plan_with_a_pilot_and_two_waves_and_sees_it_on_the
     plan_id = page.url.rstrip("/").rsplit("/", 1)[1]
     link = page.get_by_role("link", name="Lihat di peta utama").get_attribute("href")
     assert link == f"/map?rencana={plan_id}"
-    page.goto(f"{app.url}{link}&basemap=none")  # offline here: no basemap tiles to ask for
+    # On the map a year back (before any enrollment began): the panel's ranking and the plan's
+    # "aktual" follow the map's date, so no wave was covered yet.
+    asked: list[str] = []
+    page.on("request", lambda r: "/api/v1/rollout/" in r.url and asked.append(r.url))
+    year_ago = (date.today() - timedelta(days=365)).isoformat()
+    page.goto(f"{app.url}{link}&basemap=none&ref_date={year_ago}&desil_max=4")  # no tiles
     page.wait_for_selector(f"#sasaran-rollout[data-plan='{plan_id}']", state="attached",
                            timeout=30_000)
+    assert any("/priorities?" in u and f"ref_date={year_ago}" in u and "desil_max=4" in u
+               for u in asked), asked
+    assert any("/projection?" in u and f"actual_date={year_ago}" in u for u in asked), asked
+    listed = page.locator("#sasaran-rollout .sasaran-rollout-waves li").all_inner_texts()
+    assert len(listed) == 2 and all(t.rstrip().endswith("aktual 0,0 %") for t in listed), listed
     on_map = page.evaluate("""() => window.SasaranRollout.panel.layer.getLayers().map(
         l => [l.feature.properties.kode, l.feature.properties.urutan])""")
     assert sorted(map(tuple, on_map)) == sorted(

@@ -90,7 +90,9 @@
 
   Panel.prototype.loadPriorities = function () {
     var self = this;
-    return getJSON(API + "/priorities" + query({parent: this.options.parent}))
+    var o = this.options;
+    return getJSON(API + "/priorities" + query({parent: o.parent, ref_date: o.ref_date,
+                                                desil_max: o.desil_max}))
       .then(function (rows) {
         self.priorities.textContent = "";
         rows.slice(0, self.options.top || 10).forEach(function (row) {
@@ -133,7 +135,8 @@
     this.say("Memuat rencana…");
     return Promise.all([
       getJSON(API + "/plans/" + id + "/geojson?simplify=0.0001"),
-      getJSON(API + "/plans/" + id + "/projection"),
+      getJSON(API + "/plans/" + id + "/projection" +
+              query({actual_date: this.options.ref_date})),
     ]).then(function (results) {
       self.drawLayer(results[0]);
       self.listWaves(results[1]);
@@ -211,7 +214,11 @@
   /* The map page: plan choice in the layer control's "Rencana" group, the rest in the panel. */
   function attachToPage(page) {
     var scope = page.state.kecamatan ? page.state.kecamatan.slice(0, 5) : null;
-    var panel = new Panel(page.map, {parent: scope, legend: page.legend});
+    // The page's date and desil threshold: the ranking is that of the figures on the map, and
+    // a plan's "aktual" is its coverage on the map's date.
+    var panel = new Panel(page.map, {parent: scope, legend: page.legend,
+                                     ref_date: page.state.ref_date,
+                                     desil_max: page.state.desil_max});
     panel.root.className = "sasaran-rollout";
     page.panel.planBox.appendChild(panel.root);
     page.control.group(page.t.group_plan).appendChild(panel.planSelect);
@@ -233,8 +240,10 @@
       }
       var map = target;
       if (options.inline) { return null; }
-      if (options.state && options.state.kecamatan && !options.parent) {
-        options = {parent: options.state.kecamatan.slice(0, 5), position: options.position};
+      if (options.state) {
+        options = {parent: options.parent || (options.state.kecamatan || "").slice(0, 5) || null,
+                   position: options.position, ref_date: options.state.ref_date,
+                   desil_max: options.state.desil_max};
       }
       var panel = new Panel(map, options);
       dress(panel.root);
