@@ -1,7 +1,8 @@
 """Unggah data without a browser, on a scratch database (an upload job commits in a worker
 thread of its own): preview and mapping fix, progress, result figures and rejected rows as the
 row rules say (recomputed here), the report, a file failing half-way leaving nothing loaded, an
-agency's enrollment list with its unmatched rows, history, and who may do what."""
+agency's enrollment list with its unmatched rows, an admin's programs (new, updated, refused),
+history, and who may do what."""
 
 from __future__ import annotations
 
@@ -215,3 +216,29 @@ def test_roles_and_strangers(as_user):
                              follow_redirects=False)
     assert cancelled.status_code == 303
     assert analyst.get(staged.headers["location"]).status_code == 404
+
+
+def test_an_admin_uploads_programs_new_and_updated_with_a_bad_row(as_user, scratch):
+    admin = as_user("admin", "admin-program")
+    assert 'value="program"' in admin.get("/unggah").text
+    content = (b"kode_program,nama,instansi,nama_instansi,tahun,anggaran\n"
+               b"PKH,Program Keluarga Harapan,DINSOS,Dinas Sosial,2027,1500000000\n"
+               b"BLT,Bantuan Langsung Tunai,DINKES,Dinas Kesehatan,2027,\n"
+               b"RUSAK,Program Lama,DINSOS,Dinas Sosial,1990,\n")
+    staged = stage(admin, "program.csv", content, jenis="program")
+    assert staged.status_code == 303, staged.text
+    job_url = staged.headers["location"]
+    admin.post(job_url, data={"aksi": "muat", **selects(admin.get(job_url).text)})
+    result = admin.get(finish(admin, job_url)).text
+    for label, value in (("total", 3), ("diterima", 2), ("ditolak", 1)):
+        assert f'data-angka="{label}">{value}<' in result, label
+    assert "<dt>Baru</dt><dd>1<" in result and "<dt>Diperbarui</dt><dd>1<" in result
+    table = result[result.index('id="tabel-ditolak"'):]
+    assert re.findall(r'<tr><td class="n">(\d+)</td><td>([^<]+)</td>', table) == [("4", "tahun")]
+    with scratch.connect() as conn:
+        programs = conn.execute(text("SELECT kode_program, instansi, tahun FROM program "
+                                     "ORDER BY kode_program")).all()
+        agencies = conn.execute(text("SELECT kode, nama FROM agency ORDER BY kode")).all()
+    assert [tuple(p) for p in programs] == [("BLT", "DINKES", 2027), ("PKH", "DINSOS", 2027),
+                                            ("ZAKAT", "BAZNAS", None)]
+    assert ("DINKES", "Dinas Kesehatan") in [tuple(a) for a in agencies]
