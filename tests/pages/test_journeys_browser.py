@@ -221,6 +221,7 @@ def test_the_analyst_uploads_households_with_bad_rows_and_downloads_the_report(c
     assert status.get_attribute("data-status") in ("antre", "berjalan")
     assert status.locator("progress").count() == 1
     said = status.inner_text()
+    page.screenshot(path=str(ROOT / "test-artifacts" / "screens" / "unggah-proses-1400.png"))
     assert ("Menunggu giliran" in said or "Semua baris sudah dibaca" in said
             or f"dari sekitar {UPLOADED:,} baris dibaca".replace(",", ".") in said), said
     page.wait_for_url("**/unggah/batch/*", timeout=120_000)
