@@ -67,6 +67,17 @@ def empty_agency(world: World, tmp: Any) -> dict[str, Any]:
     return {"path": {"kode": "KOSONG"}}
 
 
+def new_account(world: World, tmp: Any) -> dict[str, Any]:
+    """The accounts page's form (the principal is overridden, so no CSRF field is needed)."""
+    password = "kata-sandi-baru-123"
+    return {"data": {"aksi": "tambah", "nama_pengguna": "akun-baru", "peran": "viewer",
+                     "kata_sandi": password, "ulangi_kata_sandi": password}}
+
+
+def table_download(world: World, tmp: Any) -> dict[str, Any]:
+    return {"params": {"format": "csv", "level": "kecamatan", "kecamatan": "64.74"}}
+
+
 def an_area(world: World, tmp: Any) -> dict[str, Any]:
     return {"path": {"kode": "64.74"}}
 

@@ -12,14 +12,25 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from app.pages import beranda, check, home, peta, plan_editor, planning, upload
+from app.pages import (
+    beranda,
+    check,
+    home,
+    pengguna,
+    peta,
+    plan_editor,
+    planning,
+    tabel,
+    upload,
+)
 
 
 def install(app: FastAPI) -> None:
     """Include the page routers (each module registered its navigation entry at import).
     The plan editor comes before ``planning``: its ``/perencanaan/rencana/baru`` must not be
     taken for a plan number."""
-    for module in (home, beranda, peta, check, upload, plan_editor, planning):
+    for module in (home, beranda, peta, tabel, check, upload, plan_editor, planning,
+                   pengguna):
         app.include_router(module.router)
     app.router.on_shutdown.append(lambda: upload.close_board(app))
 

@@ -1,6 +1,7 @@
-"""The coverage figures a page shows, gathered from the same service functions as the API
-(``app.services.coverage``) and suppressed by the API's own path (``shown``) for roles that
-may not see persons; totals are computed from the unsuppressed rows, then suppressed alike."""
+"""The coverage figures Beranda shows, gathered from the same service functions as the API
+(``app.services.coverage``): area tables through ``coverage_table`` (totals from the
+unsuppressed rows, then suppressed alike), program rows suppressed by the API's own path
+(``shown``) for roles that may not see persons."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from app.pages.forms import CoverageFilter
 from app.principal import Principal
 from app.services import coverage
 from geo.codes import level_of
-from geo.coverage import fgt_total, total_row
+from geo.coverage import fgt_total
 
 CHILD_LEVEL = {None: "kabkota", "kabkota": "kecamatan", "kecamatan": "kelurahan"}
 
@@ -21,11 +22,11 @@ CHILD_LEVEL = {None: "kabkota", "kabkota": "kecamatan", "kecamatan": "kelurahan"
 def area_rows(conn: Connection, principal: Principal, flt: CoverageFilter, level: str,
               parent: str | None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """(rows of ``level`` under ``parent``, their total), as the principal may see them."""
-    rows = coverage.coverage_by_area(conn, level=level, parent=parent,
-                                     area_prefixes=principal.area_prefixes,
-                                     **flt.service_args())
-    total = total_row(rows)
-    return shown(rows, principal), shown([total], principal)[0]
+    table = coverage.coverage_table(conn, level=level, parent=parent,
+                                    area_prefixes=principal.area_prefixes,
+                                    suppress=principal.suppress_small_counts,
+                                    **flt.service_args())
+    return table.rows, table.total
 
 
 def program_rows(conn: Connection, principal: Principal, flt: CoverageFilter

@@ -71,4 +71,4 @@ def datetime_id(value: datetime | None) -> str:
     """``30 Nov 2026 14.05`` in the timestamp's own time zone (the server's for the audit log)."""
     if value is None:
         return MISSING
-    return format_datetime(value, "d MMM y HH.mm", locale=LOCALE)
+    return format_datetime(value, "d MMM y HH.mm", tzinfo=value.tzinfo, locale=LOCALE)

@@ -31,6 +31,7 @@ from access_requests import (
     household_tile,
     household_upload,
     login_form,
+    new_account,
     new_plan,
     no_such_job,
     no_such_result,
@@ -47,6 +48,7 @@ from access_requests import (
     program_file,
     staged_households,
     static_asset,
+    table_download,
 )
 from access_world import (
     ANALYST_AREA,
@@ -97,6 +99,12 @@ EXPECTATIONS: dict[tuple[str, str], Case] = {
     # Pages (issue 14): "/" sends each role to its start page.
     ("GET", "/"): Case(EVERYONE, 303),
     ("GET", "/beranda"): Case(EVERYONE, 303),
+    ("GET", "/tabel"): Case(EVERYONE, 303),
+    ("GET", "/tabel/unduh"): Case(EVERYONE, 303, table_download, audit="coverage.export"),
+    ("GET", "/pengguna"): Case(ADMIN_ONLY, 303),
+    ("POST", "/pengguna"): Case(ADMIN_ONLY, 303, new_account, audit="user.add"),
+    ("GET", "/pengguna/audit"): Case(ADMIN_ONLY, 303),
+    ("GET", "/pengguna/audit.csv"): Case(ADMIN_ONLY, 303, audit="audit.export"),
     ("GET", "/login"): Case(EVERYONE, 200),
     ("POST", "/login"): Case(dict.fromkeys(ROLES, 403), 403, login_form),  # no form token: refused
     ("POST", "/logout"): Case(EVERYONE, 303),

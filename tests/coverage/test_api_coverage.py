@@ -183,8 +183,12 @@ def test_exports_in_three_formats(client, world, conn):
     assert xlsx.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
     assert book.sheetnames == ["parameter", "kabkota", "kecamatan", "kelurahan"]
-    assert book["kelurahan"]["A1"].value == "Kode wilayah"
-    assert book["kelurahan"]["A1"].font.bold
+    assert book["kelurahan"]["A1"].value.startswith("Cakupan program per kelurahan/desa")
+    assert book["kelurahan"]["A2"].value.startswith("Sumber: Sasaran")
+    assert book["kelurahan"]["A3"].value == "Kode wilayah"
+    assert book["kelurahan"]["A3"].font.bold
+    assert book["kelurahan"]["C3"].value == "Kecamatan"
+    assert book["kelurahan"].cell(book["kelurahan"].max_row, 1).value == "Jumlah"
     assert any("terverifikasi" in str(c.value) for row in book["parameter"] for c in row)
     csv_text = client.get("/api/v1/coverage/export", params={
         "format": "csv", "level": "kecamatan", "ref_date": ON}).content.decode("utf-8-sig")

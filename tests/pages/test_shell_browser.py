@@ -23,10 +23,12 @@ from pages_world import REF, Hh, build, expected, fgt, shown, total
 
 pytestmark = pytest.mark.browser
 NAV = {
-    "admin": ["Beranda", "Peta", "Cek penerima", "Unggah data", "Perencanaan"],
-    "analyst": ["Beranda", "Peta", "Cek penerima", "Unggah data", "Perencanaan"],
-    "agency": ["Beranda", "Peta", "Cek penerima", "Unggah data"],
-    "viewer": ["Beranda", "Peta", "Perencanaan"],
+    "admin": ["Beranda", "Peta", "Tabel cakupan", "Cek penerima", "Unggah data", "Perencanaan",
+              "Pengguna dan audit"],
+    "analyst": ["Beranda", "Peta", "Tabel cakupan", "Cek penerima", "Unggah data",
+                "Perencanaan"],
+    "agency": ["Beranda", "Peta", "Tabel cakupan", "Cek penerima", "Unggah data"],
+    "viewer": ["Beranda", "Peta", "Tabel cakupan", "Perencanaan"],
 }
 WORLD: list[Hh] = []
 

@@ -41,21 +41,25 @@ def _now() -> datetime:
 
 def _validate_account(role: str, areas: list[str], agency: str | None) -> None:
     if role not in ROLES:
-        raise InvalidInput(f"Peran '{role}' tidak dikenal; pilih salah satu: {', '.join(ROLES)}.")
+        raise InvalidInput(f"Peran '{role}' tidak dikenal; pilih salah satu: {', '.join(ROLES)}.",
+                           {"kolom": "peran"})
     for area in areas:
         if level_of(area) is None:
-            raise InvalidInput(f"Kode wilayah '{area}' tidak sah (contoh: 64.74).")
+            raise InvalidInput(f"Kode wilayah '{area}' tidak sah (contoh: 64.74).",
+                               {"kolom": "wilayah"})
     if role == "analyst" and not areas:
-        raise InvalidInput("Peran analyst wajib diberi wilayah (--area, mis. 64.74).")
+        raise InvalidInput("Peran analyst wajib diberi wilayah (mis. 64.74).",
+                           {"kolom": "wilayah"})
     if role == "agency" and not agency:
-        raise InvalidInput("Peran agency wajib diberi kode instansi (--agency).")
+        raise InvalidInput("Peran agency wajib diberi instansi.", {"kolom": "instansi"})
     if role != "agency" and agency:
-        raise InvalidInput("Kode instansi hanya untuk peran agency.")
+        raise InvalidInput("Instansi hanya untuk peran agency.", {"kolom": "instansi"})
 
 
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"Kata sandi terlalu pendek: minimal {MIN_PASSWORD} karakter.")
+        raise InvalidInput(f"Kata sandi terlalu pendek: minimal {MIN_PASSWORD} karakter.",
+                           {"kolom": "kata_sandi"})
 
 
 def create_user(
@@ -65,14 +69,15 @@ def create_user(
     """Create an account; ``password`` None makes an API-only account (no web login)."""
     areas = areas or []
     if not USERNAME.match(username):
-        raise InvalidInput("Nama pengguna: huruf kecil, angka, titik, garis; 2-100 karakter.")
+        raise InvalidInput("Nama pengguna: huruf kecil, angka, titik, garis; 2-100 karakter.",
+                           {"kolom": "nama_pengguna"})
     _validate_account(role, areas, agency)
     if password is not None:
         check_password_strength(password)
     exists = conn.execute(text("SELECT 1 FROM pengguna WHERE nama_pengguna = :u"),
                           {"u": username}).first()
     if exists:
-        raise Conflict(f"Pengguna '{username}' sudah ada.")
+        raise Conflict(f"Pengguna '{username}' sudah ada.", {"kolom": "nama_pengguna"})
     return conn.execute(
         text("INSERT INTO pengguna (nama_pengguna, kata_sandi_hash, peran, awalan_wilayah, "
              "kode_instansi) VALUES (:u, :h, :r, :a, :k) RETURNING id"),

@@ -3,11 +3,13 @@
 Public: ``coverage_by_area``, ``coverage_by_program``, ``coverage_by_agency``, ``overlap_matrix``,
 ``gap_list``, ``leakage_list``, ``poverty_by_area`` (figures and lists); ``check_identities``,
 ``MAX_NUMBERS`` (check: "already covered?"), ``annotate_file``, ``check_file``,
-``check_pasted``, ``CheckedList`` (check_file: a whole list at once); ``export_coverage``
-(export); ``import_programs``, ``get_program`` and the ``programs`` module (agencies and
-programs); ``import_enrollments``, ``unmatched_rows``; ``rebuild_segments`` (segments) and
-``refresh_stale`` (steps), which keep the precomputed coverage segments and steps current.
-``sql`` holds the statements' shared parts and the ``Query`` parameters.
+``check_pasted``, ``CheckedList`` (check_file: a whole list at once); ``coverage_table``,
+``CoverageTable`` (table: one level's rows, per-program columns, the total row);
+``export_coverage`` (export of that table); ``import_programs``, ``get_program`` and the
+``programs`` module (agencies and programs); ``import_enrollments``, ``unmatched_rows``;
+``rebuild_segments`` (segments) and ``refresh_stale`` (steps), which keep the precomputed
+coverage segments and steps current. ``sql`` holds the statements' shared parts and the
+``Query`` parameters.
 """
 
 from app.services.coverage import programs
@@ -32,10 +34,11 @@ from app.services.coverage.figures import (
 from app.services.coverage.programs import get_program, import_programs
 from app.services.coverage.segments import rebuild_segments
 from app.services.coverage.steps import refresh_stale
+from app.services.coverage.table import CoverageTable, coverage_table
 
-__all__ = ["MAX_NUMBERS", "CheckedList", "annotate_file", "check_file", "check_identities",
-           "check_pasted", "coverage_by_agency",
-           "coverage_by_area", "coverage_by_program", "export_coverage", "gap_list",
+__all__ = ["MAX_NUMBERS", "CheckedList", "CoverageTable", "annotate_file", "check_file",
+           "check_identities", "check_pasted", "coverage_by_agency", "coverage_by_area",
+           "coverage_by_program", "coverage_table", "export_coverage", "gap_list",
            "get_program", "import_enrollments", "import_programs", "leakage_list",
            "overlap_matrix", "poverty_by_area", "programs", "rebuild_segments", "refresh_stale",
            "unmatched_rows"]

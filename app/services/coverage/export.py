@@ -1,6 +1,8 @@
-"""Coverage exports: CSV (one level), XLSX (one sheet per level with formatted headers, plus a
-sheet stating the parameters and the rules), GeoJSON (area polygons, EPSG:4326 lon/lat, with
-the figures as properties). Used by ``sasaran export coverage`` and the API alike."""
+"""Coverage exports of the coverage table (``table.coverage_table``): CSV (one level's rows),
+XLSX (one sheet per level: a title and source line, the table with thousands formatting, a
+``Jumlah`` row, a kecamatan column on the kelurahan sheet; plus a sheet stating the parameters
+and the rules), GeoJSON (area polygons, EPSG:4326 lon/lat, the figures as properties). Used by
+``sasaran export coverage``, the API and the table page alike."""
 
 from __future__ import annotations
 
@@ -12,17 +14,11 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from app.services.coverage.figures import coverage_by_area
-from geo.coverage import suppress_row
+from app.services.coverage.table import COLUMNS, CoverageTable, coverage_table
+from app.services.wilayah import area_names
 from geo.io import xlsx_cells
+from geo.text import date_id
 
-COLUMNS = (
-    ("kode", "Kode wilayah"), ("nama", "Nama wilayah"), ("targets", "Sasaran (RT)"),
-    ("covered", "Tercakup (RT)"), ("overlap", "Tumpang tindih >=2 program"),
-    ("overlap_agency", "Tumpang tindih >=2 instansi"), ("gap", "Kesenjangan (RT)"),
-    ("coverage_rate", "Tingkat cakupan"), ("leakage", "Kebocoran (kepesertaan)"),
-    ("leakage_households", "Kebocoran (RT)"),
-)
 RULES = (
     "Sasaran: rumah tangga berstatus terverifikasi dengan desil <= ambang desil.",
     "Aktif pada tanggal acuan D: tanggal_mulai <= D dan (tanggal_selesai kosong atau "
@@ -33,46 +29,61 @@ RULES = (
     "Kebocoran: pasangan (rumah tangga, program) aktif pada rumah tangga yang bukan sasaran.",
     "Wilayah = kelurahan efektif rumah tangga (hasil geokode); kecamatan dan kab/kota dari "
     "awalan kode.",
+    "Jumlah: dihitung dari angka wilayah sebelum penyamaran; tingkat cakupan jumlah = "
+    "tercakup / sasaran dari jumlahnya.",
     "Angka 1-4 ditampilkan sebagai <5 untuk peran yang tidak boleh melihat data perorangan.",
 )
 EXPORT_LEVELS = ("kabkota", "kecamatan", "kelurahan")
-
-
-def _rows(conn: Connection, level: str, q: dict[str, Any], suppress: bool
-          ) -> list[dict[str, Any]]:
-    rows = coverage_by_area(conn, level=level, **q)
-    return [suppress_row(r) for r in rows] if suppress else rows
+LEVEL_LABELS = {"kabkota": "kab/kota", "kecamatan": "kecamatan", "kelurahan": "kelurahan/desa"}
+SOURCE = ("Sumber: Sasaran, registri rumah tangga terverifikasi (DTKS/DTSEN) dan daftar "
+          "kepesertaan program perangkat daerah; diunduh {today}. Aturan: lembar 'parameter'.")
+__all__ = ["COLUMNS", "EXPORT_LEVELS", "RULES", "export_coverage"]
 
 
 def export_coverage(
     conn: Connection, *, format: str, level: str | None = None, ref_date: date | None = None,
     desil_max: int = 4, program: str | None = None, agency: str | None = None,
     parent: str | None = None, area_prefixes: tuple[str, ...] = (), suppress: bool = False,
+    per_program: bool = False,
 ) -> bytes:
     q: dict[str, Any] = {"parent": parent, "ref_date": ref_date or date.today(),
                          "desil_max": desil_max, "program": program, "agency": agency,
                          "area_prefixes": area_prefixes}
+
+    def table(lv: str) -> CoverageTable:
+        return coverage_table(conn, level=lv, suppress=suppress, per_program=per_program, **q)
+
     if format == "xlsx":
         levels = (level,) if level else EXPORT_LEVELS
-        return _xlsx({lv: _rows(conn, lv, q, suppress) for lv in levels}, q)
-    rows = _rows(conn, level or "kelurahan", q, suppress)
+        place = area_names(conn, [parent]).get(parent, parent) if parent else None
+        return _xlsx([table(lv) for lv in levels], q, place)
+    shown = table(level or "kelurahan")
     if format == "geojson":
-        return _geojson(conn, rows, q)
-    return _csv(rows)
+        return _geojson(conn, shown, q)
+    return _csv(shown)
 
 
-def _csv(rows: list[dict[str, Any]]) -> bytes:
+def _csv(table: CoverageTable) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([key for key, _ in COLUMNS])
-    for r in rows:
-        writer.writerow(["" if r[k] is None else r[k] for k, _ in COLUMNS])
+    writer.writerow([key for key, _ in table.columns])
+    for r in table.rows:
+        writer.writerow(["" if r[k] is None else r[k] for k, _ in table.columns])
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _xlsx(sheets: dict[str, list[dict[str, Any]]], q: dict[str, Any]) -> bytes:
+def _title(level: str, q: dict[str, Any], place: str | None) -> str:
+    scope = place or "seluruh wilayah"
+    filters = "".join(f", {name} {q[key]}" for key, name in (("program", "program"),
+                                                             ("agency", "instansi")) if q[key])
+    return (f"Cakupan program per {LEVEL_LABELS[level]}, {scope}: tanggal acuan "
+            f"{date_id(q['ref_date'])}, sasaran desil 1-{q['desil_max']}{filters}")
+
+
+def _xlsx(tables: list[CoverageTable], q: dict[str, Any], place: str | None) -> bytes:
     import openpyxl
     from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     book = openpyxl.Workbook()
     info = book.active
@@ -86,35 +97,45 @@ def _xlsx(sheets: dict[str, list[dict[str, Any]]], q: dict[str, Any]) -> bytes:
     info.column_dimensions["A"].width = 18
     info.column_dimensions["B"].width = 100
     bold, fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1F4E78")
-    for level, rows in sheets.items():
-        sheet = book.create_sheet(level)
-        sheet.append([label for _, label in COLUMNS])
-        for cell in sheet[1]:
+    source = SOURCE.format(today=date_id(date.today()))
+    for table in tables:
+        sheet = book.create_sheet(table.level)
+        sheet.append([_title(table.level, q, place)])
+        sheet["A1"].font = Font(bold=True, size=13)
+        sheet.append([source])
+        sheet["A2"].font = Font(italic=True, color="555555")
+        sheet.append([label for _, label in table.columns])
+        for cell in sheet[3]:
             cell.font, cell.fill = bold, fill
             cell.alignment = Alignment(wrap_text=True, vertical="center")
-        for r in rows:
-            sheet.append(xlsx_cells(r[k] for k, _ in COLUMNS))
-        for i, (key, _) in enumerate(COLUMNS, start=1):
-            letter = openpyxl.utils.get_column_letter(i)
-            sheet.column_dimensions[letter].width = 30 if key == "nama" else 16
-            if key == "coverage_rate":
-                for cell in sheet[letter][1:]:
-                    cell.number_format = "0.0%"
-        sheet.freeze_panes = "C2"
+        for r in table.rows:
+            sheet.append(xlsx_cells(r[k] for k, _ in table.columns))
+        sheet.append(xlsx_cells(("Jumlah" if k == "kode" else None if k in ("nama", "kecamatan")
+                                 else table.total.get(k)) for k, _ in table.columns))
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+        for i, (key, _) in enumerate(table.columns, start=1):
+            letter = get_column_letter(i)
+            sheet.column_dimensions[letter].width = 28 if key in ("nama", "kecamatan") else 16
+            number_format = "0.0%" if key == "coverage_rate" else "#,##0"
+            if key not in ("kode", "nama", "kecamatan"):
+                for cell in sheet[letter][3:]:
+                    cell.number_format = number_format
+        sheet.freeze_panes = sheet.cell(row=4, column=4 if table.level == "kelurahan" else 3)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def _geojson(conn: Connection, rows: list[dict[str, Any]], q: dict[str, Any]) -> bytes:
+def _geojson(conn: Connection, table: CoverageTable, q: dict[str, Any]) -> bytes:
     shapes = {r.kode: r.geometry for r in conn.execute(text(
         "SELECT kode, ST_AsGeoJSON(geom, 6) AS geometry FROM wilayah WHERE kode = ANY(:codes)"),
-        {"codes": [r["kode"] for r in rows]})}
+        {"codes": [r["kode"] for r in table.rows]})}
     features = [{
         "type": "Feature",
         "geometry": json.loads(shapes[r["kode"]]) if r["kode"] in shapes else None,
-        "properties": {k: r[k] for k, _ in COLUMNS},
-    } for r in rows]
+        "properties": {k: r[k] for k, _ in table.columns},
+    } for r in table.rows]
     collection = {"type": "FeatureCollection", "features": features,
                   "parameter": {k: str(v) if isinstance(v, date) else v for k, v in q.items()
                                 if k != "area_prefixes"}}

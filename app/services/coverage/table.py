@@ -1,0 +1,81 @@
+"""The coverage table people read and download: one level's rows under a parent, the kecamatan
+of each kelurahan, covered households per program on demand, and the total row computed from
+the unsuppressed rows (then suppressed like any row). Used by the table page and the exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection
+
+from app.services.coverage.figures import coverage_by_area
+from app.services.coverage.programs import list_programs
+from app.services.wilayah import area_names
+from geo.coverage import COUNT_KEYS, LEVEL_LENGTH, suppress_row, total_row
+
+COLUMNS = (
+    ("kode", "Kode wilayah"), ("nama", "Nama wilayah"), ("targets", "Sasaran (RT)"),
+    ("covered", "Tercakup (RT)"), ("overlap", "Tumpang tindih >=2 program"),
+    ("overlap_agency", "Tumpang tindih >=2 instansi"), ("gap", "Kesenjangan (RT)"),
+    ("coverage_rate", "Tingkat cakupan"), ("leakage", "Kebocoran (kepesertaan)"),
+    ("leakage_households", "Kebocoran (RT)"),
+)
+PROGRAM_KEY = "tercakup:"  # + kode_program: covered target households of that program
+
+
+@dataclass
+class CoverageTable:
+    """``columns``: (key, label) in order; ``rows`` and ``total`` as the caller may see them."""
+
+    level: str
+    columns: list[tuple[str, str]]
+    rows: list[dict[str, Any]]
+    total: dict[str, Any]
+    programs: list[str] = field(default_factory=list)
+
+
+def coverage_table(
+    conn: Connection, *, level: str, parent: str | None = None, ref_date: date | None = None,
+    desil_max: int = 4, program: str | None = None, agency: str | None = None,
+    area_prefixes: tuple[str, ...] = (), suppress: bool = False, per_program: bool = False,
+) -> CoverageTable:
+    q: dict[str, Any] = {"parent": parent, "ref_date": ref_date or date.today(),
+                         "desil_max": desil_max, "agency": agency,
+                         "area_prefixes": area_prefixes}
+    rows = coverage_by_area(conn, level=level, program=program, **q)
+    columns = list(COLUMNS)
+    if level == "kelurahan":
+        _add_kecamatan(conn, rows)
+        columns.insert(2, ("kecamatan", "Kecamatan"))
+    codes: list[str] = []
+    if per_program:
+        codes = [p["kode_program"] for p in list_programs(conn, agency)
+                 if program is None or p["kode_program"] == program]
+        _add_programs(conn, rows, level, q, codes)
+        columns += [(PROGRAM_KEY + c, f"Tercakup {c} (RT)") for c in codes]
+    total = total_row(rows)
+    for c in codes:
+        total[PROGRAM_KEY + c] = sum(int(r[PROGRAM_KEY + c]) for r in rows)
+    if suppress:
+        keys = COUNT_KEYS | {PROGRAM_KEY + c for c in codes}
+        rows = [suppress_row(r, keys) for r in rows]
+        total = suppress_row(total, keys)
+    return CoverageTable(level, columns, rows, total, codes)
+
+
+def _add_kecamatan(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    length = LEVEL_LENGTH["kecamatan"]
+    names = area_names(conn, sorted({r["kode"][:length] for r in rows}))
+    for r in rows:
+        r["kecamatan"] = names.get(r["kode"][:length], r["kode"][:length])
+
+
+def _add_programs(conn: Connection, rows: list[dict[str, Any]], level: str, q: dict[str, Any],
+                  codes: list[str]) -> None:
+    for code in codes:
+        covered = {r["kode"]: r["covered"]
+                   for r in coverage_by_area(conn, level=level, program=code, **q)}
+        for r in rows:
+            r[PROGRAM_KEY + code] = int(covered.get(r["kode"], 0))
