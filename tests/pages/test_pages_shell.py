@@ -58,6 +58,29 @@ def test_a_role_without_the_page_gets_the_tidak_berhak_page(client_as, admin_pag
     assert 'href="/uji-admin" aria-current="page"' in ok.text
 
 
+def test_a_failing_page_shows_an_html_500_or_503_without_a_trace(client_as, admin_page):
+    from sqlalchemy.exc import OperationalError
+
+    admin = client_as("admin")
+
+    @admin.app.get("/uji-rusak")
+    def broken(request: Request, principal: Principal = guard(admin_page)) -> HTMLResponse:
+        raise RuntimeError("rahasia internal di jejak")
+
+    @admin.app.get("/uji-db")
+    def database_down(request: Request, principal: Principal = guard(admin_page)) -> HTMLResponse:
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+
+    broken_page = admin.get("/uji-rusak")
+    assert broken_page.status_code == 500
+    assert broken_page.headers["content-type"].startswith("text/html")
+    assert "Terjadi kesalahan internal; sudah dicatat di log." in broken_page.text
+    assert "rahasia internal" not in broken_page.text and "Traceback" not in broken_page.text
+    down = admin.get("/uji-db")
+    assert down.status_code == 503 and "Basis data tidak dapat dihubungi." in down.text
+    assert "Layanan sementara tidak tersedia" in down.text and "SELECT 1" not in down.text
+
+
 def test_machine_paths_keep_json_errors_and_browsers_get_pages(client_as):
     viewer = client_as("viewer")
     api = viewer.get("/api/v1/coverage/gaps", headers={"accept": "text/html"})

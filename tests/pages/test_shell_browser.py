@@ -76,6 +76,7 @@ def test_each_role_logs_in_back_to_the_page_asked_and_sees_its_navigation(chromi
     want = total(expected(WORLD, "kelurahan", desil_max=3))
     for key in ("targets", "covered", "gap", "overlap", "leakage"):
         assert _figure(page, key) == shown(want[key], suppress), key
+    assert "Kepala BTG" not in page.content() and "BTG-" not in page.content()  # no person
     assert watch.problems == []
 
     page.goto(app.url + "/")
@@ -101,6 +102,7 @@ def test_beranda_figures_poverty_and_charts_for_the_analyst(chromium, app):
     # One bar per program and one per kecamatan of Bontang.
     assert page.locator("#grafik-program-judul + svg g").count() == 3
     assert page.locator("#grafik-wilayah-judul + svg g").count() == 3
+    screenshot(page, "beranda")
     # A filter: only PKH counts as covered now.
     page.select_option("#f-program", "PKH")
     with page.expect_navigation():
@@ -108,7 +110,6 @@ def test_beranda_figures_poverty_and_charts_for_the_analyst(chromium, app):
     assert "program=PKH" in page.url
     pkh = total(expected(WORLD, "kelurahan", program="PKH"))
     assert _figure(page, "covered") == shown(pkh["covered"], False)
-    screenshot(page, "beranda")
     page.set_viewport_size({"width": NARROW, "height": 900})
     assert not overflows_horizontally(page)
     assert watch.problems == []
