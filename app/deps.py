@@ -22,11 +22,16 @@ def get_engine(request: Request) -> Engine:
 def get_conn(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Connection]:
     """One transaction per request: committed on success, rolled back on any error.
 
-    A database that cannot be reached surfaces as ``OperationalError``, answered with 503."""
+    A database that cannot be reached surfaces as ``OperationalError``, answered with 503.
+    ``ConnDep`` gives it scope "function": the commit happens BEFORE the response is sent.
+    FastAPI's default ("request") commits after sending, so a browser following the 303 of
+    the login form could ask for the next page before its session row was committed and
+    land back on the login form (seen under load), and a page after a form post could miss
+    what the post saved."""
     with engine.begin() as conn:
         yield conn
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
-ConnDep = Annotated[Connection, Depends(get_conn)]
+ConnDep = Annotated[Connection, Depends(get_conn, scope="function")]
