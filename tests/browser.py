@@ -9,6 +9,8 @@
 - ``login_as(page, base_url, role)``: logs in through the real login form.
 - ``screenshot(page, name)``: ``test-artifacts/screens/<name>-1400.png`` and ``-390.png``.
 - ``Watch(page)``: collects console errors, page errors, failed requests and HTTP errors.
+- ``unnamed_controls(page)``: visible controls without a name; ``tab_until(page, css)``: the
+  keyboard path (Tab presses) to a control, failing when it cannot be reached.
 """
 
 from __future__ import annotations
@@ -169,3 +171,46 @@ class Watch:
         page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
         page.on("response", lambda r: r.status >= 400 and self.problems.append(
             f"HTTP {r.status}: {r.url}"))
+
+
+# Controls a person can reach: links, buttons, fields and anything given a tab stop.
+_CONTROLS = ("a[href], button, input:not([type=hidden]), select, textarea, "
+             "[tabindex]:not([tabindex='-1'])")
+
+
+def unnamed_controls(page: Any) -> list[str]:
+    """Visible controls without a name a screen reader could say: no label element, no
+    aria-label(ledby), no title, no text (an approximation of the accessible name, enough to
+    catch a field without its label or an icon-only button)."""
+    return list(page.evaluate("""(selector) => {
+      const text = (el) => (el ? (el.innerText || el.textContent || "").trim() : "");
+      const named = (el) => {
+        if ((el.getAttribute("aria-label") || "").trim()) return true;
+        const by = el.getAttribute("aria-labelledby");
+        if (by && by.split(/\\s+/).some((id) => text(document.getElementById(id)))) return true;
+        if (el.labels && [...el.labels].some((l) => text(l))) return true;
+        if ((el.getAttribute("title") || "").trim()) return true;
+        if (el.tagName === "INPUT" && ["submit", "button", "reset"].includes(el.type))
+          return Boolean(el.value.trim());
+        if (["INPUT", "SELECT", "TEXTAREA"].includes(el.tagName)) return false;
+        return Boolean(text(el)) || [...el.querySelectorAll("img[alt]")].some((i) => i.alt.trim());
+      };
+      return [...document.querySelectorAll(selector)]
+        .filter((el) => el.getClientRects().length > 0 && !named(el))
+        .map((el) => el.outerHTML.slice(0, 160));
+    }""", _CONTROLS))
+
+
+def tab_until(page: Any, matches: str, limit: int = 200) -> list[str]:
+    """Press Tab until the focused element matches the CSS selector ``matches``; returns the
+    focus stops passed on the way (tag and text). Fails when ``limit`` presses never reach it:
+    the control is not reachable by keyboard."""
+    stops: list[str] = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", matches):
+            return stops
+        stops.append(page.evaluate(
+            "() => { const e = document.activeElement;"
+            " return e.tagName + ' ' + (e.innerText || e.value || '').trim().slice(0, 40); }"))
+    raise AssertionError(f"{matches} not reached by {limit} Tab presses: {stops[-10:]}")

@@ -18,6 +18,8 @@ from browser import (
     new_page,
     overflows_horizontally,
     screenshot,
+    tab_until,
+    unnamed_controls,
 )
 from pages_world import REF, Hh, build, expected, fgt, shown, total
 
@@ -112,6 +114,13 @@ def test_beranda_figures_poverty_and_charts_for_the_analyst(chromium, app):
     assert _figure(page, "covered") == shown(pkh["covered"], False)
     page.set_viewport_size({"width": NARROW, "height": 900})
     assert not overflows_horizontally(page)
+    # The links carry the same filters into the map and the table.
+    assert "program=PKH" in (page.get_by_role("link", name="Buka peta").get_attribute("href")
+                             or "")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Buka tabel cakupan").click()
+    assert page.url.startswith(app.url + "/tabel?") and "program=PKH" in page.url
+    assert page.locator("#f-program").input_value() == "PKH"
     assert watch.problems == []
     page.context.close()
 
@@ -132,4 +141,54 @@ def test_an_unknown_address_is_a_page_not_json(chromium, app):
     assert response is not None and response.status == 404
     assert page.locator("h1").inner_text() == "Halaman tidak ditemukan"
     assert "{" not in page.locator("main").inner_text()
+    page.context.close()
+
+
+def test_keyboard_reaches_every_control_and_every_control_has_a_name(chromium, app):
+    page = new_page(chromium)
+    watch = Watch(page)
+    page.goto(app.url + "/login")
+    assert unnamed_controls(page) == []
+    login_as(page, app.url, "admin", "/beranda")
+    # The first Tab stop is the skip link, shown when focused; Enter jumps over the header.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Langsung ke isi"
+    box = page.locator("a.lewati").bounding_box()
+    assert box is not None and box["x"] >= 0
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("Boolean(document.activeElement.closest('main'))")
+    # Without the skip link the header's path passes every entry of the role's navigation
+    # before the logout button.
+    page.goto(app.url + "/beranda")
+    stops = " | ".join(tab_until(page, "form.keluar button"))
+    for label in NAV["admin"]:
+        assert f"A {label}" in stops, (label, stops)
+    for path in ("/beranda", f"/tabel?level=kecamatan&kecamatan=64.74&ref_date={REF}",
+                 "/pengguna", "/pengguna/audit"):
+        page.goto(app.url + path)
+        page.wait_for_load_state("networkidle")
+        assert unnamed_controls(page) == [], path
+
+    # Tabel cakupan by keyboard: a header sorts with Enter, a name drills down with Enter.
+    want = {k: v for k, v in expected(WORLD, "kelurahan").items() if k.startswith("64.74.01")}
+    page.goto(app.url + f"/tabel?level=kelurahan&kecamatan=64.74.01&ref_date={REF}")
+    page.wait_for_selector(".tabulator-row")
+    gap_header = ".tabulator-col.tabulator-sortable[tabulator-field='gap']"
+    tab_until(page, gap_header)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    assert page.locator(gap_header).get_attribute("aria-sort") == "descending"
+    first = page.locator(".tabulator-tableholder .tabulator-row").first
+    cell = first.locator(".tabulator-cell[tabulator-field='gap']").inner_text()
+    assert int(cell.replace(".", "")) == max(f["gap"] for f in want.values())
+    page.goto(app.url + f"/tabel?level=kecamatan&kecamatan=64.74&ref_date={REF}")
+    page.wait_for_selector(".tabulator-row")
+    tab_until(page, ".tabulator-row a")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "level=kelurahan" in page.url
+    assert watch.problems == []
+    page.goto(app.url + "/tidak-ada")  # the error page too (its 404 is expected, so last)
+    assert unnamed_controls(page) == []
     page.context.close()

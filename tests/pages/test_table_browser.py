@@ -146,6 +146,9 @@ def test_viewer_sees_suppressed_small_counts_and_no_person(chromium, app):
     for code, figures in want.items():
         assert rows[code][targets] == shown(figures["targets"], True)
     assert "Kepala BTG" not in page.content() and "BTG-" not in page.content()
+    # Per-area figures by program or agency are not published to a viewer: no such controls.
+    assert page.locator("#f-program, #f-instansi").count() == 0
+    assert page.get_by_label("Kolom per program").count() == 0
     with page.expect_download() as download:
         page.get_by_role("link", name="Unduh CSV").click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")

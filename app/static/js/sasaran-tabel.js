@@ -32,6 +32,21 @@
     data: data.rows, columns: columns, layout: "fitDataStretch", height: false,
     columnHeaderVertAlign: "bottom", placeholder: "Tidak ada wilayah.",
   });
+  // Tabulator sorts on a header click only: make each sortable header a keyboard control too
+  // (Tab to it, Enter or Space sorts, as a click would; aria-sort says the current order).
+  table.on("tableBuilt", () => {
+    table.getColumns().forEach((column) => {
+      const header = column.getElement();
+      if (header.classList.contains("tabulator-sortable")) header.tabIndex = 0;
+    });
+  });
+  holder.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" && event.key !== " ") return;
+    const header = event.target.closest && event.target.closest(".tabulator-col.tabulator-sortable");
+    if (!header) return;
+    event.preventDefault();
+    header.click();
+  });
   table.on("rowClick", (event, row) => {
     const link = row.getData()._link;
     if (link && !(event.target instanceof HTMLAnchorElement)) window.location.href = link;
