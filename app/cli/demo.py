@@ -11,7 +11,7 @@ from app.cli.base import cli, console, transaction
 from app.cli.coverage import load_sample_programs
 from app.cli.imports import load_sample_households
 from app.cli.plan import load_sample_plan
-from app.cli.users import ensure_demo_admin
+from app.cli.users import ensure_demo_accounts
 from app.services.wilayah import load_boundaries
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
@@ -32,4 +32,4 @@ def demo_load() -> None:
     if (SAMPLES / "program.csv").exists():
         load_sample_programs(SAMPLES / "program.csv", SAMPLES / "kepesertaan.csv")
     load_sample_plan()
-    ensure_demo_admin()
+    ensure_demo_accounts()

@@ -22,5 +22,5 @@ def serve(
     migrations.upgrade(database_url(config))
     app = create_app(config)
     host, port = host or config.host, port or config.port
-    console.print(f"Sasaran siap di http://{host}:{port}/map  (API: /docs)")
+    console.print(f"Sasaran siap di http://{host}:{port}/  (API: /docs)")
     uvicorn.run(app, host=host, port=port, log_level="info")

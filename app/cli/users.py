@@ -165,21 +165,51 @@ def audit_list(
     console.print(table)
 
 
-def ensure_demo_admin() -> None:
-    """For ``make demo``: an ``admin`` account with a random password, printed and kept in
-    the data dir (0600) so the map can be opened at once; nothing happens if it exists."""
-    password_file = settings().data_dir / DEMO_PASSWORD_FILE
+# One account per role over the demo city, so each journey can be tried at once:
+# (username, role, area prefixes, agency code).
+DEMO_ACCOUNTS = (
+    (DEMO_ADMIN, "admin", (), None),
+    ("analis", "analyst", ("64.74",), None),
+    ("dinsos", "agency", ("64.74",), "DINSOS"),
+    ("pimpinan", "viewer", ("64.74",), None),
+)
+DEMO_ACCOUNTS_FILE = "akun-demo.txt"
+
+
+@cli.command("demo-accounts")
+def ensure_demo_accounts() -> None:
+    """Akun demo per peran (admin, analis, dinsos, pimpinan) dengan kata sandi acak."""
+    data_dir = settings().data_dir
+    accounts_file = data_dir / DEMO_ACCOUNTS_FILE
+    made: list[tuple[str, str, str]] = []
     with transaction() as conn:
-        if any(u["nama_pengguna"] == DEMO_ADMIN for u in users.list_users(conn)):
-            if password_file.exists():
-                console.print(f"Masuk ke peta sebagai [bold]{DEMO_ADMIN}[/]; kata sandi ada di "
-                              f"{password_file}.")
-            return
-        password = secrets.token_urlsafe(12)
-        users.create_user(conn, DEMO_ADMIN, "admin", password)
-        audit.record(conn, _cli_principal(), "user.add", DEMO_ADMIN, {"peran": "admin"})
-    password_file.parent.mkdir(parents=True, exist_ok=True)
-    password_file.write_text(password + "\n")
-    os.chmod(password_file, 0o600)
-    console.print(f"Akun demo dibuat: pengguna [bold]{DEMO_ADMIN}[/], kata sandi "
-                  f"[bold]{password}[/] (tersimpan di {password_file}).")
+        existing = {u["nama_pengguna"] for u in users.list_users(conn)}
+        for username, role, areas, agency in DEMO_ACCOUNTS:
+            if username in existing:
+                continue
+            password = secrets.token_urlsafe(12)
+            users.create_user(conn, username, role, password, list(areas), agency)
+            audit.record(conn, _cli_principal(), "user.add", username,
+                         {"peran": role, "wilayah": list(areas), "instansi": agency})
+            made.append((username, role, password))
+    if not made:
+        if accounts_file.exists():
+            console.print(f"Akun demo sudah ada; kata sandinya di {accounts_file}.")
+        return
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for path, lines in ((accounts_file, [f"{u}\t{r}\t{p}" for u, r, p in made]),
+                        (data_dir / DEMO_PASSWORD_FILE,
+                         [p for u, _, p in made if u == DEMO_ADMIN])):
+        if not lines:
+            continue
+        # Kept private to the operating-system user (0600) before any password is written.
+        path.touch(mode=0o600, exist_ok=True)
+        os.chmod(path, 0o600)
+        with path.open("a", encoding="utf-8") as out:
+            out.write("".join(f"{line}\n" for line in lines))
+    table = Table("pengguna", "peran", "kata sandi")
+    for username, role, password in made:
+        table.add_row(username, role, password)
+    console.print("Akun demo dibuat (juga tersimpan di "
+                  f"{accounts_file}; masuk di /login):")
+    console.print(table)

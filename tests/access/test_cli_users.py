@@ -66,3 +66,30 @@ def test_bad_role_is_one_clear_line_without_a_stack_trace(cli_url, tmp_path):
                  data_dir=tmp_path, stdin="kata-sandi-panjang\n")
     assert result.returncode == 1
     assert "Peran 'raja' tidak dikenal" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_demo_accounts_one_per_role_kept_private_and_made_once(cli_url, tmp_path):
+    first = run("demo-accounts", url=cli_url, data_dir=tmp_path)
+    assert first.returncode == 0, first.stderr
+    accounts = tmp_path / "akun-demo.txt"
+    assert oct(accounts.stat().st_mode & 0o777) == "0o600"
+    lines = [line.split("\t") for line in accounts.read_text(encoding="utf-8").splitlines()]
+    assert [(u, r) for u, r, _ in lines] == [("admin", "admin"), ("analis", "analyst"),
+                                             ("dinsos", "agency"), ("pimpinan", "viewer")]
+    passwords = {u: p for u, _, p in lines}
+    assert len(set(passwords.values())) == 4
+    assert (tmp_path / "kata-sandi-admin.txt").read_text().strip() == passwords["admin"]
+    engine = create_engine(cli_url)
+    with engine.begin() as conn:
+        seen = {u: users.authenticate(conn, u, p) for u, p in passwords.items()}
+    assert seen["admin"].area_prefixes == ()
+    assert seen["analis"].area_prefixes == ("64.74",)
+    assert (seen["dinsos"].role, seen["dinsos"].agency_kode) == ("agency", "DINSOS")
+    assert (seen["pimpinan"].role, seen["pimpinan"].area_prefixes) == ("viewer", ("64.74",))
+
+    again = run("demo-accounts", url=cli_url, data_dir=tmp_path)
+    assert again.returncode == 0 and "sudah ada" in again.stdout
+    assert accounts.read_text(encoding="utf-8").count("\n") == 4
+    with engine.begin() as conn:
+        assert users.authenticate(conn, "dinsos", passwords["dinsos"]) is not None
+    engine.dispose()
