@@ -30,7 +30,7 @@ from sqlalchemy import Connection, text  # noqa: E402
 
 from app.main import create_app  # noqa: E402
 from app.services.coverage import rebuild_segments  # noqa: E402
-from app.services.scope import area_patterns  # noqa: E402
+from app.services.scope import area_scope  # noqa: E402
 from app.services.wilayah import load_boundaries  # noqa: E402
 from app.settings import Settings  # noqa: E402
 from app.sql import statement  # noqa: E402
@@ -218,7 +218,7 @@ def main() -> None:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
         params = {"ref": date(2024, 1, 1), "desil": 4, "parent": KAB,
-                  "area_patterns": area_patterns((), KAB), "pids": None, "code_length": 13}
+                  **area_scope((), KAB), "pids": None, "code_length": 13}
         with engine.connect() as conn:
             naive(conn, params)
             start = time.perf_counter()

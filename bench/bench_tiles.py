@@ -39,6 +39,7 @@ from dataset import REF, open_dataset  # noqa: E402
 from servers import app_server, tipg_server  # noqa: E402
 
 from app.services.maps.tiles import MAX_POINTS  # noqa: E402
+from app.services.scope import area_scope  # noqa: E402
 from app.sql import statement  # noqa: E402
 
 DESIL = 4
@@ -110,7 +111,7 @@ def measure(url: str, tiles: list[tuple[int, int, int]]) -> dict[str, list[float
         def get_sql(z: int, x: int, y: int) -> None:
             pg.execute(APP_SQL, {"z": z, "x": x, "y": y, "desil": DESIL, "ref": REF,
                                  "pids": None, "layer": "households", "enrolled_only": False,
-                                 "area_patterns": None}).fetchone()
+                                 **area_scope()}).fetchone()
 
         ways = [("app", get_app), ("tipg", get_tipg), ("bare", get_bare), ("sql", get_sql)]
         for way in ways:  # warm each server's connections and the tiles' pages once

@@ -67,4 +67,9 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str) -> Engine:
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # No server-side prepared statements (psycopg prepares a statement run 5 times): the
+    # server may then settle on one generic plan, and a generic plan cannot use an index for
+    # the area scope predicate (app.services.scope), whose "NULL = everywhere" arm only folds
+    # away when the statement is planned with its values.
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
+                         connect_args={"prepare_threshold": None})

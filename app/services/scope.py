@@ -1,40 +1,63 @@
-"""The caller's area scope, as the LIKE patterns every scoped statement takes.
+"""The caller's area scope, as the bound parameters every scoped statement takes.
 
 Area codes are hierarchical (``64.74`` ⊃ ``64.74.03`` ⊃ ``64.74.03.1002``), so "in scope" is "the
 code equals one of the areas or starts with it and a dot": 64.74 holds 64.74.03.1002, not
-64.741. Each statement writes the same one-line predicate over its own code column::
+64.741. Each statement writes the same predicate over its own code column::
 
-    (CAST(:area_patterns AS text[]) IS NULL OR <code> LIKE ANY (CAST(:area_patterns AS text[])))
+    (CAST(:area_patterns AS text[]) IS NULL
+     OR (<code> ~>=~ CAST(:area_from AS text) AND <code> ~<~ CAST(:area_to AS text)
+         AND <code> LIKE ANY (CAST(:area_patterns AS text[]))))
 
-``area_patterns`` builds the patterns: None means everywhere (an admin with no ``parent``), an
-empty list means nowhere (a ``parent`` outside the principal's areas). LIKE wildcards in codes
-are escaped, so a code can never widen the scope.
+The LIKE patterns decide (exact, wildcards in codes escaped so a code can never widen the
+scope). The range [area_from, area_to) only holds every code in scope, so that an index can find
+them: ``LIKE ANY`` alone cannot use one, and a click on one kelurahan scanned every household.
+``~>=~``/``~<~`` compare bytes, whatever the database's collation (an en_US server ignores '.'
+in a plain ``>=``, so a plain range would be wrong there); the ``text_pattern_ops`` indexes of
+migration 0009 serve them, and serve ``=`` as well. With one area (the panel of one kelurahan,
+one kecamatan) the range is exactly that subtree; with several it spans from the first to the
+last and the patterns sift. ``area_patterns`` None means everywhere (an admin with no
+``parent``); an empty list means nowhere (a ``parent`` outside the principal's areas).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+# The byte after '.': every code of area a's subtree (a, a.xxx) sorts in [a, a + AFTER_DOT).
+AFTER_DOT = "/"
 
-def area_patterns(area_prefixes: Sequence[str] = (),
-                  parent: str | None = None) -> list[str] | None:
-    """Patterns for the areas under ``parent`` (None: anywhere) AND within ``area_prefixes``
-    (empty: everywhere). Two prefixes of the same code always nest, so the intersection is
-    ``parent`` when it lies inside a prefix, else the prefixes that lie inside ``parent``."""
+
+def area_scope(area_prefixes: Sequence[str] = (), parent: str | None = None,
+               name: str = "area") -> dict[str, object]:
+    """The parameters ``<name>_patterns``, ``<name>_from`` and ``<name>_to`` of the scope
+    predicate for the areas under ``parent`` (None: anywhere) AND within ``area_prefixes``
+    (empty: everywhere)."""
+    areas = scope_areas(area_prefixes, parent)
+    patterns: list[str] | None = None
+    start: str | None = None
+    end: str | None = None
+    if areas is not None:
+        patterns = []
+        for area in areas:
+            escaped = area.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            patterns += [escaped, escaped + ".%"]
+        # Python orders str by code point, as UTF-8 bytes order (what ~<~ compares).
+        start = min(areas, default="")
+        end = max((area + AFTER_DOT for area in areas), default="")
+    return {f"{name}_patterns": patterns, f"{name}_from": start, f"{name}_to": end}
+
+
+def scope_areas(area_prefixes: Sequence[str] = (),
+                parent: str | None = None) -> list[str] | None:
+    """The areas under ``parent`` AND within ``area_prefixes`` (None: everywhere). Two prefixes
+    of the same code always nest, so the intersection is ``parent`` when it lies inside a
+    prefix, else the prefixes that lie inside ``parent``."""
     prefixes = [p for p in area_prefixes if p]
     if not parent:
-        areas = prefixes
-        if not areas:
-            return None
-    elif not prefixes or any(_within(parent, p) for p in prefixes):
-        areas = [parent]
-    else:
-        areas = [p for p in prefixes if _within(p, parent)]
-    patterns: list[str] = []
-    for area in areas:
-        escaped = area.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        patterns += [escaped, escaped + ".%"]
-    return patterns
+        return prefixes or None
+    if not prefixes or any(_within(parent, p) for p in prefixes):
+        return [parent]
+    return [p for p in prefixes if _within(p, parent)]
 
 
 def _within(code: str, area: str) -> bool:

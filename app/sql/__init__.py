@@ -7,8 +7,9 @@ a ``:name`` in a comment for a parameter. ``script(name)`` splits a file of seve
 separated by ``;`` at line ends.
 
 The one shared predicate is written out in each statement rather than glued: "in the caller's
-scope" is ``(CAST(:area_patterns AS text[]) IS NULL OR <code column> LIKE ANY
-(CAST(:area_patterns AS text[])))``, with the patterns built by ``app.services.scope``.
+scope" is ``(CAST(:area_patterns AS text[]) IS NULL OR (<code> ~>=~ CAST(:area_from AS text) AND
+<code> ~<~ CAST(:area_to AS text) AND <code> LIKE ANY (CAST(:area_patterns AS text[]))))``, its
+parameters built by ``app.services.scope.area_scope`` (why that form: its docstring).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from app.services.scope import area_patterns
+from app.services.scope import area_scope
 from app.sql import statement
 from geo import identity
 from geo.coverage import check_desil
@@ -53,7 +53,7 @@ def check_identities(
     rows = conn.execute(text(statement("coverage/check_match.sql")), {
         "pos": [i for i, _ in valid], "hashes": hashes, "nik": kind in ("auto", "nik"),
         "kk": kind in ("auto", "no_kk"), "ref": ref_date or date.today(),
-        "desil": check_desil(desil_max), "area_patterns": area_patterns(area_prefixes)})
+        "desil": check_desil(desil_max), **area_scope(area_prefixes)})
     for r in rows:
         found[r.pos].append(dict(r._mapping))
     return [_result(i, parsed[i], found.get(i, [])) for i in range(len(numbers))]

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, text
 
 from app.services.coverage.segments import rebuild_segments
 from app.services.io import batches
-from app.services.scope import area_patterns
+from app.services.scope import area_scope
 from app.sql import script, statement
 from geo import identity
 from geo.codes import kecamatan_digits
@@ -151,6 +151,6 @@ def unmatched_rows(conn: Connection, *, program: str | None = None, agency: str 
     kab/kota, kecamatan of registration), the only place it can be said to belong to."""
     rows = conn.execute(text(statement("coverage/unmatched_rows.sql")), {
         "prog": program, "ag": agency, "batch": batch_id,
-        "area_patterns": area_patterns(area_prefixes),
+        **area_scope(area_prefixes),
         "digits": [kecamatan_digits(p) for p in area_prefixes]})
     return [dict(r._mapping) for r in rows]

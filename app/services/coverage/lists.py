@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from app.services.coverage.sql import area_names, make_query
-from app.services.scope import area_patterns
+from app.services.scope import area_scope
 from app.sql import statement
 from geo.coverage import check_level, check_line, fgt_from_sums
 
@@ -50,7 +50,7 @@ def poverty_by_area(
     status; households without expenditure are left out and counted."""
     rows = conn.execute(text(statement("coverage/poverty_by_area.sql")), {
         "line": check_line(line), "code_length": check_level(level),
-        "area_patterns": area_patterns(area_prefixes, parent)}).all()
+        **area_scope(area_prefixes, parent)}).all()
     names = area_names(conn, [r.kode for r in rows])
     return [{
         "kode": r.kode, "nama": names.get(r.kode), "level": level,

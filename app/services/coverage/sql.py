@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from app.services.scope import area_patterns
+from app.services.scope import area_scope
 from geo.coverage import check_desil
 from geo.errors import InvalidInput, NotFound
 
@@ -30,7 +30,7 @@ class Query:
         check_desil(self.desil_max)
         return {
             "ref": self.ref_date, "desil": self.desil_max, "pids": program_filter(conn, self),
-            "area_patterns": area_patterns(self.area_prefixes, self.parent),
+            **area_scope(self.area_prefixes, self.parent),
         }
 
     @property

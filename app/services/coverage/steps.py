@@ -52,7 +52,7 @@ def refresh_stale(conn: Connection) -> int:
 
 def area_targets(conn: Connection, params: dict[str, Any],
                  stale: list[str]) -> dict[str, int]:
-    """Target households per area (``params``: code_length, desil, area_patterns): summed
+    """Target households per area (``params``: code_length, desil and the area scope): summed
     over the groups, with stale kelurahan counted from the registry."""
     live = text(statement("coverage/targets_by_area.sql"))
     if EVERY_KELURAHAN in stale:

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from app.services.coverage.sql import Query, program_filter
-from app.services.scope import area_patterns
+from app.services.scope import area_scope
 from app.sql import statement
 from geo.errors import InvalidInput
 
@@ -74,7 +74,7 @@ def household_tile(
         "pids": program_filter(conn, Query(flt.ref_date, flt.desil_max, flt.program,
                                            flt.agency)),
         "layer": layer,
-        "enrolled_only": layer == "enrolled", "area_patterns": area_patterns(area_prefixes),
+        "enrolled_only": layer == "enrolled", **area_scope(area_prefixes),
     }
     tile = conn.execute(text(statement("maps/household_tile.sql")), params).scalar_one()
     return bytes(tile or b"")

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from app.services.scope import area_patterns
+from app.services.scope import area_scope
 from app.sql import statement
 from geo.errors import NotFound
 
@@ -28,7 +28,7 @@ class HouseholdFilter:
     flag: str | None = None
 
     def params(self) -> dict[str, Any]:
-        return {"kode_patterns": area_patterns((), self.kode),
+        return {**area_scope((), self.kode, name="kode"),
                 "desil_min": self.desil_min, "desil_max": self.desil_max,
                 "status": self.status, "flag": self.flag}
 
@@ -38,7 +38,7 @@ def list_households(
     limit: int = 50, offset: int = 0,
 ) -> tuple[int, list[dict[str, Any]]]:
     """``(total, page)`` of households matching ``filters`` within the areas, by id_keluarga."""
-    params = {**filters.params(), "area_patterns": area_patterns(area_prefixes),
+    params = {**filters.params(), **area_scope(area_prefixes),
               "limit": limit, "offset": offset}
     page = [dict(r._mapping) for r in conn.execute(_PAGE, params)]
     if not page and offset > 0:  # past the last page: the first row still carries the total
@@ -55,7 +55,7 @@ def get_household(
 ) -> dict[str, Any]:
     """One household with its members; ``NotFound`` when absent or outside the areas."""
     row = conn.execute(text(statement("registry/household_one.sql")),
-                       {"id": id_keluarga, "area_patterns": area_patterns(area_prefixes)}).first()
+                       {"id": id_keluarga, **area_scope(area_prefixes)}).first()
     if row is None:
         raise NotFound(f"Rumah tangga '{id_keluarga}' tidak ditemukan.", {"id": id_keluarga})
     household = dict(row._mapping)
@@ -72,5 +72,5 @@ def possible_duplicates(
 ) -> list[dict[str, Any]]:
     """Households sharing a head NIK or a No. KK digest, one row per household per group."""
     rows = conn.execute(text(statement("registry/possible_duplicates.sql")),
-                        {"area_patterns": area_patterns(area_prefixes)})
+                        {**area_scope(area_prefixes)})
     return [dict(r._mapping) for r in rows]

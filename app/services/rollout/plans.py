@@ -16,7 +16,7 @@ from sqlalchemy import Connection, text
 
 from app.principal import Principal
 from app.services.access import audit
-from app.services.scope import area_patterns
+from app.services.scope import area_scope
 from app.sql import statement
 from geo.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from geo.rollout import Wave, resolve_weights, validate_waves
@@ -63,7 +63,7 @@ def _validate(conn: Connection, plan: PlanInput, principal: Principal) -> None:
     codes = sorted({k for w in plan.gelombang for k in w.wilayah})
     known = set(conn.execute(text(statement("rollout/known_wave_areas.sql")), {
         "codes": codes, "parent": plan.wilayah_induk,
-        "area_patterns": area_patterns(principal.area_prefixes)}).scalars())
+        **area_scope(principal.area_prefixes)}).scalars())
     unknown = [k for k in codes if k not in known]
     if unknown:
         raise InvalidInput(
@@ -151,7 +151,7 @@ def delete_plan(conn: Connection, plan_id: int, principal: Principal) -> None:
 
 def list_plans(conn: Connection, principal: Principal) -> list[dict[str, Any]]:
     rows = conn.execute(text(statement("rollout/plans_visible.sql")),
-                        {"area_patterns": area_patterns(principal.area_prefixes)})
+                        {**area_scope(principal.area_prefixes)})
     return [dict(r._mapping) for r in rows]
 
 
@@ -159,7 +159,7 @@ def get_plan(conn: Connection, plan_id: int, principal: Principal) -> dict[str, 
     """The plan with its waves in order; ``NotFound`` also when outside the principal's areas
     (so its existence is not revealed)."""
     row = conn.execute(text(statement("rollout/plan_one.sql")), {
-        "id": plan_id, "area_patterns": area_patterns(principal.area_prefixes)}).first()
+        "id": plan_id, **area_scope(principal.area_prefixes)}).first()
     if row is None:
         raise NotFound(f"Rencana {plan_id} tidak ditemukan.", {"id": plan_id})
     waves = conn.execute(

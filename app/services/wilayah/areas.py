@@ -13,7 +13,7 @@ import shapely
 from sqlalchemy import Connection, text
 
 from app.services.registry import regeocode_after_boundary_load
-from app.services.scope import area_patterns
+from app.services.scope import area_scope
 from app.sql import statement
 from geo.wilayah import BoundaryReport, read_boundaries
 
@@ -85,7 +85,7 @@ def list_wilayah(
     ``jumlah_rumah_tangga``: accepted households whose effective kelurahan lies in the area,
     counting only households within ``area_prefixes`` (empty = everywhere)."""
     rows = conn.execute(text(statement("wilayah/areas_with_households.sql")), {
-        "level": level, "parent": parent, "area_patterns": area_patterns(area_prefixes)})
+        "level": level, "parent": parent, **area_scope(area_prefixes)})
     return [dict(r._mapping) for r in rows]
 
 

@@ -12,5 +12,7 @@ CROSS JOIN LATERAL unnest(s.instansi) AS si(kode)
 WHERE s.dari <= :ref AND :ref < s.sampai
   AND (CAST(:pids AS int[]) IS NULL OR s.program_ids && CAST(:pids AS int[]))
   AND (CAST(:area_patterns AS text[]) IS NULL
-       OR s.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[])))
+       OR (s.kode_kelurahan ~>=~ CAST(:area_from AS text)
+           AND s.kode_kelurahan ~<~ CAST(:area_to AS text)
+           AND s.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))))
 GROUP BY 1

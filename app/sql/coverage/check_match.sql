@@ -25,5 +25,7 @@ CROSS JOIN LATERAL (
 CROSS JOIN LATERAL (SELECT * FROM household hh WHERE hh.id = m.id) h
 LEFT JOIN wilayah w ON w.kode = h.kode_kelurahan
 WHERE CAST(:area_patterns AS text[]) IS NULL
-   OR h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))
+   OR (h.kode_kelurahan ~>=~ CAST(:area_from AS text)
+       AND h.kode_kelurahan ~<~ CAST(:area_to AS text)
+       AND h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[])))
 ORDER BY q.pos, h.id_keluarga

@@ -20,6 +20,8 @@ CROSS JOIN LATERAL (
     ORDER BY s.berlaku DESC LIMIT 1) st
 WHERE g.kunci = :kunci
   AND (CAST(:area_patterns AS text[]) IS NULL
-       OR g.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[])))
+       OR (g.kode_kelurahan ~>=~ CAST(:area_from AS text)
+           AND g.kode_kelurahan ~<~ CAST(:area_to AS text)
+           AND g.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))))
   AND NOT g.kode_kelurahan = ANY (CAST(:stale AS text[]))
 GROUP BY 1

@@ -14,6 +14,8 @@ WHERE s.dari <= :ref AND :ref < s.sampai
   AND (CAST(:pids AS int[]) IS NULL OR s.program_ids && CAST(:pids AS int[]))
   AND NOT (s.terverifikasi AND s.desil <= :desil)
   AND (CAST(:area_patterns AS text[]) IS NULL
-       OR s.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[])))
+       OR (s.kode_kelurahan ~>=~ CAST(:area_from AS text)
+           AND s.kode_kelurahan ~<~ CAST(:area_to AS text)
+           AND s.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))))
 ORDER BY h.desil DESC, h.kode_kelurahan, h.id_keluarga
 LIMIT :limit OFFSET :offset

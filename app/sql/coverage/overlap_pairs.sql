@@ -7,5 +7,7 @@ CROSS JOIN LATERAL unnest(s.program_ids) AS b(id)
 WHERE s.dari <= :ref AND :ref < s.sampai
   AND s.terverifikasi AND s.desil <= :desil
   AND (CAST(:area_patterns AS text[]) IS NULL
-       OR s.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[])))
+       OR (s.kode_kelurahan ~>=~ CAST(:area_from AS text)
+           AND s.kode_kelurahan ~<~ CAST(:area_to AS text)
+           AND s.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))))
 GROUP BY 1, 2

@@ -12,6 +12,8 @@ FROM (SELECT h.kode_kelurahan, h.jumlah_anggota::float8 AS n,
              h.pengeluaran_per_kapita::float8 AS y
       FROM household h
       WHERE CAST(:area_patterns AS text[]) IS NULL
-         OR h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))) h
+         OR (h.kode_kelurahan ~>=~ CAST(:area_from AS text)
+             AND h.kode_kelurahan ~<~ CAST(:area_to AS text)
+             AND h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[])))) h
 GROUP BY 1
 ORDER BY 1

@@ -18,6 +18,8 @@ FROM coverage_segment s
 WHERE s.dari <= :ref AND :ref < s.sampai
   AND (CAST(:pids AS int[]) IS NULL OR s.program_ids && CAST(:pids AS int[]))
   AND (CAST(:area_patterns AS text[]) IS NULL
-       OR s.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[])))
+       OR (s.kode_kelurahan ~>=~ CAST(:area_from AS text)
+           AND s.kode_kelurahan ~<~ CAST(:area_to AS text)
+           AND s.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))))
   AND (CAST(:only AS text[]) IS NULL OR s.kode_kelurahan = ANY (CAST(:only AS text[])))
 GROUP BY 1

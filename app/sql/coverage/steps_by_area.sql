@@ -19,6 +19,8 @@ CROSS JOIN LATERAL (
       AND s.terverifikasi = g.terverifikasi AND s.berlaku <= :ref
     ORDER BY s.berlaku DESC LIMIT 1) st
 WHERE (CAST(:area_patterns AS text[]) IS NULL
-       OR g.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[])))
+       OR (g.kode_kelurahan ~>=~ CAST(:area_from AS text)
+           AND g.kode_kelurahan ~<~ CAST(:area_to AS text)
+           AND g.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))))
   AND NOT g.kode_kelurahan = ANY (CAST(:stale AS text[]))
 GROUP BY 1

@@ -5,6 +5,8 @@ SELECT left(h.kode_kelurahan, :code_length) AS kode, count(*) AS targets
 FROM household h
 WHERE h.status_verifikasi = 'terverifikasi' AND h.desil <= :desil
   AND (CAST(:area_patterns AS text[]) IS NULL
-       OR h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[])))
+       OR (h.kode_kelurahan ~>=~ CAST(:area_from AS text)
+           AND h.kode_kelurahan ~<~ CAST(:area_to AS text)
+           AND h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))))
   AND (CAST(:only AS text[]) IS NULL OR h.kode_kelurahan = ANY (CAST(:only AS text[])))
 GROUP BY 1

@@ -5,6 +5,8 @@ SELECT left(g.kode_kelurahan, :code_length) AS kode, sum(g.households) AS target
 FROM coverage_group g
 WHERE g.terverifikasi AND g.desil <= :desil
   AND (CAST(:area_patterns AS text[]) IS NULL
-       OR g.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[])))
+       OR (g.kode_kelurahan ~>=~ CAST(:area_from AS text)
+           AND g.kode_kelurahan ~<~ CAST(:area_to AS text)
+           AND g.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))))
   AND NOT g.kode_kelurahan = ANY (CAST(:stale AS text[]))
 GROUP BY 1

@@ -13,7 +13,9 @@ WHERE e.status IN ('unmatched', 'ambiguous')
   AND (CAST(:batch AS int) IS NULL OR e.batch_id = :batch)
   AND CASE WHEN h.id IS NOT NULL
            THEN CAST(:area_patterns AS text[]) IS NULL
-                OR h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))
+                OR (h.kode_kelurahan ~>=~ CAST(:area_from AS text)
+                    AND h.kode_kelurahan ~<~ CAST(:area_to AS text)
+                    AND h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[])))
            ELSE cardinality(CAST(:digits AS text[])) = 0
                 OR EXISTS (SELECT 1 FROM unnest(CAST(:digits AS text[])) AS d(prefix)
                            WHERE left(e.kunci_tampil, length(d.prefix)) = d.prefix)

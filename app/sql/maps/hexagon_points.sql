@@ -10,4 +10,6 @@ JOIN wilayah w ON w.kode = h.kode_kelurahan
 LEFT JOIN coverage_segment s ON s.household_id = h.id AND s.dari <= :ref AND :ref < s.sampai
 WHERE h.status_verifikasi = 'terverifikasi' AND h.desil <= :desil
   AND (CAST(:area_patterns AS text[]) IS NULL
-       OR h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[])))
+       OR (h.kode_kelurahan ~>=~ CAST(:area_from AS text)
+           AND h.kode_kelurahan ~<~ CAST(:area_to AS text)
+           AND h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))))

@@ -16,13 +16,17 @@ pts AS (
     FROM household h, env
     WHERE h.geom && env.g AND h.status_verifikasi = 'terverifikasi' AND h.desil <= :desil
       AND (CAST(:area_patterns AS text[]) IS NULL
-           OR h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[])))
+           OR (h.kode_kelurahan ~>=~ CAST(:area_from AS text)
+               AND h.kode_kelurahan ~<~ CAST(:area_to AS text)
+               AND h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))))
     UNION ALL
     SELECT h.id, h.kode_kelurahan, h.desil, w.label_point, true
     FROM wilayah w JOIN household h ON h.kode_kelurahan = w.kode AND h.geom IS NULL, env
     WHERE w.label_point && env.g AND h.status_verifikasi = 'terverifikasi' AND h.desil <= :desil
       AND (CAST(:area_patterns AS text[]) IS NULL
-           OR h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[])))
+           OR (h.kode_kelurahan ~>=~ CAST(:area_from AS text)
+               AND h.kode_kelurahan ~<~ CAST(:area_to AS text)
+               AND h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))))
 ),
 counted AS (
     SELECT pts.*,

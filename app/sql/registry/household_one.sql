@@ -6,4 +6,6 @@ SELECT h.id, h.id_keluarga, h.kode_kelurahan, h.kode_kelurahan_deklarasi, h.desi
 FROM household h
 WHERE h.id_keluarga = :id
   AND (CAST(:area_patterns AS text[]) IS NULL
-       OR h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[])))
+       OR (h.kode_kelurahan ~>=~ CAST(:area_from AS text)
+           AND h.kode_kelurahan ~<~ CAST(:area_to AS text)
+           AND h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))))

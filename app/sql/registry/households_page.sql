@@ -9,9 +9,13 @@ SELECT count(*) OVER () AS total,
        h.nama_kepala, h.alamat, h.nik_kepala_mask, h.no_kk_mask
 FROM household h
 WHERE (CAST(:area_patterns AS text[]) IS NULL
-       OR h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[])))
+       OR (h.kode_kelurahan ~>=~ CAST(:area_from AS text)
+           AND h.kode_kelurahan ~<~ CAST(:area_to AS text)
+           AND h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))))
   AND (CAST(:kode_patterns AS text[]) IS NULL
-       OR h.kode_kelurahan LIKE ANY (CAST(:kode_patterns AS text[])))
+       OR (h.kode_kelurahan ~>=~ CAST(:kode_from AS text)
+           AND h.kode_kelurahan ~<~ CAST(:kode_to AS text)
+           AND h.kode_kelurahan LIKE ANY (CAST(:kode_patterns AS text[]))))
   AND (CAST(:desil_min AS integer) IS NULL OR h.desil >= :desil_min)
   AND (CAST(:desil_max AS integer) IS NULL OR h.desil <= :desil_max)
   AND (CAST(:status AS text) IS NULL OR h.status_verifikasi = :status)

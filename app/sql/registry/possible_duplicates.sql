@@ -17,5 +17,7 @@ SELECT dense_rank() OVER (ORDER BY dasar, kunci) AS grup, dasar, h.id_keluarga,
        h.nama_kepala, h.kode_kelurahan, h.nik_kepala_mask, h.no_kk_mask, h.batch_id
 FROM members h
 WHERE CAST(:area_patterns AS text[]) IS NULL
-   OR h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))
+   OR (h.kode_kelurahan ~>=~ CAST(:area_from AS text)
+       AND h.kode_kelurahan ~<~ CAST(:area_to AS text)
+       AND h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[])))
 ORDER BY grup, h.id_keluarga

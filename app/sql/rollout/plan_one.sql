@@ -7,4 +7,6 @@ WHERE rp.id = :id
     SELECT 1 FROM rollout_wave w CROSS JOIN LATERAL unnest(w.wilayah) AS a(kode)
     WHERE w.plan_id = rp.id
       AND NOT (CAST(:area_patterns AS text[]) IS NULL
-               OR a.kode LIKE ANY (CAST(:area_patterns AS text[]))))
+               OR (a.kode ~>=~ CAST(:area_from AS text)
+                   AND a.kode ~<~ CAST(:area_to AS text)
+                   AND a.kode LIKE ANY (CAST(:area_patterns AS text[])))))

@@ -5,7 +5,9 @@ WITH per_kelurahan AS (
     SELECT h.kode_kelurahan AS kode, count(*) AS n
     FROM household h
     WHERE CAST(:area_patterns AS text[]) IS NULL
-       OR h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))
+       OR (h.kode_kelurahan ~>=~ CAST(:area_from AS text)
+           AND h.kode_kelurahan ~<~ CAST(:area_to AS text)
+           AND h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[])))
     GROUP BY h.kode_kelurahan
 )
 SELECT w.kode, w.nama, w.level, w.parent_kode, w.luas_km2,
