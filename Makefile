@@ -44,6 +44,7 @@ bench-1m bench-10m: bench-%: setup
 	$(SCALE_BENCH) bench/dataset.py --households $(SIZE_$*)
 	$(SCALE_BENCH) bench/bench_tiles.py --households $(SIZE_$*)
 	$(SCALE_BENCH) bench/bench_figures.py --households $(SIZE_$*)
+	$(SCALE_BENCH) bench/bench_panel.py --households $(SIZE_$*)
 	$(SCALE_BENCH) bench/bench_load.py --households $(SIZE_$*)
 	$(SCALE_BENCH) bench/bench_import.py --rows $(SIZE_$*) --repeat 3 --import-only
 	$(SCALE_BENCH) bench/bench_import.py --rows 10000 --repeat 5 --import-only
