@@ -203,6 +203,13 @@ def _unauthenticated(request: Request, exc: NotAuthenticated) -> Response:
     path = request.url.path
     if request.method in ("GET", "POST") and not path.startswith(MACHINE_PREFIXES):
         target = path + (f"?{request.url.query}" if request.url.query else "")
+        if request.headers.get("hx-request"):
+            # An htmx partial would follow a redirect and swap the login form into a piece of
+            # the page: send the whole window to the login form, back to the page it shows.
+            shown = urlsplit(request.headers.get("hx-current-url", ""))
+            target = (shown.path or "/") + (f"?{shown.query}" if shown.query else "")
+            return Response(status_code=204,
+                            headers={"HX-Redirect": f"/login?next={quote(target, safe='')}"})
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
     return JSONResponse(error_body(exc.code, exc.message, exc.details), 401,
                         headers={"WWW-Authenticate": "Bearer"})

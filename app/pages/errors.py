@@ -25,7 +25,7 @@ TITLES = {
 
 def wants_html(request: Request) -> bool:
     """A page (a route of ``app.pages`` or one behind a page guard), or any non-machine path
-    asked for by a browser (``Accept: text/html``)."""
+    asked for by a browser (``Accept: text/html``) or by a page's htmx request."""
     path = request.url.path
     if path.startswith((*MACHINE_PREFIXES, "/static/")):
         return False
@@ -33,7 +33,8 @@ def wants_html(request: Request) -> bool:
     if getattr(endpoint, "__module__", "").startswith("app.pages") or hasattr(
             request.state, "principal"):
         return True
-    return "text/html" in request.headers.get("accept", "")
+    return "text/html" in request.headers.get("accept", "") or bool(
+        request.headers.get("hx-request"))  # a page's partial request (htmx)
 
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:

@@ -157,3 +157,15 @@ def test_an_expired_session_posting_a_form_goes_to_login_and_back(anon_client, a
     response = anon_client.post("/uji-admin", data={"csrf_token": "x"}, follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == "/login?next=%2Fuji-admin"
+
+
+def test_an_expired_session_in_an_htmx_request_sends_the_window_to_login(anon_client,
+                                                                         admin_page):
+    _add_routes(anon_client.app, admin_page)
+    anon_client.cookies.set("sasaran_sesi", "kedaluwarsa.0")
+    response = anon_client.get("/uji-admin?potong=1", follow_redirects=False, headers={
+        "HX-Request": "true", "HX-Current-URL": "http://127.0.0.1:1/beranda?desil_max=3"})
+    # Not a redirect htmx would follow into a piece of the page: the whole window goes, and
+    # comes back to the page shown (not to the partial's address).
+    assert response.status_code == 204
+    assert response.headers["hx-redirect"] == "/login?next=%2Fberanda%3Fdesil_max%3D3"

@@ -192,3 +192,24 @@ def test_keyboard_reaches_every_control_and_every_control_has_a_name(chromium, a
     page.goto(app.url + "/tidak-ada")  # the error page too (its 404 is expected, so last)
     assert unnamed_controls(page) == []
     page.context.close()
+
+
+def test_htmx_errors_are_said_and_an_expired_session_goes_to_login(chromium, app):
+    page = new_page(chromium)
+    login_as(page, app.url, "viewer", f"/beranda?desil_max=3&ref_date={REF}")
+    before = page.locator("main").inner_text()
+    # A partial request that fails: the page keeps its content and says what failed.
+    page.evaluate("htmx.ajax('GET', '/tidak-ada', {target: '#isi'})")
+    alert = page.locator("#galat-htmx[role='alert']")
+    alert.wait_for()
+    assert alert.inner_text().startswith("Halaman tidak ditemukan")
+    assert page.locator("main").inner_text() == before
+    # The session ends (cookies gone): the next partial request takes the whole window to the
+    # login form, which will bring the user back to this page.
+    page.context.clear_cookies()
+    with page.expect_navigation(url="**/login?next=**"):
+        page.evaluate("htmx.ajax('GET', '/beranda', {target: '#isi'})")
+    assert page.url.endswith("/login?next=%2Fberanda%3Fdesil_max%3D3%26ref_date%3D"
+                             + REF.isoformat())
+    assert page.locator("h1").inner_text() == "Masuk"
+    page.context.close()

@@ -19,4 +19,30 @@
   document.addEventListener("htmx:configRequest", (event) => {
     event.detail.headers["X-CSRF-Token"] = Sasaran.csrf();
   });
+  // htmx swaps nothing on an error answer: say what failed, in the words of the server's error
+  // page (its heading and message), in an alert above the page's content.
+  const alertBox = () => {
+    let box = document.getElementById("galat-htmx");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "galat-htmx";
+      box.className = "pesan pesan-galat";
+      box.setAttribute("role", "alert");
+      const main = document.getElementById("isi");
+      main.parentNode.insertBefore(box, main);
+    }
+    return box;
+  };
+  document.addEventListener("htmx:responseError", (event) => {
+    const page = new DOMParser().parseFromString(event.detail.xhr.responseText || "",
+                                                 "text/html");
+    const title = page.querySelector("main h1");
+    const message = page.querySelector("main p");
+    alertBox().textContent = [title && title.textContent.trim(),
+                              message && message.textContent.trim()].filter(Boolean).join(": ")
+      || "Permintaan gagal (HTTP " + event.detail.xhr.status + "). Muat ulang halaman.";
+  });
+  document.addEventListener("htmx:sendError", () => {
+    alertBox().textContent = "Server Sasaran tidak dapat dihubungi; periksa sambungan lalu coba lagi.";
+  });
 })();
