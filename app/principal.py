@@ -62,3 +62,7 @@ class Principal:
         """Raise the one 403 when ``allowed`` is false, e.g. ``p.require(p.can_import)``."""
         if not allowed:
             raise PermissionDenied(f"Peran '{self.role}' tidak boleh {what}.")
+
+
+# Local mode and the command line act as this admin (no login on one's own machine).
+LOCAL_ADMIN = Principal(username="lokal", role="admin")

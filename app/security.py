@@ -20,7 +20,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Connection
 
 from app.deps import ConnDep, SettingsDep
-from app.principal import Principal
+from app.principal import LOCAL_ADMIN, Principal
 from app.services.access import audit, users
 from app.settings import Settings
 from geo.errors import NotAuthenticated, PermissionDenied
@@ -32,7 +32,6 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 # Machine clients' paths: their bodies are never read here (uploads stream to the importer).
 MACHINE_PREFIXES = ("/api/", "/tiles/")
-LOCAL_ADMIN = Principal(username="lokal", role="admin")
 
 
 def _bearer(request: Request) -> str | None:

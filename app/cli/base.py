@@ -9,14 +9,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from functools import cache
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
-from sqlalchemy import Connection, Engine
 
-from app.db.engine import database_url, make_engine
-from app.settings import Settings
 from geo.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+
+    from app.settings import Settings
 
 cli = typer.Typer(
     name="sasaran",
@@ -38,12 +41,17 @@ err_console = Console(stderr=True)
 
 @cache
 def settings() -> Settings:
+    # Imported here: ``sasaran --help`` needs neither pydantic settings nor SQLAlchemy.
+    from app.settings import Settings
+
     return Settings()
 
 
 @cache
 def engine() -> Engine:
     """The engine; starts the private cluster first when no DATABASE_URL is configured."""
+    from app.db.engine import database_url, make_engine
+
     return make_engine(database_url(settings()))
 
 

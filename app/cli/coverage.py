@@ -5,23 +5,18 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import typer
 
 from app.cli.base import cli, console, export_app, import_app, settings, transaction
-from app.security import LOCAL_ADMIN
-from app.services.access import audit
-from app.services.coverage import (
-    annotate_file,
-    export_coverage,
-    import_enrollments,
-    import_programs,
-    rebuild_segments,
-    refresh_stale,
-)
-from geo.coverage import ENROLLMENT_SPEC
-from geo.io import Rejection, parse_column_map
+from app.principal import LOCAL_ADMIN
+
+if TYPE_CHECKING:
+    from geo.io import Rejection
+
+# Services (and polars, pandas... behind them) are imported by the command that runs, so that
+# ``sasaran --help`` and every other command start without them (docs/performance.md).
 
 coverage_app = typer.Typer(help="Cakupan program.", no_args_is_help=True)
 cli.add_typer(coverage_app, name="coverage")
@@ -43,6 +38,9 @@ def import_programs_command(
     sheet: str | None = typer.Option(None, "--sheet"),
 ) -> None:
     """Impor daftar program (instansi dibuat bila belum ada); upsert per kode_program."""
+    from app.services.access import audit
+    from app.services.coverage import import_programs
+
     with transaction() as conn:
         result = import_programs(conn, file, user=LOCAL_ADMIN.username, sheet=sheet)
         audit.record(conn, LOCAL_ADMIN, "program.import", f"batch:{result['batch_id']}",
@@ -60,6 +58,11 @@ def import_enrollments_command(
     sheet: str | None = typer.Option(None, "--sheet"),
 ) -> None:
     """Impor kepesertaan program; baris tak cocok disimpan, baris bermasalah ditolak."""
+    from app.services.access import audit
+    from app.services.coverage import import_enrollments
+    from geo.coverage import ENROLLMENT_SPEC
+    from geo.io import parse_column_map
+
     mapping = parse_column_map(columns, ENROLLMENT_SPEC)
     with transaction() as conn:
         result = import_enrollments(conn, file, key=settings().hmac_key(),
@@ -78,6 +81,8 @@ def refresh_command(
     full: bool = typer.Option(False, "--full", help="Bangun ulang semua segmen dan tahapan"),
 ) -> None:
     """Segarkan ringkasan cakupan setelah registri berubah (kelurahan yang ditandai basi)."""
+    from app.services.coverage import rebuild_segments, refresh_stale
+
     with transaction() as conn:
         written = rebuild_segments(conn) if full else refresh_stale(conn)
     console.print(f"Ringkasan cakupan disegarkan ({written:,} baris).")
@@ -91,6 +96,9 @@ def check_command(
     ref_date: str | None = RefDate, desil_max: int | None = DesilMax,
 ) -> None:
     """Cek daftar calon penerima: sudah di registri, sasaran, dan program aktif apa saja."""
+    from app.services.access import audit
+    from app.services.coverage.check_file import annotate_file
+
     target = out or file.with_name(f"{file.stem}-hasil{file.suffix}")
     desil_max = desil_max or settings().default_desil_max
     with transaction() as conn:
@@ -114,6 +122,9 @@ def export_coverage_command(
     ref_date: str | None = RefDate, desil_max: int | None = DesilMax,
 ) -> None:
     """Ekspor angka cakupan per wilayah (CSV, XLSX per level + parameter, GeoJSON)."""
+    from app.services.access import audit
+    from app.services.coverage import export_coverage
+
     target = out or Path(f"cakupan-{level or 'semua'}.{format}")
     on = _date(ref_date)
     desil_max = desil_max or settings().default_desil_max
@@ -139,6 +150,9 @@ def _date(value: str | None) -> date | None:
 
 def load_sample_programs(programs: Path, enrollments: Path) -> None:
     """``demo-load``'s program step: programs upserted, identical enrollments skipped."""
+    from app.services.access import audit
+    from app.services.coverage import import_programs
+
     with transaction() as conn:
         result = import_programs(conn, programs, user=LOCAL_ADMIN.username)
         audit.record(conn, LOCAL_ADMIN, "program.import", f"batch:{result['batch_id']}",

@@ -5,10 +5,8 @@ from __future__ import annotations
 import typer
 
 from app.cli.base import cli, console, db_app, engine, settings
-from app.db import citus as distributed
-from app.db import migrate as migrations
-from app.db.engine import choose_cluster, database_url, local_cluster
-from app.db.localcitus import LocalCitus
+
+# Alembic and the cluster code are imported by the command that runs (see app/cli/coverage.py).
 
 CITUS_HELP = ("Klaster Citus (koordinator + pekerja) alih-alih PostGIS satu simpul; tersimpan "
               "untuk perintah berikutnya. --no-citus kembali ke PostGIS satu simpul.")
@@ -21,6 +19,9 @@ def db_up(
                                        help="Jumlah pekerja Citus (bawaan 2; hanya menambah)."),
 ) -> None:
     """Buat (pertama kali) dan jalankan klaster PostGIS pribadi (atau Citus)."""
+    from app.db.engine import choose_cluster, local_cluster
+    from app.db.localcitus import LocalCitus
+
     config = settings()
     if citus is not None:
         if not citus and workers is not None:
@@ -40,6 +41,9 @@ def db_up(
 @db_app.command("down")
 def db_down() -> None:
     """Hentikan klaster pribadi (semua simpulnya)."""
+    from app.db.engine import local_cluster
+    from app.db.localcitus import LocalCitus
+
     cluster = local_cluster(settings())
     cluster.down()
     console.print("Citus lokal dihentikan." if isinstance(cluster, LocalCitus)
@@ -49,6 +53,9 @@ def db_down() -> None:
 @db_app.command("status")
 def db_status() -> None:
     """Tampilkan status klaster pribadi (setiap simpul untuk Citus)."""
+    from app.db.engine import local_cluster
+    from app.db.localcitus import LocalCitus
+
     cluster = local_cluster(settings())
     if isinstance(cluster, LocalCitus):
         console.print(f"Citus lokal ({cluster.root}):")
@@ -62,6 +69,8 @@ def db_status() -> None:
 @db_app.command("rebalance")
 def db_rebalance() -> None:
     """Citus: sebar ulang shard ke semua pekerja (setelah pekerja ditambah), lalu tunggu."""
+    from app.db import citus as distributed
+
     # Autocommit: the moves run as background jobs that must see the job just scheduled.
     with engine().connect() as conn:
         moves = distributed.rebalance(conn.execution_options(isolation_level="AUTOCOMMIT"))
@@ -71,5 +80,8 @@ def db_rebalance() -> None:
 @cli.command("migrate")
 def migrate(revision: str = "heads") -> None:
     """Terapkan migrasi skema basis data (Alembic)."""
+    from app.db import migrate as migrations
+    from app.db.engine import database_url
+
     migrations.upgrade(database_url(settings()), revision)
     console.print(f"Skema basis data pada revisi: {revision}")

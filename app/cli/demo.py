@@ -12,7 +12,6 @@ from app.cli.coverage import load_sample_programs
 from app.cli.imports import load_sample_households
 from app.cli.plan import load_sample_plan
 from app.cli.users import ensure_demo_accounts
-from app.services.wilayah import load_boundaries
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 BOUNDARY_FILES = ("kota_kabkota.geojson", "kota_kecamatan.geojson", "kota_kelurahan.geojson")
@@ -21,6 +20,8 @@ BOUNDARY_FILES = ("kota_kabkota.geojson", "kota_kecamatan.geojson", "kota_kelura
 @cli.command("demo-load")
 def demo_load() -> None:
     """Muat data contoh kota (batas wilayah, rumah tangga, program) dari data/samples."""
+    from app.services.wilayah import load_boundaries
+
     for name in BOUNDARY_FILES:
         path = SAMPLES / name
         if path.exists():

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from app.cli.base import cli, console, import_app, settings, transaction
-from app.security import LOCAL_ADMIN
-from app.services.access import audit
-from app.services.io import batches
-from app.services.registry import ImportResult, import_households, possible_duplicates
-from geo.io import Rejection, parse_column_map
-from geo.registry import HOUSEHOLD_SPEC
+from app.principal import LOCAL_ADMIN
+
+if TYPE_CHECKING:
+    from app.services.registry import ImportResult
+    from geo.io import Rejection
+
+# Services are imported by the command that runs (see app/cli/coverage.py).
 
 households_app = typer.Typer(help="Registri rumah tangga.", no_args_is_help=True)
 cli.add_typer(households_app, name="households")
@@ -31,6 +32,11 @@ def import_households_command(
     sheet: str | None = typer.Option(None, "--sheet", help="Nama lembar XLSX (bawaan: pertama)"),
 ) -> None:
     """Impor registri rumah tangga (DTKS/DTSEN); baris bermasalah ditolak dan dilaporkan."""
+    from app.services.access import audit
+    from app.services.registry import import_households
+    from geo.io import parse_column_map
+    from geo.registry import HOUSEHOLD_SPEC
+
     mapping = parse_column_map(columns, HOUSEHOLD_SPEC)
     with _progress() as progress, transaction() as conn:
         task = progress.add_task(f"Impor {file.name}", total=None)
@@ -46,6 +52,9 @@ def import_households_command(
 
 def load_sample_households(households: Path, members: Path) -> None:
     """``demo-load``'s household step: an upsert, so loading twice changes no household."""
+    from app.services.access import audit
+    from app.services.registry import import_households
+
     with transaction() as conn:
         result = import_households(conn, households, key=settings().hmac_key(),
                                    user=LOCAL_ADMIN.username,
@@ -62,6 +71,8 @@ def import_report(
     out: Path | None = typer.Option(None, "--out", help="Berkas keluaran"),
 ) -> None:
     """Unduh baris yang ditolak dari satu batch impor (nomor baris, kolom, alasan, data asli)."""
+    from app.services.io import batches
+
     with transaction() as conn:
         info = batches.get_batch(conn, batch)
         content = (batches.report_xlsx if format == "xlsx" else batches.report_csv)(conn, batch)
@@ -74,6 +85,9 @@ def import_report(
 @households_app.command("duplicates")
 def duplicates() -> None:
     """Daftar kemungkinan duplikat: rumah tangga berbeda dengan NIK kepala atau No. KK sama."""
+    from app.services.access import audit
+    from app.services.registry import possible_duplicates
+
     with transaction() as conn:
         rows = possible_duplicates(conn)
         audit.record(conn, LOCAL_ADMIN, "household.duplicates", None, {}, len(rows))

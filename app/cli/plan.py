@@ -6,30 +6,20 @@ import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
 
 from app.cli.base import cli, console, settings, transaction
-from app.security import LOCAL_ADMIN
-from app.services.rollout import (
-    PilotRequest,
-    PlanInput,
-    Scope,
-    WaveInput,
-    choose_pilot,
-    create_plan,
-    delete_plan,
-    export_plan_xlsx,
-    list_plans,
-    plan_projection,
-    priorities,
-    update_plan,
-)
-from app.services.wilayah import list_wilayah
+from app.principal import LOCAL_ADMIN
 from geo.errors import InvalidInput
-from geo.rollout import COMPONENTS, parse_weights
+
+if TYPE_CHECKING:
+    from app.services.rollout import PlanInput, Scope
+
+# Services (shapely, geopandas behind them) are imported by the command that runs (see
+# app/cli/coverage.py).
 
 plan_app = typer.Typer(help="Prioritas, wilayah percontohan, dan rencana perluasan bertahap.",
                        no_args_is_help=True)
@@ -53,6 +43,8 @@ def _date(raw: str | None) -> date | None:
 
 def _scope(parent: str | None, ref_date: str | None, desil: int | None,
            line: float | None) -> Scope:
+    from app.services.rollout import Scope
+
     cfg = settings()
     return Scope(parent=parent, ref_date=_date(ref_date) or date.today(),
                  desil_max=desil or cfg.default_desil_max,
@@ -77,6 +69,9 @@ def plan_priorities(parent: str | None = PARENT, ref_date: str | None = REF_DATE
                     desil_max: int | None = DESIL, line: float | None = LINE,
                     weights: str | None = WEIGHTS) -> None:
     """Peringkat kelurahan/desa dengan skor dan kontribusi tiap komponen."""
+    from app.services.rollout import priorities
+    from geo.rollout import COMPONENTS, parse_weights
+
     with transaction() as conn:
         ranked = priorities(conn, _scope(parent, ref_date, desil_max, line),
                             parse_weights(weights))
@@ -103,6 +98,9 @@ def plan_pilot(
     max_areas: int | None = typer.Option(None, "--max-areas", min=1, help="1 = satu wilayah"),
 ) -> None:
     """Pilih wilayah percontohan: satu wilayah atau klaster bertetangga."""
+    from app.services.rollout import PilotRequest, choose_pilot
+    from geo.rollout import parse_weights
+
     request = PilotRequest(
         seed=seed, max_households=max_households,
         budget=None if budget is None else Decimal(str(budget)),
@@ -126,6 +124,8 @@ def plan_pilot(
 
 
 def _read_plan(path: Path) -> PlanInput:
+    from app.services.rollout import PlanInput, WaveInput
+
     try:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         waves = [WaveInput(**w) for w in data.pop("gelombang", [])]
@@ -140,6 +140,8 @@ def _read_plan(path: Path) -> PlanInput:
 @plan_app.command("create")
 def plan_create(file: Path = typer.Argument(..., help="Berkas JSON rencana")) -> None:
     """Buat rencana dari berkas JSON (lihat docs/rollout.md)."""
+    from app.services.rollout import create_plan
+
     with transaction() as conn:
         plan = create_plan(conn, _read_plan(file), LOCAL_ADMIN)
     console.print(f"Rencana {plan['id']} '{plan['nama']}' dibuat "
@@ -149,6 +151,8 @@ def plan_create(file: Path = typer.Argument(..., help="Berkas JSON rencana")) ->
 @plan_app.command("edit")
 def plan_edit(plan_id: int, file: Path = typer.Argument(..., help="Berkas JSON rencana")) -> None:
     """Ganti isi rencana dan semua gelombangnya dari berkas JSON."""
+    from app.services.rollout import update_plan
+
     with transaction() as conn:
         plan = update_plan(conn, plan_id, _read_plan(file), LOCAL_ADMIN)
     console.print(f"Rencana {plan['id']} '{plan['nama']}' diperbarui.")
@@ -157,6 +161,8 @@ def plan_edit(plan_id: int, file: Path = typer.Argument(..., help="Berkas JSON r
 @plan_app.command("list")
 def plan_list() -> None:
     """Daftar rencana tersimpan."""
+    from app.services.rollout import list_plans
+
     with transaction() as conn:
         plans = list_plans(conn, LOCAL_ADMIN)
     table = Table("ID", "Nama", "Induk", "Tanggal acuan", "Gelombang", "Diperbarui")
@@ -171,6 +177,8 @@ def plan_list() -> None:
 def plan_show(plan_id: int, actual_date: str | None = typer.Option(
         None, "--actual-date", help="Tanggal aktual YYYY-MM-DD")) -> None:
     """Proyeksi per gelombang dan kumulatif, rencana vs aktual."""
+    from app.services.rollout import plan_projection
+
     with transaction() as conn:
         result = plan_projection(conn, plan_id, LOCAL_ADMIN, settings().poverty_line,
                                  _date(actual_date))
@@ -195,6 +203,8 @@ def plan_show(plan_id: int, actual_date: str | None = typer.Option(
 def plan_delete(plan_id: int, yes: bool = typer.Option(False, "--yes", help="Tanpa konfirmasi")
                 ) -> None:
     """Hapus rencana."""
+    from app.services.rollout import delete_plan
+
     if not yes:
         typer.confirm(f"Hapus rencana {plan_id}?", abort=True)
     with transaction() as conn:
@@ -206,6 +216,8 @@ def plan_delete(plan_id: int, yes: bool = typer.Option(False, "--yes", help="Tan
 def plan_export(plan_id: int, out: Path = typer.Option(..., "--out", help="Berkas .xlsx"),
                 actual_date: str | None = typer.Option(None, "--actual-date")) -> None:
     """Ekspor rencana (parameter, gelombang, wilayah) ke XLSX."""
+    from app.services.rollout import export_plan_xlsx
+
     with transaction() as conn:
         content = export_plan_xlsx(conn, plan_id, LOCAL_ADMIN, settings().poverty_line,
                                    _date(actual_date))
@@ -221,6 +233,9 @@ SAMPLE_WAVES = ((2022, 2_500_000, "1", ["64.74.03.1002"]),
 def load_sample_plan() -> None:
     """The demo's plan: Gunung Telihan as the 2022 pilot, its Bontang Barat neighbours in 2023,
     the rest of the city in 2024. Skipped when it exists or the kelurahan are not loaded."""
+    from app.services.rollout import PlanInput, WaveInput, create_plan, list_plans
+    from app.services.wilayah import list_wilayah
+
     with transaction() as conn:
         if any(p["nama"] == SAMPLE_PLAN for p in list_plans(conn, LOCAL_ADMIN)):
             return

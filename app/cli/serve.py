@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import typer
-import uvicorn
 
 from app.cli.base import cli, console, settings
-from app.db import migrate as migrations
-from app.db.engine import database_url
 
 
 @cli.command("serve")
@@ -16,6 +13,10 @@ def serve(
     port: int = typer.Option(None, help="Port (bawaan 8000)"),
 ) -> None:
     """Jalankan API dan peta (memulai PostGIS lokal dan migrasi bila perlu)."""
+    import uvicorn
+
+    from app.db import migrate as migrations
+    from app.db.engine import database_url
     from app.main import create_app
 
     config = settings()

@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from app.cli.base import cli, console, transaction
-from app.services.wilayah import load_boundaries
 
 
 @cli.command("load-wilayah")
@@ -18,6 +17,8 @@ def load_wilayah(
     name_field: str | None = typer.Option(None, help="Nama kolom nama wilayah"),
 ) -> None:
     """Muat batas wilayah; memperbarui wilayah yang kodenya sudah ada."""
+    from app.services.wilayah import load_boundaries  # geopandas: only for this command
+
     for path in files:
         with transaction() as conn:
             result = load_boundaries(conn, path, level, code_field, name_field)
