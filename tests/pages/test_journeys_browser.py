@@ -31,6 +31,7 @@ from browser import (
     new_page,
     overflows_horizontally,
     screenshot,
+    unnamed_controls,
 )
 from household_rows import kk, nik, row
 from journeys_world import PROGRAMS, House, build, candidates
@@ -358,3 +359,19 @@ def test_the_planner_builds_a_plan_with_a_pilot_and_two_waves_and_sees_it_on_the
     assert sorted(map(tuple, on_map)) == sorted(
         [(k, 1) for k in pilot] + [(k, 2) for k in second])
     assert not watch.problems, watch.problems
+
+
+def test_the_ranking_opened_on_a_phone_fits_and_names_its_filters(chromium, app):
+    """An admin opening Perencanaan straight at 390 px (no resize from a wide layout)."""
+    page = new_page(chromium, width=NARROW)
+    login_as(page, app.url, "admin", "/perencanaan")
+    page.goto(f"{app.url}/perencanaan?ref_date={date.today().isoformat()}&desil_max=4")
+    page.wait_for_selector("#tabel-peringkat .tabulator-row")
+    assert unnamed_controls(page) == []
+    labels = page.locator("#tabel-peringkat .tabulator-header-filter input").evaluate_all(
+        "inputs => inputs.map(i => i.getAttribute('aria-label'))")
+    assert labels and all(label.startswith("Saring kolom ") for label in labels), labels
+    wide = page.evaluate("""() => Array.from(document.querySelectorAll('body *'))
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+        .slice(0, 8).map(e => e.tagName + '.' + e.className + '#' + e.id)""")
+    assert not overflows_horizontally(page), wide

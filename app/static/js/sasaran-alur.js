@@ -22,6 +22,8 @@
       } else {
         column.headerFilter = "input";
         column.headerFilterPlaceholder = "saring…";
+        // The filter box's only text is its placeholder: give it a name a screen reader says.
+        column.headerFilterParams = {elementAttributes: {"aria-label": "Saring kolom " + column.title}};
       }
       return column;
     });
