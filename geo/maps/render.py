@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
+from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from shapely.geometry import shape
@@ -107,7 +108,7 @@ def _draw_map(ax: Any, pic: Picture) -> tuple[float, float, float, float]:
 
 
 def render(pic: Picture, fmt: str = "png") -> bytes:
-    """The picture as PNG (or SVG) bytes."""
+    """The picture as PNG (or SVG, its texts kept as text) bytes."""
     # A bare Figure (no pyplot): no global state, nothing to close, safe off the main thread.
     fig = Figure(figsize=pic.size, dpi=pic.dpi)
     ax = fig.add_subplot()
@@ -123,5 +124,7 @@ def render(pic: Picture, fmt: str = "png") -> bytes:
     fig.text(0.01, 0.01, pic.source, fontsize=6.5, color="#444444", ha="left", va="bottom")
     fig.tight_layout(rect=(0, 0.03, 1, 0.97))
     out = io.BytesIO()
-    fig.savefig(out, format=fmt)
+    # SVG keeps its words as text (not glyph outlines): searchable, and readable by tests.
+    with rc_context({"svg.fonttype": "none"}):
+        fig.savefig(out, format=fmt)
     return out.getvalue()

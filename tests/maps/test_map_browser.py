@@ -12,94 +12,29 @@ import json
 import re
 import socket
 import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from live_server import serving
-from map_world import HOUSEHOLDS, KELURAHAN, PROGRAMS, REF, build, expected_status
-from sqlalchemy import create_engine, make_url, text
+from map_pages import (
+    Watch,
+    boxes_overlap,
+    count,
+    detail,
+    expected,
+    expected_covered,
+    map_server,
+    open_map,
+    screen_point,
+    total,
+)
+from map_world import HOUSEHOLDS, KELURAHAN, PROGRAMS, REF, expected_status
 
-from app.db import migrate
-from app.db.engine import make_engine
-from app.main import create_app
 from app.principal import Principal
-from app.security import current_principal
 from app.services.maps import POINT_MIN_ZOOM
-from app.settings import Settings
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-BROWSER_DB = "sasaran_browser"
-
-
-@pytest.fixture(scope="module")
-def browser_db(db_url: str, wilayah_dir: Path) -> Iterator[str]:
-    admin = create_engine(db_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{BROWSER_DB}"'))
-        c.execute(text(f'CREATE DATABASE "{BROWSER_DB}"'))
-    url = make_url(db_url).set(database=BROWSER_DB).render_as_string(hide_password=False)
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        build(conn, wilayah_dir)
-    engine.dispose()
-    yield url
-    with admin.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{BROWSER_DB}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def _serve(browser_db: str, data_dir: Path, principal: Principal, **settings):
-    config = Settings(database_url=browser_db, data_dir=data_dir,
-                      secret_key="browser-test-secret-key-0123456789abcdef", **settings)
-    engine = make_engine(browser_db)
-    app = create_app(config, engine=engine)
-    app.dependency_overrides[current_principal] = lambda: principal
-    return serving(app), engine
-
-
-@contextmanager
-def _server(browser_db: str, data_dir: Path, principal: Principal, **settings) -> Iterator[str]:
-    server, engine = _serve(browser_db, data_dir, principal, **settings)
-    with server as url:
-        yield url
-    engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def live_url(browser_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with _server(browser_db, tmp_path_factory.mktemp("data"), Principal("uji-peta", "admin"),
-                 tile_url=None, tile_light_url=None) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def viewer_url(browser_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with _server(browser_db, tmp_path_factory.mktemp("data"), Principal("uji-publik", "viewer"),
-                 tile_url=None, tile_light_url=None) as url:
-        yield url
-
-
-class Watch:
-    """Collects every console error, page error, failed request and HTTP error response."""
-
-    def __init__(self, page) -> None:
-        self.problems: list[str] = []
-        self.urls: list[str] = []
-        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: "
-                                                                                  f"{m.text}"))
-        page.on("pageerror", lambda e: self.problems.append(f"pageerror: {e}"))
-        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
-        page.on("response", self._response)
-
-    def _response(self, response) -> None:
-        self.urls.append(response.url)
-        if response.status >= 400:
-            self.problems.append(f"HTTP {response.status}: {response.url}")
 
 
 @pytest.fixture(scope="module")
@@ -109,36 +44,8 @@ def browser(chromium):
     return chromium
 
 
-def _open(browser, url: str, width: int = 1400, height: int = 850):
-    page = browser.new_page(viewport={"width": width, "height": height})
-    watch = Watch(page)
-    page.goto(url)
-    page.wait_for_selector("body[data-map-ready='1']", timeout=15000)
-    return page, watch
-
-
 def _kelurahan_count(wilayah_dir: Path) -> int:
     return len(json.loads((wilayah_dir / "bontang_kelurahan.geojson").read_text())["features"])
-
-
-def _expected_covered(**filters) -> int:
-    return sum(1 for hh in HOUSEHOLDS if expected_status(hh, **filters) in ("one", "overlap"))
-
-
-def _expected(status: str | None = None, **filters) -> int:
-    """Targets (``status`` None) or targets of one status, counted from the world's rows."""
-    return sum(1 for hh in HOUSEHOLDS if (expected_status(hh, **filters) is not None
-                                          if status is None
-                                          else expected_status(hh, **filters) == status))
-
-
-def _screen_point(page, kode: str, level: str = "kelurahan") -> tuple[float, float]:
-    """Where on the screen the area's label point (inside the area) is drawn."""
-    return page.evaluate("""([kode, level]) => { const p = SasaranMap.page;
-        const f = p.geo[level].features.find(f => f.properties.kode === kode);
-        const pt = p.map.latLngToContainerPoint([f.properties.label_lat, f.properties.label_lon]);
-        const r = p.map.getContainer().getBoundingClientRect();
-        return [r.left + pt.x, r.top + pt.y]; }""", [kode, level])
 
 
 def _all_layers_on(page) -> None:
@@ -149,23 +56,8 @@ def _all_layers_on(page) -> None:
     page.click(".layers-toggle")
 
 
-def _detail(page) -> dict[str, str]:
-    rows = page.locator("#sasaran-detail .detail-figures tr")
-    return {r.get_attribute("data-figure"): r.locator("td").inner_text()
-            for r in rows.all()}
-
-
-def _count(text: str) -> int:
-    return int(text.replace(".", ""))
-
-
-def _boxes_overlap(a, b) -> bool:
-    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
-                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
-
-
 def test_map_page_loads_offline_with_legend_layers_and_filters(browser, live_url, wilayah_dir):
-    page, watch = _open(browser, f"{live_url}/map?ref_date={REF.isoformat()}")
+    page, watch = open_map(browser, f"{live_url}/map?ref_date={REF.isoformat()}")
     # No basemap configured: the no-basemap style, and not one request leaves the app.
     assert page.locator(".folium-map.no-basemap").count() == 1
     assert all(u.startswith(live_url) for u in watch.urls), watch.urls
@@ -178,7 +70,7 @@ def test_map_page_loads_offline_with_legend_layers_and_filters(browser, live_url
     assert all(z < POINT_MIN_ZOOM for z in zooms), watch.urls
     legend = page.inner_text(".sasaran-legend")
     assert "Tidak ada data" in legend and "Kuantil" in legend
-    counts = [_count(c.strip("()")) for c in
+    counts = [count(c.strip("()")) for c in
               page.locator(".legend-classes .legend-count").all_inner_texts()]
     assert sum(counts) == _kelurahan_count(wilayah_dir)
     # Swatches show the fill as drawn: the class colour at the polygons' opacity over white.
@@ -199,7 +91,7 @@ def test_map_page_loads_offline_with_legend_layers_and_filters(browser, live_url
     note = page.locator('.layers-item:has(input[data-layer="program:ZAKAT"]) .zoom-note')
     assert "perbesar untuk melihat titik" in note.inner_text()
     page.click(".layers-toggle")
-    assert _count(_total(page, "Tercakup")) == _expected_covered()
+    assert count(total(page, "Tercakup")) == expected_covered()
     # Leaflet's controls speak Indonesian; the scale bar is metric only.
     assert page.get_attribute(".leaflet-control-zoom-in", "title") == "Perbesar"
     scale = page.locator(".leaflet-control-scale-line").all_inner_texts()
@@ -208,7 +100,7 @@ def test_map_page_loads_offline_with_legend_layers_and_filters(browser, live_url
     boxes = [page.locator(sel).bounding_box() for sel in (
         ".sasaran-title", ".sasaran-layers", ".sasaran-legend", ".leaflet-control-zoom",
         ".leaflet-control-scale")]
-    assert not any(_boxes_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert not any(boxes_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
 
     # Zoom to the households and switch the ZAKAT program layer on: its tiles must load.
     # (The planning panel fits the view to its layer when its data arrives: let it settle.)
@@ -230,7 +122,7 @@ def test_map_page_loads_offline_with_legend_layers_and_filters(browser, live_url
     page.wait_for_selector("body[data-map-ready='1']")
     page.wait_for_load_state("networkidle")
     assert any("/api/v1/map/figures" in u and "program=PKH" in u for u in watch.urls)
-    assert _count(_total(page, "Tercakup")) == _expected_covered(program="PKH")
+    assert count(total(page, "Tercakup")) == expected_covered(program="PKH")
 
     page.wait_for_timeout(300)  # let the canvas tiles paint before the picture
     ARTIFACTS.mkdir(exist_ok=True)
@@ -241,28 +133,28 @@ def test_map_page_loads_offline_with_legend_layers_and_filters(browser, live_url
 
 def test_click_opens_the_panel_with_the_kelurahan_s_figures_in_every_layer_combination(
         browser, live_url):
-    page, watch = _open(browser, f"{live_url}/map?ref_date={REF.isoformat()}")
+    page, watch = open_map(browser, f"{live_url}/map?ref_date={REF.isoformat()}")
     _all_layers_on(page)  # outlines, labels, points, every program: none may take the mouse
-    x, y = _screen_point(page, KELURAHAN)
+    x, y = screen_point(page, KELURAHAN)
     page.mouse.move(x, y)
     tooltip = page.locator(".area-tooltip")
     tooltip.wait_for()
     assert "Gunung Telihan" in tooltip.inner_text()
     page.mouse.click(x, y)
     page.wait_for_selector(f"#sasaran-detail[data-kode='{KELURAHAN}']")
-    shown = _detail(page)
-    assert _count(shown["targets"]) == _expected()
-    assert _count(shown["covered"]) == _expected_covered()
-    assert _count(shown["gap"]) == _expected("gap")
-    assert _count(shown["overlap"]) == _expected("overlap")
-    rate = _expected_covered() / _expected()
+    shown = detail(page)
+    assert count(shown["targets"]) == expected()
+    assert count(shown["covered"]) == expected_covered()
+    assert count(shown["gap"]) == expected("gap")
+    assert count(shown["overlap"]) == expected("overlap")
+    rate = expected_covered() / expected()
     assert shown["coverage_rate"] == f"{rate * 100:.1f} %".replace(".", ",")
     pkh = page.locator("#sasaran-detail tr[data-program='PKH'] td").all_inner_texts()
     pkh_covered = sum(1 for hh in HOUSEHOLDS if expected_status(hh, program="PKH") in
                       ("one", "overlap"))
-    assert _count(pkh[1]) == pkh_covered
+    assert count(pkh[1]) == pkh_covered
     gaps = page.locator("#sasaran-detail .detail-gaps li").all_inner_texts()
-    assert len(gaps) == _expected("gap")
+    assert len(gaps) == expected("gap")
     assert "Gunung Telihan" in page.inner_text(".sasaran-title")
     assert "pilih=" + KELURAHAN in page.url
     assert watch.problems == []
@@ -270,9 +162,9 @@ def test_click_opens_the_panel_with_the_kelurahan_s_figures_in_every_layer_combi
 
 
 def test_drill_down_from_kecamatan_to_kelurahan_and_back_up(browser, live_url):
-    page, watch = _open(browser, f"{live_url}/map?ref_date={REF.isoformat()}&level=kecamatan")
+    page, watch = open_map(browser, f"{live_url}/map?ref_date={REF.isoformat()}&level=kecamatan")
     assert page.evaluate("SasaranMap.page.choropleth.getLayers().length") == 3
-    x, y = _screen_point(page, KELURAHAN[:8], "kecamatan")
+    x, y = screen_point(page, KELURAHAN[:8], "kecamatan")
     page.mouse.click(x, y)
     page.wait_for_selector("body[data-map-ready='1']")
     page.wait_for_function("SasaranMap.page.state.level === 'kelurahan'")
@@ -292,7 +184,7 @@ def test_drill_down_from_kecamatan_to_kelurahan_and_back_up(browser, live_url):
 
 
 def test_a_copied_link_reopens_the_same_view(browser, live_url):
-    page, _ = _open(browser, f"{live_url}/map?ref_date={REF.isoformat()}")
+    page, _ = open_map(browser, f"{live_url}/map?ref_date={REF.isoformat()}")
     page.select_option("#sasaran-filters select[name=figure]", "gap")
     page.select_option("#sasaran-filters select[name=scheme]", "pretty")
     page.select_option("#sasaran-filters select[name=ramp]", "viridis")
@@ -307,7 +199,7 @@ def test_a_copied_link_reopens_the_same_view(browser, live_url):
     link = page.locator(".panel-link").input_value()
     assert link == page.url
     page.close()
-    again, watch = _open(browser, link)
+    again, watch = open_map(browser, link)
     state = again.evaluate("SasaranMap.page.state")
     assert (state["figure"], state["scheme"], state["ramp"], state["program"]) == (
         "gap", "pretty", "viridis", "ZAKAT")
@@ -325,7 +217,7 @@ def test_unreachable_basemap_falls_back_once_without_a_console_flood(browser, br
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     dead = f"http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png"
-    with _server(browser_db, tmp_path, Principal("uji-peta", "admin"), tile_url=dead,
+    with map_server(browser_db, tmp_path, Principal("uji-peta", "admin"), tile_url=dead,
                  tile_light_url=None) as url:
         page = browser.new_page(viewport={"width": 1400, "height": 850})
         watch = Watch(page)
@@ -344,7 +236,7 @@ def test_unreachable_basemap_falls_back_once_without_a_console_flood(browser, br
 
 
 def test_narrow_screen_map_fills_the_screen_and_the_panel_is_a_bottom_sheet(browser, live_url):
-    page, watch = _open(browser, f"{live_url}/map?ref_date={REF.isoformat()}", 390, 844)
+    page, watch = open_map(browser, f"{live_url}/map?ref_date={REF.isoformat()}", 390, 844)
     map_box = page.locator(".folium-map").bounding_box()
     header = page.locator("header.kepala").bounding_box()
     sheet = page.locator("#sasaran-panel").bounding_box()
@@ -353,7 +245,7 @@ def test_narrow_screen_map_fills_the_screen_and_the_panel_is_a_bottom_sheet(brow
     assert map_box["y"] + map_box["height"] >= 844 - 60
     assert sheet["height"] <= 60 and sheet["y"] >= 844 - 60  # folded to its handle
     assert page.locator(".legend-body").is_hidden()  # the legend starts folded too
-    x, y = _screen_point(page, KELURAHAN)
+    x, y = screen_point(page, KELURAHAN)
     page.mouse.click(x, y)
     page.wait_for_selector(f"#sasaran-detail[data-kode='{KELURAHAN}']")
     opened = page.locator("#sasaran-panel").bounding_box()
@@ -366,15 +258,15 @@ def test_narrow_screen_map_fills_the_screen_and_the_panel_is_a_bottom_sheet(brow
 
 def test_viewer_sees_hexagons_by_figure_and_small_counts_hidden_in_the_panel(browser,
                                                                             viewer_url):
-    page, watch = _open(browser, f"{viewer_url}/map?ref_date={REF.isoformat()}&figure=gap")
+    page, watch = open_map(browser, f"{viewer_url}/map?ref_date={REF.isoformat()}&figure=gap")
     assert page.locator(".legend-hexagons").inner_text().startswith("Heksagon: Kesenjangan")
     assert page.locator(".legend-points").inner_text() == ""
     assert not any("/tiles/" in u for u in watch.urls)
-    x, y = _screen_point(page, KELURAHAN)
+    x, y = screen_point(page, KELURAHAN)
     page.mouse.click(x, y)  # on a hexagon: the kelurahan below opens
     page.wait_for_selector(f"#sasaran-detail[data-kode='{KELURAHAN}']")
-    shown = _detail(page)
-    gaps = _expected("gap")
+    shown = detail(page)
+    gaps = expected("gap")
     assert shown["gap"] == ("<5" if 1 <= gaps <= 4 else str(gaps))
     assert page.locator("#sasaran-detail .detail-gaps").count() == 0
     assert watch.problems == []
@@ -382,18 +274,12 @@ def test_viewer_sees_hexagons_by_figure_and_small_counts_hidden_in_the_panel(bro
 
 
 def test_map_page_in_english(browser, live_url):
-    page, watch = _open(browser, f"{live_url}/map?lang=en&ref_date={REF}")
+    page, watch = open_map(browser, f"{live_url}/map?lang=en&ref_date={REF}")
     assert "No data" in page.inner_text(".sasaran-legend")
     page.click(".layers-toggle")
     assert "Target households" in page.inner_text(".layers-body")
     assert watch.problems == []
     page.close()
-
-
-def _total(page, label: str) -> str:
-    terms = page.locator(".panel-totals dt").all_inner_texts()
-    values = page.locator(".panel-totals dd").all_inner_texts()
-    return values[terms.index(label)]
 
 
 def test_shared_copy_is_self_contained_without_household_points(browser, browser_db, tmp_path,
@@ -422,13 +308,13 @@ def test_shared_copy_is_self_contained_without_household_points(browser, browser
     page.wait_for_selector("body[data-map-ready='1']", timeout=15000)
     assert "Tidak ada data" in page.inner_text(".sasaran-legend")
     # Clickable in the shared copy too: the panel shows the kelurahan's (suppressed) figures.
-    x, y = _screen_point(page, KELURAHAN)
+    x, y = screen_point(page, KELURAHAN)
     page.mouse.click(x, y)
     page.wait_for_selector(f"#sasaran-detail[data-kode='{KELURAHAN}']")
     # The shared copy suppresses small counts: 4 covered households are shown as "<5".
     terms = page.locator(".panel-totals dt").all_inner_texts()
     covered = page.locator(".panel-totals dd").all_inner_texts()[terms.index("Tercakup")]
-    assert covered == ("<5" if 1 <= _expected_covered() <= 4 else str(_expected_covered()))
+    assert covered == ("<5" if 1 <= expected_covered() <= 4 else str(expected_covered()))
     assert [p for p in watch.problems if not p.startswith("failed: file:")] == []
     page.close()
 
@@ -457,7 +343,7 @@ def test_png_of_the_view_and_pdf_report_download_in_one_click(browser, live_url,
     body = _pdf_text(pdf_path)
     assert "Gunung Telihan" in body and "Cakupan per kelurahan" in body
     jumlah = [line for line in body.splitlines() if line.strip().startswith("Jumlah")][-1]
-    assert jumlah.split()[1] == str(_expected())  # targets of the whole world
+    assert jumlah.split()[1] == str(expected())  # targets of the whole world
     assert watch.problems == []
     page.close()
 
@@ -477,7 +363,7 @@ def test_report_command_writes_the_pdf(browser_db, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     body = _pdf_text(out)
     # Suppressed by default: this world's counts are all small.
-    targets = _expected()
+    targets = expected()
     assert ("<5" if 1 <= targets <= 4 else str(targets)) in body
     assert "(64.74)" in body and "Halaman 1 dari" in body
     missing = CliRunner().invoke(cli, ["report", "--area", "64.99", "--out", str(out)])

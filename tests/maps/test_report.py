@@ -4,6 +4,7 @@ count from 1 to 4."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from collections import defaultdict
@@ -14,14 +15,16 @@ import pytest
 from sqlalchemy import text
 
 from app.services.coverage import import_enrollments, import_programs
-from app.services.maps import MapFilter, ReportScope, report_pdf
+from app.services.maps import Classing, MapFilter, ReportScope, report_pdf
+from app.services.maps.report import picture
 from app.services.registry import import_households
 from app.services.wilayah import load_boundaries
-from geo.maps.render import scale_km
+from geo.maps.render import render, scale_km
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 REF = date(2025, 6, 1)
 COUNT_COLUMNS = ("targets", "covered", "overlap", "overlap_agency", "gap", "leakage")
+LINE = ReportScope().poverty_line
 
 
 @pytest.fixture
@@ -67,10 +70,42 @@ def expected_by_kelurahan(conn, ref: date = REF, desil_max: int = 4,
     return out
 
 
-def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+def active_programs(conn, ref: date = REF, desil_max: int = 4) -> list[set[str]]:
+    """Per target household, the codes of the programs it is actively enrolled in."""
+    codes = dict(conn.execute(text("SELECT id, kode_program FROM program")).all())
+    active: dict[int, set[str]] = defaultdict(set)
+    for e in conn.execute(text("SELECT household_id, program_id, tanggal_mulai, "
+                               "tanggal_selesai FROM enrollment "
+                               "WHERE household_id IS NOT NULL")):
+        if e.tanggal_mulai <= ref and (e.tanggal_selesai is None or ref <= e.tanggal_selesai):
+            active[e.household_id].add(codes[e.program_id])
+    return [active[h.id] for h in conn.execute(text(
+        "SELECT id FROM household WHERE status_verifikasi = 'terverifikasi' "
+        "AND desil <= :d"), {"d": desil_max})]
+
+
+def expected_p0(conn) -> float:
+    """Share of persons in households below the poverty line (person-weighted, every household
+    with an expenditure)."""
+    rows = conn.execute(text("SELECT jumlah_anggota, pengeluaran_per_kapita FROM household "
+                             "WHERE pengeluaran_per_kapita IS NOT NULL")).all()
+    return sum(n for n, y in rows if y < LINE) / sum(n for n, _ in rows)
+
+
+def id_percent(share: float) -> str:
+    return f"{share * 100:.1f} %".replace(".", ",")
+
+
+def numbers_after(line: str, label: str) -> list[str]:
+    """The whole numbers (id-ID) of a table line after its ``label`` cell."""
+    rest = line[line.index(label) + len(label):]
+    return re.findall(r"(?<![\d.,])\d[\d.]*(?![\d,])", rest)
+
+
+def pdf_text(pdf: bytes, tmp_path: Path, *pages: str) -> str:
     path = tmp_path / "laporan.pdf"
     path.write_bytes(pdf)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+    return subprocess.run(["pdftotext", "-layout", *pages, str(path), "-"], check=True,
                           capture_output=True, text=True).stdout
 
 
@@ -102,11 +137,42 @@ def test_report_holds_the_independently_computed_totals(city, tmp_path):
                     "Matriks tumpang tindih program", "Sepuluh kelurahan dengan kesenjangan",
                     "Aturan yang dipakai", "Halaman 1 dari", "P0", "1 Jun 2025"):
         assert heading in body
-    # Ten largest gaps: the first is the kelurahan with the most gap households.
+    # Ten largest gaps, in order, by name.
     gaps = sorted(per_kelurahan.items(), key=lambda kv: (-kv[1]["gap"], kv[0]))
     names = dict(city.execute(text("SELECT kode, nama FROM wilayah")).all())
-    top = body[body.index("Sepuluh kelurahan"):]
-    assert re.search(rf"1\s+{re.escape(names[gaps[0][0]])}", top)
+    top = body[body.index("Sepuluh kelurahan"):body.index("Aturan yang dipakai")]
+    for rank, (kode, row) in enumerate(gaps[:10], start=1):
+        line = next(x for x in top.splitlines() if re.match(rf"\s*{rank}\s+\S", x))
+        assert names[kode] in line and id_number(row["gap"]) in line.split(), (rank, line)
+    # The kecamatan table: each row the sum of its kelurahan, its Jumlah the same totals.
+    tables = body[body.index("Cakupan per kecamatan"):body.index("Cakupan per kelurahan")]
+    for kecamatan in {k[:8] for k in per_kelurahan}:
+        line = next(x for x in tables.splitlines() if x.strip().startswith(kecamatan))
+        sums = [sum(r[c] for k, r in per_kelurahan.items() if k.startswith(kecamatan + "."))
+                for c in COUNT_COLUMNS]
+        found = numbers_after(line, kecamatan)
+        assert found[:6] == [id_number(n) for n in sums], (kecamatan, line)
+    kecamatan_jumlah = next(x for x in tables.splitlines() if x.strip().startswith("Jumlah"))
+    assert numbers_after(kecamatan_jumlah, "Jumlah")[:6] == [id_number(total[k])
+                                                           for k in COUNT_COLUMNS]
+    # The summary's P0, person-weighted over every household with an expenditure.
+    p0 = next(x for x in body.splitlines() if "P0 (persentase penduduk miskin)" in x)
+    assert p0.split()[-2:] == id_percent(expected_p0(city)).split()
+    # The overlap matrix: targets active in both programs (the diagonal: in the program).
+    targets = active_programs(city)
+    matrix = body[body.index("Matriks tumpang tindih program"):body.index("Sepuluh kelurahan")]
+    codes = sorted(city.execute(text("SELECT kode_program FROM program")).scalars())
+    grid = [cells for cells in (re.sub(r"^\s*[A-Z][A-Z-]*", "", x).split()
+                                for x in matrix.splitlines())
+            if len(cells) == len(codes) and all(c.replace(".", "").isdigit() for c in cells)]
+    assert grid == [[id_number(sum(1 for t in targets if a in t and b in t)) for b in codes]
+                    for a in codes]
+    # The cover names the area and the date; the two maps are pictures inside.
+    cover = pdf_text(pdf, tmp_path, "-f", "1", "-l", "1")
+    assert "Kota Bontang (64.74)" in cover and "1 Jun 2025" in cover
+    images = subprocess.run(["pdfimages", "-list", str(tmp_path / "laporan.pdf")], check=True,
+                            capture_output=True, text=True).stdout.splitlines()[2:]
+    assert len(images) >= 2
 
 
 def test_viewer_report_shows_no_count_from_one_to_four(city, client_as, tmp_path):
@@ -144,3 +210,28 @@ def test_map_picture_for_a_view_and_its_scale_bar(city, client):
     assert bad.status_code == 422 and "bbox" in bad.json()["error"]["message"]
     # About a fifth of the width, rounded: 13 km across gives a 2 km bar, 0.9 km gives 0.1 km.
     assert (scale_km(13.0), scale_km(0.9), scale_km(260.0)) == (2, 0.1, 50)
+
+
+def test_map_picture_holds_title_legend_scale_north_arrow_date_and_source(city, client):
+    per_kelurahan = expected_by_kelurahan(city)
+    pic = picture(city, MapFilter(REF, 4, None, None, None), Classing(figure="gap"),
+                  ReportScope(suppress=False))
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", render(pic, "svg").decode())
+    assert "Kesenjangan (RT) per kelurahan" in texts
+    assert "Semua wilayah · tanggal acuan 1 Jun 2025 · sasaran desil ≤ 4" in texts
+    assert "U" in texts  # the north arrow
+    assert any(re.fullmatch(r"\d+(,\d)? km", t) for t in texts)  # the scale bar
+    assert any(t.startswith("Sumber: Sasaran") and "MIT" in t for t in texts)
+    # The legend: whole-number classes of the gap counts, one row per class with its number
+    # of kelurahan, the largest bound the largest gap of a kelurahan.
+    classes = [t for t in texts if re.fullmatch(r"\d[\d.]*( – \d[\d.]*)? \(\d+\)", t)]
+    kelurahan = json.loads((SAMPLES / "kota_kelurahan.geojson").read_text())["features"]
+    with_targets = [r for r in per_kelurahan.values() if r["targets"]]
+    no_data = [t for t in texts if t.startswith("Tidak ada data")]
+    assert sum(int(t.rsplit("(", 1)[1].rstrip(")")) for t in classes + no_data) == len(kelurahan)
+    assert classes[-1].split(" (")[0].split(" – ")[-1] == id_number(
+        max(r["gap"] for r in with_targets))
+    # The page's "Unduh PNG" is this very picture.
+    png = client.get("/api/v1/map/image.png", params={"ref_date": REF.isoformat(),
+                                                      "figure": "gap"})
+    assert png.content == render(pic)

@@ -29,6 +29,8 @@
       var show = open === undefined ? this.body.hidden : open;
       this.body.hidden = !show;
       this.button.setAttribute("aria-expanded", String(show));
+      // Narrow screens: the opened list would cover the title bar, which steps aside meanwhile.
+      if (this._map) this._map.getContainer().classList.toggle("layers-open", show);
     },
     group: function (name) {
       if (!this.groups[name]) {

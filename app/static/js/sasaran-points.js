@@ -58,14 +58,23 @@
           fillOpacity: self.cfg.fill_opacity };
       },
       onEachFeature: function (f, layer) {
-        var p = f.properties;
-        layer.bindTooltip(function () {
-          var box = el("div");
-          box.appendChild(el("div", null, t.targets + ": " + F.num(p.targets)));
-          box.appendChild(el("div", null, t.gap + ": " + F.num(p.gap)));
-          box.appendChild(el("div", null, t.coverage_rate + ": " + F.pct(p.coverage_rate)));
+        var p = f.properties, under = null;
+        // The kelurahan below the mouse first (name and mapped figure, as over the choropleth),
+        // then the hexagon's own counts.
+        var text = function () {
+          var box = under ? self.hoverText(under) : el("div");
+          var hex = box.appendChild(el("div", "tooltip-hexagon"));
+          hex.appendChild(el("div", null, t.hex_legend + ": " + t.targets + " " + F.num(p.targets) +
+            ", " + t.gap + " " + F.num(p.gap) + ", " + t.coverage_rate + " " + F.pct(p.coverage_rate)));
           return box;
-        }, { sticky: true });
+        };
+        layer.bindTooltip(text, { sticky: true, className: "area-tooltip" });
+        layer.on("mousemove", function (ev) {
+          var kode = self.areaAt(ev.latlng), props = kode ? self.areaProps(kode) : null;
+          if (props === under) return;
+          under = props;
+          layer.setTooltipContent(text());
+        });
         layer.on("click", function (ev) {
           var kode = self.areaAt(ev.latlng);
           if (kode) self.clickArea(kode);
@@ -84,6 +93,12 @@
       var polygons = Array.isArray(rings[0][0]) ? rings : [rings];
       polygons.forEach(function (poly) { if (!found && inside(latlng, poly[0])) found = kode; });
     });
+    return found;
+  };
+
+  Page.prototype.areaProps = function (kode) {
+    var found = null;
+    this.eachArea(function (layer, k) { if (k === kode) found = layer.feature.properties; });
     return found;
   };
 

@@ -1,0 +1,229 @@
+"""The map's views in Debian's headless Chromium: hover and click with each set of layers switched
+on (chosen through the URL), the title bar, labels by zoom, Indonesian controls, the whole view
+state kept in the URL, legend swatches for '<5' and 'tidak ada data', integer class bounds of
+counts, controls that never cover each other, the kelurahan search, and the basemap switcher
+against a local tile server (the online case). Expected figures come from the world's rows."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from map_pages import (
+    boxes_overlap,
+    count,
+    detail,
+    expected,
+    expected_covered,
+    id_percent,
+    map_server,
+    open_map,
+    screen_point,
+    shown_or_small,
+)
+from map_world import KELURAHAN, REF
+
+from app.principal import Principal
+
+pytestmark = pytest.mark.browser
+# A 1x1 transparent PNG: what the local tile server answers for every tile.
+TILE = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082")
+
+
+def _hover(page, kode: str) -> str:
+    x, y = screen_point(page, kode)
+    page.mouse.move(x, y)
+    tooltip = page.locator(".area-tooltip")
+    tooltip.wait_for()
+    return tooltip.inner_text()
+
+
+@pytest.mark.parametrize("layers", ["choropleth", "choropleth,kecamatan,kabkota",
+                                    "choropleth,labels,households,kecamatan"])
+def test_hover_and_click_work_with_each_set_of_layers(chromium, live_url, layers):
+    page, watch = open_map(chromium, f"{live_url}/map?ref_date={REF}&lapisan={layers}")
+    on = page.evaluate("""() => { const p = SasaranMap.page; return Object.keys(p.layers)
+        .filter(id => p.map.hasLayer(p.layers[id])).sort().join(','); }""")
+    assert on == ",".join(sorted(layers.split(",")))
+    rate = id_percent(expected_covered() / expected())
+    assert _hover(page, KELURAHAN).split("\n") == ["Gunung Telihan", f"Tingkat cakupan: {rate}"]
+    x, y = screen_point(page, KELURAHAN)
+    page.mouse.click(x, y)
+    page.wait_for_selector(f"#sasaran-detail[data-kode='{KELURAHAN}']")
+    assert count(detail(page)["gap"]) == expected("gap")
+    # The title bar names the figure, the trail down to the kelurahan, the date and threshold.
+    title = page.inner_text(".sasaran-title")
+    assert title.split("\n")[0] == "Tingkat cakupan"
+    crumbs = page.locator(".sasaran-title .crumb").all_inner_texts()
+    # (This world loads no kab/kota boundary: that step is named by its code.)
+    assert crumbs == ["Semua wilayah", "64.74", "Bontang Barat", "Gunung Telihan"]
+    assert "Tanggal 30 Jun 2026 · desil ≤ 4" in title
+    assert watch.problems == []
+    page.close()
+
+
+def test_labels_show_from_their_zoom_and_switch_off(chromium, live_url):
+    page, watch = open_map(chromium, f"{live_url}/map?ref_date={REF}&z=11&lat=0.14&lng=117.47")
+    label = page.locator(".area-label", has_text="Gunung Telihan")
+    assert label.count() == 1 and not label.is_visible()  # kelurahan names from zoom 12 on
+    page.evaluate("SasaranMap.page.map.setZoom(13)")
+    page.wait_for_function("!SasaranMap.page.map.getPane('labels').classList"
+                           ".contains('labels-hidden')")
+    assert label.is_visible()
+    page.click(".layers-toggle")
+    page.locator('input[data-layer="labels"]').uncheck()
+    assert page.locator(".area-label").count() == 0
+    assert "lapisan=" in page.url and "labels" not in page.url.split("lapisan=")[1].split("&")[0]
+    assert watch.problems == []
+    page.close()
+
+
+def test_controls_speak_indonesian_and_the_scale_is_metric(chromium, live_url):
+    page, watch = open_map(chromium, f"{live_url}/map?ref_date={REF}")
+    assert page.get_attribute(".leaflet-control-zoom-out", "title") == "Perkecil"
+    assert page.get_attribute(".leaflet-control-zoom-fullscreen", "title") == "Layar penuh"
+    assert page.inner_text(".layers-toggle") == "Lapisan"
+    assert page.inner_text(".legend-toggle") == "Legenda"
+    assert page.locator(".leaflet-control-scale-line").count() == 1
+    assert re.fullmatch(r"\d+ k?m", page.inner_text(".leaflet-control-scale-line"))
+    # The layer list opened covers neither the legend nor the title bar, and the side panel
+    # (search, buttons, details) sits beside the map, never over it.
+    page.click(".layers-toggle")
+    opened = page.locator(".sasaran-layers").bounding_box()
+    for other in (".sasaran-legend", ".sasaran-title", ".leaflet-control-zoom"):
+        assert not boxes_overlap(opened, page.locator(other).bounding_box()), other
+    assert not boxes_overlap(page.locator("#sasaran-panel").bounding_box(),
+                             page.locator(".folium-map").bounding_box())
+    page.click(".layers-toggle")
+    # The search finds a kelurahan by name and opens it like a click.
+    page.fill(".panel-search", "Gunung Telihan")
+    page.locator(".panel-search").dispatch_event("change")
+    page.wait_for_selector(f"#sasaran-detail[data-kode='{KELURAHAN}']")
+    assert count(detail(page)["targets"]) == expected()
+    # Narrow screen: the opened layer list covers neither the legend nor the title (hidden
+    # meanwhile).
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(200)
+    page.click(".layers-toggle")
+    assert not page.locator(".sasaran-title").is_visible()
+    assert not boxes_overlap(page.locator(".sasaran-layers").bounding_box(),
+                             page.locator(".sasaran-legend").bounding_box())
+    page.click(".layers-toggle")
+    assert page.locator(".sasaran-title").is_visible()
+    assert watch.problems == []
+    page.close()
+
+
+def test_the_whole_view_state_comes_back_from_the_url(chromium, live_url):
+    state = {"figure": "gap", "level": "kelurahan", "scheme": "equal_interval", "k": "3",
+             "ramp": "cividis", "kecamatan": "64.74.03", "program": "PKH", "desil_max": "3",
+             "ref_date": "2026-03-31", "pilih": KELURAHAN, "basemap": "none",
+             "lapisan": "choropleth,kabkota", "z": "14", "lat": "0.13000", "lng": "117.46000"}
+    link = f"{live_url}/map?" + "&".join(f"{k}={v}" for k, v in state.items())
+    page, watch = open_map(chromium, link)
+    page.wait_for_selector(f"#sasaran-detail[data-kode='{KELURAHAN}']")
+    shown = page.evaluate("SasaranMap.page.state")
+    assert {k: str(shown[k]) for k in state} == state
+    for name in ("figure", "scheme", "k", "ramp", "kecamatan", "program"):
+        assert page.input_value(f"#sasaran-filters [name={name}]") == state[name], name
+    assert page.input_value("#sasaran-filters [name=desil_max]") == "3"
+    assert page.input_value("#sasaran-filters [name=ref_date]") == "2026-03-31"
+    figures = [u for u in watch.urls if "/api/v1/map/figures" in u][-1]
+    for key in ("k=3", "scheme=equal_interval", "desil_max=3", "ref_date=2026-03-31",
+                "program=PKH", "kecamatan=64.74.03"):
+        assert key in figures, (key, figures)
+    assert len(page.locator(".legend-classes .legend-row").all()) <= 3 + 2
+    assert "Tanggal 31 Mar 2026 · desil ≤ 3" in page.inner_text(".sasaran-title")
+    gaps = expected("gap", ref=REF.replace(month=3, day=31), desil_max=3, program="PKH")
+    assert count(detail(page)["gap"]) == gaps
+    # Nothing lost when the page writes its state back into the address.
+    written = parse_qs(urlsplit(page.url).query)
+    assert {k: written[k][0] for k in state} == state
+    assert watch.problems == []
+    page.close()
+
+
+def test_counts_have_whole_number_classes_and_own_swatches_for_small_and_missing(
+        chromium, live_url, viewer_url):
+    page, watch = open_map(chromium, f"{live_url}/map?ref_date={REF}&figure=targets&k=7")
+    labels = page.locator(".legend-classes .legend-label").all_inner_texts()
+    assert labels[-1] == "Tidak ada data"
+    for label in labels[:-1]:
+        assert re.fullmatch(r"\d[\d.]*( – \d[\d.]*)?", label), labels
+    assert watch.problems == []
+    page.close()
+    page, watch = open_map(chromium, f"{viewer_url}/map?ref_date={REF}&figure=gap")
+    rows = {r.locator(".legend-label").inner_text(): r for r in
+            page.locator(".legend-classes .legend-row").all()}
+    small = rows["<5 (angka kecil disamarkan)"]
+    assert small.locator(".legend-count").inner_text() == "(1)"  # Gunung Telihan alone
+    colours = {r.locator(".swatch").get_attribute("data-color") for r in rows.values()}
+    assert len(colours) == len(rows)  # '<5', 'tidak ada data' and classes never share a colour
+    x, y = screen_point(page, KELURAHAN)
+    page.mouse.move(x, y)
+    page.locator(".area-tooltip").wait_for()
+    # Over a hexagon: the kelurahan below it first, then the hexagon's own counts.
+    lines = page.inner_text(".area-tooltip").split("\n")
+    assert lines[:2] == ["Gunung Telihan", f"Kesenjangan (RT): {shown_or_small(expected('gap'))}"]
+    assert lines[2].startswith("Heksagon: ")
+    assert watch.problems == []
+    page.close()
+
+
+class _Tiles(BaseHTTPRequestHandler):
+    asked: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        _Tiles.asked.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(len(TILE)))
+        self.end_headers()
+        self.wfile.write(TILE)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def tile_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Tiles)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Tiles.asked.clear()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_online_the_basemap_switcher_offers_osm_and_light(chromium, browser_db, tmp_path,
+                                                         tile_server):
+    with map_server(browser_db, tmp_path, Principal("uji-peta", "admin"),
+                    tile_url=f"{tile_server}/osm/{{z}}/{{x}}/{{y}}.png",
+                    tile_light_url=f"{tile_server}/terang/{{z}}/{{x}}/{{y}}.png") as url:
+        page, watch = open_map(chromium, f"{url}/map?ref_date={REF}")
+        page.wait_for_function("SasaranMap.page.basemaps.current === 'osm'")
+        page.wait_for_load_state("networkidle")
+        assert page.locator(".folium-map.no-basemap").count() == 0
+        assert any(p.startswith("/osm/") for p in _Tiles.asked)
+        page.click(".layers-toggle")
+        group = page.locator(".layers-group", has_text="Peta dasar")
+        assert group.locator(".layers-label").all_inner_texts() == [
+            "OpenStreetMap", "Terang (CARTO)", "Tanpa peta dasar"]
+        group.get_by_label("Terang (CARTO)").check()
+        page.wait_for_load_state("networkidle")
+        assert any(p.startswith("/terang/") for p in _Tiles.asked)
+        assert "basemap=light" in page.url
+        assert page.locator(".basemap-tiles").count() == 1
+        group.get_by_label("Tanpa peta dasar").check()
+        assert page.locator(".folium-map.no-basemap").count() == 1
+        assert page.locator(".basemap-tiles").count() == 0
+        assert "basemap=none" in page.url
+        assert watch.problems == []
+        page.close()
