@@ -1,6 +1,10 @@
 """Helpers for the map's browser tests: the map world in its own database, the app served with
 a fixed principal, and readers of what the page shows (panel, legend, screen points).
 
+Fixtures (a plugin of tests/conftest.py): ``browser_db`` the map world, built once per module
+and dropped after it; ``live_url`` / ``viewer_url`` the app on it as an admin / a viewer (no
+basemap: nothing leaves the machine).
+
 Expected figures come from the world's plain rows (``map_world.expected_status``), never from
 the program.
 """
@@ -12,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from browser import throwaway_database
 from live_server import serving
 from map_world import HOUSEHOLDS, build, expected_status
@@ -47,6 +52,27 @@ def map_server(db: str, data_dir: Path, principal: Principal, **settings: Any) -
             yield url
     finally:
         engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser_db(db_url: str, wilayah_dir: Path) -> Iterator[str]:
+    with map_database(db_url, wilayah_dir, "sasaran_browser") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def live_url(browser_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with map_server(browser_db, tmp_path_factory.mktemp("data"), Principal("uji-peta", "admin"),
+                    tile_url=None, tile_light_url=None) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def viewer_url(browser_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with map_server(browser_db, tmp_path_factory.mktemp("data"),
+                    Principal("uji-publik", "viewer"), tile_url=None,
+                    tile_light_url=None) as url:
+        yield url
 
 
 class Watch:

@@ -39,7 +39,7 @@ router = APIRouter(tags=["peta"])
 Figure = Literal["coverage_rate", "gap", "targets", "overlap_share", "leakage", "p0", "p1", "p2"]
 Scheme = Literal["quantiles", "natural_breaks", "equal_interval", "pretty"]
 Ramp = Literal["YlOrRd", "YlGnBu", "Blues", "viridis", "cividis"]
-Level = Literal["kelurahan", "kecamatan"]
+Level = Literal["kelurahan", "kecamatan", "kabkota"]
 Lang = Literal["id", "en"]
 
 

@@ -39,6 +39,7 @@ ID = {
     "level": "Tingkat wilayah",
     "level_kelurahan": "Kelurahan",
     "level_kecamatan": "Kecamatan",
+    "level_kabkota": "Kab/kota",
     "scheme": "Metode kelas",
     "quantiles": "Kuantil",
     "natural_breaks": "Natural breaks (Fisher-Jenks)",

@@ -26,7 +26,7 @@ COUNT_FIGURES = frozenset({"gap", "targets", "leakage"})
 # What a hexagon carries; any other mapped figure colours the hexagons by their gap.
 HEX_FIGURES = ("coverage_rate", "gap", "targets", "overlap_share")
 COUNT_FIELDS = ("targets", "covered", "overlap", "overlap_agency", "gap", "leakage")
-LEVELS = ("kelurahan", "kecamatan")
+LEVELS = ("kelurahan", "kecamatan", "kabkota")
 # Okabe-Ito colours (safe for colour-vision deficiencies), none of them on the YlOrRd ramp.
 STATUS_COLORS = {"gap": "#000000", "one": "#0072b2", "overlap": "#009e73"}
 FILL_OPACITY = 0.75  # the polygons' fill opacity; the legend swatches are drawn with the same

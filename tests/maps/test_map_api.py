@@ -147,6 +147,15 @@ def test_kecamatan_level_choropleth_sums_its_kelurahan(client, world):
     assert all(float(e["upper"]).is_integer() for e in body["legend"]["entries"] if "upper" in e)
 
 
+def test_kab_kota_level_choropleth_sums_every_kelurahan_and_bad_levels_are_refused(client,
+                                                                                   world):
+    body = client.get("/api/v1/map/figures", params={
+        "ref_date": REF.isoformat(), "level": "kabkota", "figure": "gap"}).json()
+    assert body["level"] == "kabkota" and set(body["areas"]) == {"64.74"}
+    assert body["areas"]["64.74"]["targets"] == len(_targets())
+    bad = client.get("/api/v1/map/figures", params={"level": "provinsi"})
+    assert bad.status_code == 422
+
 def test_viewer_hexagons_are_coloured_by_the_figure_with_their_own_legend(client_as, world):
     body = client_as("viewer").get("/api/v1/map/hexagons", params={
         "ref_date": REF.isoformat(), "figure": "gap"}).json()

@@ -6,6 +6,7 @@ against a local tile server (the online case). Expected figures come from the wo
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Iterator
@@ -27,7 +28,9 @@ from map_pages import (
 )
 from map_world import KELURAHAN, REF
 
+from app.db.engine import make_engine
 from app.principal import Principal
+from app.services.wilayah import load_boundaries
 
 pytestmark = pytest.mark.browser
 # A 1x1 transparent PNG: what the local tile server answers for every tile.
@@ -227,3 +230,42 @@ def test_online_the_basemap_switcher_offers_osm_and_light(chromium, browser_db, 
         assert "basemap=none" in page.url
         assert watch.problems == []
         page.close()
+
+
+def test_drill_down_from_kab_kota_to_kecamatan_to_kelurahan_and_back_up(chromium, live_url,
+                                                                       browser_db, wilayah_dir):
+    # The kab/kota boundaries of the province (this module's last test: the others run
+    # without them).
+    engine = make_engine(browser_db)
+    with engine.begin() as conn:
+        load_boundaries(conn, wilayah_dir / "kaltim_kabkota.geojson")
+    engine.dispose()
+    kabkota = json.loads((wilayah_dir / "kaltim_kabkota.geojson").read_text())["features"]
+    page, watch = open_map(chromium, f"{live_url}/map?ref_date={REF}&level=kabkota")
+    assert page.evaluate("SasaranMap.page.choropleth.getLayers().length") == len(kabkota)
+    rate = id_percent(expected_covered() / expected())
+    x, y = screen_point(page, "64.74", "kabkota")
+    page.mouse.move(x, y)
+    page.locator(".area-tooltip").wait_for()
+    assert page.inner_text(".area-tooltip").split("\n") == ["Kota Bontang",
+                                                            f"Tingkat cakupan: {rate}"]
+    page.mouse.click(x, y)  # the kota: its kecamatan
+    page.wait_for_function("SasaranMap.page.state.level === 'kecamatan'")
+    page.wait_for_selector("body[data-map-ready='1']")
+    assert "kecamatan=64.74&" in page.url and "level=kecamatan" in page.url
+    x, y = screen_point(page, KELURAHAN[:8], "kecamatan")
+    page.mouse.click(x, y)  # the kecamatan: its kelurahan
+    page.wait_for_function("SasaranMap.page.state.level === 'kelurahan'")
+    page.wait_for_selector("body[data-map-ready='1']")
+    assert page.locator(".sasaran-title .crumb").all_inner_texts() == [
+        "Semua wilayah", "Kota Bontang", "Bontang Barat"]
+    page.locator(".sasaran-title button.crumb", has_text="Kota Bontang").click()  # back up
+    page.wait_for_function("SasaranMap.page.state.level === 'kecamatan'")
+    page.wait_for_selector("body[data-map-ready='1']")
+    assert "kecamatan=64.74&" in page.url
+    page.locator(".sasaran-title button.crumb", has_text="Semua wilayah").click()
+    page.wait_for_function("SasaranMap.page.state.level === 'kabkota'")
+    page.wait_for_selector("body[data-map-ready='1']")
+    assert "kecamatan=" not in page.url
+    assert watch.problems == []
+    page.close()

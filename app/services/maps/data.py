@@ -67,10 +67,11 @@ def area_figures(
     conn: Connection, flt: MapFilter, classing: Classing, *, poverty_line: float,
     level: str = "kelurahan", area_prefixes: tuple[str, ...] = (), suppress: bool = False,
 ) -> dict[str, Any]:
-    """Per area of ``level`` (kelurahan or kecamatan): the coverage and poverty figures, the
-    class of the mapped figure, the legend with class counts, the panel totals/top gaps and
-    the program overlap matrix. With ``suppress`` the counts are hidden BEFORE classing, so
-    a hidden count lands in the "<5" class and never shapes a class bound."""
+    """Per area of ``level`` (kelurahan, kecamatan or kab/kota): the coverage and poverty
+    figures, the class of the mapped figure, the legend with class counts, the panel
+    totals/top gaps and the program overlap matrix. With ``suppress`` the counts are hidden
+    BEFORE classing, so a hidden count lands in the "<5" class and never shapes a class
+    bound."""
     from app.services.coverage import coverage_by_area, overlap_matrix, poverty_by_area
 
     classing.check()

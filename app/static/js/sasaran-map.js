@@ -34,6 +34,8 @@
     this.inline = cfg.inline || null;
     this.state = Object.assign({ lang: cfg.lang, pilih: "", basemap: "" }, cfg.state || {});
     URL_KEYS.forEach(function (k) { if (url.has(k)) self.state[k] = url.get(k); });
+    // The trail's root ("Semua wilayah") goes back to the level the page was opened with.
+    this.startLevel = this.state.level || "kelurahan";
     this.figures = {};
     this.areas = {};
     // Without its own zoom range, Leaflet narrows the map's to its layers' (the point tiles'
@@ -96,7 +98,6 @@
     var self = this;
     this.geo = this.geo || {};
     this.geo[level] = fc;
-    if (level === "kabkota") return;
     this.areas[level] = L.geoJSON(fc, {
       style: function (f) { return self.areaStyle(f); },
       onEachFeature: function (f, layer) { self.bindArea(f, layer); },
@@ -118,7 +119,8 @@
     add(t.group_wilayah, "kecamatan", t.kecamatan, Layers.outlineLayer(this.geo.kecamatan, 1.5));
     add(t.group_wilayah, "kabkota", t.kabkota, Layers.outlineLayer(this.geo.kabkota, 3));
     this.labelSets = { kelurahan: Layers.labelLayer(this.geo.kelurahan, 12),
-      kecamatan: Layers.labelLayer(this.geo.kecamatan, 10) };
+      kecamatan: Layers.labelLayer(this.geo.kecamatan, 10),
+      kabkota: Layers.labelLayer(this.geo.kabkota, 7) };
     add(t.group_wilayah, "labels", t.labels, L.layerGroup([this.labelSets[this.state.level] ||
       this.labelSets.kelurahan]));
     if (this.inline) return;
@@ -210,16 +212,17 @@
   };
 
   Page.prototype.clickArea = function (kode) {
-    if (kode.length === 8) return this.drill(kode);
+    if (kode.length < 13) return this.drill(kode);  // kab/kota or kecamatan: one level down
     if (!this.inScope(kode)) this.state.kecamatan = kode.slice(0, 8);
     return this.select(kode, true);
   };
 
-  /* Kab/kota -> kecamatan: the kecamatan's kelurahan become the choropleth, zoomed to. */
+  /* Down (or back up the trail) to ``code``: a kab/kota shows its kecamatan, a kecamatan its
+   * kelurahan, zoomed to; "" (the trail's root) the whole scope at the page's first level. */
   Page.prototype.drill = function (code) {
     this.state.kecamatan = code;
     this.state.pilih = "";
-    if (code.length >= 8) this.setLevel("kelurahan");
+    this.setLevel(code.length >= 8 ? "kelurahan" : code.length >= 5 ? "kecamatan" : this.startLevel);
     this.detail.clear();
     this.fitScope();
     return this.refresh();

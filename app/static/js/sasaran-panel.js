@@ -118,7 +118,7 @@
     };
     form.id = "sasaran-filters";
     this.field(form, t.figure, this.select("figure", names(cfg.figures), false));
-    this.field(form, t.level, this.select("level", names(["kelurahan", "kecamatan"], "level_"), false));
+    this.field(form, t.level, this.select("level", names(["kelurahan", "kecamatan", "kabkota"], "level_"), false));
     this.field(form, t.scheme, this.select("scheme", names(cfg.schemes), false));
     this.field(form, t.k, this.select("k", names(["3", "4", "5", "6", "7"]), false));
     this.field(form, t.ramp, this.select("ramp", names(cfg.ramps), false));
