@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+import struct
 import subprocess
 from pathlib import Path
 
@@ -307,8 +308,13 @@ def test_shared_copy_is_self_contained_without_household_points(browser, browser
     page.goto(out.as_uri())
     page.wait_for_selector("body[data-map-ready='1']", timeout=15000)
     assert "Tidak ada data" in page.inner_text(".sasaran-legend")
-    # Clickable in the shared copy too: the panel shows the kelurahan's (suppressed) figures.
+    # Hoverable and clickable in the shared copy too: the panel shows the kelurahan's
+    # (suppressed) figures.
     x, y = screen_point(page, KELURAHAN)
+    page.mouse.move(x, y)
+    page.locator(".area-tooltip").wait_for()
+    name, figure = page.inner_text(".area-tooltip").split("\n")
+    assert name == "Gunung Telihan" and figure.startswith("Tingkat cakupan: ")
     page.mouse.click(x, y)
     page.wait_for_selector(f"#sasaran-detail[data-kode='{KELURAHAN}']")
     # The shared copy suppresses small counts: 4 covered households are shown as "<5".
@@ -333,7 +339,9 @@ def test_png_of_the_view_and_pdf_report_download_in_one_click(browser, live_url,
         page.click(".download-png")
     png_path = tmp_path / png.value.suggested_filename
     png.value.save_as(png_path)
-    assert png_path.read_bytes().startswith(b"\x89PNG") and png_path.name.endswith(".png")
+    picture = png_path.read_bytes()
+    assert picture.startswith(b"\x89PNG") and png_path.name.endswith(".png")
+    assert struct.unpack(">II", picture[16:24]) == (1300, 975)  # 10 x 7.5 in at 130 dpi
     url = png.value.url
     assert "/api/v1/map/image.png" in url and "bbox=" in url and "figure=gap" in url
     with page.expect_download(timeout=60000) as pdf:

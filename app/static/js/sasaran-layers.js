@@ -29,8 +29,23 @@
       var show = open === undefined ? this.body.hidden : open;
       this.body.hidden = !show;
       this.button.setAttribute("aria-expanded", String(show));
-      // Narrow screens: the opened list would cover the title bar, which steps aside meanwhile.
-      if (this._map) this._map.getContainer().classList.toggle("layers-open", show);
+      // Narrower screens: the opened list would cover the title bar, which steps aside
+      // meanwhile (CSS); the list stops above the legend, or the legend steps aside.
+      if (!this._map) return;
+      var box = this._map.getContainer();
+      box.classList.toggle("layers-open", show);
+      box.classList.remove("layers-cover-legend");
+      this.body.style.maxHeight = "";
+      if (show) this.clearLegend(box);
+    },
+    clearLegend: function (box) {
+      var legend = box.querySelector(".sasaran-legend");
+      if (!legend || !legend.offsetWidth) return;
+      var list = this.body.getBoundingClientRect(), under = legend.getBoundingClientRect();
+      if (under.right <= list.left || list.right <= under.left || list.bottom <= under.top) return;
+      var room = under.top - list.top - 8;
+      if (room >= 150) this.body.style.maxHeight = room + "px";
+      else box.classList.add("layers-cover-legend");
     },
     group: function (name) {
       if (!this.groups[name]) {
