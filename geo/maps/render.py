@@ -21,6 +21,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from shapely.geometry import shape
 
+from geo.errors import NotFound
+
 KM_PER_DEGREE = 111.32
 NICE_KM = (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500)
 
@@ -54,6 +56,9 @@ def scale_km(width_km: float) -> float:
 def _frame(pic: Picture, areas: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
     if pic.bbox:
         west, south, east, north = (float(v) for v in pic.bbox)
+    elif not len(areas):
+        # Nothing to frame (no area with figures in this scope and filter): say so, not a 500.
+        raise NotFound("Tidak ada wilayah untuk digambar pada filter dan cakupan ini.", {})
     else:
         west, south, east, north = (float(v) for v in areas.total_bounds)
         pad_x, pad_y = (east - west) * 0.04, (north - south) * 0.04

@@ -19,7 +19,8 @@ from app.services.maps import Classing, MapFilter, ReportScope, report_pdf
 from app.services.maps.report import picture
 from app.services.registry import import_households
 from app.services.wilayah import load_boundaries
-from geo.maps.render import render, scale_km
+from geo.errors import NotFound
+from geo.maps.render import Picture, render, scale_km
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 REF = date(2025, 6, 1)
@@ -235,3 +236,9 @@ def test_map_picture_holds_title_legend_scale_north_arrow_date_and_source(city, 
     png = client.get("/api/v1/map/image.png", params={"ref_date": REF.isoformat(),
                                                       "figure": "gap"})
     assert png.content == render(pic)
+
+
+def test_a_picture_without_any_area_is_a_clear_not_found():
+    empty = Picture(title="x", subtitle="x", areas=[], legend_title="x", legend=[], source="x")
+    with pytest.raises(NotFound, match="Tidak ada wilayah untuk digambar"):
+        render(empty)
