@@ -114,6 +114,10 @@ def test_controls_speak_indonesian_and_the_scale_is_metric(chromium, live_url):
     for width, height in ((390, 844), (390, 500), (1400, 420)):
         page.set_viewport_size({"width": width, "height": height})
         page.wait_for_timeout(200)
+        handle = page.locator(".sheet-handle")
+        if handle.is_visible() and handle.get_attribute("aria-expanded") == "true":
+            handle.click()  # the search opened the bottom sheet: fold it to reach the map
+            page.wait_for_timeout(300)
         page.click(".layers-toggle")
         shown = [page.locator(sel) for sel in (".sasaran-title", ".sasaran-legend")
                  if page.locator(sel).is_visible()]
