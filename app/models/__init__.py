@@ -6,6 +6,13 @@ for queries and for the drift check (``compare_metadata``) in the tests.
 
 from app.models.access import ApiKey, AuditLog, User, WebSession
 from app.models.base import Base
+from app.models.files import (
+    AreaCrosswalk,
+    ImportWarning,
+    MatchRejection,
+    MatchSuggestion,
+    SavedProfile,
+)
 from app.models.programs import (
     Agency,
     CoverageGroup,
@@ -21,8 +28,8 @@ from app.models.registry import Household, ImportBatch, Member, RejectedRow
 from app.models.rollout import RolloutPlan, RolloutWave
 from app.models.wilayah import Wilayah
 
-__all__ = ["Agency", "ApiKey", "AuditLog", "Base", "CoverageGroup", "CoverageKeyGroup",
-           "CoverageKeyStep", "CoverageSegment",
-           "CoverageStale", "CoverageStep", "Enrollment", "Household",
-           "ImportBatch", "Member", "Program", "RejectedRow",
-           "RolloutPlan", "RolloutWave", "User", "WebSession", "Wilayah"]
+__all__ = ["Agency", "ApiKey", "AreaCrosswalk", "AuditLog", "Base", "CoverageGroup",
+           "CoverageKeyGroup", "CoverageKeyStep", "CoverageSegment", "CoverageStale",
+           "CoverageStep", "Enrollment", "Household", "ImportBatch", "ImportWarning",
+           "MatchRejection", "MatchSuggestion", "Member", "Program", "RejectedRow", "RolloutPlan",
+           "RolloutWave", "SavedProfile", "User", "WebSession", "Wilayah"]

@@ -2,7 +2,11 @@
 
 A row needs a known ``kode_program`` (or the import's default program), at least one of
 ``id_keluarga`` / ``no_kk`` / ``nik``, valid NIK/No. KK when given, a ``tanggal_mulai`` and an
-optional ``tanggal_selesai`` not before it (dates YYYY-MM-DD).
+optional ``tanggal_selesai`` not before it (dates as ``geo.io.dates`` reads them: ISO, day
+first, Excel serials). ``nama`` and ``tanggal_lahir`` are optional: they only help suggest
+probable matches for a row that matches nobody (``geo.coverage.linkage``); a bad
+``tanggal_lahir`` is dropped with a warning. A bad ``tanggal_selesai`` still rejects the row:
+its blank means "still running", so dropping it would count the enrollment as active forever.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from geo.io import ColumnSpec, Problem, Rejection, normalise_header, validation
 
 ENROLLMENT_SPEC = ColumnSpec(
     required=("tanggal_mulai",),
-    optional=("kode_program", "id_keluarga", "no_kk", "nik", "tanggal_selesai"),
+    optional=("kode_program", "id_keluarga", "no_kk", "nik", "tanggal_selesai", "nama",
+              "tanggal_lahir"),
 )
 IDENTITY_COLUMNS = ("no_kk", "nik")
 KEY_ORDER = ("id_keluarga", "no_kk", "nik")
@@ -31,6 +36,9 @@ class EnrollmentRow:
     nik: str | None
     mulai: date
     selesai: date | None
+    nama: str | None = None
+    tanggal_lahir: date | None = None
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def first_key(self) -> str:
@@ -40,7 +48,8 @@ class EnrollmentRow:
 
 def validate_row(number: int, values: dict[str, str], original: dict[str, str],
                  programs: dict[str, int], default_program: str | None,
-                 only_default: bool = False) -> EnrollmentRow | Rejection:
+                 only_default: bool = False, date_order: str = "dmy"
+                 ) -> EnrollmentRow | Rejection:
     """``only_default``: rows for any other program are rejected (an agency's upload)."""
     problems: list[Problem] = []
     code = values.get("kode_program") or default_program or ""
@@ -60,18 +69,24 @@ def validate_row(number: int, values: dict[str, str], original: dict[str, str],
     nik = validation.check(problems, "nik", validation.nik(keys["nik"]), required=False,
                            blank=not keys["nik"])
     mulai = validation.check(problems, "tanggal_mulai",
-                             validation.iso_date(values.get("tanggal_mulai", "")),
+                             validation.date_cell(values.get("tanggal_mulai", ""), date_order),
                              required=True, blank=not values.get("tanggal_mulai"))
     selesai = validation.check(problems, "tanggal_selesai",
-                               validation.iso_date(values.get("tanggal_selesai", "")),
+                               validation.date_cell(values.get("tanggal_selesai", ""),
+                                                    date_order),
                                required=False, blank=not values.get("tanggal_selesai"))
     if mulai and selesai and selesai < mulai:
         problems.append(Problem("tanggal_selesai", "lebih awal dari tanggal_mulai"))
+    warnings: list[Problem] = []
+    born = validation.check(warnings, "tanggal_lahir",
+                            validation.date_cell(values.get("tanggal_lahir", ""), date_order),
+                            required=False, blank=not values.get("tanggal_lahir"))
     if problems:
         return Rejection(number, problems, _masked(original))
     # No problems means a known program and a parsed start date.
     return EnrollmentRow(number, cast(int, program_id), keys["id_keluarga"] or None, kk, nik,
-                         cast(date, mulai), selesai)
+                         cast(date, mulai), selesai, values.get("nama") or None, born,
+                         tuple(warnings))
 
 
 def _masked(original: dict[str, str]) -> dict[str, str]:

@@ -1,13 +1,19 @@
 """Files in and out: streaming CSV/XLSX reading, the row-validation toolkit every import shares,
-and rows bound for XLSX sheets.
+rows bound for XLSX sheets, and column profiles (how an agency's layout maps onto ours).
 
 Public: ``open_table``, ``Table``, ``Chunk``, ``Frame``, ``ColumnSpec``, ``parse_column_map``,
-``normalise_header``, ``file_sha256``, ``XLSX_SUFFIXES`` (tabular; csvframes is its private fast
-path); ``Problem``, ``Rejection``, ``Checked``, ``REQUIRED`` and the field validators of the
-``validation`` module (used as ``validation.nik(cell)``); ``xlsx_cells`` (sheets).
+``normalise_header``, ``file_sha256``, ``read_headers``, ``XLSX_SUFFIXES`` (tabular; csvframes
+is its private fast path); ``Problem``, ``Rejection``, ``RowWarning``, ``Checked``, ``REQUIRED``
+and the field validators of the ``validation`` module (used as ``validation.nik(cell)``);
+``xlsx_cells`` (sheets); ``ColumnProfile``, ``from_definition``, ``parse_pairs``,
+``header_key``, ``KINDS`` (profiles); ``BUILTIN``, ``builtin``, ``detect`` (aliases); ``bind``,
+``Binding`` (mapping). ``dates`` and ``excel`` are read through ``validation``.
 """
 
 from geo.io import validation
+from geo.io.aliases import BUILTIN, builtin, detect
+from geo.io.mapping import Binding, bind
+from geo.io.profiles import KINDS, ColumnProfile, from_definition, header_key, parse_pairs
 from geo.io.sheets import xlsx_cells
 from geo.io.tabular import (
     XLSX_SUFFIXES,
@@ -19,9 +25,12 @@ from geo.io.tabular import (
     normalise_header,
     open_table,
     parse_column_map,
+    read_headers,
 )
-from geo.io.validation import REQUIRED, Checked, Problem, Rejection
+from geo.io.validation import REQUIRED, Checked, Problem, Rejection, RowWarning
 
-__all__ = ["REQUIRED", "XLSX_SUFFIXES", "Checked", "Chunk", "ColumnSpec", "Frame", "Problem",
-           "Rejection", "Table", "file_sha256", "normalise_header", "open_table",
-           "parse_column_map", "validation", "xlsx_cells"]
+__all__ = ["BUILTIN", "KINDS", "REQUIRED", "XLSX_SUFFIXES", "Binding", "Checked", "Chunk",
+           "ColumnProfile", "ColumnSpec", "Frame", "Problem", "Rejection", "RowWarning", "Table",
+           "bind", "builtin", "detect", "file_sha256", "from_definition", "header_key",
+           "normalise_header", "open_table", "parse_column_map", "parse_pairs", "read_headers",
+           "validation", "xlsx_cells"]

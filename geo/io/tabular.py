@@ -33,7 +33,7 @@ import hashlib
 import io
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -43,8 +43,10 @@ from typing import Any, NamedTuple
 import polars as pl
 
 from geo.errors import ImportRejected, InvalidInput
-from geo.io import csvframes
+from geo.io import csvframes, excel
 from geo.io.encoding import not_utf8
+from geo.io.mapping import Binding, bind
+from geo.io.profiles import ColumnProfile
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 BYTES_PER_ROW = 128  # CSV blocks for ``Table.batches`` of about ``size`` rows
@@ -151,7 +153,8 @@ class Frame:
 
 @dataclass
 class Table:
-    """An opened file: its headers, the canonical->position index, and a row stream."""
+    """An opened file: its headers (the file's own, then derived columns' labels), the
+    canonical->position index, and a row stream."""
 
     name: str
     headers: list[str]
@@ -159,6 +162,20 @@ class Table:
     _records: Iterator[list[str]]
     _last_number: int = 1
     _csv_path: Path | None = None
+    binding: Binding | None = None
+    width: int = 0  # the file's own columns
+
+    def __post_init__(self) -> None:
+        self.width = self.width or len(self.headers)
+
+    def _derive(self, chunk: Chunk | None) -> Chunk | None:
+        """The profile's derived cells appended to each row (nothing to do without any)."""
+        if chunk is None or self.binding is None or not self.binding.derived:
+            return chunk
+        row = self.binding.row
+        chunk.cells = [cells + row(cells) for cells in chunk.cells]
+        chunk.headers = self.headers
+        return chunk
 
     def chunks(self, size: int = 100_000) -> Iterator[Chunk]:
         while True:
@@ -167,7 +184,8 @@ class Table:
                 return
             first = self._last_number + 1
             self._last_number += len(raw)
-            chunk = _chunk(raw, list(range(first, first + len(raw))), self.headers, self.index)
+            chunk = self._derive(_chunk(raw, list(range(first, first + len(raw))),
+                                        self.headers[:self.width], self.index))
             if chunk is not None:
                 yield chunk
 
@@ -185,7 +203,7 @@ class Table:
             delimiter = header[1]
             blocks = csvframes.BlockReader(handle, size * BYTES_PER_ROW)
             for part in blocks:
-                frame = csvframes.simple_frame(part, delimiter, len(self.headers))
+                frame = csvframes.simple_frame(part, delimiter, self.width)
                 if frame is None and b'"' in part:  # a quoted record may span blocks:
                     self._records = _csv_tail(part, blocks, delimiter.decode())  # csv reads
                     yield from self.chunks(size)  # the rest
@@ -196,6 +214,8 @@ class Table:
                     continue
                 first = self._last_number + 1
                 self._last_number += frame.height
+                if self.binding is not None and self.binding.derived:
+                    frame = self.binding.frame(frame, self.width)
                 yield Frame(first, frame, self.headers, self.index)
 
     def rows(self) -> Iterator[SourceRow]:
@@ -264,16 +284,36 @@ def open_table(
     column_map: dict[str, str] | None = None,
     sheet: str | None = None,
     name: str | None = None,
+    *,
+    kind: str = "",
+    profile: ColumnProfile | None = None,
+    crosswalk: Mapping[str, str] | None = None,
 ) -> Iterator[Table]:
-    """Open a CSV or XLSX file (by suffix of ``name`` or ``path``) for streaming."""
+    """Open a CSV or XLSX file (by suffix of ``name`` or ``path``) for streaming; headers
+    resolve through ``profile`` and the known aliases of ``kind`` (``geo.io.mapping``)."""
     path = Path(path)
     label = name or path.name
     is_xlsx = label.lower().endswith(XLSX_SUFFIXES) or path.suffix.lower() in XLSX_SUFFIXES
     opener = _xlsx_records if is_xlsx else _csv_records
     with opener(path, label, sheet) as records:
         headers = _read_header(records, label)
-        index = _column_index(headers, spec, column_map or {}, label)
-        yield Table(label, headers, index, records, _csv_path=None if is_xlsx else path)
+        binding = bind(headers, spec.columns, kind, profile, crosswalk, column_map)
+        _check_required(headers, spec, binding.index, label)
+        yield Table(label, headers + binding.labels, binding.index, records,
+                    _csv_path=None if is_xlsx else path, binding=binding, width=len(headers))
+
+
+def read_headers(path: str | Path, sheet: str | None = None, name: str | None = None,
+                 rows: int = 0) -> tuple[list[str], list[list[str]]]:
+    """The header cells and up to ``rows`` first data rows (for detection and preview)."""
+    path = Path(path)
+    label = name or path.name
+    is_xlsx = label.lower().endswith(XLSX_SUFFIXES) or path.suffix.lower() in XLSX_SUFFIXES
+    opener = _xlsx_records if is_xlsx else _csv_records
+    with opener(path, label, sheet) as records:
+        headers = _read_header(records, label)
+        first = [cells for cells in itertools.islice(records, rows * 2) if any(cells)][:rows]
+    return headers, first
 
 
 def iter_rows(
@@ -304,30 +344,19 @@ def _read_header(records: Iterator[list[str]], label: str) -> list[str]:
 
 
 def column_targets(
-    headers: list[str], spec: ColumnSpec, column_map: dict[str, str] | None = None
+    headers: list[str], spec: ColumnSpec, column_map: dict[str, str] | None = None,
+    *, kind: str = "", profile: ColumnProfile | None = None,
+    crosswalk: Mapping[str, str] | None = None,
 ) -> list[str | None]:
-    """The canonical column each header feeds (None: ignored), in header order: the mapping's
-    rule for the normalised header, else the header's own name; the first header to claim a
-    canonical column wins it."""
-    targets: list[str | None] = []
-    taken: set[str] = set()
-    for header in headers:
-        key = normalise_header(header)
-        canonical = (column_map or {}).get(key, key)
-        if canonical in spec.columns and canonical not in taken:
-            taken.add(canonical)
-            targets.append(canonical)
-        else:
-            targets.append(None)
-    return targets
+    """The canonical column each header feeds (None: ignored), in header order, resolved as an
+    import resolves them (``geo.io.mapping.bind``: rename rules, the name itself, aliases)."""
+    index = bind(headers, spec.columns, kind, profile, crosswalk, column_map).index
+    by_position = {position: name for name, position in index.items()}
+    return [by_position.get(position) for position in range(len(headers))]
 
 
-def _column_index(
-    headers: list[str], spec: ColumnSpec, column_map: dict[str, str], label: str
-) -> dict[str, int]:
-    index = {target: position
-             for position, target in enumerate(column_targets(headers, spec, column_map))
-             if target is not None}
+def _check_required(headers: list[str], spec: ColumnSpec, index: dict[str, int],
+                    label: str) -> None:
     missing = [c for c in spec.required if c not in index]
     if missing:
         raise ImportRejected(
@@ -335,7 +364,6 @@ def _column_index(
             f"Kolom yang ada: {_short_list(headers)}.",
             {"berkas": label, "kolom": missing},
         )
-    return index
 
 
 def _short_list(headers: list[str], most: int = 20, width: int = 40) -> str:
@@ -430,8 +458,8 @@ def _cell_text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "ya" if value else "tidak"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e17:
-        return str(int(value))
+    if isinstance(value, int | float) and float(value).is_integer() and abs(value) < 1e17:
+        return excel.numeric_cell_text(value)
     if isinstance(value, datetime):
         midnight = value.time() == datetime.min.time()
         return value.date().isoformat() if midnight else value.isoformat()

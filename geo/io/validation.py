@@ -21,6 +21,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from geo import identity
+from geo.io import excel
+from geo.io.dates import parse_date
 
 REQUIRED = "wajib diisi"
 
@@ -39,6 +41,18 @@ class Rejection:
     row_number: int
     problems: list[Problem]
     data: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return "; ".join(f"{p.kolom}: {p.alasan}" if p.kolom else p.alasan for p in self.problems)
+
+
+@dataclass
+class RowWarning:
+    """A kept row one of whose optional values was dropped (``problems`` say which, why)."""
+
+    row_number: int
+    problems: list[Problem]
 
     @property
     def message(self) -> str:
@@ -152,6 +166,12 @@ def iso_date(cell: str) -> Checked:
         return None, f"'{cell}' bukan tanggal YYYY-MM-DD"
 
 
+def date_cell(cell: str, order: str = "dmy") -> Checked:
+    """A date as Indonesian files write it (``geo.io.dates``: ISO, 15/01/2026, 15-01-2026,
+    15.01.2026, Excel serial numbers; day first unless ``order`` says otherwise)."""
+    return parse_date(cell, order)
+
+
 def one_of(cell: str, allowed: Collection[str]) -> Checked:
     """One of ``allowed`` (compared in lower case)."""
     if not cell:
@@ -163,11 +183,12 @@ def one_of(cell: str, allowed: Collection[str]) -> Checked:
 
 
 def nik(cell: str) -> Checked:
-    """A valid NIK, cleaned (dots, spaces, a spreadsheet's ``.0`` removed)."""
+    """A valid NIK, cleaned (apostrophe, dots, spaces, a spreadsheet's ``.0`` removed); an
+    Excel number in scientific notation has its own reason (``geo.io.excel``)."""
     if not cell:
         return None, None
-    number = identity.clean(cell)
-    problem = identity.nik_problem(number)
+    number, problem = excel.clean_identity_cell(cell, "NIK")
+    problem = problem or identity.nik_problem(number)
     return (None, problem) if problem else (number, None)
 
 
@@ -175,8 +196,8 @@ def no_kk(cell: str) -> Checked:
     """A valid No. KK, cleaned like ``nik``."""
     if not cell:
         return None, None
-    number = identity.clean(cell)
-    problem = identity.kk_problem(number)
+    number, problem = excel.clean_identity_cell(cell, "No. KK")
+    problem = problem or identity.kk_problem(number)
     return (None, problem) if problem else (number, None)
 
 

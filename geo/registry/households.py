@@ -12,11 +12,12 @@ geocoder (``geo.registry.geocode``) and the household is placed at its declared 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 
 from geo import codes, identity
-from geo.io import REQUIRED, Checked, Chunk, ColumnSpec, Problem, Rejection, validation
+from geo.io import REQUIRED, Checked, Chunk, ColumnSpec, Problem, Rejection, RowWarning, validation
+from geo.io.excel import clean_identity_cell
 
 HOUSEHOLD_SPEC = ColumnSpec(
     required=("id_keluarga", "no_kk", "nik_kepala", "nama_kepala", "kode_kelurahan",
@@ -30,14 +31,26 @@ MAX_MEMBERS = 999  # storage bound (smallint); domain.md only sets the minimum o
 
 
 class Problems:
-    """Problems by row position within a chunk; only rows with problems get an entry."""
+    """Problems by row position within a chunk; only rows with problems get an entry.
+
+    ``warn`` records a bad *optional* value: its row is kept (the value dropped by the
+    caller) and reported as a warning, unless the row is rejected for another reason."""
 
     def __init__(self) -> None:
         self.by_row: dict[int, list[Problem]] = {}
+        self.warned: dict[int, list[Problem]] = {}
         self._kept: list[int] | None = None
 
     def add(self, position: int, column: str, reason: str) -> None:
         self.by_row.setdefault(position, []).append(Problem(column, reason))
+
+    def warn(self, position: int, column: str, reason: str) -> None:
+        self.warned.setdefault(position, []).append(Problem(column, reason))
+
+    def warnings(self, chunk: Chunk) -> list[RowWarning]:
+        """Warnings of the kept rows, in file order (a rejected row reports its rejection)."""
+        return [RowWarning(chunk.numbers[i], self.warned[i]) for i in sorted(self.warned)
+                if i not in self.by_row]
 
     def rejections(self, chunk: Chunk, identity_columns: Collection[str] = ()) -> list[Rejection]:
         """Rejections with the row as the file had it, except identity numbers (NIK, No. KK),
@@ -81,15 +94,19 @@ class ValidHouseholds:
     pengeluaran_per_kapita: list[str]
     status_verifikasi: list[str]
     tanggal_verifikasi: list[str]
+    warnings: list[RowWarning] = field(default_factory=list)  # kept rows with a dropped value
 
     def __len__(self) -> int:
         return len(self.numbers)
 
 
 def validate_households(
-    chunk: Chunk, known_kelurahan: Collection[str], seen: dict[str, int]
+    chunk: Chunk, known_kelurahan: Collection[str], seen: dict[str, int],
+    date_order: str = "dmy",
 ) -> tuple[ValidHouseholds, list[Rejection]]:
-    """Apply every row rule of domain.md to a chunk (see module docstring)."""
+    """Apply every row rule of domain.md to a chunk (see module docstring). A bad optional
+    value (pengeluaran_per_kapita, tanggal_verifikasi) is dropped and its row kept with a
+    warning (``ValidHouseholds.warnings``)."""
     problems = Problems()
     col = chunk.column
     ids = required_text(col("id_keluarga"), "id_keluarga", problems)
@@ -104,15 +121,17 @@ def validate_households(
     status = checked(col("status_verifikasi"), "status_verifikasi", problems, True,
                      lambda c: validation.one_of(c, STATUSES), STATUSES.__contains__)
     spend = checked(col("pengeluaran_per_kapita"), "pengeluaran_per_kapita", problems, False,
-                    lambda c: _as_text(validation.decimal_at_least(c)), _plain_amount)
+                    lambda c: _as_text(validation.decimal_at_least(c)), _plain_amount,
+                    optional=True)
     tanggal = checked(col("tanggal_verifikasi"), "tanggal_verifikasi", problems, False,
-                      lambda c: _as_text(validation.iso_date(c)), None)
+                      lambda c: _as_text(validation.date_cell(c, date_order)), None,
+                      optional=True)
     mark_repeated_ids(ids, chunk.numbers, seen, problems)
     keep = problems.keep
     valid = ValidHouseholds(
         keep(chunk.numbers), keep(ids), keep(no_kk), keep(nik), keep(nama),
         keep(col("alamat")), keep(kode), keep(col("lat")), keep(col("lon")), keep(jumlah),
-        keep(desil), keep(spend), keep(status), keep(tanggal),
+        keep(desil), keep(spend), keep(status), keep(tanggal), problems.warnings(chunk),
     )
     return valid, problems.rejections(chunk, IDENTITY_COLUMNS)
 
@@ -125,16 +144,18 @@ def required_text(cells: list[str], column: str, problems: Problems) -> list[str
 
 
 def identity_numbers(cells: list[str], column: str, problems: Problems, kind: str) -> list[str]:
-    """Cleaned NIK / No. KK; the vectorised check clears most rows, the exact rules the rest."""
+    """Cleaned NIK / No. KK; the vectorised check clears most rows, the exact rules the rest
+    (after ``geo.io.excel``'s cleaning: apostrophe, Excel numbers in scientific notation)."""
     fast = identity.surely_valid_niks if kind == "nik" else identity.surely_valid_kks
     exact = identity.nik_problem if kind == "nik" else identity.kk_problem
+    label = "NIK" if kind == "nik" else "No. KK"
     out = list(cells)
     for i in (~fast(cells)).nonzero()[0].tolist():
         if not cells[i]:
             problems.add(i, column, REQUIRED)
             continue
-        number = identity.clean(cells[i])
-        problem = exact(number)
+        number, problem = clean_identity_cell(cells[i], label)
+        problem = problem or exact(number)
         if problem:
             problems.add(i, column, problem)
         out[i] = number
@@ -164,9 +185,11 @@ def kelurahan_codes(cells: list[str], known: Collection[str], problems: Problems
 def checked(
     cells: list[str], column: str, problems: Problems, required: bool,
     validator: Callable[[str], Checked], fast_ok: Callable[[str], bool] | None,
+    optional: bool = False,
 ) -> list[str]:
     """Validate a column: each distinct value once (columns like desil, status or dates repeat
-    a handful of values); cells passing ``fast_ok`` skip even that. Returns normalised text."""
+    a handful of values); cells passing ``fast_ok`` skip even that. Returns normalised text.
+    ``optional``: a bad value is a warning and becomes ``""`` (the row is kept)."""
     distinct = set(cells)
     if fast_ok is not None:
         distinct = {c for c in distinct if not fast_ok(c)}
@@ -183,8 +206,11 @@ def checked(
         elif value != cell:
             rewrites[cell] = value or ""
     if reasons:
+        record = problems.warn if optional else problems.add
         for i in [i for i, c in enumerate(cells) if c in reasons]:
-            problems.add(i, column, reasons[cells[i]])
+            record(i, column, reasons[cells[i]])
+        if optional:
+            rewrites.update(dict.fromkeys(reasons, ""))
     return [rewrites.get(c, c) for c in cells] if rewrites else cells
 
 

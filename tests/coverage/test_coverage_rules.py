@@ -147,7 +147,7 @@ def test_bad_enrollment_rows_are_rejected_with_row_column_and_reason(conn, tmp_p
         "PKH,,,,2024-01-01,\n"
         "PKH,,,1234567890123456,2024-01-01,\n"
         "PKH,,123,,2024-01-01,\n"
-        "PKH,RT000,,,01/02/2024,\n"
+        "PKH,RT000,,,31/02/2024,\n"
         "PKH,RT000,,,2024-05-01,2024-04-01\n", encoding="utf-8")
     result = import_enrollments(conn, path, key=KEY, user="uji")
     assert (result.total, result.accepted, result.rejected) == (7, 1, 6)

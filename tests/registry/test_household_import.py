@@ -5,7 +5,7 @@ import pytest
 from household_rows import GUNUNG_TELIHAN, HEADER, kk, nik, row, write_csv
 from sqlalchemy import text
 
-from app.services.io.batches import get_batch, rejected_rows
+from app.services.io.batches import get_batch, rejected_rows, warning_rows
 from app.services.registry import import_households
 from app.services.registry import side as household_side
 from app.services.registry.payload import DuplicateTracker
@@ -60,11 +60,35 @@ REJECTED_CASES = [
     ({"jumlah_anggota": "0"}, "jumlah_anggota", "antara 1"),
     ({"status_verifikasi": "valid"}, "status_verifikasi", "tidak dikenal"),
     ({"kode_kelurahan": "64.74.09.1001"}, "kode_kelurahan", "tidak dikenal"),
-    ({"tanggal_verifikasi": "01/03/2025"}, "tanggal_verifikasi", "YYYY-MM-DD"),
-    ({"pengeluaran_per_kapita": "-5"}, "pengeluaran_per_kapita", ">= 0"),
 ] + [({column: ""}, column, "wajib diisi") for column in (
     "id_keluarga", "no_kk", "nik_kepala", "nama_kepala", "kode_kelurahan", "jumlah_anggota",
     "desil", "status_verifikasi")]
+
+
+WARNED_CASES = [
+    ({"tanggal_verifikasi": "31/02/2025"}, "tanggal_verifikasi", "bukan tanggal"),
+    ({"tanggal_verifikasi": "2025-13-01"}, "tanggal_verifikasi", "bukan tanggal"),
+    ({"pengeluaran_per_kapita": "-5"}, "pengeluaran_per_kapita", ">= 0"),
+    ({"pengeluaran_per_kapita": "1.25.000"}, "pengeluaran_per_kapita", "bukan angka"),
+]
+
+
+@pytest.mark.parametrize(("change", "column", "reason"), WARNED_CASES)
+def test_a_bad_optional_value_is_dropped_and_warned_not_rejected(
+    bontang, tmp_path, change, column, reason
+):
+    rows = [row(1), row(2, **change), row(3)]
+    result = run(bontang, write_csv(tmp_path / "rt.csv", rows))
+    assert (result.accepted, result.rejected, result.warned) == (3, 0, 1)
+    (warning,) = warning_rows(bontang, result.batch_id)
+    assert (warning["nomor_baris"], warning["kolom"]) == (3, column)
+    assert reason in warning["alasan"]
+    stored = bontang.execute(text(
+        f"SELECT {column} AS v FROM household WHERE id_keluarga = 'K00002'")).scalar_one()
+    assert stored is None  # the value is dropped, the household kept
+    kept = bontang.execute(text(
+        f"SELECT {column} AS v FROM household WHERE id_keluarga = 'K00001'")).scalar_one()
+    assert kept is not None
 
 
 @pytest.mark.parametrize(("change", "column", "reason"), REJECTED_CASES)
@@ -108,7 +132,9 @@ def test_rupiah_amounts_load_as_the_export_wrote_them(bontang, tmp_path):
 def test_inconsistent_thousands_grouping_is_rejected_not_guessed(bontang, tmp_path, cell):
     rows = [row(1), row(2, pengeluaran_per_kapita=cell)]
     result = run(bontang, write_csv(tmp_path / "rt.csv", rows, delimiter=";"))
-    (stored,) = rejected_rows(bontang, result.batch_id)
+    # An optional column: the value is refused (warned), the household kept without it.
+    assert (result.accepted, result.rejected) == (2, 0)
+    (stored,) = warning_rows(bontang, result.batch_id)
     assert (stored["nomor_baris"], stored["kolom"]) == (3, "pengeluaran_per_kapita")
     assert f"'{cell}' bukan angka" in stored["alasan"]
 
@@ -158,11 +184,11 @@ def test_no_column_holds_a_plain_nik_or_kk(bontang, tmp_path, wilayah_dir):
         writer = csv.writer(handle)
         writer.writerow(["id_keluarga", "nik", "nama", "jenis_kelamin"])
         writer.writerow(["K00001", nik(91, born="010190"), "Anak", "L"])
-        writer.writerow(["K00001", nik(92, born="010190"), "Anak", "X"])  # rejected
+        writer.writerow(["K00001", "6474", "Anak", "L"])  # rejected
     result = run(bontang, write_csv(tmp_path / "rt.csv", rows), members_path=members)
     assert (result.rejected, result.members.rejected) == (1, 1)
     secrets = [nik(i) for i in range(1, 5)] + [kk(i) for i in range(1, 5)]
-    secrets += [nik(91, born="010190"), nik(92, born="010190")]
+    secrets += [nik(91, born="010190")]
     for table in ("household", "member", "rejected_row"):
         dump = bontang.execute(text(f"SELECT t::text FROM {table} t")).scalars().all()
         assert dump, table
@@ -396,16 +422,20 @@ def test_members_link_by_id_keluarga_reject_bad_rows_and_replace_on_reimport(bon
         ["K00001", nik(61, born="010110"), "Anak A", "anak", "P", "2010-01-01", "ya"],
         ["K00002", "12345", "Salah NIK", "anak", "L", "", ""],
         ["K00009", nik(62), "Tanpa Rumah", "anak", "L", "", ""],
-        ["K00002", nik(63), "Tanggal Salah", "anak", "L", "01-01-2010", ""],
+        ["K00002", nik(63), "Tanggal Salah", "anak", "L", "31-02-2010", ""],
         ["K00001", nik(61, born="010110"), "Anak A lagi", "anak", "P", "", ""],
     ]
     result = run(bontang, households_file, members_path=write_members(tmp_path / "a.csv", people))
     got = {r["nomor_baris"]: r["kolom"] for r in rejected_rows(bontang, result.members.batch_id)}
-    assert got == {4: "nik", 5: "id_keluarga", 6: "tanggal_lahir", 7: "nik"}
-    assert member_names(bontang) == ["Anak A", "Kepala 1"]
+    assert got == {4: "nik", 5: "id_keluarga", 7: "nik"}
+    warned = warning_rows(bontang, result.members.batch_id)
+    assert [(w["nomor_baris"], w["kolom"]) for w in warned] == [(6, "tanggal_lahir")]
+    assert member_names(bontang) == ["Anak A", "Kepala 1", "Tanggal Salah"]
+    assert bontang.execute(text("SELECT tanggal_lahir FROM member WHERE nama = 'Tanggal Salah'")
+                           ).scalar_one() is None
     replacement = [["K00001", nik(1), "Kepala 1", "kepala keluarga", "L", "", ""]]
     run(bontang, households_file, members_path=write_members(tmp_path / "b.csv", replacement))
-    assert member_names(bontang) == ["Kepala 1"]
+    assert member_names(bontang) == ["Kepala 1", "Tanggal Salah"]  # K00002 keeps its own
 
 
 def test_stray_nul_characters_do_not_break_the_load(bontang, tmp_path):

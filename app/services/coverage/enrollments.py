@@ -18,14 +18,16 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from app.services.coverage.segments import rebuild_segments
+from app.services.coverage.suggestions import suggest_for_batch
 from app.services.io import batches
+from app.services.io.profiles import profile_parameter
 from app.services.scope import area_scope
 from app.sql import script, statement
 from geo import identity
 from geo.codes import kecamatan_digits
 from geo.coverage import ENROLLMENT_SPEC, EnrollmentRow, validate_row
 from geo.errors import ImportRejected, NotFound
-from geo.io import Rejection, file_sha256, open_table
+from geo.io import ColumnProfile, Rejection, RowWarning, file_sha256, open_table
 
 JENIS = "kepesertaan"
 PREVIEW = 20
@@ -48,8 +50,11 @@ class EnrollmentImport:
     status: dict[str, int] = field(default_factory=dict)
     first_rejections: list[Rejection] = field(default_factory=list)
 
+    warned: int = 0
+    suggested: int = 0
+
     def summary(self) -> dict[str, Any]:
-        return {"status": self.status}
+        return {"status": self.status, "peringatan": self.warned, "saran": self.suggested}
 
 
 def program_codes(conn: Connection) -> dict[str, int]:
@@ -61,27 +66,32 @@ def import_enrollments(
     conn: Connection, path: Path, *, key: bytes, user: str, program: str | None = None,
     name: str | None = None, column_map: dict[str, str] | None = None, sheet: str | None = None,
     only_program: bool = False, progress: Callable[[int], None] | None = None,
+    profile: ColumnProfile | None = None,
 ) -> EnrollmentImport:
     """Import one enrollment file; ``program`` is the default for rows without kode_program
     (and, with ``only_program``, the only program the file may hold). ``progress`` is told
-    the rows read, every ``PROGRESS_ROWS`` rows and at the end of the file."""
+    the rows read, every ``PROGRESS_ROWS`` rows and at the end of the file. Rows left
+    unmatched get probable-match suggestions (``app.services.coverage.suggestions``)."""
     label = name or path.name
     programs = program_codes(conn)
     if program is not None and program not in programs:
         raise NotFound(f"Program '{program}' tidak ditemukan.", {"program": program})
-    with open_table(path, ENROLLMENT_SPEC, column_map, sheet, label) as table:
+    order = profile.date_order if profile else "dmy"
+    with open_table(path, ENROLLMENT_SPEC, column_map, sheet, label, kind=JENIS,
+                    profile=profile) as table:
         if program is None and "kode_program" not in table.index:
             raise ImportRejected(
                 f"Berkas {label}: kolom kode_program tidak ada; tambahkan kolom itu atau pilih "
                 "program untuk seluruh berkas (--program).", {"berkas": label})
         batch_id = batches.start_batch(conn, JENIS, label, file_sha256(path), user,
-                                       {"program": program, "kolom": column_map or {}})
+                                       {"program": program, "kolom": column_map or {},
+                                        **profile_parameter(profile)})
         result = EnrollmentImport(batch_id, label)
         accepted: list[EnrollmentRow] = []
         rejections: list[Rejection] = []
         for row in table.rows():
             checked = validate_row(row.number, row.values, row.original, programs, program,
-                                   only_program)
+                                   only_program, order)
             if isinstance(checked, Rejection):
                 rejections.append(checked)
             else:
@@ -94,6 +104,9 @@ def import_enrollments(
     result.accepted, result.rejected = len(accepted), len(rejections)
     result.first_rejections = rejections[:PREVIEW]
     batches.store_rejections(conn, batch_id, rejections)
+    warnings = [RowWarning(r.number, list(r.warnings)) for r in accepted if r.warnings]
+    batches.store_warnings(conn, batch_id, warnings)
+    result.warned = len(warnings)
     _stage(conn, accepted, key)
     _match(conn, batch_id)
     conn.execute(text("DROP TABLE enrollment_stage, enrollment_match"))
@@ -102,6 +115,7 @@ def import_enrollments(
         "AND household_id IS NOT NULL"), {"b": batch_id}).scalars().all()
     if touched:
         rebuild_segments(conn, touched)
+    result.suggested = suggest_for_batch(conn, batch_id, accepted, key)
     result.status = {r.status: int(r.n) for r in conn.execute(text(
         "SELECT status, count(DISTINCT nomor_baris) AS n FROM enrollment WHERE batch_id = :b "
         "GROUP BY status"), {"b": batch_id})}

@@ -10,9 +10,10 @@ from sqlalchemy import Connection, text
 
 from app.services.coverage.segments import rebuild_for_program
 from app.services.io import batches
+from app.services.io.profiles import profile_parameter
 from geo.coverage import PROGRAM_SPEC, ProgramRow, validate_program
 from geo.errors import Conflict, ImportRejected, NotFound
-from geo.io import Rejection, file_sha256, open_table
+from geo.io import ColumnProfile, Rejection, RowWarning, file_sha256, open_table
 
 JENIS = "program"
 PROGRAM_COLUMNS = ("kode_program", "nama", "instansi", "jenis", "tahun", "anggaran",
@@ -91,19 +92,26 @@ def delete_program(conn: Connection, kode: str) -> None:
 
 
 def import_programs(conn: Connection, path: Path, *, user: str, name: str | None = None,
-                    sheet: str | None = None,
-                    column_map: dict[str, str] | None = None) -> dict[str, Any]:
-    """Import a program file through the shared batch machinery; returns counts and the
-    first rejections. ``column_map`` renames headers as ``--columns`` does elsewhere."""
+                    sheet: str | None = None, column_map: dict[str, str] | None = None,
+                    profile: ColumnProfile | None = None) -> dict[str, Any]:
+    """Import a program file through the shared batch machinery; returns counts, the first
+    rejections and warnings (service-area codes not among the loaded kelurahan are left out
+    of the area; with no kelurahan loaded at all only their form is checked).
+    ``column_map`` renames headers as ``--columns`` does elsewhere; ``profile`` maps a layout."""
     label = name or path.name
     accepted: list[ProgramRow] = []
     rejections: list[Rejection] = []
-    with open_table(path, PROGRAM_SPEC, column_map, sheet, label) as table:
+    known = set(conn.execute(text(
+        "SELECT kode FROM wilayah WHERE level = 'kelurahan'")).scalars()) or None
+    with open_table(path, PROGRAM_SPEC, column_map, sheet, label, kind=JENIS,
+                    profile=profile) as table:
         batch_id = batches.start_batch(conn, JENIS, label, file_sha256(path), user,
-                                       {"kolom": column_map} if column_map else {})
+                                       {**({"kolom": column_map} if column_map else {}),
+                                        **profile_parameter(profile)})
         seen: set[str] = set()
+        numbers: dict[int, ProgramRow] = {}
         for row in table.rows():
-            checked = validate_program(row.number, row.values, row.original)
+            checked = validate_program(row.number, row.values, row.original, known)
             if isinstance(checked, ProgramRow) and checked.kode_program in seen:
                 checked = Rejection(row.number, [_duplicate()], row.original)
             if isinstance(checked, Rejection):
@@ -111,15 +119,20 @@ def import_programs(conn: Connection, path: Path, *, user: str, name: str | None
             else:
                 seen.add(checked.kode_program)
                 accepted.append(checked)
+                numbers[row.number] = checked
     if not accepted and not rejections:
         raise ImportRejected(f"Berkas {label} tidak berisi baris program.", {"berkas": label})
     inserted = sum(save_program(conn, r) for r in accepted)
     batches.store_rejections(conn, batch_id, rejections)
-    summary = {"baru": inserted, "diperbarui": len(accepted) - inserted}
+    warnings = [RowWarning(n, list(r.warnings)) for n, r in numbers.items() if r.warnings]
+    batches.store_warnings(conn, batch_id, warnings)
+    summary = {"baru": inserted, "diperbarui": len(accepted) - inserted,
+               "peringatan": len(warnings)}
     batches.finish_batch(conn, batch_id, total=len(accepted) + len(rejections),
                          accepted=len(accepted), rejected=len(rejections), summary=summary)
     return {"batch_id": batch_id, "file": label, "accepted": len(accepted),
-            "rejected": len(rejections), **summary, "first_rejections": rejections[:20]}
+            "rejected": len(rejections), **summary, "first_rejections": rejections[:20],
+            "first_warnings": warnings[:20]}
 
 
 def _duplicate() -> Any:

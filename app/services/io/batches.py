@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from geo.errors import NotFound
-from geo.io import Rejection, xlsx_cells
+from geo.io import Rejection, RowWarning, xlsx_cells
 
 REPORT_FIELDS = ("nomor_baris", "kolom", "alasan")
 
@@ -69,6 +69,31 @@ def store_rejections(conn: Connection, batch_id: int, rejections: Iterable[Rejec
             ))
             count += 1
     return count
+
+
+def store_warnings(conn: Connection, batch_id: int, warnings: Iterable[RowWarning]) -> int:
+    """COPY the warnings of kept rows (one line per dropped value) into ``import_warning``."""
+    dbapi = conn.connection.driver_connection
+    count = 0
+    with dbapi.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+        "COPY import_warning (batch_id, nomor_baris, kolom, alasan) FROM STDIN"
+    ) as copy:
+        for warning in warnings:
+            for problem in warning.problems:
+                copy.write_row((batch_id, warning.row_number, problem.kolom,
+                                problem.alasan.replace("\x00", "")))
+            count += 1
+    return count
+
+
+def warning_rows(conn: Connection, batch_id: int) -> list[dict[str, Any]]:
+    """Warnings of a batch in file order: ``nomor_baris, kolom, alasan`` (the row was kept,
+    without the value named)."""
+    get_batch(conn, batch_id)
+    rows = conn.execute(text(
+        "SELECT nomor_baris, kolom, alasan FROM import_warning WHERE batch_id = :id "
+        "ORDER BY nomor_baris, id"), {"id": batch_id})
+    return [dict(r._mapping) for r in rows]
 
 
 def _json(value: Any) -> str:
@@ -159,7 +184,8 @@ def report_csv(conn: Connection, batch_id: int) -> bytes:
 
 
 def report_xlsx(conn: Connection, batch_id: int) -> bytes:
-    """The rejected rows as an XLSX workbook with one sheet, ``ditolak``."""
+    """The rejected rows as an XLSX workbook, sheet ``ditolak``; a second sheet
+    ``peringatan`` lists the kept rows whose optional value was dropped, when there are any."""
     import openpyxl
 
     header, body = _report_table(conn, batch_id)
@@ -168,6 +194,12 @@ def report_xlsx(conn: Connection, batch_id: int) -> bytes:
     sheet.append(header)
     for row in body:
         sheet.append(xlsx_cells(row))
+    warnings = warning_rows(conn, batch_id)
+    if warnings:
+        extra = book.create_sheet("peringatan")
+        extra.append(list(REPORT_FIELDS))
+        for w in warnings:
+            extra.append(xlsx_cells([w["nomor_baris"], w["kolom"] or "", w["alasan"]]))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

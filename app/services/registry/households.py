@@ -25,13 +25,24 @@ from typing import Any
 from sqlalchemy import Connection
 
 from app.services.io import batches
+from app.services.io.profiles import crosswalk_for, profile_parameter
 from app.services.registry import load
 from app.services.registry.geocoding import kelurahan_index
 from app.services.registry.members import MemberImportResult, import_members
 from app.services.registry.payload import DuplicateTracker, copy_payload, frame_payload
 from app.services.registry.side import SideLoad, drop_stale
 from geo.errors import ImportRejected
-from geo.io import XLSX_SUFFIXES, Chunk, Frame, Rejection, Table, file_sha256, open_table
+from geo.io import (
+    XLSX_SUFFIXES,
+    Chunk,
+    ColumnProfile,
+    Frame,
+    Rejection,
+    RowWarning,
+    Table,
+    file_sha256,
+    open_table,
+)
 from geo.registry import (
     FLAG_ORDER,
     HOUSEHOLD_SPEC,
@@ -59,17 +70,23 @@ class ImportResult:
     updated: int = 0
     flags: dict[str, int] = field(default_factory=dict)
     first_rejections: list[Rejection] = field(default_factory=list)
+    warned: int = 0  # accepted rows with an optional value dropped
+    first_warnings: list[RowWarning] = field(default_factory=list)
     members: MemberImportResult | None = None
 
     def summary(self) -> dict[str, Any]:
-        return {"baru": self.inserted, "diperbarui": self.updated, "flag": self.flags}
+        return {"baru": self.inserted, "diperbarui": self.updated, "flag": self.flags,
+                "peringatan": self.warned}
 
-    def add(self, total: int, accepted: int, rejections: list[Rejection]) -> None:
+    def add(self, total: int, accepted: int, rejections: list[Rejection],
+            warnings: list[RowWarning]) -> None:
         self.total += total
         self.accepted += accepted
         self.rejected += len(rejections)
+        self.warned += len(warnings)
         room = max(PREVIEW - len(self.first_rejections), 0)
         self.first_rejections.extend(rejections[:room])
+        self.first_warnings.extend(warnings[:max(PREVIEW - len(self.first_warnings), 0)])
 
 
 def import_households(
@@ -77,22 +94,26 @@ def import_households(
     column_map: dict[str, str] | None = None, sheet: str | None = None,
     members_path: str | Path | None = None, members_name: str | None = None,
     chunk_size: int = 50_000, progress: Callable[[int], None] | None = None,
-    bulk: bool | None = None,
+    bulk: bool | None = None, profile: ColumnProfile | None = None,
+    members_profile: ColumnProfile | None = None,
 ) -> ImportResult:
     """Import a household file (and optionally its members file) in the caller's transaction.
 
     ``progress`` is called with the number of rows just processed, chunk by chunk. ``bulk``
     (default: when the file is estimated at >= 100,000 rows and at least the registry's size)
-    rebuilds the secondary indexes once at the end instead of updating them row by row."""
+    rebuilds the secondary indexes once at the end instead of updating them row by row.
+    ``profile`` maps an agency's layout onto ours (``geo.io.profiles``), before the row rules."""
     index = kelurahan_index(conn)
     if not len(index.codes):
         raise ImportRejected(
             "Belum ada batas kelurahan yang dimuat: muat batas wilayah dulu (sasaran "
             "load-wilayah), karena kode_kelurahan setiap baris diperiksa terhadapnya."
         )
-    with open_table(path, HOUSEHOLD_SPEC, column_map, sheet, name) as table, _runtime_tuned():
+    with open_table(path, HOUSEHOLD_SPEC, column_map, sheet, name, kind=JENIS, profile=profile,
+                    crosswalk=crosswalk_for(conn, profile)) as table, _runtime_tuned():
         batch_id = batches.start_batch(conn, JENIS, table.name, file_sha256(path), user,
-                                       {"kolom": column_map or {}, "lembar": sheet})
+                                       {"kolom": column_map or {}, "lembar": sheet,
+                                        **profile_parameter(profile)})
         result = ImportResult(batch_id, table.name)
         existing = load.household_count(conn)
         if bulk is None:
@@ -100,20 +121,22 @@ def import_households(
         fresh = bulk and existing == 0  # straight COPY: no row can conflict
         side = SideLoad.begin(conn, batch_id) if fresh else None
         try:
-            _load(conn, table, result, key, index, bulk, fresh, side, chunk_size, progress)
+            _load(conn, table, result, key, index, bulk, fresh, side, chunk_size, progress,
+                  profile.date_order if profile else "dmy")
         except BaseException:
             if side is not None:
                 side.abandon()
             raise
     if members_path is not None:
         result.members = import_members(conn, members_path, key=key, user=user,
-                                        name=members_name, households_batch=batch_id)
+                                        name=members_name, households_batch=batch_id,
+                                        profile=members_profile)
     return result
 
 
 def _load(conn: Connection, table: Table, result: ImportResult, key: bytes,
           index: KelurahanIndex, bulk: bool, fresh: bool, side: SideLoad | None,
-          chunk_size: int, progress: Callable[[int], None] | None) -> None:
+          chunk_size: int, progress: Callable[[int], None] | None, date_order: str) -> None:
     """Stream the file into ``household``: into the side table on a first load, by COPY
     straight into the empty table, or through the staging table's upsert."""
     rebuild = load.drop_secondary_indexes(conn) if bulk and side is None else []
@@ -126,18 +149,19 @@ def _load(conn: Connection, table: Table, result: ImportResult, key: bytes,
     with ThreadPoolExecutor(max_workers=1) as loader:
         pending: Future[tuple[int, int]] | None = None
         rows = Preparer(key, index, result.batch_id, counts, tracker,
-                        next_id=load.reserve_ids(conn) if fresh else None)
+                        next_id=load.reserve_ids(conn) if fresh else None,
+                        date_order=date_order)
         for batch in table.batches(chunk_size):
             started = time.perf_counter()
-            total, accepted, payload, rejections = rows.prepare(batch)
+            total, accepted, payload, rejections, warnings = rows.prepare(batch)
             prepared = time.perf_counter()
             if pending is not None:
                 _add_counts(result, pending.result())
             log.debug("chunk prepared in %.2f s, then waited %.2f s for the loader",
                       prepared - started, time.perf_counter() - prepared)
             pending = loader.submit(_load_chunk, conn, result.batch_id, payload, rejections,
-                                    fresh, side)
-            result.add(total, accepted, rejections)
+                                    warnings, fresh, side)
+            result.add(total, accepted, rejections, warnings)
             if progress:
                 progress(total)
         if pending is not None:
@@ -180,8 +204,10 @@ class Preparer:
     tracker: DuplicateTracker | None
     next_id: int | None = None  # a fresh load numbers its rows (load.reserve_ids)
     seen: SeenIds = field(default_factory=SeenIds)  # id_keluarga met so far
+    date_order: str = "dmy"  # how D/M dates read (geo.io.dates; the profile's date format)
 
-    def prepare(self, batch: Chunk | Frame) -> tuple[int, int, bytes, list[Rejection]]:
+    def prepare(self, batch: Chunk | Frame
+                ) -> tuple[int, int, bytes, list[Rejection], list[RowWarning]]:
         known = self.index.position
         total, accepted, payload = 0, 0, b""
         if isinstance(batch, Frame):
@@ -190,12 +216,13 @@ class Preparer:
                                     self.flag_counts, self.tracker, self._ids(clean.height))
             total = accepted = clean.height
             if slow is None:
-                return total, accepted, payload, []
+                return total, accepted, payload, [], []
             batch = slow
-        valid, rejections = validate_households(batch, known.keys(), self.seen.exact_for(batch))
+        valid, rejections = validate_households(batch, known.keys(), self.seen.exact_for(batch),
+                                                self.date_order)
         payload += copy_payload(valid, self.key, self.index, self.batch_id, self.flag_counts,
                                 self.tracker, self._ids(len(valid))).encode()
-        return total + len(batch), accepted + len(valid), payload, rejections
+        return total + len(batch), accepted + len(valid), payload, rejections, valid.warnings
 
     def _ids(self, rows: int) -> int | None:
         """The first of ``rows`` ids for the next rows, or None when the server numbers them."""
@@ -206,10 +233,12 @@ class Preparer:
 
 
 def _load_chunk(conn: Connection, batch_id: int, payload: bytes, rejections: list[Rejection],
-                fresh: bool, side: SideLoad | None) -> tuple[int, int]:
-    """Store the chunk's rejections and load its rows; returns (inserted, updated)."""
+                warnings: list[RowWarning], fresh: bool, side: SideLoad | None
+                ) -> tuple[int, int]:
+    """Store the chunk's rejections and warnings and load its rows; (inserted, updated)."""
     started = time.perf_counter()
     batches.store_rejections(conn, batch_id, rejections)
+    batches.store_warnings(conn, batch_id, warnings)
     if side is not None:
         rows = side.copy(payload)
         log.debug("chunk: COPY into %s %.2f s", side.table, time.perf_counter() - started)

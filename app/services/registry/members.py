@@ -15,8 +15,9 @@ from pathlib import Path
 from sqlalchemy import Connection, text
 
 from app.services.io import batches
+from app.services.io.profiles import profile_parameter
 from geo import identity
-from geo.io import Rejection, file_sha256, open_table
+from geo.io import ColumnProfile, Rejection, file_sha256, open_table
 from geo.registry import MEMBER_SPEC, ValidMembers, validate_members
 
 JENIS = "anggota"
@@ -33,25 +34,32 @@ class MemberImportResult:
     accepted: int = 0
     rejected: int = 0
     first_rejections: list[Rejection] = field(default_factory=list)
+    warned: int = 0
 
 
 def import_members(
     conn: Connection, path: str | Path, *, key: bytes, user: str, name: str | None = None,
     column_map: dict[str, str] | None = None, sheet: str | None = None,
     households_batch: int | None = None, chunk_size: int = 100_000,
+    profile: ColumnProfile | None = None,
 ) -> MemberImportResult:
     """Import a members file in the caller's transaction (households must be loaded first)."""
-    with open_table(path, MEMBER_SPEC, column_map, sheet, name) as table:
+    with open_table(path, MEMBER_SPEC, column_map, sheet, name, kind=JENIS,
+                    profile=profile) as table:
         batch_id = batches.start_batch(
             conn, JENIS, table.name, file_sha256(path), user,
-            {"kolom": column_map or {}, "lembar": sheet, "batch_rumah_tangga": households_batch},
+            {"kolom": column_map or {}, "lembar": sheet, "batch_rumah_tangga": households_batch,
+             **profile_parameter(profile)},
         )
         result = MemberImportResult(batch_id, table.name)
         seen: dict[tuple[str, str], int] = {}
         for chunk in table.chunks(chunk_size):
             known = _household_ids(conn, chunk.column("id_keluarga"))
-            members, rejections = validate_members(chunk, known, seen)
+            members, rejections = validate_members(chunk, known, seen,
+                                                   profile.date_order if profile else "dmy")
             batches.store_rejections(conn, batch_id, rejections)
+            batches.store_warnings(conn, batch_id, members.warnings)
+            result.warned += len(members.warnings)
             _replace_members(conn, batch_id, members, key)
             result.total += len(chunk)
             result.accepted += len(members)
@@ -59,7 +67,7 @@ def import_members(
             room = max(PREVIEW - len(result.first_rejections), 0)
             result.first_rejections.extend(rejections[:room])
     batches.finish_batch(conn, batch_id, total=result.total, accepted=result.accepted,
-                         rejected=result.rejected)
+                         rejected=result.rejected, summary={"peringatan": result.warned})
     return result
 
 
