@@ -25,8 +25,10 @@ from app.api import (
     imports,
     map_report,
     poverty,
+    profiles,
     programs,
     rollout,
+    suggestions,
     wilayah,
 )
 from app.api import coverage as coverage_api
@@ -62,8 +64,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                        exclude_content_types=("text/html", "text/event-stream"))
     for router in (health.router, auth.router, wilayah.router, households.router, imports.router):
         app.include_router(router)
+    app.include_router(suggestions.router)  # before enrollments: its paths are more specific
     for router in (programs.router, enrollments.router, coverage_api.router, poverty.router):
         app.include_router(router)
+    app.include_router(profiles.router)
     app.include_router(rollout.router)
     app.include_router(map_api.router)
     install_pages(app)

@@ -12,11 +12,10 @@ from app.security import PrincipalDep
 from app.services.access import audit
 from app.services.coverage.enrollments import import_enrollments, unmatched_rows
 from app.services.io import batches
+from app.services.io.profiles import choose_profile
 from app.services.uploads import require_enrollment_batch, require_enrollment_upload
 from app.uploads import saved_upload, upload_name
-from geo.coverage import ENROLLMENT_SPEC
 from geo.errors import InvalidInput, PermissionDenied
-from geo.io import parse_column_map
 
 router = APIRouter(prefix="/api/v1/enrollments", tags=["kepesertaan"])
 
@@ -26,22 +25,28 @@ def post_enrollments(
     conn: ConnDep, settings: SettingsDep, principal: PrincipalDep,
     file: UploadFile = File(..., description="CSV (UTF-8) atau XLSX"),
     program: str | None = Form(None, description="Kode program untuk baris tanpa kode_program"),
-    columns: str | None = Form(None, description="Pemetaan kolom: NIK_PENERIMA=nik,..."),
+    columns: str | None = Form(None, description="Pemetaan kolom: NIK_PENERIMA=nik,... atau JSON"),
     sheet: str | None = Form(None),
+    profil: str | None = Form(None, description="Nama profil kolom (mis. bnba)"),
+    konstanta: str | None = Form(None, description="Nilai tetap: tanggal_mulai=2026-01-01"),
 ) -> dict[str, Any]:
     require_enrollment_upload(conn, principal, program)
-    mapping = parse_column_map(columns, ENROLLMENT_SPEC)
     with saved_upload(file, settings) as path:
         if path is None:
             raise InvalidInput("Berkas wajib diunggah.")
+        choice = choose_profile(conn, path, "kepesertaan", sheet=sheet, name=upload_name(file),
+                                profile=profil, columns=columns, constants=konstanta)
         result = import_enrollments(conn, path, key=settings.hmac_key(), user=principal.username,
-                                    program=program, name=upload_name(file),
-                                    column_map=mapping, sheet=sheet,
-                                    only_program=not principal.can_import)
+                                    program=program, name=upload_name(file), sheet=sheet,
+                                    only_program=not principal.can_import,
+                                    profile=choice.profile)
     audit.record(conn, principal, "enrollment.import", f"batch:{result.batch_id}",
                  {"berkas": result.file, "program": program}, result.accepted)
     return {
         "batch": batches.get_batch(conn, result.batch_id), "status": result.status,
+        "profil": choice.profile.name if choice.profile else None,
+        "keyakinan_profil": choice.confidence, "peringatan": result.warned,
+        "saran_kecocokan": result.suggested,
         "ditolak_pertama": [{"nomor_baris": r.row_number, "kolom": p.kolom, "alasan": p.alasan}
                             for r in result.first_rejections for p in r.problems],
     }

@@ -13,12 +13,12 @@ from app.deps import ConnDep, SettingsDep
 from app.security import PrincipalDep
 from app.services.access import audit
 from app.services.io import batches
+from app.services.io.profiles import choose_profile
 from app.services.registry import import_households
 from app.services.uploads import require_registry_batch, require_registry_role
 from app.uploads import saved_upload, upload_name
 from geo.errors import InvalidInput
-from geo.io import Rejection, parse_column_map
-from geo.registry import HOUSEHOLD_SPEC
+from geo.io import Rejection, RowWarning
 
 router = APIRouter(prefix="/api/v1/imports", tags=["impor"])
 
@@ -48,6 +48,10 @@ class ImportOut(BaseModel):
     ditolak_pertama: list[ProblemOut] = Field(description="Masalah pada baris pertama yang ditolak")
     anggota: BatchOut | None = Field(None, description="Batch berkas anggota, bila diunggah")
     anggota_ditolak_pertama: list[ProblemOut] = []
+    peringatan_pertama: list[ProblemOut] = Field(
+        [], description="Baris diterima yang nilai opsionalnya salah dan dikosongkan")
+    profil: str | None = Field(None, description="Profil kolom yang dipakai")
+    keyakinan_profil: float | None = Field(None, description="Keyakinan deteksi profil (0-1)")
 
 
 class RejectedOut(BaseModel):
@@ -65,21 +69,30 @@ def post_households(
     members: UploadFile | None = File(None, description="Berkas anggota rumah tangga"),
     columns: str | None = Form(None, description="Pemetaan kolom: NIK_KRT=nik_kepala,..."),
     sheet: str | None = Form(None, description="Nama lembar XLSX (bawaan: lembar pertama)"),
+    profil: str | None = Form(None, description="Nama profil kolom (mis. dtks)"),
+    konstanta: str | None = Form(None, description="Nilai tetap: kolom=nilai,..."),
 ) -> ImportOut:
     require_registry_role(principal)
-    mapping = parse_column_map(columns, HOUSEHOLD_SPEC)
     with saved_upload(file, settings) as path, saved_upload(members, settings) as members_path:
         if path is None:
             raise InvalidInput("Berkas wajib diunggah.")
+        choice = choose_profile(conn, path, "rumah_tangga", sheet=sheet, name=upload_name(file),
+                                profile=profil, columns=columns, constants=konstanta)
+        members_choice = choose_profile(conn, members_path, "anggota",
+                                        name=upload_name(members)) if members_path else None
         result = import_households(
             conn, path, key=settings.hmac_key(), user=principal.username,
-            name=upload_name(file), column_map=mapping, sheet=sheet,
+            name=upload_name(file), sheet=sheet, profile=choice.profile,
             members_path=members_path, members_name=upload_name(members) if members else None,
+            members_profile=members_choice.profile if members_choice else None,
         )
     audit.record(conn, principal, "household.import", f"batch:{result.batch_id}",
                  {"berkas": result.file}, result.accepted)
     out = ImportOut(batch=BatchOut(**batches.get_batch(conn, result.batch_id)),
-                    ditolak_pertama=_problems(result.first_rejections), anggota=None)
+                    ditolak_pertama=_problems(result.first_rejections), anggota=None,
+                    peringatan_pertama=_problems(result.first_warnings),
+                    profil=choice.profile.name if choice.profile else None,
+                    keyakinan_profil=choice.confidence)
     if result.members is not None:
         out.anggota = BatchOut(**batches.get_batch(conn, result.members.batch_id))
         out.anggota_ditolak_pertama = _problems(result.members.first_rejections)
@@ -90,6 +103,20 @@ def post_households(
 def get_batch(batch: int, conn: ConnDep, principal: PrincipalDep) -> BatchOut:
     require_registry_role(principal)
     return BatchOut(**batches.get_batch(conn, batch))
+
+
+class WarningOut(BaseModel):
+    nomor_baris: int
+    kolom: str | None
+    alasan: str
+
+
+@router.get("/{batch}/warnings", response_model=list[WarningOut],
+            summary="Baris diterima dengan peringatan (nilai opsional dikosongkan)")
+def get_warnings(batch: int, conn: ConnDep, principal: PrincipalDep) -> list[WarningOut]:
+    require_registry_role(principal)
+    require_registry_batch(principal, batches.get_batch(conn, batch))
+    return [WarningOut(**w) for w in batches.warning_rows(conn, batch)]
 
 
 @router.get("/{batch}/rejected", summary="Baris yang ditolak (json, csv, atau xlsx)",
@@ -112,6 +139,6 @@ def get_rejected(
     return Response(content, media_type=media, headers=headers)
 
 
-def _problems(rejections: list[Rejection]) -> list[ProblemOut]:
+def _problems(rejections: list[Rejection] | list[RowWarning]) -> list[ProblemOut]:
     return [ProblemOut(nomor_baris=r.row_number, kolom=p.kolom, alasan=p.alasan)
             for r in rejections for p in r.problems]

@@ -12,6 +12,7 @@ from app.deps import ConnDep, SettingsDep
 from app.security import PrincipalDep
 from app.services.access import audit
 from app.services.coverage import programs
+from app.services.io.profiles import choose_profile
 from app.uploads import saved_upload, upload_name
 from geo.coverage import UNITS, ProgramRow, service_area
 from geo.errors import InvalidInput
@@ -91,16 +92,27 @@ def delete_program(kode: str, conn: ConnDep, principal: PrincipalDep) -> None:
 
 @router.post("/programs/import", summary="Impor berkas program (CSV/XLSX)")
 def import_programs(conn: ConnDep, settings: SettingsDep, principal: PrincipalDep,
-                    file: UploadFile = File(...), sheet: str | None = Form(None)
+                    file: UploadFile = File(...), sheet: str | None = Form(None),
+                    profil: str | None = Form(None, description="Nama profil kolom"),
+                    columns: str | None = Form(None, description="Pemetaan kolom atau JSON"),
+                    konstanta: str | None = Form(None, description="kolom=nilai,...")
                     ) -> dict[str, Any]:
     principal.require(principal.can_admin, "mengimpor program")
     with saved_upload(file, settings) as path:
         if path is None:
             raise InvalidInput("Berkas wajib diunggah.")
+        choice = choose_profile(conn, path, "program", sheet=sheet, name=upload_name(file),
+                                profile=profil, columns=columns, constants=konstanta)
         result = programs.import_programs(conn, path, user=principal.username,
-                                          name=upload_name(file), sheet=sheet)
+                                          name=upload_name(file), sheet=sheet,
+                                          profile=choice.profile)
     audit.record(conn, principal, "program.import", f"batch:{result['batch_id']}",
                  {"berkas": result["file"]}, result["accepted"])
     first = result.pop("first_rejections")
-    return {**result, "ditolak_pertama": [
-        {"nomor_baris": r.row_number, "alasan": r.message} for r in first]}
+    warned = result.pop("first_warnings")
+    return {**result, "profil": choice.profile.name if choice.profile else None,
+            "keyakinan_profil": choice.confidence,
+            "ditolak_pertama": [{"nomor_baris": r.row_number, "alasan": r.message}
+                                for r in first],
+            "peringatan_pertama": [{"nomor_baris": w.row_number, "alasan": w.message}
+                                   for w in warned]}

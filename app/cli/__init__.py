@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import sys
 
-from app.cli import coverage, db, demo, imports, plan, serve, users, wilayah  # noqa: F401  (modules register their commands)
+from app.cli import (  # noqa: F401  (modules register their commands)
+    coverage,
+    db,
+    demo,
+    imports,
+    plan,
+    profiles,
+    serve,
+    users,
+    wilayah,
+)
 from app.cli import map as _map  # noqa: F401
 from app.cli import report as _report  # noqa: F401
 from app.cli.base import cli, err_console

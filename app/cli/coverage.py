@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Literal
 import typer
 
 from app.cli.base import cli, console, export_app, import_app, settings, transaction
+from app.cli.profiles import ColumnsOption, ProfileOption, SetOption, chosen_profile
 from app.principal import LOCAL_ADMIN
 
 if TYPE_CHECKING:
-    from geo.io import Rejection
+    from geo.io import Rejection, RowWarning
 
 # Services (and polars, pandas... behind them) are imported by the command that runs, so that
 # ``sasaran --help`` and every other command start without them (docs/performance.md).
@@ -25,7 +26,7 @@ DesilMax = typer.Option(None, "--desil-max", min=1, max=10,
                         help="Ambang desil sasaran (bawaan: SASARAN_DEFAULT_DESIL_MAX, 4)")
 
 
-def _print_rejections(rejections: list[Rejection], batch_id: int) -> None:
+def _print_rejections(rejections: list[Rejection] | list[RowWarning], batch_id: int) -> None:
     for r in rejections[:10]:
         console.print(f"  baris {r.row_number}: {r.message}")
     if rejections:
@@ -36,43 +37,52 @@ def _print_rejections(rejections: list[Rejection], batch_id: int) -> None:
 def import_programs_command(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV atau XLSX"),
     sheet: str | None = typer.Option(None, "--sheet"),
+    profile: str | None = ProfileOption, columns: str | None = ColumnsOption,
+    constants: str | None = SetOption,
 ) -> None:
     """Impor daftar program (instansi dibuat bila belum ada); upsert per kode_program."""
     from app.services.access import audit
     from app.services.coverage import import_programs
 
     with transaction() as conn:
-        result = import_programs(conn, file, user=LOCAL_ADMIN.username, sheet=sheet)
+        chosen = chosen_profile(conn, file, "program", sheet=sheet, profile=profile,
+                                columns=columns, constants=constants)
+        result = import_programs(conn, file, user=LOCAL_ADMIN.username, sheet=sheet,
+                                 profile=chosen)
         audit.record(conn, LOCAL_ADMIN, "program.import", f"batch:{result['batch_id']}",
                      {"berkas": result["file"]}, result["accepted"])
     console.print(f"{result['file']}: {result['accepted']} program diterima ({result['baru']} "
-                  f"baru), {result['rejected']} ditolak (batch {result['batch_id']}).")
+                  f"baru), {result['rejected']} ditolak, {result['peringatan']} dengan "
+                  f"peringatan (batch {result['batch_id']}).")
     _print_rejections(result["first_rejections"], result["batch_id"])
+    _print_rejections(result["first_warnings"], result["batch_id"])
 
 
 @import_app.command("enrollments")
 def import_enrollments_command(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV atau XLSX"),
     program: str | None = typer.Option(None, "--program", help="Kode program seluruh berkas"),
-    columns: str | None = typer.Option(None, "--columns", help="Pemetaan kolom, mis. NIK_P=nik"),
+    columns: str | None = ColumnsOption,
     sheet: str | None = typer.Option(None, "--sheet"),
+    profile: str | None = ProfileOption, constants: str | None = SetOption,
 ) -> None:
-    """Impor kepesertaan program; baris tak cocok disimpan, baris bermasalah ditolak."""
+    """Impor kepesertaan program; baris tak cocok disimpan (dengan saran kecocokan), baris
+    bermasalah ditolak."""
     from app.services.access import audit
     from app.services.coverage import import_enrollments
-    from geo.coverage import ENROLLMENT_SPEC
-    from geo.io import parse_column_map
 
-    mapping = parse_column_map(columns, ENROLLMENT_SPEC)
     with transaction() as conn:
+        chosen = chosen_profile(conn, file, "kepesertaan", sheet=sheet, profile=profile,
+                                columns=columns, constants=constants)
         result = import_enrollments(conn, file, key=settings().hmac_key(),
                                     user=LOCAL_ADMIN.username, program=program,
-                                    column_map=mapping, sheet=sheet)
+                                    sheet=sheet, profile=chosen)
         audit.record(conn, LOCAL_ADMIN, "enrollment.import", f"batch:{result.batch_id}",
                      {"berkas": result.file, "program": program}, result.accepted)
     status = ", ".join(f"{k} {v}" for k, v in sorted(result.status.items())) or "-"
     console.print(f"{result.file}: {result.accepted} baris diterima ({status}), "
-                  f"{result.rejected} ditolak (batch {result.batch_id}).")
+                  f"{result.rejected} ditolak, {result.warned} dengan peringatan, "
+                  f"{result.suggested} saran kecocokan (batch {result.batch_id}).")
     _print_rejections(result.first_rejections, result.batch_id)
 
 

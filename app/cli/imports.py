@@ -10,6 +10,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from app.cli.base import cli, console, import_app, settings, transaction
+from app.cli.profiles import ColumnsOption, ProfileOption, SetOption, chosen_profile
 from app.principal import LOCAL_ADMIN
 
 if TYPE_CHECKING:
@@ -27,23 +28,26 @@ def import_households_command(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV atau XLSX"),
     members: Path | None = typer.Option(None, "--members", exists=True, dir_okay=False,
                                         help="Berkas anggota rumah tangga (CSV/XLSX)"),
-    columns: str | None = typer.Option(
-        None, "--columns", help="Pemetaan kolom, mis. NIK_KRT=nik_kepala,ID=id_keluarga"),
+    columns: str | None = ColumnsOption,
     sheet: str | None = typer.Option(None, "--sheet", help="Nama lembar XLSX (bawaan: pertama)"),
+    profile: str | None = ProfileOption, constants: str | None = SetOption,
 ) -> None:
-    """Impor registri rumah tangga (DTKS/DTSEN); baris bermasalah ditolak dan dilaporkan."""
+    """Impor registri rumah tangga (DTKS/DTSEN); baris bermasalah ditolak dan dilaporkan.
+    Tata letak lain (DTKS/BDT) dikenali dari judul kolom atau dipilih dengan --profile."""
     from app.services.access import audit
     from app.services.registry import import_households
-    from geo.io import parse_column_map
-    from geo.registry import HOUSEHOLD_SPEC
 
-    mapping = parse_column_map(columns, HOUSEHOLD_SPEC)
+    with transaction() as conn:
+        chosen = chosen_profile(conn, file, "rumah_tangga", sheet=sheet, profile=profile,
+                                columns=columns, constants=constants)
+        members_profile = chosen_profile(conn, members, "anggota", sheet=None, profile=None,
+                                         columns=None, constants=None) if members else None
     with _progress() as progress, transaction() as conn:
         task = progress.add_task(f"Impor {file.name}", total=None)
         result = import_households(
             conn, file, key=settings().hmac_key(), user=LOCAL_ADMIN.username,
-            column_map=mapping, sheet=sheet, members_path=members,
-            progress=lambda n: progress.advance(task, n),
+            sheet=sheet, members_path=members, profile=chosen,
+            members_profile=members_profile, progress=lambda n: progress.advance(task, n),
         )
         audit.record(conn, LOCAL_ADMIN, "household.import", f"batch:{result.batch_id}",
                      {"berkas": result.file}, result.accepted)
@@ -118,6 +122,11 @@ def _print_result(result: ImportResult) -> None:
     flags = ", ".join(f"{name} {n:,}" for name, n in result.flags.items() if n)
     console.print(f"Tanda (flag): {flags or 'tidak ada'}.")
     _print_rejections(result.first_rejections, result.rejected, result.batch_id)
+    if result.warned:
+        console.print(f"{result.warned:,} baris diterima dengan peringatan (nilai opsional "
+                      "yang salah dikosongkan):")
+        for w in result.first_warnings:
+            console.print(f"  baris {w.row_number}: {w.message}")
     if result.members is not None:
         m = result.members
         console.print(f"[green]{m.file}[/] (batch {m.batch_id}): {m.total:,} anggota, "

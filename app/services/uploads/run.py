@@ -16,6 +16,7 @@ from app.services.coverage.enrollments import JENIS as ENROLLMENTS
 from app.services.coverage.programs import JENIS as PROGRAMS
 from app.services.registry import import_households
 from app.services.uploads.kinds import require_upload
+from geo.io import ColumnProfile
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class UploadRequest:
     column_map: dict[str, str] = field(default_factory=dict)
     sheet: str | None = None
     program: str | None = None  # enrollments: the program of rows without kode_program
+    profile: ColumnProfile | None = None  # an agency layout (app.services.io.profiles)
 
 
 def run_upload(conn: Connection, request: UploadRequest, principal: Principal, key: bytes,
@@ -36,7 +38,7 @@ def run_upload(conn: Connection, request: UploadRequest, principal: Principal, k
         request.column_map
     if request.kind == PROGRAMS:
         programs = import_programs(conn, request.path, user=user, name=name, sheet=sheet,
-                                   column_map=columns)
+                                   column_map=columns, profile=request.profile)
         batch_id, file, accepted = programs["batch_id"], programs["file"], programs["accepted"]
         action, detail = "program.import", {"berkas": file}
         if progress:
@@ -45,12 +47,13 @@ def run_upload(conn: Connection, request: UploadRequest, principal: Principal, k
         enrollments = import_enrollments(
             conn, request.path, key=key, user=user, program=request.program, name=name,
             column_map=columns, sheet=sheet, only_program=not principal.can_import,
-            progress=progress)
+            progress=progress, profile=request.profile)
         batch_id, file, accepted = enrollments.batch_id, enrollments.file, enrollments.accepted
         action, detail = "enrollment.import", {"berkas": file, "program": request.program}
     else:
         households = import_households(conn, request.path, key=key, user=user, name=name,
-                                       column_map=columns, sheet=sheet, progress=progress)
+                                       column_map=columns, sheet=sheet, progress=progress,
+                                       profile=request.profile)
         batch_id, file, accepted = households.batch_id, households.file, households.accepted
         action, detail = "household.import", {"berkas": file}
     audit.record(conn, principal, action, f"batch:{batch_id}", detail, accepted)

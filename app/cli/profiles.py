@@ -1,0 +1,109 @@
+"""``sasaran profiles list|detect|save|delete``, ``sasaran load-padanan`` and the profile
+options every import command shares (``--profile``, ``--columns``, ``--set``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.table import Table
+from sqlalchemy import Connection
+
+from app.cli.base import cli, console, transaction
+from app.security import LOCAL_ADMIN
+from app.services.io import profiles
+from geo.io import ColumnProfile
+
+profiles_app = typer.Typer(help="Profil kolom: tata letak berkas instansi.", no_args_is_help=True)
+cli.add_typer(profiles_app, name="profiles")
+
+ProfileOption = typer.Option(None, "--profile",
+                             help="Profil kolom: sasaran, dtks, bnba, atau profil tersimpan")
+ColumnsOption = typer.Option(
+    None, "--columns", help="Pemetaan kolom: berkas .json/.csv, atau SUMBER=kolom_kami,...")
+SetOption = typer.Option(None, "--set", help="Nilai tetap untuk kolom yang tidak ada, "
+                                            "mis. tanggal_mulai=2026-01-01")
+
+
+def percent(share: float) -> str:
+    """``0.92`` -> ``92 %`` (id-ID: a space before the sign; whole percents suffice here)."""
+    return f"{round(share * 100)} %"
+
+
+def chosen_profile(conn: Connection, file: Path, kind: str, *, sheet: str | None,
+                   profile: str | None, columns: str | None,
+                   constants: str | None) -> ColumnProfile | None:
+    """The profile for an import (``profiles.choose_profile``), said on the console."""
+    choice = profiles.choose_profile(conn, file, kind, sheet=sheet, name=file.name,
+                                     profile=profile, columns=columns, constants=constants)
+    if choice.profile is not None and choice.detected and choice.confidence is not None:
+        console.print(f"Profil kolom terdeteksi: [bold]{choice.profile.label}[/] (keyakinan "
+                      f"{percent(choice.confidence)}).")
+    elif choice.profile is not None:
+        console.print(f"Profil kolom: [bold]{choice.profile.label}[/].")
+    return choice.profile
+
+
+@profiles_app.command("list")
+def list_command(jenis: str | None = typer.Option(None, "--jenis", help="rumah_tangga, "
+                                                  "anggota, program, kepesertaan")) -> None:
+    """Daftar profil bawaan dan tersimpan."""
+    with transaction() as conn:
+        rows = profiles.list_profiles(conn, jenis)
+    table = Table("nama", "jenis", "label", "bawaan")
+    for p in rows:
+        table.add_row(p["nama"], p["jenis"], p["label"], "ya" if p["bawaan"] else "tidak")
+    console.print(table)
+
+
+@profiles_app.command("detect")
+def detect_command(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False),
+    jenis: str = typer.Option(..., "--jenis", help="rumah_tangga, anggota, program, kepesertaan"),
+    profile: str | None = ProfileOption,
+    sheet: str | None = typer.Option(None, "--sheet"),
+) -> None:
+    """Kenali tata letak berkas dan tampilkan lima baris pertama menurut pemetaannya."""
+    with transaction() as conn:
+        chosen = profiles.get_profile(conn, jenis, profile) if profile else None
+        if chosen is None:
+            chosen = profiles.choose_profile(conn, file, jenis, sheet=sheet).profile
+        result = profiles.preview(conn, file, jenis, chosen, sheet=sheet, name=file.name)
+    for found in result["terdeteksi"]:
+        console.print(f"{found['label']} ({found['nama']}): keyakinan "
+                      f"{percent(found['keyakinan'])}")
+    table = Table("kolom kami", "diisi dari")
+    for column, source in result["pemetaan"].items():
+        table.add_row(column, source or "-")
+    console.print(table)
+    if result["kolom_wajib_kosong"]:
+        missing = ", ".join(result["kolom_wajib_kosong"])
+        console.print(f"[red]Kolom wajib tidak terisi:[/] {missing}")
+
+
+@profiles_app.command("save")
+def save_command(file: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                             help="Definisi profil (JSON)")) -> None:
+    """Simpan (atau ganti) profil kolom dari berkas JSON."""
+    definition = json.loads(file.read_text(encoding="utf-8"))
+    with transaction() as conn:
+        saved = profiles.save_profile(conn, definition, LOCAL_ADMIN.username)
+    console.print(f"Profil [bold]{saved.name}[/] ({saved.kind}) disimpan.")
+
+
+@profiles_app.command("delete")
+def delete_command(name: str) -> None:
+    """Hapus profil tersimpan."""
+    with transaction() as conn:
+        profiles.delete_profile(conn, name)
+    console.print(f"Profil {name} dihapus.")
+
+
+@cli.command("load-padanan")
+def load_crosswalk(file: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                               help="CSV kode_bps,kode_kemendagri")) -> None:
+    """Muat tabel padanan kode desa BPS -> Kemendagri (untuk berkas berkode BPS)."""
+    with transaction() as conn:
+        count = profiles.load_crosswalk(conn, file)
+    console.print(f"{count} padanan kode dimuat.")

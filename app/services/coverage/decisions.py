@@ -1,0 +1,88 @@
+"""The officer's side of match suggestions: list them, confirm or reject one.
+
+Confirming turns the unmatched enrollment row into a matched enrollment of that household (its
+coverage segments rebuilt); the row's other suggestions are closed. Rejecting records the pair
+(the row's key digest, the household) so that it is never suggested again, for any program.
+Callers audit each decision. Names are only returned with ``with_names`` (roles that may see
+persons); an agency sees its own programs' rows, everyone their area's households.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from app.services.coverage.segments import rebuild_segments
+from geo.errors import Conflict, NotFound, PermissionDenied
+
+LIST = """
+SELECT s.id, s.enrollment_id, s.peringkat, s.skor, s.alasan, s.status, s.kode_kelurahan,
+       e.batch_id, e.nomor_baris, e.kunci, e.kunci_tampil, e.tanggal_mulai, p.kode_program,
+       p.instansi, h.id_keluarga, h.nama_kepala, h.no_kk_mask, h.nik_kepala_mask
+FROM match_suggestion s JOIN enrollment e ON e.id = s.enrollment_id
+JOIN program p ON p.id = e.program_id JOIN household h ON h.id = s.household_id
+WHERE s.status = :status
+  AND (CAST(:agency AS text) IS NULL OR p.instansi = :agency)
+  AND (CAST(:program AS text) IS NULL OR p.kode_program = :program)
+  AND (CAST(:batch AS int) IS NULL OR e.batch_id = :batch)
+  AND (cardinality(CAST(:prefixes AS text[])) = 0 OR EXISTS (
+       SELECT 1 FROM unnest(CAST(:prefixes AS text[])) AS a(prefix)
+       WHERE left(s.kode_kelurahan, length(a.prefix)) = a.prefix))
+ORDER BY e.batch_id, e.nomor_baris, s.peringkat
+"""
+PERSONAL = ("id_keluarga", "nama_kepala", "no_kk_mask", "nik_kepala_mask")
+
+
+def list_suggestions(conn: Connection, *, with_names: bool, agency: str | None = None,
+                     area_prefixes: tuple[str, ...] = (), program: str | None = None,
+                     batch_id: int | None = None, status: str = "baru") -> list[dict[str, Any]]:
+    """Suggestions grouped by enrollment row, best first."""
+    rows = conn.execute(text(LIST), {"status": status, "agency": agency, "program": program,
+                                     "batch": batch_id, "prefixes": list(area_prefixes)})
+    grouped: dict[int, dict[str, Any]] = {}
+    for r in rows:
+        entry = grouped.setdefault(r.enrollment_id, {
+            "enrollment_id": r.enrollment_id, "batch_id": r.batch_id,
+            "nomor_baris": r.nomor_baris, "kode_program": r.kode_program, "kunci": r.kunci,
+            "kunci_tampil": r.kunci_tampil, "tanggal_mulai": r.tanggal_mulai, "saran": []})
+        suggestion = {"id": r.id, "peringkat": r.peringkat, "skor": r.skor,
+                      "alasan": r.alasan, "status": r.status, "kode_kelurahan": r.kode_kelurahan}
+        if with_names:
+            suggestion.update({k: getattr(r, k) for k in PERSONAL})
+        entry["saran"].append(suggestion)
+    return list(grouped.values())
+
+
+def decide(conn: Connection, suggestion_id: int, *, confirm: bool, user: str,
+           agency: str | None = None, area_prefixes: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Confirm or reject one undecided suggestion (see the module docstring)."""
+    row = conn.execute(text(
+        "SELECT s.id, s.enrollment_id, s.household_id, s.kode_kelurahan, s.status, "
+        "e.household_id AS matched, e.kunci_hash, p.instansi FROM match_suggestion s "
+        "JOIN enrollment e ON e.id = s.enrollment_id JOIN program p ON p.id = e.program_id "
+        "WHERE s.id = :id FOR UPDATE OF s, e"), {"id": suggestion_id}).first()
+    if row is None:
+        raise NotFound(f"Saran kecocokan {suggestion_id} tidak ditemukan.")
+    outside = area_prefixes and not any(row.kode_kelurahan.startswith(p) for p in area_prefixes)
+    if (agency is not None and row.instansi != agency) or outside:
+        raise PermissionDenied("Saran ini bukan untuk program atau wilayah Anda.")
+    if row.status != "baru" or row.matched is not None:
+        raise Conflict("Saran ini sudah diputuskan.")
+    status = "dikonfirmasi" if confirm else "ditolak"
+    conn.execute(text("UPDATE match_suggestion SET status = :st, diputuskan_oleh = :u, "
+                      "diputuskan_pada = now() WHERE id = :id"),
+                 {"st": status, "u": user, "id": suggestion_id})
+    if confirm:
+        conn.execute(text("UPDATE enrollment SET household_id = :h, status = 'matched' "
+                          "WHERE id = :e"), {"h": row.household_id, "e": row.enrollment_id})
+        conn.execute(text("UPDATE match_suggestion SET status = 'diganti' WHERE enrollment_id "
+                          "= :e AND status = 'baru'"), {"e": row.enrollment_id})
+        rebuild_segments(conn, [row.household_id])
+    elif row.kunci_hash is not None:
+        conn.execute(text(
+            "INSERT INTO match_rejection (kunci_hash, household_id, kode_kelurahan, pengguna) "
+            "VALUES (:k, :h, :kel, :u) ON CONFLICT DO NOTHING"),
+            {"k": row.kunci_hash, "h": row.household_id, "kel": row.kode_kelurahan, "u": user})
+    return {"id": suggestion_id, "status": status, "enrollment_id": row.enrollment_id,
+            "household_id": row.household_id}
