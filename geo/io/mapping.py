@@ -73,11 +73,12 @@ def bind(headers: Sequence[str], columns: Sequence[str], kind: str,
     index: dict[str, int] = {}
     source_of: dict[str, str] = {}
     positions: dict[str, int] = {}
+    ignored = {k for k, v in renames.items() if not v}  # a rule to "" drops the column
     for lookup in (renames, exact, aliases):  # an alias never takes a column named exactly
         for position, header in enumerate(headers):
             key = header_key(header)
             positions.setdefault(key, position)
-            canonical = lookup.get(key)
+            canonical = None if key in ignored else lookup.get(key)
             if (canonical is not None and canonical in columns and canonical not in index
                     and position not in index.values()):
                 index[canonical] = position
