@@ -31,20 +31,29 @@ sys.path.insert(0, str(ROOT / "bench"))
 from sqlalchemy import text  # noqa: E402
 
 from app.services.coverage.suggestions import suggest  # noqa: E402
-from common import WILAYAH, bench_database, make_engine, peak_rss_mb  # noqa: E402
 from geo import identity  # noqa: E402
 from geo.coverage.linkage import Query  # noqa: E402
 
+from common import WILAYAH, bench_database, make_engine, peak_rss_mb  # noqa: E402
+
 KEY = b"bench-linkage-key"
-GIVEN = ("Siti Ahmad Muhammad Nur Dewi Budi Agus Sri Rina Joko Eko Andi Rudi Yusuf Fitri "
-         "Ratna Hendra Dedi Wahyu Indah Putri Rahmat Arif Bambang Sari Lina Yanti Hadi Ilham "
-         "Fajar Rizki Dian Nurul Aisyah Fatimah Abdul Aminah Hasan Ismail Ibrahim Kartini "
-         "Lestari Maya Novi Oki Purnama Rosa Suharto Taufik Umar Vina Wati Yuliana Zainal").split()
-FAMILY = ("Santoso Hidayat Saputra Wijaya Kurniawan Setiawan Pratama Nugroho Siregar Nasution "
-          "Lubis Harahap Simanjuntak Sinaga Hutapea Daeng Pane Rahman Hakim Syahputra Susanto "
-          "Gunawan Halim Wibowo Hartono Purnomo Sulistyo Utomo Firmansyah Ramadhan Maulana "
-          "Permana Kusuma Anggraini Handayani Rahayu Wulandari Puspita Sari Fauzi Iskandar "
-          "Marpaung Tambunan Situmorang Manurung Panjaitan Pardede Sitorus Ginting Tarigan").split()
+GIVEN = [
+    "Siti", "Ahmad", "Muhammad", "Nur", "Dewi", "Budi", "Agus", "Sri", "Rina", "Joko", "Eko",
+    "Andi", "Rudi", "Yusuf", "Fitri", "Ratna", "Hendra", "Dedi", "Wahyu", "Indah", "Putri",
+    "Rahmat", "Arif", "Bambang", "Sari", "Lina", "Yanti", "Hadi", "Ilham", "Fajar", "Rizki",
+    "Dian", "Nurul", "Aisyah", "Fatimah", "Abdul", "Aminah", "Hasan", "Ismail", "Ibrahim",
+    "Kartini", "Lestari", "Maya", "Novi", "Oki", "Purnama", "Rosa", "Suharto", "Taufik",
+    "Umar", "Vina", "Wati", "Yuliana", "Zainal"
+]
+FAMILY = [
+    "Santoso", "Hidayat", "Saputra", "Wijaya", "Kurniawan", "Setiawan", "Pratama", "Nugroho",
+    "Siregar", "Nasution", "Lubis", "Harahap", "Simanjuntak", "Sinaga", "Hutapea", "Daeng",
+    "Pane", "Rahman", "Hakim", "Syahputra", "Susanto", "Gunawan", "Halim", "Wibowo",
+    "Hartono", "Purnomo", "Sulistyo", "Utomo", "Firmansyah", "Ramadhan", "Maulana", "Permana",
+    "Kusuma", "Anggraini", "Handayani", "Rahayu", "Wulandari", "Puspita", "Sari", "Fauzi",
+    "Iskandar", "Marpaung", "Tambunan", "Situmorang", "Manurung", "Panjaitan", "Pardede",
+    "Sitorus", "Ginting", "Tarigan"
+]
 
 
 def kelurahan_codes() -> list[str]:
@@ -193,7 +202,7 @@ def report(rows, ranked, elapsed: float, anchor: float) -> None:
         mine = [(q, truth) for q, truth, c in rows if c == cls]
         top = [ranked[q.ref][0].household_id if q.ref in ranked else None for q, _ in mine]
         given = sum(t is not None for t in top)
-        correct = sum(t is not None and t == truth for t, (_, truth) in zip(top, mine))
+        correct = sum(t is not None and t == truth for t, (_, truth) in zip(top, mine, strict=True))
         within = sum(truth is not None and q.ref in ranked
                      and truth in [s.household_id for s in ranked[q.ref]] for q, truth in mine)
         truth_rows = sum(truth is not None for _, truth in mine)
