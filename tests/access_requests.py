@@ -162,3 +162,25 @@ def plan_form(world: World, tmp: Any) -> dict[str, Any]:
 
 def changed_plan_form(world: World, tmp: Any) -> dict[str, Any]:
     return plan_page(world, tmp) | plan_form(world, tmp)
+
+
+def a_suggestion(world: World, tmp: Any) -> dict[str, Any]:
+    return {"path": {"suggestion_id": world.suggestions[0]}}
+
+
+def a_saved_profile(world: World, tmp: Any) -> dict[str, Any]:
+    return {"path": {"nama": "instansi-uji"}}
+
+
+def profile_body(world: World, tmp: Any) -> dict[str, Any]:
+    return {"json": {"nama": "bnba-dinsos", "jenis": "kepesertaan",
+                     "ganti_nama": {"NO INDUK KEPENDUDUKAN": "nik"}}}
+
+
+def enrollment_preview(world: World, tmp: Any) -> dict[str, Any]:
+    return enrollment_file(world, tmp) | {"data": {"jenis": "kepesertaan"}}
+
+
+def crosswalk_file(world: World, tmp: Any) -> dict[str, Any]:
+    content = b"kode_bps,kode_kemendagri\n6474030002,64.74.03.1002\n"
+    return {"files": {"file": ("padanan.csv", content, "text/csv")}}

@@ -17,6 +17,7 @@ from starlette.routing import Mount, Route
 from app.api.rollout import PlanIn
 from app.principal import Principal
 from app.services.coverage import import_enrollments
+from app.services.io.profiles import save_profile
 from app.services.registry import import_households
 from app.services.rollout import create_plan
 from app.services.wilayah import load_boundaries
@@ -33,6 +34,8 @@ class World:
     batches: list[int] = field(default_factory=list)
     plans: list[int] = field(default_factory=list)
     enrollment_batches: list[int] = field(default_factory=list)  # uploaded for program PKH
+    heads: dict[str, dict[str, str]] = field(default_factory=dict)  # id_keluarga -> nik, nama
+    suggestions: list[int] = field(default_factory=list)  # match suggestions, Bontang first
 
     def in_area(self, prefix: str) -> list[str]:
         return [h for h, k in self.households.items() if k.startswith(prefix)]
@@ -64,6 +67,8 @@ def import_rows(conn: Connection, world: World, rows: list[dict[str, str]], fold
     assert result.rejected == 0, "the access world's rows must all load"
     world.batches.append(result.batch_id)
     world.households.update({r["id_keluarga"]: r["kode_kelurahan"] for r in rows})
+    world.heads.update({r["id_keluarga"]: {"nik": r["nik_kepala"], "nama": r["nama_kepala"]}
+                        for r in rows})
 
 
 def enrollment_rows(world: World) -> list[dict[str, str]]:
@@ -81,14 +86,23 @@ def add_enrollments(conn: Connection, world: World, folder: Path, key: bytes,
                     name: str) -> None:
     path = write_csv(folder / f"{name}.csv", enrollment_rows(world))
     import_enrollments(conn, path, key=key, user="uji-admin", name=path.name)
-    # DINSOS's own upload for PKH (no kode_program column), with one rejected row.
+    # DINSOS's own upload for PKH (no kode_program column), with one rejected row and one
+    # row whose NIK has two digits swapped (...0580... for ...5080...): unmatched, with the
+    # first household as its match suggestion.
     first = next(iter(world.households))
+    head = world.heads[first]
+    swapped = head["nik"][:10] + head["nik"][11] + head["nik"][10] + head["nik"][12:]
+    blank = {"nik": "", "nama": ""}
     own = write_csv(folder / f"{name}-pkh.csv", [
-        {"id_keluarga": first, "tanggal_mulai": "2025-01-01"},
-        {"id_keluarga": first, "tanggal_mulai": "bukan-tanggal"}])
+        {"id_keluarga": first, **blank, "tanggal_mulai": "2025-01-01"},
+        {"id_keluarga": first, **blank, "tanggal_mulai": "bukan-tanggal"},
+        {"id_keluarga": "", "nik": swapped, "nama": head["nama"], "tanggal_mulai": "2025-01-01"}])
     result = import_enrollments(conn, own, key=key, user="uji-dinsos", name=own.name,
                                 program="PKH", only_program=True)
     world.enrollment_batches.append(result.batch_id)
+    world.suggestions += [s for (s,) in conn.execute(text(
+        "SELECT s.id FROM match_suggestion s JOIN enrollment e ON e.id = s.enrollment_id "
+        "WHERE e.batch_id = :b ORDER BY s.peringkat"), {"b": result.batch_id})]
 
 
 def add_programs(conn: Connection) -> None:
@@ -112,6 +126,8 @@ def build_world(conn: Connection, settings: Settings, wilayah_dir: Path, folder:
     add_programs(conn)
     add_enrollments(conn, world, folder, settings.hmac_key(), "peserta")
     add_plan(conn, world)
+    save_profile(conn, {"nama": "instansi-uji", "jenis": "kepesertaan",
+                        "ganti_nama": {"NIK PENERIMA": "nik"}}, "uji-admin")
     return world
 
 
@@ -119,7 +135,8 @@ def add_balikpapan(conn: Connection, world: World, settings: Settings, folder: P
     """Balikpapan households, enrolled like the others (for the scoping comparison)."""
     before = set(world.households)
     import_rows(conn, world, balikpapan_rows(), folder, settings.hmac_key(), "balikpapan")
-    added = World(households={h: k for h, k in world.households.items() if h not in before})
+    added = World(households={h: k for h, k in world.households.items() if h not in before},
+                  heads=world.heads)
     add_enrollments(conn, added, folder, settings.hmac_key(), "peserta-balikpapan")
 
 

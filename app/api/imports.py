@@ -15,7 +15,11 @@ from app.services.access import audit
 from app.services.io import batches
 from app.services.io.profiles import choose_profile
 from app.services.registry import import_households
-from app.services.uploads import require_registry_batch, require_registry_role
+from app.services.uploads import (
+    require_batch_access,
+    require_registry_batch,
+    require_registry_role,
+)
 from app.uploads import saved_upload, upload_name
 from geo.errors import InvalidInput
 from geo.io import Rejection, RowWarning
@@ -114,8 +118,8 @@ class WarningOut(BaseModel):
 @router.get("/{batch}/warnings", response_model=list[WarningOut],
             summary="Baris diterima dengan peringatan (nilai opsional dikosongkan)")
 def get_warnings(batch: int, conn: ConnDep, principal: PrincipalDep) -> list[WarningOut]:
-    require_registry_role(principal)
-    require_registry_batch(principal, batches.get_batch(conn, batch))
+    principal.require(principal.can_check, "membaca peringatan impor")  # before the lookup
+    require_batch_access(conn, principal, batches.get_batch(conn, batch))
     return [WarningOut(**w) for w in batches.warning_rows(conn, batch)]
 
 

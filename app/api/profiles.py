@@ -7,9 +7,11 @@ from typing import Any
 from fastapi import APIRouter, Body, File, Form, Query, UploadFile
 
 from app.deps import ConnDep, SettingsDep
+from app.principal import Principal
 from app.security import PrincipalDep
 from app.services.access import audit
 from app.services.io import profiles
+from app.services.uploads import allowed_kinds
 from app.uploads import saved_upload, upload_name
 from geo.errors import InvalidInput
 
@@ -50,7 +52,7 @@ def preview(conn: ConnDep, settings: SettingsDep, principal: PrincipalDep,
             ) -> dict[str, Any]:
     """The profile the import would use (named, given, or detected with its confidence) and
     the first five rows as our columns would read them (NIK/No. KK masked)."""
-    principal.require(principal.can_check, "mengunggah berkas")
+    _require_kind(principal, jenis)
     with saved_upload(file, settings) as path:
         if path is None:
             raise InvalidInput("Berkas wajib diunggah.")
@@ -59,6 +61,14 @@ def preview(conn: ConnDep, settings: SettingsDep, principal: PrincipalDep,
                                          profile=profil, columns=columns, constants=konstanta)
         result = profiles.preview(conn, path, jenis, choice.profile, sheet=sheet, name=name)
     return {**result, "keyakinan": choice.confidence, "terdeteksi_otomatis": choice.detected}
+
+
+def _require_kind(principal: Principal, jenis: str) -> None:
+    """A preview of the kinds of file this principal may upload (members go with households)."""
+    allowed = {k.key for k in allowed_kinds(principal)}
+    if principal.can_import:
+        allowed.add("anggota")
+    principal.require(jenis in allowed, f"mengunggah berkas {jenis}")
 
 
 @router.post("/crosswalk", summary="Muat tabel padanan kode desa BPS -> Kemendagri (CSV)")

@@ -10,7 +10,7 @@ from app.deps import ConnDep
 from app.principal import Principal
 from app.security import PrincipalDep
 from app.services.access import audit
-from app.services.coverage.decisions import decide, list_suggestions
+from app.services.coverage import decide, list_suggestions
 
 router = APIRouter(prefix="/api/v1/enrollments/suggestions", tags=["kepesertaan"])
 
@@ -30,9 +30,10 @@ def get_suggestions(conn: ConnDep, principal: PrincipalDep,
     rows = list_suggestions(conn, with_names=principal.can_see_persons, agency=agency,
                             area_prefixes=principal.area_prefixes, program=program,
                             batch_id=batch, status=status)
-    if principal.can_see_persons:
-        audit.record(conn, principal, "enrollment.suggestion.read", None,
-                     {"program": program, "batch": batch}, sum(len(r["saran"]) for r in rows))
+    # Rows of persons (masked keys; names for roles that may see them): audited like the
+    # unmatched list they come from.
+    audit.record(conn, principal, "enrollment.suggestion.read", None,
+                 {"program": program, "batch": batch}, sum(len(r["saran"]) for r in rows))
     return rows
 
 

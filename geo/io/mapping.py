@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from geo.io.aliases import alias_table
-from geo.io.profiles import ColumnProfile, header_key
+from geo.io.profiles import ColumnProfile, header_key, whole_key
 
 SEPARATOR = "\x1f"  # joins source cells into one key (a unit separator never typed in a cell)
 
@@ -64,21 +64,25 @@ def bind(headers: Sequence[str], columns: Sequence[str], kind: str,
          profile: ColumnProfile | None, crosswalk: Mapping[str, str] | None = None,
          legacy_map: Mapping[str, str] | None = None) -> Binding:
     """Resolve ``headers`` onto ``columns`` (see the module docstring). ``legacy_map`` is the
-    old ``--columns`` dict, keyed by ``geo.io.tabular.normalise_header`` of the source."""
-    renames = {header_key(k): v for k, v in (legacy_map or {}).items()}
-    if profile is not None:
-        renames.update({header_key(k): v for k, v in profile.rename.items()})
+    old ``--columns`` dict, keyed by ``geo.io.tabular.normalise_header`` of the source.
+
+    A header with a rename rule (``legacy_map`` or the profile's) feeds exactly what its rule
+    names: a rule to anything but one of ``columns`` (``""``: the preview's "ignore") drops the
+    header, it never falls back to its own name or an alias. Other headers resolve by name, then
+    by alias; a rule claims its column before any name does."""
+    rules = _rules(headers, legacy_map or {}, profile.rename if profile else {})
     exact = {header_key(c): c for c in columns}
     aliases = alias_table(kind, columns)
     index: dict[str, int] = {}
     source_of: dict[str, str] = {}
     positions: dict[str, int] = {}
-    ignored = {k for k, v in renames.items() if not v}  # a rule to "" drops the column
-    for lookup in (renames, exact, aliases):  # an alias never takes a column named exactly
+    for lookup in (None, exact, aliases):
         for position, header in enumerate(headers):
             key = header_key(header)
             positions.setdefault(key, position)
-            canonical = None if key in ignored else lookup.get(key)
+            if (lookup is None) != (position in rules):
+                continue
+            canonical = rules[position] if lookup is None else lookup.get(key)
             if (canonical is not None and canonical in columns and canonical not in index
                     and position not in index.values()):
                 index[canonical] = position
@@ -87,6 +91,22 @@ def bind(headers: Sequence[str], columns: Sequence[str], kind: str,
     if profile is not None:
         _plan(binding, profile, positions, columns, len(headers), crosswalk or {})
     return binding
+
+
+def _rules(headers: Sequence[str], legacy_map: Mapping[str, str],
+           rename: Mapping[str, str]) -> dict[int, str]:
+    """Header position -> the target its rule names. A rule's source matches a header by the
+    whole header (a parenthesised hint included, as ``--columns`` and the preview key it) or,
+    for a profile's rename, by its key without the hint; ``legacy_map`` wins over ``rename``."""
+    by_whole = {whole_key(k): v for k, v in rename.items()}
+    by_whole.update({whole_key(k): v for k, v in legacy_map.items()})
+    by_key = {header_key(k): v for k, v in rename.items()}
+    found: dict[int, str] = {}
+    for position, header in enumerate(headers):
+        target = by_whole.get(whole_key(header), by_key.get(header_key(header)))
+        if target is not None:
+            found[position] = target
+    return found
 
 
 def _plan(binding: Binding, profile: ColumnProfile, positions: dict[str, int],

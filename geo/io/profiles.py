@@ -44,6 +44,12 @@ def header_key(header: object) -> str:
     return _NOT_ALNUM.sub("", text)
 
 
+def whole_key(header: object) -> str:
+    """The key with a parenthesised hint kept: ``"TGL (DD/MM/YYYY)"`` -> ``tglddmmyyyy``; the
+    same for ``"tgl_dd_mm_yyyy"``, the ``geo.io.tabular.normalise_header`` a rule is keyed by."""
+    return _NOT_ALNUM.sub("", str(header or "").strip().lower())
+
+
 @dataclass(frozen=True)
 class ColumnProfile:
     """One saved or built-in layout (see the module docstring)."""
@@ -97,7 +103,8 @@ def from_definition(data: Mapping[str, Any], columns: Sequence[str],
     constants = _text_map(data.get("konstanta"), "konstanta")
     values = {str(k): _text_map(v, "nilai") for k, v in _mapping(data.get("nilai"), "nilai")
               .items()}
-    targets = [*rename.values(), *combine, *constants, *values]
+    # A rename to "" keeps the header out of the import (the preview's "do not load").
+    targets = [*(t for t in rename.values() if t), *combine, *constants, *values]
     unknown = sorted({t for t in targets if t not in columns})
     if unknown:
         raise InvalidInput(f"Profil kolom: {', '.join(unknown)} bukan kolom yang dikenal "

@@ -17,14 +17,18 @@ import pytest
 from access_requests import (
     a_plan,
     a_program,
+    a_saved_profile,
+    a_suggestion,
     agency_body,
     an_area,
     area_tile,
     changed_plan,
     changed_plan_form,
     check_body,
+    crosswalk_file,
     empty_agency,
     enrollment_file,
+    enrollment_preview,
     first_batch,
     first_batch_page,
     first_batch_report,
@@ -44,6 +48,7 @@ from access_requests import (
     plan_form,
     plan_page,
     poverty_line,
+    profile_body,
     program_body,
     program_file,
     staged_households,
@@ -213,6 +218,25 @@ EXPECTATIONS: dict[tuple[str, str], Case] = {
                                                           audit="rollout_plan.update"),
     ("POST", "/perencanaan/rencana/{plan_id}/hapus"): Case(PERSONS, 303, plan_page,
                                                            audit="rollout_plan.delete"),
+    # Warnings of an accepted row: row, column, reason (no person); read like rejected rows.
+    ("GET", "/api/v1/imports/{batch}/warnings"): Case(ADMIN_ONLY, 401, first_batch),
+    # Match suggestions: the officer of the program's agency and admins/analysts (names only
+    # for them), in their area; each look and each decision audited.
+    ("GET", "/api/v1/enrollments/suggestions"): Case(CHECKERS, 401,
+                                                     audit="enrollment.suggestion.read"),
+    ("POST", "/api/v1/enrollments/suggestions/{suggestion_id}/confirm"): Case(
+        CHECKERS, 401, a_suggestion, audit="enrollment.suggestion.confirm"),
+    ("POST", "/api/v1/enrollments/suggestions/{suggestion_id}/reject"): Case(
+        CHECKERS, 401, a_suggestion, audit="enrollment.suggestion.reject"),
+    # Column profiles: read and previewed by whoever uploads; saved by registry roles; the BPS
+    # crosswalk loaded by admins.
+    ("GET", "/api/v1/profiles"): Case(CHECKERS, 401),
+    ("PUT", "/api/v1/profiles"): Case(EDITORS, 401, profile_body, audit="profile.save"),
+    ("DELETE", "/api/v1/profiles/{nama}"): Case(EDITORS, 401, a_saved_profile,
+                                                 audit="profile.delete"),
+    ("POST", "/api/v1/profiles/preview"): Case(CHECKERS, 401, enrollment_preview),
+    ("POST", "/api/v1/profiles/crosswalk"): Case(ADMIN_ONLY, 401, crosswalk_file,
+                                                 audit="crosswalk.load"),
 }
 
 

@@ -100,3 +100,19 @@ def test_an_unreadable_file_is_refused_as_the_import_would(tmp_path):
     path.write_text("\n\n", encoding="utf-8")
     with pytest.raises(ImportRejected, match="kosong"):
         preview_file(path, HOUSEHOLD_SPEC)
+
+
+def test_a_choice_for_a_header_with_a_hint_is_kept_and_ignore_beats_an_alias(tmp_path):
+    # "NIK KRT (16 digit)" is keyed with its hint by the preview; "Tgl Verifikasi" is an alias
+    # of tanggal_verifikasi, which "ignore" must still keep out.
+    rows = renamed([row(1)], {"nik_kepala": "NIK KRT (16 digit)",
+                              "tanggal_verifikasi": "Tgl Verifikasi"})
+    path = write_csv(tmp_path / "petunjuk.csv", rows)
+    look = preview_file(path, HOUSEHOLD_SPEC)
+    choices = {"NIK KRT (16 digit)": "nik_kepala", "Tgl Verifikasi": IGNORE}
+    mapping = mapping_from_choices(look.headers, choices, HOUSEHOLD_SPEC)
+    assert mapping == {"nik_krt_16_digit": "nik_kepala", "tgl_verifikasi": "_abaikan"}
+    with open_table(path, HOUSEHOLD_SPEC, mapping, kind="rumah_tangga") as table:
+        first = next(table.rows())
+    assert first.values["nik_kepala"] == row(1)["nik_kepala"]
+    assert "tanggal_verifikasi" not in table.index

@@ -14,23 +14,10 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from app.services.coverage.segments import rebuild_segments
+from app.services.scope import area_patterns
+from app.sql import statement
 from geo.errors import Conflict, NotFound, PermissionDenied
 
-LIST = """
-SELECT s.id, s.enrollment_id, s.peringkat, s.skor, s.alasan, s.status, s.kode_kelurahan,
-       e.batch_id, e.nomor_baris, e.kunci, e.kunci_tampil, e.tanggal_mulai, p.kode_program,
-       p.instansi, h.id_keluarga, h.nama_kepala, h.no_kk_mask, h.nik_kepala_mask
-FROM match_suggestion s JOIN enrollment e ON e.id = s.enrollment_id
-JOIN program p ON p.id = e.program_id JOIN household h ON h.id = s.household_id
-WHERE s.status = :status
-  AND (CAST(:agency AS text) IS NULL OR p.instansi = :agency)
-  AND (CAST(:program AS text) IS NULL OR p.kode_program = :program)
-  AND (CAST(:batch AS int) IS NULL OR e.batch_id = :batch)
-  AND (cardinality(CAST(:prefixes AS text[])) = 0 OR EXISTS (
-       SELECT 1 FROM unnest(CAST(:prefixes AS text[])) AS a(prefix)
-       WHERE left(s.kode_kelurahan, length(a.prefix)) = a.prefix))
-ORDER BY e.batch_id, e.nomor_baris, s.peringkat
-"""
 PERSONAL = ("id_keluarga", "nama_kepala", "no_kk_mask", "nik_kepala_mask")
 
 
@@ -38,8 +25,9 @@ def list_suggestions(conn: Connection, *, with_names: bool, agency: str | None =
                      area_prefixes: tuple[str, ...] = (), program: str | None = None,
                      batch_id: int | None = None, status: str = "baru") -> list[dict[str, Any]]:
     """Suggestions grouped by enrollment row, best first."""
-    rows = conn.execute(text(LIST), {"status": status, "agency": agency, "program": program,
-                                     "batch": batch_id, "prefixes": list(area_prefixes)})
+    rows = conn.execute(text(statement("coverage/suggestions_list.sql")), {
+        "status": status, "agency": agency, "program": program, "batch": batch_id,
+        "area_patterns": area_patterns(area_prefixes)})
     grouped: dict[int, dict[str, Any]] = {}
     for r in rows:
         entry = grouped.setdefault(r.enrollment_id, {
@@ -57,15 +45,11 @@ def list_suggestions(conn: Connection, *, with_names: bool, agency: str | None =
 def decide(conn: Connection, suggestion_id: int, *, confirm: bool, user: str,
            agency: str | None = None, area_prefixes: tuple[str, ...] = ()) -> dict[str, Any]:
     """Confirm or reject one undecided suggestion (see the module docstring)."""
-    row = conn.execute(text(
-        "SELECT s.id, s.enrollment_id, s.household_id, s.kode_kelurahan, s.status, "
-        "e.household_id AS matched, e.kunci_hash, p.instansi FROM match_suggestion s "
-        "JOIN enrollment e ON e.id = s.enrollment_id JOIN program p ON p.id = e.program_id "
-        "WHERE s.id = :id FOR UPDATE OF s, e"), {"id": suggestion_id}).first()
+    row = conn.execute(text(statement("coverage/suggestion_one.sql")), {
+        "id": suggestion_id, "area_patterns": area_patterns(area_prefixes)}).first()
     if row is None:
         raise NotFound(f"Saran kecocokan {suggestion_id} tidak ditemukan.")
-    outside = area_prefixes and not any(row.kode_kelurahan.startswith(p) for p in area_prefixes)
-    if (agency is not None and row.instansi != agency) or outside:
+    if (agency is not None and row.instansi != agency) or not row.in_scope:
         raise PermissionDenied("Saran ini bukan untuk program atau wilayah Anda.")
     if row.status != "baru" or row.matched is not None:
         raise Conflict("Saran ini sudah diputuskan.")
