@@ -14,6 +14,8 @@ from sqlalchemy import text
 from app.services.coverage import import_enrollments
 from app.services.registry import import_households
 from app.services.wilayah import load_boundaries
+from geo import identity
+from geo.coverage.linkage import identity_variants
 
 KEY = b"test-secret-key-not-for-production"  # the client fixture's key (tests/conftest.py)
 HEADS = {1: "Siti Aminah", 2: "Budi Santoso", 3: "Rahmat Hidayat", 4: "Joko Widodo"}
@@ -130,3 +132,52 @@ def test_names_only_for_roles_that_may_see_persons(registry, tmp_path, client_as
     assert other == []  # another agency's program
     viewer = client_as("viewer").get("/api/v1/enrollments/suggestions")
     assert viewer.status_code == 403
+
+
+def test_a_head_name_shared_by_several_heads_weighs_less(registry, tmp_path):
+    conn, ids = registry
+    # Two more "Rahmat Hidayat" heads in the kecamatan: with three namesakes a reissued KK
+    # names nobody for sure (0.30 + 0.40 - 2 x 0.12 = 0.46 < 0.5); with two, both are
+    # suggested at 0.58 (the lower household id first).
+    more = write(tmp_path / "rt2.csv", [
+        "id_keluarga", "no_kk", "nik_kepala", "nama_kepala", "kode_kelurahan", "jumlah_anggota",
+        "desil", "status_verifikasi"],
+        [[f"K{i}", kk(i), nik(i), "RAHMAT  hidayat", "64.74.03.1002", "4", "2", "terverifikasi"]
+         for i in (5, 6)])
+    import_households(conn, more, key=KEY, user="uji")
+    upload(conn, tmp_path)
+    assert 4 not in suggestions(conn)
+    conn.execute(text("DELETE FROM household WHERE id_keluarga = 'K6'"))
+    conn.execute(text("DELETE FROM enrollment"))
+    upload(conn, tmp_path, "lagi.csv")
+    listed = conn.execute(text(
+        "SELECT h.id_keluarga, s.skor FROM match_suggestion s JOIN enrollment e "
+        "ON e.id = s.enrollment_id JOIN household h ON h.id = s.household_id "
+        "WHERE e.nomor_baris = 4 AND s.status = 'baru' ORDER BY s.peringkat")).all()
+    assert [tuple(r) for r in listed] == [("K3", round(0.30 + 0.40 - 0.12, 3)),
+                                          ("K5", round(0.30 + 0.40 - 0.12, 3))]
+
+
+def plain_variants(number: str, valid) -> set[str]:
+    """Every number one digit off or with two neighbouring digits swapped, kept when valid."""
+    out = set()
+    for i in range(16):
+        out |= {number[:i] + d + number[i + 1:] for d in "0123456789" if d != number[i]}
+        if i < 15 and number[i] != number[i + 1]:
+            out.add(number[:i] + number[i + 1] + number[i] + number[i + 2:])
+    return {n for n in out if valid(n)}
+
+
+@pytest.mark.parametrize("kind", ["nik", "kk"])
+def test_near_miss_numbers_are_every_valid_one_digit_change_and_swap(kind):
+    numbers = ["6474031505800001", "0074034506950052", "6474030101000001", "1111111111111111",
+               "6474033112990010"]
+    variants = identity_variants(numbers, kind)
+    valid = ((lambda n: identity.nik_problem(n) is None) if kind == "nik"
+             else (lambda n: identity.kk_problem(n) is None))
+    for i, number in enumerate(numbers):
+        mine = {v: r for s, v, r in zip(variants.source, variants.numbers, variants.reasons,
+                                       strict=True) if s == i}
+        assert set(mine) == plain_variants(number, valid), number
+        swaps = {v for v in mine if sorted(v) == sorted(number)}
+        assert {v for v, r in mine.items() if r == f"{kind}_tertukar"} == swaps

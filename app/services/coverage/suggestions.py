@@ -10,50 +10,31 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import polars as pl
 from rapidfuzz import fuzz, process, utils
 from sqlalchemy import Connection, text
 
+from app.sql import statement
 from geo import identity
 from geo.coverage import EnrollmentRow
 from geo.coverage.linkage import (
-    SAME_NAME,
+    SAME_HEAD,
     Person,
     Query,
     Suggestion,
     identity_variants,
     rank,
+    score_birth,
+    score_head,
     score_identity,
-    score_name,
+    similarity,
 )
 
-PROBE = ("CREATE TEMP TABLE suggestion_probe (digest bytea, ref bigint, reason text) "
-         "ON COMMIT DROP")
-IDENTITY_HITS = """
-SELECT p.ref, p.reason, h.id, h.kode_kelurahan, h.nama_kepala AS nama,
-       CAST(NULL AS date) AS tanggal_lahir, true AS head
-FROM suggestion_probe p JOIN household h ON h.nik_kepala_hash = p.digest
-WHERE p.reason LIKE 'nik%'
-UNION ALL
-SELECT p.ref, p.reason, h.id, h.kode_kelurahan, h.nama_kepala, NULL, true
-FROM suggestion_probe p JOIN household h ON h.no_kk_hash = p.digest WHERE p.reason LIKE 'kk%'
-UNION ALL
-SELECT p.ref, p.reason, h.id, h.kode_kelurahan, m.nama, m.tanggal_lahir, false
-FROM suggestion_probe p JOIN member m ON m.nik_hash = p.digest
-JOIN household h ON h.id = m.household_id WHERE p.reason LIKE 'nik%'
-"""
-BLOCK_PEOPLE = """
-SELECT h.id, h.kode_kelurahan, h.nama_kepala AS nama, CAST(NULL AS date) AS tanggal_lahir,
-       true AS head
-FROM household h WHERE left(h.kode_kelurahan, 8) = ANY (CAST(:kec AS text[]))
-UNION ALL
-SELECT h.id, h.kode_kelurahan, m.nama, m.tanggal_lahir, false
-FROM member m JOIN household h ON h.id = m.household_id
-WHERE left(h.kode_kelurahan, 8) = ANY (CAST(:kec AS text[]))
-"""
+PROBE_SCHEMA = {"digest": pl.String, "ref": pl.Int64, "reason": pl.String, "kind": pl.String}
 
 
 def suggest_for_batch(conn: Connection, batch_id: int, rows: Sequence[EnrollmentRow],
@@ -87,56 +68,86 @@ def suggest(conn: Connection, queries: Sequence[Query], key: bytes,
 
 
 def _identity_evidence(conn: Connection, queries: Sequence[Query], key: bytes
-                       ) -> Iterable[tuple[int, Person, float, list[str]]]:
-    probes: list[tuple[str, int, str]] = []
-    for q in queries:
-        for number, kind in ((q.nik, "nik"), (q.no_kk, "kk")):
-            if number:
-                probes += [(v, q.ref, why) for v, why in identity_variants(number, kind).items()]
-    if not probes:
-        return
-    digests = identity.digest_many(key, [p[0] for p in probes])
+                       ) -> list[tuple[int, Person, float, list[str]]]:
+    """Near-miss NIK / No. KK (``identity_variants``), hashed natively (polars-hash), copied in
+    one block into a temporary table and looked up by digest."""
+    frames = []
+    for kind in ("nik", "kk"):
+        asking = [q for q in queries if (q.nik if kind == "nik" else q.no_kk)]
+        variants = identity_variants([(q.nik or "") if kind == "nik" else (q.no_kk or "")
+                                      for q in asking], kind)
+        digests = identity.digest_hex_column(pl.Series(variants.numbers, dtype=pl.String), key)
+        frames.append(pl.DataFrame({
+            "digest": "\\x" + digests, "ref": [asking[i].ref for i in variants.source.tolist()],
+            "reason": variants.reasons, "kind": kind}, schema=PROBE_SCHEMA))
     conn.execute(text("DROP TABLE IF EXISTS suggestion_probe"))
-    conn.execute(text(PROBE))
+    conn.execute(text("CREATE TEMP TABLE suggestion_probe (digest bytea, ref bigint, "
+                      "reason text, kind text) ON COMMIT DROP"))
     dbapi = conn.connection.driver_connection
     with dbapi.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
-        "COPY suggestion_probe (digest, ref, reason) FROM STDIN"
+        "COPY suggestion_probe (digest, ref, reason, kind) FROM STDIN (FORMAT csv)"
     ) as copy:
-        for digest, (_, ref, reason) in zip(digests, probes, strict=True):
-            copy.write_row((digest, ref, reason))
+        copy.write(pl.concat(frames).write_csv(include_header=False))
     by_ref = {q.ref: q for q in queries}
-    for r in conn.execute(text(IDENTITY_HITS)):
+    out = []
+    for r in conn.execute(text(statement("coverage/suggestion_identity.sql"))):
         person = Person(r.id, r.kode_kelurahan, r.nama, r.tanggal_lahir, r.head)
-        yield (r.ref, person, *score_identity(by_ref[r.ref], person, r.reason))
+        out.append((r.ref, person, *score_identity(by_ref[r.ref], person, r.reason)))
     conn.execute(text("DROP TABLE suggestion_probe"))
+    return out
 
 
 def _name_evidence(conn: Connection, queries: Sequence[Query]
                    ) -> list[tuple[int, Person, float, list[str]]]:
-    """Names compared within each kecamatan (rapidfuzz ``cdist``: all pairs, native, both
-    cores), candidates over the lower of the two name thresholds kept."""
+    return _birth_evidence(conn, queries) + _head_evidence(conn, queries)
+
+
+def _birth_evidence(conn: Connection, queries: Sequence[Query]
+                    ) -> list[tuple[int, Person, float, list[str]]]:
+    """People born on the row's birth date in its kecamatan, by name (a handful per row)."""
+    dated = [q for q in queries if q.nama and q.kecamatan and q.tanggal_lahir]
+    if not dated:
+        return []
+    by_ref = {q.ref: q for q in dated}
+    rows = conn.execute(text(statement("coverage/suggestion_births.sql")), {
+        "refs": [q.ref for q in dated], "kecamatan": [q.kecamatan for q in dated],
+        "born": [q.tanggal_lahir for q in dated]})
+    out = []
+    for r in rows:
+        person = Person(r.id, r.kode_kelurahan, r.nama, r.tanggal_lahir, head=False)
+        found = score_birth(person, similarity(by_ref[r.ref].nama, r.nama))
+        if found is not None:
+            out.append((r.ref, person, *found))
+    return out
+
+
+def _head_evidence(conn: Connection, queries: Sequence[Query]
+                   ) -> list[tuple[int, Person, float, list[str]]]:
+    """Rows with only a No. KK that nobody has: their name against every head of the KK's
+    kecamatan (rapidfuzz ``cdist``: all pairs at once, native code, both cores)."""
     blocks: dict[str, list[Query]] = defaultdict(list)
     for q in queries:
-        if q.nama and q.kecamatan:
+        if q.nama and q.no_kk and not q.nik and q.kecamatan:
             blocks[q.kecamatan].append(q)
     if not blocks:
         return []
-    people: dict[str, list[Person]] = defaultdict(list)
-    for r in conn.execute(text(BLOCK_PEOPLE), {"kec": sorted(blocks)}):
-        people[r.kode_kelurahan[:8]].append(
-            Person(r.id, r.kode_kelurahan, r.nama, r.tanggal_lahir, r.head))
+    found: list[tuple[Query, int, str, float, int]] = []  # row, household, name, sim., namesakes
+    for kecamatan, ids, names in conn.execute(text(statement("coverage/suggestion_heads.sql")),
+                                              {"kecamatan": sorted(blocks)}):
+        block = blocks[kecamatan]
+        scores = process.cdist([q.nama for q in block], names, scorer=fuzz.token_sort_ratio,
+                               processor=utils.default_process,
+                               score_cutoff=int(SAME_HEAD * 100), dtype=np.uint8, workers=-1)
+        namesakes = np.count_nonzero(scores, axis=1)
+        found += [(block[i], ids[j], names[j], scores[i, j] / 100, int(namesakes[i]))
+                  for i, j in zip(*np.nonzero(scores), strict=True)]
+    where: dict[int, str] = dict(conn.execute(text("SELECT id, kode_kelurahan FROM household "
+                                   "WHERE id = ANY (:ids)"), {"ids": [f[1] for f in found]}).all())
     out = []
-    for kecamatan, block in blocks.items():
-        candidates = people.get(kecamatan, [])
-        if not candidates:
-            continue
-        scores = process.cdist([q.nama for q in block], [p.nama for p in candidates],
-                               scorer=fuzz.token_sort_ratio, processor=utils.default_process,
-                               score_cutoff=int(SAME_NAME * 100), dtype=np.uint8, workers=-1)
-        for i, j in zip(*np.nonzero(scores), strict=True):
-            found = score_name(block[i], candidates[j], scores[i, j] / 100)
-            if found is not None:
-                out.append((block[i].ref, candidates[j], *found))
+    for query, household, name, sim, namesakes in found:
+        scored = score_head(sim, namesakes)
+        if scored is not None:
+            out.append((query.ref, Person(household, where[household], name), *scored))
     return out
 
 
