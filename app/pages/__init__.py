@@ -20,6 +20,7 @@ from app.pages import (
     peta,
     plan_editor,
     planning,
+    suggestions,
     tabel,
     upload,
 )
@@ -29,8 +30,8 @@ def install(app: FastAPI) -> None:
     """Include the page routers (each module registered its navigation entry at import).
     The plan editor comes before ``planning``: its ``/perencanaan/rencana/baru`` must not be
     taken for a plan number."""
-    for module in (home, beranda, peta, tabel, check, upload, plan_editor, planning,
-                   pengguna):
+    for module in (home, beranda, peta, tabel, check, upload, suggestions, plan_editor,
+                   planning, pengguna):
         app.include_router(module.router)
     app.router.on_shutdown.append(lambda: upload.close_board(app))
 

@@ -237,6 +237,13 @@ EXPECTATIONS: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/profiles/preview"): Case(CHECKERS, 401, enrollment_preview),
     ("POST", "/api/v1/profiles/crosswalk"): Case(ADMIN_ONLY, 401, crosswalk_file,
                                                  audit="crosswalk.load"),
+    # The Saran kecocokan page: the same rules and audit as the API above; a decision is a form
+    # post answered by a redirect back to the list.
+    ("GET", "/saran"): Case(CHECKERS, 303, audit="enrollment.suggestion.read"),
+    ("POST", "/saran/{suggestion_id}/konfirmasi"): Case(CHECKERS, 303, a_suggestion,
+                                                        audit="enrollment.suggestion.confirm"),
+    ("POST", "/saran/{suggestion_id}/tolak"): Case(CHECKERS, 303, a_suggestion,
+                                                   audit="enrollment.suggestion.reject"),
 }
 
 

@@ -25,11 +25,12 @@ from pages_world import REF, Hh, build, expected, fgt, shown, total
 
 pytestmark = pytest.mark.browser
 NAV = {
-    "admin": ["Beranda", "Peta", "Tabel cakupan", "Cek penerima", "Unggah data", "Perencanaan",
-              "Pengguna dan audit"],
+    "admin": ["Beranda", "Peta", "Tabel cakupan", "Cek penerima", "Unggah data",
+              "Saran kecocokan", "Perencanaan", "Pengguna dan audit"],
     "analyst": ["Beranda", "Peta", "Tabel cakupan", "Cek penerima", "Unggah data",
-                "Perencanaan"],
-    "agency": ["Beranda", "Peta", "Tabel cakupan", "Cek penerima", "Unggah data"],
+                "Saran kecocokan", "Perencanaan"],
+    "agency": ["Beranda", "Peta", "Tabel cakupan", "Cek penerima", "Unggah data",
+               "Saran kecocokan"],
     "viewer": ["Beranda", "Peta", "Tabel cakupan", "Perencanaan"],
 }
 WORLD: list[Hh] = []

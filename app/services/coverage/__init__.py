@@ -8,9 +8,9 @@ Public: ``coverage_by_area``, ``coverage_by_program``, ``coverage_by_agency``, `
 ``export_coverage`` (export of that table); ``import_programs``, ``get_program`` and the
 ``programs`` module (agencies and programs); ``import_enrollments``, ``unmatched_rows``;
 ``rebuild_segments`` (segments) and ``refresh_stale`` (steps), which keep the precomputed
-coverage segments and steps current; ``list_suggestions``, ``decide`` (decisions: the officer's
-side of match suggestions). ``sql`` holds the statements' shared parts and the ``Query``
-parameters.
+coverage segments and steps current; ``list_suggestions``, ``decide``, ``suggestions_for``,
+``decide_for`` (decisions: the officer's side of match suggestions). ``sql`` holds the
+statements' shared parts and the ``Query`` parameters.
 """
 
 from app.services.coverage import programs
@@ -21,7 +21,12 @@ from app.services.coverage.check_file import (
     check_file,
     check_pasted,
 )
-from app.services.coverage.decisions import decide, list_suggestions
+from app.services.coverage.decisions import (
+    decide,
+    decide_for,
+    list_suggestions,
+    suggestions_for,
+)
 from app.services.coverage.enrollments import import_enrollments, unmatched_rows
 from app.services.coverage.export import export_coverage
 from app.services.coverage.figures import (
@@ -40,7 +45,7 @@ from app.services.coverage.table import CoverageTable, coverage_table
 
 __all__ = ["MAX_NUMBERS", "CheckedList", "CoverageTable", "annotate_file", "check_file",
            "check_identities", "check_pasted", "coverage_by_agency", "coverage_by_area",
-           "coverage_by_program", "coverage_table", "decide", "export_coverage", "gap_list",
-           "get_program", "import_enrollments", "import_programs", "leakage_list",
+           "coverage_by_program", "coverage_table", "decide", "decide_for", "export_coverage",
+           "gap_list", "get_program", "import_enrollments", "import_programs", "leakage_list",
            "list_suggestions", "overlap_matrix", "poverty_by_area", "programs",
-           "rebuild_segments", "refresh_stale", "unmatched_rows"]
+           "rebuild_segments", "refresh_stale", "suggestions_for", "unmatched_rows"]

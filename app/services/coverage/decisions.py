@@ -3,8 +3,9 @@
 Confirming turns the unmatched enrollment row into a matched enrollment of that household (its
 coverage segments rebuilt); the row's other suggestions are closed. Rejecting records the pair
 (the row's key digest, the household) so that it is never suggested again, for any program.
-Callers audit each decision. Names are only returned with ``with_names`` (roles that may see
-persons); an agency sees its own programs' rows, everyone their area's households.
+Names are only returned with ``with_names`` (roles that may see persons); an agency sees its
+own programs' rows, everyone their area's households. ``suggestions_for`` and ``decide_for``
+apply those rules to a principal and write the audit rows: the API and the page call them.
 """
 
 from __future__ import annotations
@@ -13,12 +14,46 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from app.principal import Principal
+from app.services.access import audit
 from app.services.coverage.segments import rebuild_segments
 from app.services.scope import area_patterns
 from app.sql import statement
 from geo.errors import Conflict, NotFound, PermissionDenied
 
 PERSONAL = ("id_keluarga", "nama_kepala", "no_kk_mask", "nik_kepala_mask")
+STATUSES = ("baru", "dikonfirmasi", "ditolak", "diganti")
+
+
+def agency_limit(principal: Principal) -> str | None:
+    """Admins and analysts see every program (None); an agency officer only its own agency's;
+    other roles are refused."""
+    principal.require(principal.can_check, "melihat saran kecocokan")
+    return None if principal.can_see_persons else principal.agency_kode or "-"
+
+
+def suggestions_for(conn: Connection, principal: Principal, *, program: str | None = None,
+                    batch_id: int | None = None, status: str = "baru") -> list[dict[str, Any]]:
+    """``list_suggestions`` as ``principal`` may see them; the look is audited (the rows are
+    persons: masked keys, and names for roles that may see them)."""
+    rows = list_suggestions(conn, with_names=principal.can_see_persons,
+                            agency=agency_limit(principal), area_prefixes=principal.area_prefixes,
+                            program=program, batch_id=batch_id, status=status)
+    audit.record(conn, principal, "enrollment.suggestion.read", None,
+                 {"program": program, "batch": batch_id, "status": status},
+                 sum(len(r["saran"]) for r in rows))
+    return rows
+
+
+def decide_for(conn: Connection, principal: Principal, suggestion_id: int,
+               confirm: bool) -> dict[str, Any]:
+    """``decide`` within ``principal``'s programs and area, audited."""
+    result = decide(conn, suggestion_id, confirm=confirm, user=principal.username,
+                    agency=agency_limit(principal), area_prefixes=principal.area_prefixes)
+    action = "enrollment.suggestion.confirm" if confirm else "enrollment.suggestion.reject"
+    audit.record(conn, principal, action, f"enrollment:{result['enrollment_id']}",
+                 {"saran": suggestion_id, "household_id": result["household_id"]}, 1)
+    return result
 
 
 def list_suggestions(conn: Connection, *, with_names: bool, agency: str | None = None,
@@ -69,4 +104,4 @@ def decide(conn: Connection, suggestion_id: int, *, confirm: bool, user: str,
             "VALUES (:k, :h, :kel, :u) ON CONFLICT DO NOTHING"),
             {"k": row.kunci_hash, "h": row.household_id, "kel": row.kode_kelurahan, "u": user})
     return {"id": suggestion_id, "status": status, "enrollment_id": row.enrollment_id,
-            "household_id": row.household_id}
+            "nomor_baris": row.nomor_baris, "household_id": row.household_id}
