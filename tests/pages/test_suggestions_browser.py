@@ -5,14 +5,13 @@ of Bontang sees the candidates' names."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from browser import NARROW, LiveApp, Watch, live_app, login_as, new_page, overflows_horizontally
 from browser import screenshot as take_screenshot
-from household_rows import nik
+from household_rows import nik, row, write_csv
 from sqlalchemy import text
 
 from app.services.coverage import import_enrollments
@@ -21,23 +20,9 @@ from app.services.wilayah import load_boundaries
 
 pytestmark = pytest.mark.browser
 KEY = b"browser-test-secret-key-0123456789abcdef"  # the live app's secret: its HMAC key
-GUNUNG_TELIHAN = "64.74.03.1002"
-HEADS = {"K1": ("Siti Aminah", nik(1)), "K2": ("Budi Santoso", nik(2)),
-         "K3": ("Rahmat Hidayat", nik(3))}
+HEADS = {1: "Siti Aminah", 2: "Budi Santoso", 3: "Rahmat Hidayat"}
 TYPO = nik(1)[:12] + "9" + nik(1)[13:]  # Siti's NIK with its 13th digit wrong
 NEW_KK = "6474039999000001"  # Rahmat's reissued KK: nobody has it
-
-
-def kk(key: str) -> str:
-    return f"6474030101{int(key[1:]):06d}"
-
-
-def write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -47,19 +32,16 @@ def app(db_url: str, wilayah_dir: Path, tmp_path_factory) -> Iterator[LiveApp]:
     def fill(conn) -> None:
         for name in ("kaltim_kabkota", "bontang_kecamatan", "bontang_kelurahan"):
             load_boundaries(conn, wilayah_dir / f"{name}.geojson")
-        households = write(folder / "rt.csv", [
-            "id_keluarga", "no_kk", "nik_kepala", "nama_kepala", "kode_kelurahan",
-            "jumlah_anggota", "desil", "status_verifikasi"],
-            [[k, kk(k), number, name, GUNUNG_TELIHAN, "4", "2", "terverifikasi"]
-             for k, (name, number) in HEADS.items()])
+        households = write_csv(folder / "rt.csv", [
+            row(i, id_keluarga=f"K{i}", nama_kepala=name) for i, name in HEADS.items()])
         import_households(conn, households, key=KEY, user="admin-uji")
         conn.execute(text("INSERT INTO agency (kode, nama) VALUES ('DINSOS', 'Dinas Sosial')"))
         conn.execute(text("INSERT INTO program (kode_program, nama, instansi) "
                           "VALUES ('PKH', 'Program Keluarga Harapan', 'DINSOS')"))
-        pkh = write(folder / "pkh.csv", ["nik", "no_kk", "nama", "tanggal_mulai"], [
-            [TYPO, "", "SITI AMINAH", "01/02/2026"],
-            ["", NEW_KK, "Rahmat Hidayat", "01/02/2026"],
-            ["6474031212990123", "", "Orang Baru", "01/02/2026"]])
+        pkh = write_csv(folder / "pkh.csv", [
+            {"nik": n, "no_kk": k, "nama": name, "tanggal_mulai": "01/02/2026"}
+            for n, k, name in ((TYPO, "", "SITI AMINAH"), ("", NEW_KK, "Rahmat Hidayat"),
+                               ("6474031212990123", "", "Orang Baru"))])
         import_enrollments(conn, pkh, key=KEY, user="dinsos-uji", program="PKH",
                            only_program=True)
 
