@@ -12,6 +12,7 @@ from rich.table import Table
 from app.cli.base import cli, console, import_app, settings, transaction
 from app.cli.profiles import ColumnsOption, ProfileOption, SetOption, chosen_profile
 from app.principal import LOCAL_ADMIN
+from geo.text import number
 
 if TYPE_CHECKING:
     from app.services.registry import ImportResult
@@ -123,7 +124,7 @@ def _print_result(result: ImportResult) -> None:
     console.print(f"Tanda (flag): {flags or 'tidak ada'}.")
     _print_rejections(result.first_rejections, result.rejected, result.batch_id)
     if result.warned:
-        console.print(f"{result.warned:,} baris diterima dengan peringatan (nilai opsional "
+        console.print(f"{number(result.warned)} baris diterima dengan peringatan (nilai opsional "
                       "yang salah dikosongkan):")
         for w in result.first_warnings:
             console.print(f"  baris {w.row_number}: {w.message}")

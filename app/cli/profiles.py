@@ -14,6 +14,7 @@ from app.cli.base import cli, console, transaction
 from app.security import LOCAL_ADMIN
 from app.services.io import profiles
 from geo.io import ColumnProfile
+from geo.text import number, percent
 
 profiles_app = typer.Typer(help="Profil kolom: tata letak berkas instansi.", no_args_is_help=True)
 cli.add_typer(profiles_app, name="profiles")
@@ -26,11 +27,6 @@ SetOption = typer.Option(None, "--set", help="Nilai tetap untuk kolom yang tidak
                                             "mis. tanggal_mulai=2026-01-01")
 
 
-def percent(share: float) -> str:
-    """``0.92`` -> ``92 %`` (id-ID: a space before the sign; whole percents suffice here)."""
-    return f"{round(share * 100)} %"
-
-
 def chosen_profile(conn: Connection, file: Path, kind: str, *, sheet: str | None,
                    profile: str | None, columns: str | None,
                    constants: str | None) -> ColumnProfile | None:
@@ -39,7 +35,7 @@ def chosen_profile(conn: Connection, file: Path, kind: str, *, sheet: str | None
                                      profile=profile, columns=columns, constants=constants)
     if choice.profile is not None and choice.detected and choice.confidence is not None:
         console.print(f"Profil kolom terdeteksi: [bold]{choice.profile.label}[/] (keyakinan "
-                      f"{percent(choice.confidence)}).")
+                      f"{percent(choice.confidence, 0)}).")
     elif choice.profile is not None:
         console.print(f"Profil kolom: [bold]{choice.profile.label}[/].")
     return choice.profile
@@ -72,7 +68,7 @@ def detect_command(
         result = profiles.preview(conn, file, jenis, chosen, sheet=sheet, name=file.name)
     for found in result["terdeteksi"]:
         console.print(f"{found['label']} ({found['nama']}): keyakinan "
-                      f"{percent(found['keyakinan'])}")
+                      f"{percent(found['keyakinan'], 0)}")
     table = Table("kolom kami", "diisi dari")
     for column, source in result["pemetaan"].items():
         table.add_row(column, source or "-")
@@ -106,4 +102,4 @@ def load_crosswalk(file: Path = typer.Argument(..., exists=True, dir_okay=False,
     """Muat tabel padanan kode desa BPS -> Kemendagri (untuk berkas berkode BPS)."""
     with transaction() as conn:
         count = profiles.load_crosswalk(conn, file)
-    console.print(f"{count} padanan kode dimuat.")
+    console.print(f"{number(count)} padanan kode dimuat.")
