@@ -22,6 +22,7 @@ ENROLLMENT_SPEC = ColumnSpec(
     required=("tanggal_mulai",),
     optional=("kode_program", "id_keluarga", "no_kk", "nik", "tanggal_selesai", "nama",
               "tanggal_lahir"),
+    kind="kepesertaan",
 )
 IDENTITY_COLUMNS = ("no_kk", "nik")
 KEY_ORDER = ("id_keluarga", "no_kk", "nik")

@@ -26,6 +26,7 @@ PROGRAM_SPEC = ColumnSpec(
     required=("kode_program", "nama", "instansi"),
     optional=("nama_instansi", "jenis_instansi", "jenis", "tahun", "anggaran", "desil_maks",
               "unit_cakupan", "wilayah_layanan"),
+    kind="program",
 )
 UNITS = {"household": "household", "rumah_tangga": "household", "person": "person",
          "orang": "person", "house": "house", "rumah": "house"}

@@ -1,14 +1,20 @@
 """A look at an uploaded file before it is loaded: its headers, the column each feeds, the
 required columns still missing, and its first rows (identity numbers masked).
 
-This is the seam where a column mapping is chosen. Today a mapping is the ``--columns`` rename
-rules (``{normalised source header: canonical column}``); the richer mapping profiles of issue 17
-replace ``column_map`` here and in ``mapping_from_choices`` without changing the callers' flow::
+This is the seam where a column mapping is chosen: headers resolve exactly as the import
+resolves them (``geo.io.mapping.bind``: rename rules, the column's own name, the known aliases
+of the spec's kind), with the user's rename rules (``{normalised source header: canonical
+column}``) and, optionally, a column profile (an agency layout: renames, split area codes
+combined, constants; chosen or detected by ``app.services.io.profiles.choose_profile``)::
 
-    look = preview_file(path, HOUSEHOLD_SPEC, column_map, sheet, name)
+    choice = choose_profile(conn, path, "rumah_tangga", sheet=sheet, name=name)
+    look = preview_file(path, HOUSEHOLD_SPEC, column_map, sheet, name, profile=choice.profile)
     look.columns        # [ColumnChoice(header, target, automatic)], in the file's order
-    look.missing        # required canonical columns no header feeds
+    look.derived        # [(canonical column, how the profile fills it)], e.g. combined codes
+    look.missing        # required canonical columns nothing feeds
     mapping = mapping_from_choices(look.headers, {"NIK_KRT": "nik_kepala"}, HOUSEHOLD_SPEC)
+
+The import then takes the same ``column_map`` and ``profile`` (``UploadRequest``).
 """
 
 from __future__ import annotations
@@ -20,13 +26,14 @@ from pathlib import Path
 
 from geo import identity
 from geo.errors import InvalidInput
+from geo.io.mapping import bind
+from geo.io.profiles import ColumnProfile
 from geo.io.tabular import (
     XLSX_SUFFIXES,
     ColumnSpec,
     _csv_records,
     _read_header,
     _xlsx_records,
-    column_targets,
     normalise_header,
 )
 
@@ -49,6 +56,8 @@ class FilePreview:
     headers: list[str]
     columns: list[ColumnChoice]
     missing: list[str]
+    derived: list[tuple[str, str]]  # (canonical column, how the profile fills it)
+    profile: str | None  # the profile's name, when one applies
     rows: list[tuple[int, list[str]]]  # (row number as the user sees it, cells), masked
     row_estimate: int | None
     sheets: list[str]
@@ -65,7 +74,8 @@ def is_xlsx(path: Path, name: str) -> bool:
 
 def preview_file(
     path: str | Path, spec: ColumnSpec, column_map: Mapping[str, str] | None = None,
-    sheet: str | None = None, name: str | None = None, rows: int = 8,
+    sheet: str | None = None, name: str | None = None, rows: int = 8, *,
+    profile: ColumnProfile | None = None,
 ) -> FilePreview:
     """Headers, the mapping they get, and the first ``rows`` non-blank rows. A file that
     cannot be read at all raises ``ImportRejected`` as the import would; missing required
@@ -77,15 +87,19 @@ def preview_file(
     with opener(path, label, sheet) as records:
         headers = _read_header(records, label)
         first = _first_rows(records, len(headers), rows)
-    targets = column_targets(headers, spec, dict(column_map or {}))
+    binding = bind(headers, spec.columns, spec.kind, profile, None, dict(column_map or {}))
+    by_position = {position: name for name, position in binding.index.items()}
+    targets = [by_position.get(position) for position in range(len(headers))]
     columns = [ColumnChoice(h, t, normalise_header(h) not in (column_map or {}))
                for h, t in zip(headers, targets, strict=True)]
     masked = [(n, _masked(cells, targets)) for n, cells in first]
     estimate, sheets = _xlsx_facts(path, sheet) if xlsx else (_csv_rows(path), [])
     return FilePreview(
         name=label, headers=headers, columns=columns,
-        missing=[c for c in spec.required if c not in targets], rows=masked,
+        missing=[c for c in spec.required if c not in binding.index], rows=masked,
         row_estimate=estimate, sheets=sheets,
+        derived=[(d.name, d.label) for d in binding.derived],
+        profile=profile.name if profile else None,
     )
 
 

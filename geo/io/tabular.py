@@ -61,10 +61,12 @@ def normalise_header(header: object) -> str:
 
 @dataclass(frozen=True)
 class ColumnSpec:
-    """The canonical columns of one import format."""
+    """The canonical columns of one import format; ``kind`` names the import (``rumah_tangga``,
+    ``anggota``, ``program``, ``kepesertaan``) whose known header aliases and profiles apply."""
 
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
+    kind: str = ""
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -297,7 +299,8 @@ def open_table(
     opener = _xlsx_records if is_xlsx else _csv_records
     with opener(path, label, sheet) as records:
         headers = _read_header(records, label)
-        binding = bind(headers, spec.columns, kind, profile, crosswalk, column_map)
+        binding = bind(headers, spec.columns, kind or spec.kind, profile, crosswalk,
+                       column_map)
         _check_required(headers, spec, binding.index, label)
         yield Table(label, headers + binding.labels, binding.index, records,
                     _csv_path=None if is_xlsx else path, binding=binding, width=len(headers))
@@ -341,18 +344,6 @@ def _read_header(records: Iterator[list[str]], label: str) -> list[str]:
             f"Berkas {label}: baris 1 harus berisi nama kolom.", {"berkas": label}
         )
     raise ImportRejected(f"Berkas {label} kosong.", {"berkas": label})
-
-
-def column_targets(
-    headers: list[str], spec: ColumnSpec, column_map: dict[str, str] | None = None,
-    *, kind: str = "", profile: ColumnProfile | None = None,
-    crosswalk: Mapping[str, str] | None = None,
-) -> list[str | None]:
-    """The canonical column each header feeds (None: ignored), in header order, resolved as an
-    import resolves them (``geo.io.mapping.bind``: rename rules, the name itself, aliases)."""
-    index = bind(headers, spec.columns, kind, profile, crosswalk, column_map).index
-    by_position = {position: name for name, position in index.items()}
-    return [by_position.get(position) for position in range(len(headers))]
 
 
 def _check_required(headers: list[str], spec: ColumnSpec, index: dict[str, int],

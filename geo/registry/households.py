@@ -23,6 +23,7 @@ HOUSEHOLD_SPEC = ColumnSpec(
     required=("id_keluarga", "no_kk", "nik_kepala", "nama_kepala", "kode_kelurahan",
               "jumlah_anggota", "desil", "status_verifikasi"),
     optional=("alamat", "lat", "lon", "pengeluaran_per_kapita", "tanggal_verifikasi"),
+    kind="rumah_tangga",
 )
 STATUSES = ("terverifikasi", "belum", "ditolak")
 IDENTITY_COLUMNS = ("no_kk", "nik_kepala")

@@ -18,6 +18,7 @@ from geo.registry.households import Problems, identity_numbers, required_text
 MEMBER_SPEC = ColumnSpec(
     required=("id_keluarga", "nik", "nama"),
     optional=("hubungan", "jenis_kelamin", "tanggal_lahir", "disabilitas"),
+    kind="anggota",
 )
 SEXES = ("L", "P")
 

@@ -8,7 +8,7 @@ from household_rows import row, write_csv
 from openpyxl import Workbook
 
 from geo.errors import ImportRejected, InvalidInput
-from geo.io import open_table
+from geo.io import builtin, open_table
 from geo.io.preview import IGNORE, mapping_from_choices, preview_file
 from geo.registry import HOUSEHOLD_SPEC
 
@@ -18,12 +18,14 @@ def renamed(rows: list[dict[str, str]], renames: dict[str, str]) -> list[dict[st
 
 
 def test_own_headers_map_by_name_and_renamed_ones_are_missing(tmp_path):
-    rows = renamed([row(i) for i in range(1, 31)], {"nik_kepala": "NIK_KRT", "desil": "Desil"})
+    rows = renamed([row(i) for i in range(1, 31)],
+                   {"nik_kepala": "NOMOR INDUK KRT", "desil": "Desil", "no_kk": "NO KK"})
     path = write_csv(tmp_path / "dtks.csv", rows)
     look = preview_file(path, HOUSEHOLD_SPEC, rows=5)
     targets = {c.header: c.target for c in look.columns}
-    assert targets["NIK_KRT"] is None  # not a known column name
+    assert targets["NOMOR INDUK KRT"] is None  # neither a column name nor a known alias
     assert targets["Desil"] == "desil"  # case-insensitive match
+    assert targets["NO KK"] == "no_kk"  # a known alias, as the import reads it
     assert targets["id_keluarga"] == "id_keluarga"
     assert look.missing == ["nik_kepala"] and not look.ready
     assert [n for n, _ in look.rows] == [2, 3, 4, 5, 6]
@@ -116,3 +118,21 @@ def test_a_choice_for_a_header_with_a_hint_is_kept_and_ignore_beats_an_alias(tmp
         first = next(table.rows())
     assert first.values["nik_kepala"] == row(1)["nik_kepala"]
     assert "tanggal_verifikasi" not in table.index
+
+
+def test_a_profile_shows_the_columns_it_combines_and_fills(tmp_path):
+    # A DTKS/BDT export: split area code, its own header names, no status column.
+    header = ["IDBDT", "KDPROP", "KDKAB", "KDKEC", "KDDESA", "NoKK", "NIK", "Nama", "JumlahART",
+              "Desil"]
+    path = tmp_path / "bdt.csv"
+    path.write_text(",".join(header) + "\nBDT1,64,74,3,1002,6474030101000001,"
+                    "6474031505800001,SITI,4,2\n", encoding="utf-8")
+    assert preview_file(path, HOUSEHOLD_SPEC).missing == ["kode_kelurahan", "status_verifikasi"]
+    look = preview_file(path, HOUSEHOLD_SPEC, profile=builtin("rumah_tangga", "dtks"))
+    assert look.profile == "dtks" and look.ready
+    assert look.derived == [("kode_kelurahan", "kode_kelurahan (KDPROP+KDKAB+KDKEC+KDDESA)"),
+                            ("status_verifikasi", "status_verifikasi (tetap)")]
+    targets = {c.header: c.target for c in look.columns}
+    assert (targets["IDBDT"], targets["Nama"], targets["KDPROP"]) == (
+        "id_keluarga", "nama_kepala", None)
+    assert look.rows[0][1][6] == "647403********0001"  # NIK masked: its column is known
