@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from servers import free_port  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 from app.services.coverage.suggestions import suggest  # noqa: E402
@@ -169,10 +170,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--households", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=1000)
-    parser.add_argument("--port", type=int, default=5441)
+    parser.add_argument("--port", type=int, default=0, help="0: a free port")
     args = parser.parse_args()
     rng = random.Random(17)
-    with bench_database(args.port) as url:
+    with bench_database(args.port or free_port()) as url:
         engine = make_engine(url)
         with engine.begin() as conn:
             started = time.perf_counter()
