@@ -108,7 +108,9 @@ def test_households_with_bad_rows_are_previewed_mapped_loaded_and_reported(as_us
     rows[3]["desil"], rows[7]["nik_kepala"] = "12", "123"
     rows[12]["kode_kelurahan"] = "64.74.09.9999"
     rows[20]["id_keluarga"] = rows[19]["id_keluarga"]  # a repeated ID: the later row is refused
-    renamed = [{("NIK_KRT" if k == "nik_kepala" else k): v for k, v in r.items()} for r in rows]
+    # Not a known alias (NIK_KRT is one, and maps by itself): the user has to choose.
+    renamed = [{("NOMOR INDUK KRT" if k == "nik_kepala" else k): v for k, v in r.items()}
+               for r in rows]
     staged = stage(analyst, "dtks.csv", csv_bytes(renamed))
     assert staged.status_code == 303, staged.text
     job_url = staged.headers["location"]
@@ -116,10 +118,10 @@ def test_households_with_bad_rows_are_previewed_mapped_loaded_and_reported(as_us
     assert "Kolom wajib yang belum terisi" in preview.text and "nik_kepala" in preview.text
     choices = selects(preview.text)
     headers = list(renamed[0])
-    assert choices[f"kolom_{headers.index('NIK_KRT')}"] == ""
+    assert choices[f"kolom_{headers.index('NOMOR INDUK KRT')}"] == ""
     assert choices[f"kolom_{headers.index('desil')}"] == "desil"
     assert rows[0]["nik_kepala"] not in preview.text  # masked in the preview
-    choices[f"kolom_{headers.index('NIK_KRT')}"] = "nik_kepala"
+    choices[f"kolom_{headers.index('NOMOR INDUK KRT')}"] = "nik_kepala"
     loading = analyst.post(job_url, data={**choices, "aksi": "muat"}, follow_redirects=False)
     assert loading.status_code == 303
     result_url = finish(analyst, job_url)
@@ -137,11 +139,12 @@ def test_households_with_bad_rows_are_previewed_mapped_loaded_and_reported(as_us
     report = analyst.get(result_url + "/ditolak.csv")
     lines = list(csv.DictReader(io.StringIO(report.content.decode("utf-8-sig"))))
     assert [(int(r["nomor_baris"]), r["kolom"]) for r in lines] == sorted(bad.items())
-    assert all(r["NIK_KRT"].count("*") >= 3 for r in lines if len(r["NIK_KRT"]) > 10)
+    nik = [r["NOMOR INDUK KRT"] for r in lines]
+    assert all(n.count("*") >= 3 for n in nik if len(n) > 10)
     with scratch.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM household")).scalar_one() == 26
         params = conn.execute(text("SELECT parameter FROM import_batch")).scalar_one()
-    assert params["kolom"] == {"nik_krt": "nik_kepala"}
+    assert params["kolom"] == {"nomor_induk_krt": "nik_kepala"}
     history = analyst.get("/unggah")
     assert result_url in history.text and "dtks.csv" in history.text
     assert result_url not in as_user("analyst", "analis-lain").get("/unggah").text
