@@ -171,13 +171,13 @@ def test_the_officer_checks_a_2000_row_list_and_downloads_the_answer(chromium, a
 
 def fresh_row(i: int) -> dict[str, str]:
     """An upload row of a household new to the registry, its NIK column named as some agency
-    files do (NIK_KRT: no rename rule knows it), and desil 8: not a target, so the planner's
-    figures below stay those of WORLD."""
+    files do (NOMOR_INDUK_KRT: neither a rule nor a known alias maps it), and desil 8: not a
+    target, so the planner's figures below stay those of WORLD."""
     born = f"{i // 9000 + 1:02d}0190"  # NIKs the registry does not hold (it has ...150580...)
     base = row(0, kode_kelurahan=GUNUNG_TELIHAN, id_keluarga=f"BARU-{i:05d}", desil="8",
                nik_kepala=nik(i % 9000 + 1000, born=born), no_kk=kk(100_000 + i),
                nama_kepala=f"Kepala baru {i}", alamat=f"Jl. Baru No. {i}")
-    return {("NIK_KRT" if k == "nik_kepala" else k): v for k, v in base.items()}
+    return {("NOMOR_INDUK_KRT" if k == "nik_kepala" else k): v for k, v in base.items()}
 
 
 def figures(page, selector: str) -> dict[str, str]:
@@ -190,7 +190,7 @@ def figures(page, selector: str) -> dict[str, str]:
 def test_the_analyst_uploads_households_with_bad_rows_and_downloads_the_report(chromium, app,
                                                                                tmp_path):
     rows = [fresh_row(i) for i in range(1, UPLOADED + 1)]
-    rows[4]["desil"], rows[9]["NIK_KRT"], rows[30]["status_verifikasi"] = "0", "64740", "x"
+    rows[4]["desil"], rows[9]["NOMOR_INDUK_KRT"], rows[30]["status_verifikasi"] = "0", "64740", "x"
     bad = {6: "desil", 11: "nik_kepala", 32: "status_verifikasi"}
     source = tmp_path / "pemutakhiran.csv"
     with open(source, "w", newline="", encoding="utf-8") as handle:
@@ -206,10 +206,10 @@ def test_the_analyst_uploads_households_with_bad_rows_and_downloads_the_report(c
         page.get_by_role("button", name="Lihat pratinjau").click()
     assert page.locator("#tabel-pratinjau tbody tr").count() == 8
     assert f"Sekitar {UPLOADED:,} baris data".replace(",", ".") in page.content()
-    assert rows[0]["NIK_KRT"] not in page.content()  # masked in the preview
-    # No rule maps NIK_KRT: the page says nik_kepala is missing and the officer maps it.
+    assert rows[0]["NOMOR_INDUK_KRT"] not in page.content()  # masked in the preview
+    # No rule maps NOMOR_INDUK_KRT: the page says nik_kepala is missing and the officer maps it.
     assert "nik_kepala" in page.locator("#g-wajib").inner_text()
-    nik_column = page.get_by_label("Kolom Sasaran untuk NIK_KRT")
+    nik_column = page.get_by_label("Kolom Sasaran untuk NOMOR_INDUK_KRT")
     assert nik_column.input_value() == ""
     assert page.get_by_label("Kolom Sasaran untuk desil").input_value() == "desil"
     narrow_ok(page, "unggah-pratinjau")
