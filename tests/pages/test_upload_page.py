@@ -227,7 +227,8 @@ def test_an_admin_uploads_programs_new_and_updated_with_a_bad_row(as_user, scrat
     content = (b"kode_program,nama,instansi,nama_instansi,tahun,anggaran\n"
                b"PKH,Program Keluarga Harapan,DINSOS,Dinas Sosial,2027,1500000000\n"
                b"BLT,Bantuan Langsung Tunai,DINKES,Dinas Kesehatan,2027,\n"
-               b"RUSAK,Program Lama,DINSOS,Dinas Sosial,1990,\n")
+               # No agency: refused (a bad *optional* value, as a year 1990, is only a warning).
+               b"RUSAK,Program Lama,,Dinas Sosial,2027,\n")
     staged = stage(admin, "program.csv", content, jenis="program")
     assert staged.status_code == 303, staged.text
     job_url = staged.headers["location"]
@@ -237,7 +238,7 @@ def test_an_admin_uploads_programs_new_and_updated_with_a_bad_row(as_user, scrat
         assert f'data-angka="{label}">{value}<' in result, label
     assert "<dt>Baru</dt><dd>1<" in result and "<dt>Diperbarui</dt><dd>1<" in result
     table = result[result.index('id="tabel-ditolak"'):]
-    assert re.findall(r'<tr><td class="n">(\d+)</td><td>([^<]+)</td>', table) == [("4", "tahun")]
+    assert re.findall(r'<tr><td class="n">(\d+)</td><td>([^<]+)</td>', table) == [("4", "instansi")]
     with scratch.connect() as conn:
         programs = conn.execute(text("SELECT kode_program, instansi, tahun FROM program "
                                      "ORDER BY kode_program")).all()
