@@ -17,7 +17,7 @@ from sqlalchemy import Connection, text
 from app.principal import Principal
 from app.services.access import audit
 from app.services.coverage.segments import rebuild_segments
-from app.services.scope import area_patterns
+from app.services.scope import area_scope
 from app.sql import statement
 from geo.errors import Conflict, NotFound, PermissionDenied
 
@@ -62,7 +62,7 @@ def list_suggestions(conn: Connection, *, with_names: bool, agency: str | None =
     """Suggestions grouped by enrollment row, best first."""
     rows = conn.execute(text(statement("coverage/suggestions_list.sql")), {
         "status": status, "agency": agency, "program": program, "batch": batch_id,
-        "area_patterns": area_patterns(area_prefixes)})
+        **area_scope(area_prefixes)})
     grouped: dict[int, dict[str, Any]] = {}
     for r in rows:
         entry = grouped.setdefault(r.enrollment_id, {
@@ -81,7 +81,7 @@ def decide(conn: Connection, suggestion_id: int, *, confirm: bool, user: str,
            agency: str | None = None, area_prefixes: tuple[str, ...] = ()) -> dict[str, Any]:
     """Confirm or reject one undecided suggestion (see the module docstring)."""
     row = conn.execute(text(statement("coverage/suggestion_one.sql")), {
-        "id": suggestion_id, "area_patterns": area_patterns(area_prefixes)}).first()
+        "id": suggestion_id, **area_scope(area_prefixes)}).first()
     if row is None:
         raise NotFound(f"Saran kecocokan {suggestion_id} tidak ditemukan.")
     if (agency is not None and row.instansi != agency) or not row.in_scope:

@@ -13,5 +13,7 @@ WHERE s.status = :status
   AND (CAST(:program AS text) IS NULL OR p.kode_program = :program)
   AND (CAST(:batch AS int) IS NULL OR e.batch_id = :batch)
   AND (CAST(:area_patterns AS text[]) IS NULL
-       OR s.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[])))
+       OR (s.kode_kelurahan ~>=~ CAST(:area_from AS text)
+           AND s.kode_kelurahan ~<~ CAST(:area_to AS text)
+           AND s.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))))
 ORDER BY e.batch_id, e.nomor_baris, s.peringkat

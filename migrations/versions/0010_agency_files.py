@@ -1,8 +1,8 @@
 """Agency files (issue 17): import warnings, saved column profiles, the BPS->Kemendagri
 crosswalk, and match suggestions for unmatched enrollment rows.
 
-Revision ID: 0009_agency_files
-Revises: 0008_coverage_keys
+Revision ID: 0010_agency_files
+Revises: 0009_scope_indexes
 Create Date: 2026-11-24
 
 ``match_suggestion`` and ``match_rejection`` are per-household tables: each carries the
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0009_agency_files"
-down_revision: str | Sequence[str] | None = "0008_coverage_keys"
+revision: str = "0010_agency_files"
+down_revision: str | Sequence[str] | None = "0009_scope_indexes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
