@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
-from sqlalchemy import Connection
 
 from app.cli.base import cli, console, transaction
-from app.security import LOCAL_ADMIN
-from app.services.io import profiles
-from geo.io import ColumnProfile
+from app.principal import LOCAL_ADMIN
 from geo.text import number, percent
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from geo.io import ColumnProfile
+
+# The profile service (sqlalchemy, polars behind it) is imported by the command that runs, so
+# that ``sasaran --help`` starts without it (see app/cli/coverage.py).
 
 profiles_app = typer.Typer(help="Profil kolom: tata letak berkas instansi.", no_args_is_help=True)
 cli.add_typer(profiles_app, name="profiles")
@@ -31,6 +37,8 @@ def chosen_profile(conn: Connection, file: Path, kind: str, *, sheet: str | None
                    profile: str | None, columns: str | None,
                    constants: str | None) -> ColumnProfile | None:
     """The profile for an import (``profiles.choose_profile``), said on the console."""
+    from app.services.io import profiles
+
     choice = profiles.choose_profile(conn, file, kind, sheet=sheet, name=file.name,
                                      profile=profile, columns=columns, constants=constants)
     if choice.profile is not None and choice.detected and choice.confidence is not None:
@@ -45,6 +53,8 @@ def chosen_profile(conn: Connection, file: Path, kind: str, *, sheet: str | None
 def list_command(jenis: str | None = typer.Option(None, "--jenis", help="rumah_tangga, "
                                                   "anggota, program, kepesertaan")) -> None:
     """Daftar profil bawaan dan tersimpan."""
+    from app.services.io import profiles
+
     with transaction() as conn:
         rows = profiles.list_profiles(conn, jenis)
     table = Table("nama", "jenis", "label", "bawaan")
@@ -61,6 +71,8 @@ def detect_command(
     sheet: str | None = typer.Option(None, "--sheet"),
 ) -> None:
     """Kenali tata letak berkas dan tampilkan lima baris pertama menurut pemetaannya."""
+    from app.services.io import profiles
+
     with transaction() as conn:
         chosen = profiles.get_profile(conn, jenis, profile) if profile else None
         if chosen is None:
@@ -83,6 +95,8 @@ def save_command(file: Path = typer.Argument(..., exists=True, dir_okay=False,
                                              help="Definisi profil (JSON)")) -> None:
     """Simpan (atau ganti) profil kolom dari berkas JSON."""
     definition = json.loads(file.read_text(encoding="utf-8"))
+    from app.services.io import profiles
+
     with transaction() as conn:
         saved = profiles.save_profile(conn, definition, LOCAL_ADMIN.username)
     console.print(f"Profil [bold]{saved.name}[/] ({saved.kind}) disimpan.")
@@ -91,6 +105,8 @@ def save_command(file: Path = typer.Argument(..., exists=True, dir_okay=False,
 @profiles_app.command("delete")
 def delete_command(name: str) -> None:
     """Hapus profil tersimpan."""
+    from app.services.io import profiles
+
     with transaction() as conn:
         profiles.delete_profile(conn, name)
     console.print(f"Profil {name} dihapus.")
@@ -100,6 +116,8 @@ def delete_command(name: str) -> None:
 def load_crosswalk(file: Path = typer.Argument(..., exists=True, dir_okay=False,
                                                help="CSV kode_bps,kode_kemendagri")) -> None:
     """Muat tabel padanan kode desa BPS -> Kemendagri (untuk berkas berkode BPS)."""
+    from app.services.io import profiles
+
     with transaction() as conn:
         count = profiles.load_crosswalk(conn, file)
     console.print(f"{number(count)} padanan kode dimuat.")
