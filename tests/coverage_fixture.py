@@ -81,20 +81,21 @@ def insert_households(conn: Connection, households: list[H]) -> None:
         h.db_id = conn.execute(text(
             "INSERT INTO household (id_keluarga, no_kk_hash, no_kk_mask, nik_kepala_hash, "
             "nik_kepala_mask, nama_kepala, alamat, kode_kelurahan_deklarasi, kode_kelurahan, "
-            "jumlah_anggota, desil, pengeluaran_per_kapita, status_verifikasi) VALUES (:id, :kk, "
-            ":kkm, :nik, :nikm, :nama, :alamat, :kel, :kel, :size, :desil, :spend, :status) "
-            "RETURNING id"),
+            "jumlah_anggota, desil, pengeluaran_per_kapita, status_verifikasi, kode_kabkota) "
+            "VALUES (:id, :kk, :kkm, :nik, :nikm, :nama, :alamat, :kel, :kel, :size, :desil, "
+            ":spend, :status, :kab) RETURNING id"),
             {"id": h.id_keluarga, "kk": identity.digest(KEY, h.no_kk),
              "kkm": identity.mask(h.no_kk), "nik": identity.digest(KEY, h.nik_kepala),
              "nikm": identity.mask(h.nik_kepala), "nama": f"Kepala {h.id_keluarga}",
              "alamat": f"Jl. Uji {h.id_keluarga}", "kel": h.kel, "size": h.size,
-             "desil": h.desil, "spend": h.spend, "status": h.status}).scalar_one()
+             "desil": h.desil, "spend": h.spend, "status": h.status,
+             "kab": h.kel[:5]}).scalar_one()
         for j, nik in enumerate(h.members):
             conn.execute(text(
-                "INSERT INTO member (household_id, nik_hash, nik_mask, nama) "
-                "VALUES (:h, :nik, :mask, :nama)"),
+                "INSERT INTO member (household_id, nik_hash, nik_mask, nama, kode_kabkota) "
+                "VALUES (:h, :nik, :mask, :nama, :kab)"),
                 {"h": h.db_id, "nik": identity.digest(KEY, nik), "mask": identity.mask(nik),
-                 "nama": f"Anggota {j}"})
+                 "nama": f"Anggota {j}", "kab": h.kel[:5]})
 
 
 def insert_programs(conn: Connection) -> None:

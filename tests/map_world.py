@@ -104,14 +104,15 @@ def _insert_household(conn: Connection, hh: Hh, clon: float, clat: float) -> int
         """
         INSERT INTO household (id_keluarga, no_kk_hash, no_kk_mask, nik_kepala_hash,
             nik_kepala_mask, nama_kepala, kode_kelurahan_deklarasi, kode_kelurahan, geom,
-            jumlah_anggota, desil, status_verifikasi, flags, pengeluaran_per_kapita)
+            jumlah_anggota, desil, status_verifikasi, flags, pengeluaran_per_kapita,
+            kode_kabkota)
         VALUES (:key, :h, '647403********0001', :h, '647403********0001', :nama, :kel, :kel,
             CASE WHEN CAST(:lon AS float8) IS NULL THEN NULL
                  ELSE ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) END,
-            4, :desil, :status, :flags, 300000)
+            4, :desil, :status, :flags, 300000, :kab)
         RETURNING id
         """), {"key": hh.key, "h": hh.key.encode().ljust(32, b"\0")[:32],
-               "nama": f"Kepala {hh.key}", "kel": hh.kelurahan,
+               "nama": f"Kepala {hh.key}", "kel": hh.kelurahan, "kab": hh.kelurahan[:5],
                "lon": None if point is None else point[0],
                "lat": None if point is None else point[1], "desil": hh.desil,
                "status": hh.status, "flags": ["no_coords"] if point is None else []},
@@ -132,10 +133,10 @@ def _insert_programs(conn: Connection, ids: dict[str, int]) -> None:
         for program, start, end in hh.enrolled:
             conn.execute(text(
                 "INSERT INTO enrollment (program_id, household_id, kunci, kunci_tampil, "
-                "tanggal_mulai, tanggal_selesai, status) "
-                "VALUES (:p, :h, 'id_keluarga', :key, :s, :e, 'matched')"),
+                "tanggal_mulai, tanggal_selesai, status, kode_kabkota) "
+                "VALUES (:p, :h, 'id_keluarga', :key, :s, :e, 'matched', :kab)"),
                 {"p": program_ids[program], "h": ids[hh.key], "key": hh.key, "s": start,
-                 "e": end})
+                 "e": end, "kab": hh.kelurahan[:5]})
     # The coverage figures read the per-household segments that enrollment import maintains.
     from app.services.coverage import rebuild_segments
 

@@ -33,10 +33,11 @@ def insert_households(conn) -> dict[str, list[int]]:
         new_id = conn.execute(
             text("INSERT INTO household (id_keluarga, no_kk_hash, no_kk_mask, nik_kepala_hash, "
                  "nik_kepala_mask, nama_kepala, kode_kelurahan_deklarasi, kode_kelurahan, "
-                 "jumlah_anggota, desil, pengeluaran_per_kapita, status_verifikasi) VALUES "
-                 "(:idk, :h, '647403******0001', :h, '647403******0001', :nama, :kode, :kode, "
-                 ":size, :desil, :spend, :status) RETURNING id"),
+                 "jumlah_anggota, desil, pengeluaran_per_kapita, status_verifikasi, "
+                 "kode_kabkota) VALUES (:idk, :h, '647403******0001', :h, '647403******0001', "
+                 ":nama, :kode, :kode, :size, :desil, :spend, :status, :kab) RETURNING id"),
             {"idk": f"HH{n:03d}", "h": digest, "nama": f"Kepala {n}", "kode": kode,
+             "kab": kode[:5],
              "size": size, "desil": desil, "spend": spend, "status": status},
         ).scalar_one()
         ids.setdefault(kode, []).append(new_id)

@@ -19,9 +19,12 @@ UNMATCHED = ""  # kab/kota of an enrollment that matched no household
 
 
 def is_citus(conn: Connection) -> bool:
-    """Whether the connected database is a Citus coordinator (has the extension)."""
-    return bool(conn.execute(text(
-        "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")).scalar())
+    """Whether the connected database is a Citus coordinator (has the extension); asked once
+    per database connection (kept in its ``info``)."""
+    if "citus" not in conn.info:
+        conn.info["citus"] = bool(conn.execute(text(
+            "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")).scalar())
+    return bool(conn.info["citus"])
 
 
 def make_reference(conn: Connection, table: str) -> None:

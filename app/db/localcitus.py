@@ -18,7 +18,7 @@ from app.db.localpg import DB_NAME, LocalPostgres, find_bindir
 from app.errors import DatabaseUnavailable
 
 COORDINATOR = "coordinator"
-SHARDS_PER_WORKER = 4
+SHARDS_PER_WORKER = 8  # 16 on 2 workers: the sample kab/kota then land on both workers
 # Each node keeps pools of connections to the others, and a write to shards on several
 # workers commits with two-phase commit (prepared transactions).
 NODE_SETTINGS = {

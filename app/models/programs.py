@@ -69,6 +69,7 @@ class Enrollment(Base):
         ForeignKey("program.id", ondelete="CASCADE"), index=True)
     household_id: Mapped[int | None] = mapped_column(
         ForeignKey("household.id", ondelete="SET NULL"), index=True)
+    kode_kabkota: Mapped[str] = mapped_column(String(5))  # the household's; '' when unmatched
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
     nomor_baris: Mapped[int | None] = mapped_column(Integer)
     kunci: Mapped[str] = mapped_column(String(12))
@@ -89,6 +90,7 @@ class CoverageSegment(Base):
     household_id: Mapped[int] = mapped_column(
         ForeignKey("household.id", ondelete="CASCADE"), index=True)
     kode_kelurahan: Mapped[str] = mapped_column(String(13))
+    kode_kabkota: Mapped[str] = mapped_column(String(5))
     desil: Mapped[int] = mapped_column(SmallInteger)
     terverifikasi: Mapped[bool] = mapped_column(Boolean)
     dari: Mapped[date] = mapped_column(Date)
@@ -106,6 +108,7 @@ class CoverageGroup(Base):
     __tablename__ = "coverage_group"
 
     kode_kelurahan: Mapped[str] = mapped_column(String(13), primary_key=True)
+    kode_kabkota: Mapped[str] = mapped_column(String(5))
     desil: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     terverifikasi: Mapped[bool] = mapped_column(Boolean, primary_key=True)
     households: Mapped[int] = mapped_column(Integer, server_default="0")
@@ -118,6 +121,7 @@ class CoverageKeyGroup(Base):
 
     kunci: Mapped[str] = mapped_column(String(40), primary_key=True)
     kode_kelurahan: Mapped[str] = mapped_column(String(13), primary_key=True)
+    kode_kabkota: Mapped[str] = mapped_column(String(5))
     desil: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     terverifikasi: Mapped[bool] = mapped_column(Boolean, primary_key=True)
 
@@ -131,6 +135,7 @@ class CoverageKeyStep(Base):
 
     kunci: Mapped[str] = mapped_column(String(40), primary_key=True)
     kode_kelurahan: Mapped[str] = mapped_column(String(13), primary_key=True)
+    kode_kabkota: Mapped[str] = mapped_column(String(5))
     desil: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     terverifikasi: Mapped[bool] = mapped_column(Boolean, primary_key=True)
     berlaku: Mapped[date] = mapped_column(Date, primary_key=True)
@@ -147,6 +152,7 @@ class CoverageStep(Base):
     __tablename__ = "coverage_step"
 
     kode_kelurahan: Mapped[str] = mapped_column(String(13), primary_key=True)
+    kode_kabkota: Mapped[str] = mapped_column(String(5))
     desil: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     terverifikasi: Mapped[bool] = mapped_column(Boolean, primary_key=True)
     berlaku: Mapped[date] = mapped_column(Date, primary_key=True)
@@ -162,6 +168,7 @@ class CoverageStale(Base):
     __tablename__ = "coverage_stale"
 
     kode_kelurahan: Mapped[str] = mapped_column(String(13), primary_key=True)
+    kode_kabkota: Mapped[str] = mapped_column(String(5))
 
 
 # Targets of stale kelurahan are counted from this partial index alone (index-only scan).

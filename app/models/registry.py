@@ -78,6 +78,8 @@ class Household(Base):
     alamat: Mapped[str | None] = mapped_column(Text)
     kode_kelurahan_deklarasi: Mapped[str] = mapped_column(String(13))
     kode_kelurahan: Mapped[str] = mapped_column(String(13), index=True)
+    # Its kab/kota (distribution column on Citus; migration 0007).
+    kode_kabkota: Mapped[str] = mapped_column(String(5))
     geom = mapped_column(Geometry("POINT", srid=4326, spatial_index=True), nullable=True)
     jumlah_anggota: Mapped[int] = mapped_column(SmallInteger)
     desil: Mapped[int] = mapped_column(SmallInteger)
@@ -97,6 +99,7 @@ class Member(Base):
     household_id: Mapped[int] = mapped_column(
         ForeignKey("household.id", ondelete="CASCADE"), index=True
     )
+    kode_kabkota: Mapped[str] = mapped_column(String(5))  # the household's
     nik_hash: Mapped[bytes] = mapped_column(LargeBinary(32), index=True)
     nik_mask: Mapped[str] = mapped_column(String(20))
     nama: Mapped[str] = mapped_column(Text)

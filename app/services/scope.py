@@ -7,6 +7,10 @@ code equals one of the areas or starts with it and a dot": 64.74 holds 64.74.03.
     (CAST(:area_patterns AS text[]) IS NULL
      OR (<code> ~>=~ CAST(:area_from AS text) AND <code> ~<~ CAST(:area_to AS text)
          AND <code> LIKE ANY (CAST(:area_patterns AS text[]))))
+    AND (CAST(:area_kabs AS text[]) IS NULL OR <table>.kode_kabkota = ANY (...))
+
+(the second part changes no result; it routes the statement to the kab/kota's shards on Citus,
+``area_kabkota``).
 
 The LIKE patterns decide (exact, wildcards in codes escaped so a code can never widen the
 scope). The range [area_from, area_to) only holds every code in scope, so that an index can find
@@ -23,14 +27,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from app.db.citus import KABKOTA_LENGTH
+
 # The byte after '.': every code of area a's subtree (a, a.xxx) sorts in [a, a + AFTER_DOT).
 AFTER_DOT = "/"
 
 
 def area_scope(area_prefixes: Sequence[str] = (), parent: str | None = None,
                name: str = "area") -> dict[str, object]:
-    """The parameters ``<name>_patterns``, ``<name>_from`` and ``<name>_to`` of the scope
-    predicate for the areas under ``parent`` (None: anywhere) AND within ``area_prefixes``
+    """The parameters ``<name>_patterns``, ``<name>_from``, ``<name>_to`` and ``<name>_kabs``
+    (``area_kabkota``) of the scope predicate for the areas under ``parent`` (None: anywhere) AND within ``area_prefixes``
     (empty: everywhere)."""
     areas = scope_areas(area_prefixes, parent)
     patterns: list[str] | None = None
@@ -44,7 +50,8 @@ def area_scope(area_prefixes: Sequence[str] = (), parent: str | None = None,
         # Python orders str by code point, as UTF-8 bytes order (what ~<~ compares).
         start = min(areas, default="")
         end = max((area + AFTER_DOT for area in areas), default="")
-    return {f"{name}_patterns": patterns, f"{name}_from": start, f"{name}_to": end}
+    return {f"{name}_patterns": patterns, f"{name}_from": start, f"{name}_to": end,
+            f"{name}_kabs": area_kabkota(area_prefixes, parent)}
 
 
 def scope_areas(area_prefixes: Sequence[str] = (),
@@ -58,6 +65,19 @@ def scope_areas(area_prefixes: Sequence[str] = (),
     if not prefixes or any(_within(parent, p) for p in prefixes):
         return [parent]
     return [p for p in prefixes if _within(p, parent)]
+
+
+def area_kabkota(area_prefixes: Sequence[str] = (),
+                 parent: str | None = None) -> list[str] | None:
+    """The kab/kota codes the same areas lie in, or None when they are not confined to some
+    (everywhere, or a whole province). Implied by the patterns, so it changes no result; on
+    Citus, whose distribution column is ``kode_kabkota``, a statement that also writes
+    ``(CAST(:area_kabs AS text[]) IS NULL OR <table>.kode_kabkota = ANY (...))`` runs on those
+    kab/kota's shards only."""
+    areas = scope_areas(area_prefixes, parent)
+    if areas is None or any(len(a) < KABKOTA_LENGTH for a in areas):
+        return None
+    return sorted({a[:KABKOTA_LENGTH] for a in areas})
 
 
 def _within(code: str, area: str) -> bool:

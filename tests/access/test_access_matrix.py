@@ -384,7 +384,8 @@ def test_ambiguous_enrollment_rows_are_scoped_by_their_households_kelurahan(clie
     outside = world.in_area("64.71")[0]
     conn.execute(text(
         "INSERT INTO enrollment (program_id, household_id, kunci, kunci_tampil, tanggal_mulai, "
-        "status) SELECT p.id, h.id, 'nik', '647403********0009', DATE '2024-01-01', 'ambiguous' "
+        "status, kode_kabkota) SELECT p.id, h.id, 'nik', '647403********0009', "
+        "DATE '2024-01-01', 'ambiguous', h.kode_kabkota "
         "FROM program p, household h WHERE p.kode_program = 'PKH' AND h.id_keluarga = :k"),
         {"k": outside})
     listed = client_as("analyst", **ROLES["analyst"]).get("/api/v1/enrollments/unmatched")

@@ -95,9 +95,9 @@ def test_added_worker_gets_shards_after_rebalance(data_dir):
         per_worker = conn.execute(
             "SELECT nodename, count(*) FROM citus_shards "
             "WHERE table_name = 'probe'::regclass GROUP BY 1").fetchall()
-    # 8 shards over 3 workers: each holds 2 or 3.
-    assert shards == 8 and on_worker3 >= 2
-    assert sorted(n for _, n in per_worker) == [2, 3, 3]
+    # 16 shards over 3 workers: each holds 5 or 6.
+    assert shards == 16 and on_worker3 >= 5
+    assert sorted(n for _, n in per_worker) == [5, 5, 6]
 
 
 def test_single_node_refuses_workers_and_rebalance_with_a_clear_message(data_dir):

@@ -316,6 +316,7 @@ def filenode(conn):
     return conn.execute(text("SELECT pg_relation_filenode('household')")).scalar_one()
 
 
+@pytest.mark.single_node
 def test_first_bulk_load_is_built_beside_only_when_nothing_references_households(
         bontang, tmp_path):
     # An empty registry with no enrollments: built in a side table that becomes household.
@@ -327,8 +328,9 @@ def test_first_bulk_load_is_built_beside_only_when_nothing_references_households
     bontang.execute(text(
         "INSERT INTO agency (kode, nama) VALUES ('DINSOS', 'Dinas Sosial');"
         "INSERT INTO program (kode_program, nama, instansi) VALUES ('PKH', 'PKH', 'DINSOS');"
-        "INSERT INTO enrollment (program_id, kunci, kunci_tampil, tanggal_mulai, status) "
-        "SELECT id, 'nik', '647403********0001', DATE '2025-01-01', 'aktif' FROM program"))
+        "INSERT INTO enrollment (program_id, kunci, kunci_tampil, tanggal_mulai, status, "
+        "kode_kabkota) SELECT id, 'nik', '647403********0001', DATE '2025-01-01', 'aktif', '' "
+        "FROM program"))
     before = filenode(bontang)
     result = run(bontang, write_csv(tmp_path / "b.csv", [row(1), row(2)]), bulk=True)
     assert (result.inserted, filenode(bontang)) == (2, before)
@@ -338,13 +340,13 @@ def test_first_bulk_load_is_built_beside_only_when_nothing_references_households
 def test_swapped_in_household_keeps_its_cascades_and_coverage_trigger(bontang, tmp_path):
     run(bontang, write_csv(tmp_path / "a.csv", [row(1), row(2)]), bulk=True)
     bontang.execute(text(
-        "INSERT INTO member (household_id, nik_hash, nik_mask, nama, batch_id) "
-        "SELECT id, nik_kepala_hash, nik_kepala_mask, 'Anak', batch_id FROM household "
-        "WHERE id_keluarga = 'K00001';"
+        "INSERT INTO member (household_id, nik_hash, nik_mask, nama, batch_id, kode_kabkota) "
+        "SELECT id, nik_kepala_hash, nik_kepala_mask, 'Anak', batch_id, kode_kabkota "
+        "FROM household WHERE id_keluarga = 'K00001';"
         "INSERT INTO coverage_segment (household_id, kode_kelurahan, desil, terverifikasi, "
-        "dari, sampai, program_ids, instansi, n_program, n_instansi) "
+        "dari, sampai, program_ids, instansi, n_program, n_instansi, kode_kabkota) "
         "SELECT id, kode_kelurahan, desil, true, DATE '2025-01-01', DATE '2025-12-31', "
-        "'{1}', '{DINSOS}', 1, 1 FROM household WHERE id_keluarga = 'K00002'"))
+        "'{1}', '{DINSOS}', 1, 1, kode_kabkota FROM household WHERE id_keluarga = 'K00002'"))
     bontang.execute(text("UPDATE household SET desil = 9 WHERE id_keluarga = 'K00002'"))
     assert bontang.execute(text("SELECT desil FROM coverage_segment")).scalar_one() == 9
     assert bontang.execute(text("SELECT kode_kelurahan FROM coverage_stale "
@@ -353,6 +355,7 @@ def test_swapped_in_household_keeps_its_cascades_and_coverage_trigger(bontang, t
     assert bontang.execute(text("SELECT count(*) FROM member")).scalar_one() == 0
 
 
+@pytest.mark.single_node
 def test_a_first_load_that_fails_leaves_no_side_table(bontang, engine, tmp_path):
     def interrupted(rows):
         raise KeyboardInterrupt
@@ -366,6 +369,7 @@ def test_a_first_load_that_fails_leaves_no_side_table(bontang, engine, tmp_path)
     assert bontang.execute(text("SELECT count(*) FROM household")).scalar_one() == 0
 
 
+@pytest.mark.single_node
 def test_a_first_load_failing_after_its_side_table_was_committed_drops_it(
         bontang, engine, tmp_path, monkeypatch):
     def full_disk(*statements):
@@ -379,6 +383,7 @@ def test_a_first_load_failing_after_its_side_table_was_committed_drops_it(
     assert bontang.execute(text("SELECT count(*) FROM household")).scalar_one() == 0
 
 
+@pytest.mark.single_node
 def test_a_side_table_left_by_a_rolled_back_import_is_dropped_by_the_next(
         engine, wilayah_dir, tmp_path):
     data = write_csv(tmp_path / "a.csv", [row(1), row(2)])

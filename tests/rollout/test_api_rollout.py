@@ -248,9 +248,10 @@ def enroll(conn, ids: dict[str, list[int]]) -> None:
         households.append(ids[kode][index])
         conn.execute(text(
             "INSERT INTO enrollment (program_id, household_id, kunci, kunci_tampil, "
-            "tanggal_mulai, tanggal_selesai, status) VALUES (:p, :h, 'id_keluarga', 'x', "
-            ":start, :end, 'matched')"),
-            {"p": program_id, "h": ids[kode][index], "start": start, "end": end})
+            "tanggal_mulai, tanggal_selesai, status, kode_kabkota) VALUES (:p, :h, "
+            "'id_keluarga', 'x', :start, :end, 'matched', :kab)"),
+            {"p": program_id, "h": ids[kode][index], "start": start, "end": end,
+             "kab": kode[:5]})
     rebuild_segments(conn, households)
 
 

@@ -84,6 +84,9 @@ def delete_program(conn: Connection, kode: str) -> None:
     households = conn.execute(text(
         "SELECT DISTINCT household_id FROM enrollment WHERE program_id = :p "
         "AND household_id IS NOT NULL"), {"p": program["id"]}).scalars().all()
+    # Explicit, not only by the foreign key's cascade: on Citus enrollment keeps no foreign key
+    # to the reference table program (migration 0007).
+    conn.execute(text("DELETE FROM enrollment WHERE program_id = :p"), {"p": program["id"]})
     conn.execute(text("DELETE FROM program WHERE id = :p"), {"p": program["id"]})
     if households:
         from app.services.coverage.segments import rebuild_segments

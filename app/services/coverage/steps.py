@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from app.db.citus import KABKOTA_LENGTH
 from app.sql import statement
 
 EVERY_KELURAHAN = "*"
@@ -26,17 +27,21 @@ def refresh_steps(conn: Connection, codes: Sequence[str] | None = None) -> int:
     hold the ``*`` mark), clearing their stale marks; returns the number of step rows
     written."""
     everything = codes is None or EVERY_KELURAHAN in codes
-    params = {"all": everything, "codes": [] if everything else list(codes or [])}
-    where = "TRUE" if everything else "kode_kelurahan = ANY(CAST(:codes AS text[]))"
+    chosen = [] if everything else list(codes or [])
+    # The kab/kota of the codes as well: on Citus it limits each statement to their shards.
+    params = {"all": everything, "codes": chosen,
+              "kabs": sorted({code[:KABKOTA_LENGTH] for code in chosen})}
+    where = "TRUE" if everything else ("kode_kabkota = ANY(CAST(:kabs AS text[])) "
+                                       "AND kode_kelurahan = ANY(CAST(:codes AS text[]))")
     for table in _TABLES:
         conn.execute(text(f"DELETE FROM {table} WHERE {where}"), params)
     written = int(conn.execute(text(statement("coverage/steps_refresh.sql")), params).rowcount or 0)
     conn.execute(text(statement("coverage/groups_refresh.sql")), params)
     conn.execute(text(statement("coverage/key_steps_refresh.sql")), params)
     conn.execute(text(
-        f"INSERT INTO coverage_key_group (kunci, kode_kelurahan, desil, terverifikasi) "
-        f"SELECT DISTINCT kunci, kode_kelurahan, desil, terverifikasi FROM coverage_key_step "
-        f"WHERE {where}"), params)
+        f"INSERT INTO coverage_key_group (kunci, kode_kabkota, kode_kelurahan, desil, "
+        f"terverifikasi) SELECT DISTINCT kunci, kode_kabkota, kode_kelurahan, desil, "
+        f"terverifikasi FROM coverage_key_step WHERE {where}"), params)
     return written
 
 

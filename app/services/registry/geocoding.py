@@ -12,6 +12,8 @@ from __future__ import annotations
 import shapely
 from sqlalchemy import Connection, text
 
+from app.db.citus import is_citus
+from app.services.registry import relocate
 from geo import codes
 from geo.registry import KelurahanIndex
 
@@ -22,17 +24,17 @@ KELURAHAN_SQL = text(
 # Rules 3-6 of domain.md over the stored (already swap-corrected) points. The flags that come
 # from the input itself (coords_swapped, coords_invalid) and non-geocoding flags are kept;
 # no_coords, outside_area and kelurahan_mismatch are recomputed, in geo.registry.geocode.FLAG_ORDER.
-REGEOCODE_SQL = text(
-    """
+# Each step carries kode_kabkota beside the id: on Citus each worker resolves its own shards.
+RESOLVED = """
     WITH hits AS (
-        SELECT h.id, array_agg(w.kode ORDER BY w.kode) AS kodes
+        SELECT h.kode_kabkota, h.id, array_agg(w.kode ORDER BY w.kode) AS kodes
         FROM household h
         JOIN wilayah w ON w.level = 'kelurahan' AND ST_Intersects(w.geom, h.geom)
         WHERE h.geom IS NOT NULL
-        GROUP BY h.id
+        GROUP BY h.kode_kabkota, h.id
     ),
     resolved AS (
-        SELECT h.id, h.flags,
+        SELECT h.kode_kabkota, h.id, h.flags,
                CASE WHEN hits.kodes IS NULL THEN h.kode_kelurahan_deklarasi
                     WHEN h.kode_kelurahan_deklarasi = ANY (hits.kodes)
                         THEN h.kode_kelurahan_deklarasi
@@ -41,10 +43,10 @@ REGEOCODE_SQL = text(
                h.geom IS NOT NULL AND hits.kodes IS NULL AS outside,
                hits.kodes IS NOT NULL
                    AND NOT h.kode_kelurahan_deklarasi = ANY (hits.kodes) AS mismatch
-        FROM household h LEFT JOIN hits ON hits.id = h.id
+        FROM household h LEFT JOIN hits ON hits.kode_kabkota = h.kode_kabkota AND hits.id = h.id
     ),
     flagged AS (
-        SELECT id, kode,
+        SELECT kode_kabkota, id, kode,
                array_remove(ARRAY[
                    CASE WHEN 'coords_swapped' = ANY (flags) THEN 'coords_swapped' END,
                    CASE WHEN 'coords_invalid' = ANY (flags) THEN 'coords_invalid' END,
@@ -58,12 +60,17 @@ REGEOCODE_SQL = text(
                         ORDER BY n) AS flags
         FROM resolved
     )
+"""
+REGEOCODE_SQL = text(RESOLVED + """
     UPDATE household h
     SET kode_kelurahan = f.kode, flags = f.flags, diperbarui = now()
     FROM flagged f
-    WHERE f.id = h.id AND (h.kode_kelurahan, h.flags) IS DISTINCT FROM (f.kode, f.flags)
-    """
-)
+    WHERE f.kode_kabkota = h.kode_kabkota AND f.id = h.id
+      AND (h.kode_kelurahan, h.flags) IS DISTINCT FROM (f.kode, f.flags)
+""")
+# Citus: households whose kelurahan now lies in another kab/kota, moved there first.
+MOVES_SQL = RESOLVED + (
+    "SELECT id, kode_kabkota, kode FROM flagged WHERE left(kode, 5) <> kode_kabkota")
 
 
 def kelurahan_index(conn: Connection) -> KelurahanIndex:
@@ -75,8 +82,16 @@ def kelurahan_index(conn: Connection) -> KelurahanIndex:
 
 
 def regeocode_households(conn: Connection) -> int:
-    """Re-apply the geocoding rules to all households set-based; returns rows changed."""
-    return conn.execute(REGEOCODE_SQL).rowcount
+    """Re-apply the geocoding rules to all households set-based; returns rows changed. On
+    Citus a household that lands in another kab/kota is first moved there (``relocate``)."""
+    if not is_citus(conn):
+        return conn.execute(REGEOCODE_SQL).rowcount
+    moved: set[int] = set()
+    if relocate.stage_moves(conn, MOVES_SQL):
+        moved = set(conn.execute(text(f"SELECT id FROM {relocate.MOVES}")).scalars())
+        relocate.relocate(conn)
+    updated = conn.execute(text(REGEOCODE_SQL.text + " RETURNING h.id")).scalars()
+    return len(moved | set(updated))
 
 
 def regeocode_after_boundary_load(conn: Connection, loaded_codes: list[str]) -> str | None:

@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from app.db.citus import is_citus
 from app.services.io import batches
 from app.services.io.profiles import crosswalk_for, profile_parameter
 from app.services.registry import load
@@ -119,7 +120,8 @@ def import_households(
         if bulk is None:
             bulk = _estimated_rows(Path(path), table.name) >= max(BULK_MIN_ROWS, existing)
         fresh = bulk and existing == 0  # straight COPY: no row can conflict
-        side = SideLoad.begin(conn, batch_id) if fresh else None
+        # Citus routes a plain COPY to the shards; the side-table swap is single-node only.
+        side = SideLoad.begin(conn, batch_id) if fresh and not is_citus(conn) else None
         try:
             _load(conn, table, result, key, index, bulk, fresh, side, chunk_size, progress,
                   profile.date_order if profile else "dmy")

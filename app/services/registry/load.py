@@ -17,12 +17,15 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
+from app.db.citus import is_citus
+from app.services.registry import relocate
 from app.sql import statement
 
 COLUMNS = (
     "id_keluarga, no_kk_hash, no_kk_mask, nik_kepala_hash, nik_kepala_mask, nama_kepala, "
     "alamat, kode_kelurahan_deklarasi, kode_kelurahan, geom, jumlah_anggota, desil, "
-    "pengeluaran_per_kapita, status_verifikasi, tanggal_verifikasi, flags, batch_id"
+    "pengeluaran_per_kapita, status_verifikasi, tanggal_verifikasi, flags, batch_id, "
+    "kode_kabkota"
 )
 SECONDARY_INDEXES = text(
     """
@@ -118,8 +121,15 @@ def claim_ids(conn: Connection, last: int) -> None:
 
 
 def upsert_staging(conn: Connection) -> tuple[int, int]:
-    """Upsert the staged chunk; returns (inserted, updated)."""
-    row = conn.execute(text(statement("registry/upsert.sql"))).one()
+    """Upsert the staged chunk; returns (inserted, updated). On Citus the key id_keluarga is
+    unique per kab/kota only: households of the chunk found in another kab/kota are moved to
+    the new one first, so that the upsert finds and updates them there."""
+    key = "id_keluarga"
+    if is_citus(conn):
+        relocate.stage_moves(conn, relocate.FROM_STAGING)
+        relocate.relocate(conn)
+        key = "kode_kabkota, id_keluarga"
+    row = conn.execute(text(statement("registry/upsert.sql").format(key=key))).one()
     return int(row.inserted or 0), int(row.updated or 0)
 
 

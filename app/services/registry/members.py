@@ -23,7 +23,7 @@ from geo.registry import MEMBER_SPEC, ValidMembers, validate_members
 JENIS = "anggota"
 PREVIEW = 20
 MEMBER_COLUMNS = ("household_id, nik_hash, nik_mask, nama, hubungan, jenis_kelamin, "
-                  "tanggal_lahir, disabilitas, batch_id")
+                  "tanggal_lahir, disabilitas, batch_id, kode_kabkota")
 
 
 @dataclass
@@ -54,13 +54,13 @@ def import_members(
         result = MemberImportResult(batch_id, table.name)
         seen: dict[tuple[str, str], int] = {}
         for chunk in table.chunks(chunk_size):
-            known = _household_ids(conn, chunk.column("id_keluarga"))
+            known, kabkota = _household_ids(conn, chunk.column("id_keluarga"))
             members, rejections = validate_members(chunk, known, seen,
                                                    profile.date_order if profile else "dmy")
             batches.store_rejections(conn, batch_id, rejections)
             batches.store_warnings(conn, batch_id, members.warnings)
             result.warned += len(members.warnings)
-            _replace_members(conn, batch_id, members, key)
+            _replace_members(conn, batch_id, members, key, kabkota)
             result.total += len(chunk)
             result.accepted += len(members)
             result.rejected += len(rejections)
@@ -71,28 +71,32 @@ def import_members(
     return result
 
 
-def _household_ids(conn: Connection, keys: list[str]) -> dict[str, int]:
+def _household_ids(conn: Connection, keys: list[str]) -> tuple[dict[str, int], dict[int, str]]:
+    """The households of these ids (id_keluarga -> id) and their kab/kota (id -> code)."""
     rows = conn.execute(
-        text("SELECT id_keluarga, id FROM household WHERE id_keluarga = ANY (:keys)"),
+        text("SELECT id_keluarga, id, kode_kabkota FROM household "
+             "WHERE id_keluarga = ANY (:keys)"),
         {"keys": sorted(set(keys))},
-    )
-    return {r.id_keluarga: r.id for r in rows}
+    ).all()
+    return {r.id_keluarga: r.id for r in rows}, {r.id: r.kode_kabkota for r in rows}
 
 
-def _replace_members(conn: Connection, batch_id: int, members: ValidMembers, key: bytes) -> None:
+def _replace_members(conn: Connection, batch_id: int, members: ValidMembers, key: bytes,
+                     kabkota: dict[int, str]) -> None:
     if not len(members):
         return
+    ids = sorted(set(members.household_id))
     conn.execute(
-        text("DELETE FROM member WHERE household_id = ANY (:ids) "
+        text("DELETE FROM member WHERE kode_kabkota = ANY (:kabs) AND household_id = ANY (:ids) "
              "AND batch_id IS DISTINCT FROM :batch"),
-        {"ids": sorted(set(members.household_id)), "batch": batch_id},
+        {"kabs": sorted({kabkota[i] for i in ids}), "ids": ids, "batch": batch_id},
     )
     columns = (
         members.household_id, ["\\x" + d.hex() for d in identity.digest_many(key, members.nik)],
         identity.mask_many(members.nik), _no_nul(members.nama),
         _no_nul(members.hubungan),
         members.jenis_kelamin, members.tanggal_lahir, members.disabilitas,
-        [batch_id] * len(members),
+        [batch_id] * len(members), [kabkota[i] for i in members.household_id],
     )
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(zip(*columns, strict=True))

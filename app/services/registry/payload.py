@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from app.db.citus import KABKOTA_LENGTH
 from geo import identity
 from geo.registry import FLAG_ORDER, KelurahanIndex, ValidHouseholds, flag_names, parse_coordinates
 from geo.registry import frames as household_frames
@@ -68,6 +69,7 @@ def copy_payload(valid: ValidHouseholds, key: bytes, index: KelurahanIndex, batc
     lon, lat, given = parse_coordinates(valid.lat, valid.lon)
     located = index.locate(lon, lat, given, valid.kode_kelurahan)
     flag_bits = located.flags.tolist()
+    effective = located.kode.tolist()
     count_flags(located.flags, flag_counts)
     kk_digests = b"".join(identity.digest_many(key, valid.no_kk))
     nik_digests = b"".join(identity.digest_many(key, valid.nik_kepala))
@@ -79,10 +81,10 @@ def copy_payload(valid: ValidHouseholds, key: bytes, index: KelurahanIndex, batc
         copy_text(valid.id_keluarga),
         identity_cells(kk_digests, valid.no_kk, nik_digests, valid.nik_kepala),
         copy_text(valid.nama_kepala), copy_text(valid.alamat, nullable=True),
-        valid.kode_kelurahan, located.kode.tolist(), copy_points(located.lon, located.lat),
+        valid.kode_kelurahan, effective, copy_points(located.lon, located.lat),
         valid.jumlah_anggota, valid.desil, copy_text(valid.pengeluaran_per_kapita, True),
         valid.status_verifikasi, copy_text(valid.tanggal_verifikasi, nullable=True),
-        [tail[b] for b in flag_bits],
+        [tail[b] for b in flag_bits], [code[:KABKOTA_LENGTH] for code in effective],
     )
     if first_id is not None:
         columns = (list(map(str, range(first_id, first_id + len(valid)))), *columns)
@@ -188,6 +190,8 @@ def frame_payload(clean: pl.DataFrame, key: bytes, index: KelurahanIndex, batch_
         "jumlah_anggota", "desil", _blank_as_null(pl.col("pengeluaran_per_kapita")),
         "status_verifikasi", _blank_as_null(pl.col("tanggal_verifikasi")),
         pl.lit(tail.gather(located.flags.astype(np.int64))).alias("tail"),
+        _effective_code(located.spatial, index.codes).str.slice(0, KABKOTA_LENGTH)
+        .alias("kode_kabkota"),
     )
     buffer = io.BytesIO()
     rows.write_csv(buffer, include_header=False, separator="\t", quote_style="never",

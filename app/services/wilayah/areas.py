@@ -28,7 +28,7 @@ UPSERT_SQL = text(
     ON CONFLICT (kode) DO UPDATE SET
         nama = EXCLUDED.nama, level = EXCLUDED.level, parent_kode = EXCLUDED.parent_kode,
         geom = EXCLUDED.geom, label_point = EXCLUDED.label_point,
-        luas_km2 = EXCLUDED.luas_km2, diperbarui = now()
+        luas_km2 = EXCLUDED.luas_km2, diperbarui = EXCLUDED.diperbarui
     """
 )
 

@@ -10,9 +10,12 @@ WHERE h.status_verifikasi = 'terverifikasi' AND h.desil <= :desil
        OR (h.kode_kelurahan ~>=~ CAST(:area_from AS text)
            AND h.kode_kelurahan ~<~ CAST(:area_to AS text)
            AND h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))))
+  AND (CAST(:area_kabs AS text[]) IS NULL
+       OR h.kode_kabkota = ANY (CAST(:area_kabs AS text[])))
   AND NOT EXISTS (
       SELECT 1 FROM coverage_segment s
-      WHERE s.household_id = h.id AND s.dari <= :ref AND :ref < s.sampai
+      WHERE s.kode_kabkota = h.kode_kabkota AND s.household_id = h.id
+        AND s.dari <= :ref AND :ref < s.sampai
         AND (CAST(:pids AS int[]) IS NULL OR s.program_ids && CAST(:pids AS int[])))
 ORDER BY h.desil, h.pengeluaran_per_kapita NULLS LAST, h.jumlah_anggota DESC, h.id_keluarga
 LIMIT :limit OFFSET :offset

@@ -5,44 +5,49 @@
 -- program) pairs as it holds programs of the key. Segments are first summed per (key, group,
 -- period), then each period adds its counters on dari and removes them on sampai; a running
 -- sum per (key, group) gives the counters valid from each change date until the next one.
+-- kode_kabkota (the kelurahan's own prefix) rides along: on Citus each worker sums its shards.
 WITH per_program AS (
-    SELECT s.kode_kelurahan, s.desil, s.terverifikasi, s.dari, s.sampai, s.n_program,
+    SELECT s.kode_kabkota, s.kode_kelurahan, s.desil, s.terverifikasi, s.dari, s.sampai, s.n_program,
            s.n_instansi, s.id, u.pid, p.instansi
     FROM coverage_segment s
     CROSS JOIN LATERAL unnest(s.program_ids) AS u(pid)
     JOIN program p ON p.id = u.pid
-    WHERE (CAST(:all AS boolean) OR s.kode_kelurahan = ANY (CAST(:codes AS text[])))
+    WHERE CAST(:all AS boolean)
+       OR (s.kode_kabkota = ANY (CAST(:kabs AS text[]))
+           AND s.kode_kelurahan = ANY (CAST(:codes AS text[])))
 ),
 keyed AS (
-    SELECT 'p' || pid AS kunci, kode_kelurahan, desil, terverifikasi, dari, sampai,
-           n_program, n_instansi, 1 AS pairs
+    SELECT 'p' || pid AS kunci, kode_kabkota, kode_kelurahan, desil, terverifikasi, dari,
+           sampai, n_program, n_instansi, 1 AS pairs
     FROM per_program
     UNION ALL
-    SELECT 'a' || instansi, kode_kelurahan, desil, terverifikasi, dari, sampai,
+    SELECT 'a' || instansi, kode_kabkota, kode_kelurahan, desil, terverifikasi, dari, sampai,
            n_program, n_instansi, count(*)
     FROM per_program
-    GROUP BY id, instansi, kode_kelurahan, desil, terverifikasi, dari, sampai, n_program,
-             n_instansi
+    GROUP BY id, instansi, kode_kabkota, kode_kelurahan, desil, terverifikasi, dari, sampai,
+             n_program, n_instansi
 ),
 periods AS (
-    SELECT kunci, kode_kelurahan, desil, terverifikasi, dari, sampai, count(*) AS households,
+    SELECT kunci, kode_kabkota, kode_kelurahan, desil, terverifikasi, dari, sampai,
+           count(*) AS households,
            count(*) FILTER (WHERE n_program >= 2) AS overlap,
            count(*) FILTER (WHERE n_instansi >= 2) AS overlap_agency, sum(pairs) AS pairs
     FROM keyed
-    GROUP BY 1, 2, 3, 4, 5, 6
+    GROUP BY 1, 2, 3, 4, 5, 6, 7
 ),
 changes AS (
-    SELECT kunci, kode_kelurahan, desil, terverifikasi, e.t, sum(e.sign * households) AS dh,
+    SELECT kunci, kode_kabkota, kode_kelurahan, desil, terverifikasi, e.t,
+           sum(e.sign * households) AS dh,
            sum(e.sign * overlap) AS dov, sum(e.sign * overlap_agency) AS dag,
            sum(e.sign * pairs) AS dp
     FROM periods
     CROSS JOIN LATERAL (VALUES (dari, 1), (sampai, -1)) AS e(t, sign)
     WHERE e.t <> 'infinity'::date
-    GROUP BY 1, 2, 3, 4, 5
+    GROUP BY 1, 2, 3, 4, 5, 6
 )
-INSERT INTO coverage_key_step (kunci, kode_kelurahan, desil, terverifikasi, berlaku,
-                               households, overlap, overlap_agency, pairs)
-SELECT kunci, kode_kelurahan, desil, terverifikasi, t, sum(dh) OVER w, sum(dov) OVER w,
-       sum(dag) OVER w, sum(dp) OVER w
+INSERT INTO coverage_key_step (kunci, kode_kabkota, kode_kelurahan, desil, terverifikasi,
+                               berlaku, households, overlap, overlap_agency, pairs)
+SELECT kunci, kode_kabkota, kode_kelurahan, desil, terverifikasi, t, sum(dh) OVER w,
+       sum(dov) OVER w, sum(dag) OVER w, sum(dp) OVER w
 FROM changes
-WINDOW w AS (PARTITION BY kunci, kode_kelurahan, desil, terverifikasi ORDER BY t)
+WINDOW w AS (PARTITION BY kode_kabkota, kunci, kode_kelurahan, desil, terverifikasi ORDER BY t)

@@ -8,7 +8,7 @@ SELECT h.id_keluarga, h.nama_kepala, h.nik_kepala_mask, h.no_kk_mask, h.alamat,
            AND (CAST(:pids AS int[]) IS NULL OR p.id = ANY (CAST(:pids AS int[])))) AS programs,
        s.instansi AS agencies
 FROM coverage_segment s
-JOIN household h ON h.id = s.household_id
+JOIN household h ON h.kode_kabkota = s.kode_kabkota AND h.id = s.household_id
 LEFT JOIN wilayah w ON w.kode = h.kode_kelurahan
 WHERE s.dari <= :ref AND :ref < s.sampai
   AND (CAST(:pids AS int[]) IS NULL OR s.program_ids && CAST(:pids AS int[]))
@@ -17,5 +17,7 @@ WHERE s.dari <= :ref AND :ref < s.sampai
        OR (s.kode_kelurahan ~>=~ CAST(:area_from AS text)
            AND s.kode_kelurahan ~<~ CAST(:area_to AS text)
            AND s.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))))
+  AND (CAST(:area_kabs AS text[]) IS NULL
+       OR s.kode_kabkota = ANY (CAST(:area_kabs AS text[])))
 ORDER BY h.desil DESC, h.kode_kelurahan, h.id_keluarga
 LIMIT :limit OFFSET :offset

@@ -10,4 +10,6 @@ WHERE s.dari <= :ref AND :ref < s.sampai
        OR (s.kode_kelurahan ~>=~ CAST(:area_from AS text)
            AND s.kode_kelurahan ~<~ CAST(:area_to AS text)
            AND s.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))))
+  AND (CAST(:area_kabs AS text[]) IS NULL
+       OR s.kode_kabkota = ANY (CAST(:area_kabs AS text[])))
 GROUP BY 1, 2

@@ -11,9 +11,11 @@ SELECT left(h.kode_kelurahan, :code_length) AS kode,
 FROM (SELECT h.kode_kelurahan, h.jumlah_anggota::float8 AS n,
              h.pengeluaran_per_kapita::float8 AS y
       FROM household h
-      WHERE CAST(:area_patterns AS text[]) IS NULL
-         OR (h.kode_kelurahan ~>=~ CAST(:area_from AS text)
-             AND h.kode_kelurahan ~<~ CAST(:area_to AS text)
-             AND h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[])))) h
+      WHERE (CAST(:area_patterns AS text[]) IS NULL
+             OR (h.kode_kelurahan ~>=~ CAST(:area_from AS text)
+                 AND h.kode_kelurahan ~<~ CAST(:area_to AS text)
+                 AND h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))))
+        AND (CAST(:area_kabs AS text[]) IS NULL
+             OR h.kode_kabkota = ANY (CAST(:area_kabs AS text[])))) h
 GROUP BY 1
 ORDER BY 1

@@ -21,5 +21,7 @@ WHERE s.dari <= :ref AND :ref < s.sampai
        OR (s.kode_kelurahan ~>=~ CAST(:area_from AS text)
            AND s.kode_kelurahan ~<~ CAST(:area_to AS text)
            AND s.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))))
+  AND (CAST(:area_kabs AS text[]) IS NULL
+       OR s.kode_kabkota = ANY (CAST(:area_kabs AS text[])))
   AND (CAST(:only AS text[]) IS NULL OR s.kode_kelurahan = ANY (CAST(:only AS text[])))
 GROUP BY 1

@@ -15,12 +15,17 @@ SELECT left(g.kode_kelurahan, :code_length) AS kode,
 FROM coverage_group g
 CROSS JOIN LATERAL (
     SELECT households, overlap, overlap_agency, pairs FROM coverage_step s
-    WHERE s.kode_kelurahan = g.kode_kelurahan AND s.desil = g.desil
-      AND s.terverifikasi = g.terverifikasi AND s.berlaku <= :ref
+    WHERE s.kode_kabkota = g.kode_kabkota AND s.kode_kelurahan = g.kode_kelurahan
+      AND s.desil = g.desil AND s.terverifikasi = g.terverifikasi AND s.berlaku <= :ref
+      -- repeated inside the LATERAL subquery: Citus routes on the filters each part shows
+    AND (CAST(:area_kabs AS text[]) IS NULL
+         OR s.kode_kabkota = ANY (CAST(:area_kabs AS text[])))
     ORDER BY s.berlaku DESC LIMIT 1) st
 WHERE (CAST(:area_patterns AS text[]) IS NULL
        OR (g.kode_kelurahan ~>=~ CAST(:area_from AS text)
            AND g.kode_kelurahan ~<~ CAST(:area_to AS text)
            AND g.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))))
+  AND (CAST(:area_kabs AS text[]) IS NULL
+       OR g.kode_kabkota = ANY (CAST(:area_kabs AS text[])))
   AND NOT g.kode_kelurahan = ANY (CAST(:stale AS text[]))
 GROUP BY 1

@@ -1,23 +1,25 @@
 -- Rebuild the coverage steps of the kelurahan in :codes (all when :all) from the segments:
 -- each segment adds its counters on dari and removes them on sampai; a running sum per group
--- gives the counters valid from each change date until the next one.
-INSERT INTO coverage_step (kode_kelurahan, desil, terverifikasi, berlaku, households, overlap,
-                           overlap_agency, pairs)
-SELECT kode_kelurahan, desil, terverifikasi, t,
+-- gives the counters valid from each change date until the next one. kode_kabkota (the
+-- kelurahan's own prefix) rides along so that, on Citus, each worker sums its own shards.
+INSERT INTO coverage_step (kode_kabkota, kode_kelurahan, desil, terverifikasi, berlaku,
+                           households, overlap, overlap_agency, pairs)
+SELECT kode_kabkota, kode_kelurahan, desil, terverifikasi, t,
        sum(d_households) OVER w, sum(d_overlap) OVER w, sum(d_agency) OVER w, sum(d_pairs) OVER w
 FROM (
-    SELECT kode_kelurahan, desil, terverifikasi, t, sum(sign) AS d_households,
+    SELECT kode_kabkota, kode_kelurahan, desil, terverifikasi, t, sum(sign) AS d_households,
            sum(sign * overlap) AS d_overlap, sum(sign * agency) AS d_agency,
            sum(sign * pairs) AS d_pairs
     FROM (
-        SELECT s.kode_kelurahan, s.desil, s.terverifikasi, e.t, e.sign,
+        SELECT s.kode_kabkota, s.kode_kelurahan, s.desil, s.terverifikasi, e.t, e.sign,
                (s.n_program >= 2)::int AS overlap, (s.n_instansi >= 2)::int AS agency,
                s.n_program AS pairs
         FROM coverage_segment s
         CROSS JOIN LATERAL (VALUES (s.dari, 1), (s.sampai, -1)) AS e(t, sign)
-        WHERE (CAST(:all AS boolean) OR s.kode_kelurahan = ANY(CAST(:codes AS text[])))
+        WHERE (CAST(:all AS boolean) OR (s.kode_kabkota = ANY(CAST(:kabs AS text[]))
+                                         AND s.kode_kelurahan = ANY(CAST(:codes AS text[]))))
           AND e.t <> 'infinity'::date
     ) events
-    GROUP BY 1, 2, 3, 4
+    GROUP BY 1, 2, 3, 4, 5
 ) changes
-WINDOW w AS (PARTITION BY kode_kelurahan, desil, terverifikasi ORDER BY t)
+WINDOW w AS (PARTITION BY kode_kabkota, kode_kelurahan, desil, terverifikasi ORDER BY t)

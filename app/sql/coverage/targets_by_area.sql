@@ -8,5 +8,7 @@ WHERE h.status_verifikasi = 'terverifikasi' AND h.desil <= :desil
        OR (h.kode_kelurahan ~>=~ CAST(:area_from AS text)
            AND h.kode_kelurahan ~<~ CAST(:area_to AS text)
            AND h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))))
+  AND (CAST(:area_kabs AS text[]) IS NULL
+       OR h.kode_kabkota = ANY (CAST(:area_kabs AS text[])))
   AND (CAST(:only AS text[]) IS NULL OR h.kode_kelurahan = ANY (CAST(:only AS text[])))
 GROUP BY 1

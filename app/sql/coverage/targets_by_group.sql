@@ -8,5 +8,7 @@ WHERE g.terverifikasi AND g.desil <= :desil
        OR (g.kode_kelurahan ~>=~ CAST(:area_from AS text)
            AND g.kode_kelurahan ~<~ CAST(:area_to AS text)
            AND g.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))))
+  AND (CAST(:area_kabs AS text[]) IS NULL
+       OR g.kode_kabkota = ANY (CAST(:area_kabs AS text[])))
   AND NOT g.kode_kelurahan = ANY (CAST(:stale AS text[]))
 GROUP BY 1

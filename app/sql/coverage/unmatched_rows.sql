@@ -6,7 +6,7 @@ SELECT e.batch_id, e.nomor_baris, p.kode_program, p.instansi, e.kunci, e.kunci_t
        e.tanggal_mulai, e.tanggal_selesai, e.status, h.id_keluarga
 FROM enrollment e
 JOIN program p ON p.id = e.program_id
-LEFT JOIN household h ON h.id = e.household_id
+LEFT JOIN household h ON h.kode_kabkota = e.kode_kabkota AND h.id = e.household_id
 WHERE e.status IN ('unmatched', 'ambiguous')
   AND (CAST(:prog AS text) IS NULL OR p.kode_program = :prog)
   AND (CAST(:ag AS text) IS NULL OR p.instansi = :ag)

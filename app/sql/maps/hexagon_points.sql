@@ -7,7 +7,8 @@ SELECT ST_Y(coalesce(h.geom, w.label_point)) AS lat, ST_X(coalesce(h.geom, w.lab
                            WHERE sp.id = ANY (CAST(:pids AS int[]))) END, 0) AS n
 FROM household h
 JOIN wilayah w ON w.kode = h.kode_kelurahan
-LEFT JOIN coverage_segment s ON s.household_id = h.id AND s.dari <= :ref AND :ref < s.sampai
+LEFT JOIN coverage_segment s ON s.kode_kabkota = h.kode_kabkota AND s.household_id = h.id
+     AND s.dari <= :ref AND :ref < s.sampai
 WHERE h.status_verifikasi = 'terverifikasi' AND h.desil <= :desil
   AND (CAST(:area_patterns AS text[]) IS NULL
        OR (h.kode_kelurahan ~>=~ CAST(:area_from AS text)

@@ -12,7 +12,7 @@ WITH env AS (
            ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => 0.02), 4326) AS g
 ),
 pts AS (
-    SELECT h.id, h.kode_kelurahan, h.desil, h.geom AS g, false AS no_coords
+    SELECT h.kode_kabkota, h.id, h.kode_kelurahan, h.desil, h.geom AS g, false AS no_coords
     FROM household h, env
     WHERE h.geom && env.g AND h.status_verifikasi = 'terverifikasi' AND h.desil <= :desil
       AND (CAST(:area_patterns AS text[]) IS NULL
@@ -20,7 +20,7 @@ pts AS (
                AND h.kode_kelurahan ~<~ CAST(:area_to AS text)
                AND h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))))
     UNION ALL
-    SELECT h.id, h.kode_kelurahan, h.desil, w.label_point, true
+    SELECT h.kode_kabkota, h.id, h.kode_kelurahan, h.desil, w.label_point, true
     FROM wilayah w JOIN household h ON h.kode_kelurahan = w.kode AND h.geom IS NULL, env
     WHERE w.label_point && env.g AND h.status_verifikasi = 'terverifikasi' AND h.desil <= :desil
       AND (CAST(:area_patterns AS text[]) IS NULL
@@ -34,10 +34,11 @@ counted AS (
                          ELSE (SELECT count(*) FROM unnest(s.program_ids) AS sp(id)
                                WHERE sp.id = ANY (CAST(:pids AS int[]))) END, 0) AS n
     FROM pts
-    LEFT JOIN coverage_segment s ON s.household_id = pts.id AND s.dari <= :ref
+    LEFT JOIN coverage_segment s ON s.kode_kabkota = pts.kode_kabkota
+                                AND s.household_id = pts.id AND s.dari <= :ref
                                 AND :ref < s.sampai
 ),
-mvt AS (
+mvt AS MATERIALIZED (  -- Citus: named columns reach the coordinator, not records
     SELECT ST_AsMVTGeom(ST_Transform(c.g, 3857), env.m, 4096, 64, true) AS geom,
            c.id, c.kode_kelurahan, c.desil, c.no_coords, c.n AS programs,
            CASE WHEN c.n = 0 THEN 'gap' WHEN c.n = 1 THEN 'one' ELSE 'overlap' END AS status

@@ -17,5 +17,6 @@ CREATE TEMPORARY TABLE IF NOT EXISTS household_staging (
     status_verifikasi text NOT NULL,
     tanggal_verifikasi date,
     flags text[] NOT NULL,
-    batch_id integer NOT NULL
+    batch_id integer NOT NULL,
+    kode_kabkota text NOT NULL
 ) ON COMMIT DROP

@@ -1,0 +1,120 @@
+"""Single-node PostGIS and a Citus cluster (coordinator + 2 workers), fed the same files
+through the same services, give the same figures (``scenario.py``); and what only the
+distributed schema has is checked on its own: where rows live, and that a one-kab/kota query
+runs on one shard. Runs in ``make test-citus`` (the session database is then Citus)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from scenario import MOVED_BY_CODE, MOVED_BY_POINT, play
+from sqlalchemy import Connection, Engine, text
+
+from app.db import migrate
+from app.db.citus import is_citus
+from app.db.engine import make_engine
+from app.db.localpg import LocalPostgres
+from app.services.coverage.figures import STEPS_BY_AREA
+from app.services.coverage.sql import make_query
+
+pytestmark = pytest.mark.citus
+
+
+@pytest.fixture(scope="module")
+def single_node() -> Iterator[Engine]:
+    """A single-node PostGIS beside the session's Citus cluster."""
+    workdir = Path(tempfile.mkdtemp(prefix="sasaran-single-"))
+    workdir.chmod(0o755)
+    cluster = LocalPostgres(workdir / "pgdata", fast_unsafe=True)
+    url = cluster.up()
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+    cluster.down()
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture
+def citus(conn: Connection) -> Connection:
+    if not is_citus(conn):
+        pytest.fail("The session database is not Citus: run these tests with make test-citus.")
+    return conn
+
+
+@pytest.fixture(scope="module")
+def played(single_node, engine, wilayah_dir) -> dict[str, dict]:
+    """The scenario on both databases, each in a transaction rolled back afterwards."""
+    out = {}
+    for name, target in (("single", single_node), ("citus", engine)):
+        folder = Path(tempfile.mkdtemp(prefix=f"sasaran-scenario-{name}-"))
+        with target.connect() as conn:
+            outer = conn.begin()
+            try:
+                out[name] = play(conn, wilayah_dir, folder)
+            finally:
+                outer.rollback()
+                shutil.rmtree(folder, ignore_errors=True)
+    return out
+
+
+def test_the_database_under_test_is_citus(citus):
+    assert citus.execute(text(
+        "SELECT count(*) FROM pg_dist_node WHERE shouldhaveshards")).scalar_one() == 2
+
+
+@pytest.mark.parametrize("part", ["import 1", "enrollments", "import 2", "regeocode", "stored",
+                                  "before refresh", "after refresh"])
+def test_citus_gives_the_figures_of_single_node(played, part):
+    single, citus = played["single"][part], played["citus"][part]
+    if isinstance(single, dict):
+        assert single.keys() == citus.keys()
+        for key in single:
+            assert citus[key] == single[key], key
+    else:
+        assert citus == single
+
+
+def test_moved_households_live_once_in_their_new_kabkota_with_their_rows(played):
+    stored = played["citus"]["stored"]
+    homes = {h[0]: h[3] for h in stored["household"]}
+    assert len(homes) == len(stored["household"])  # each id_keluarga once
+    assert (homes[MOVED_BY_CODE], homes[MOVED_BY_POINT]) == ("64.71", "64.71")
+    for table in ("member", "enrollment", "segment"):
+        rows = [r for r in stored[table] if r[1 if table == "enrollment" else 0] in
+                (MOVED_BY_CODE, MOVED_BY_POINT)]
+        assert rows, table
+        assert {r[2] for r in rows} == {"64.71"}, table
+    # Both kelurahan of each move await a refresh of their steps.
+    assert {("64.74", "64.74.01.1001"), ("64.71", "64.71.01.1001")} <= set(stored["stale"])
+
+
+def test_a_kabkota_s_rows_of_every_table_share_one_worker(citus, wilayah_dir, tmp_path):
+    play(citus, wilayah_dir, tmp_path)
+    placed = citus.execute(text(
+        "SELECT k.kode_kabkota, t.name, c.nodename "
+        "FROM (SELECT DISTINCT kode_kabkota FROM household) k "
+        "CROSS JOIN unnest(ARRAY['household', 'member', 'enrollment', 'coverage_segment', "
+        "'coverage_step']) AS t(name) "
+        "JOIN citus_shards c ON c.shardid = get_shard_id_for_distribution_column("
+        "CAST(t.name AS regclass), k.kode_kabkota)")).all()
+    nodes: dict[str, set[str]] = {}
+    for kabkota, _, node in placed:
+        nodes.setdefault(kabkota, set()).add(node)
+    assert sorted(nodes) == ["19.71", "64.71", "64.74"]
+    assert all(len(n) == 1 for n in nodes.values()), nodes  # co-located
+    assert len(set.union(*nodes.values())) == 2  # and both workers hold some
+
+
+def test_a_one_kabkota_query_is_routed_to_one_shard(citus):
+    params = make_query(None, 4, None, None, "64.71", ()).params(citus)
+    sql = STEPS_BY_AREA.format(code="left(g.kode_kelurahan, 13)")
+    plan = citus.execute(text("EXPLAIN " + sql), {**params, "stale": []}).scalars().all()
+    assert any(line.strip() == "Task Count: 1" for line in plan), plan
+    national = make_query(None, 4, None, None, None, ()).params(citus)
+    plan = citus.execute(text("EXPLAIN " + sql), {**national, "stale": []}).scalars().all()
+    assert any(line.strip() == "Task Count: 16" for line in plan), plan
