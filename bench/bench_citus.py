@@ -225,13 +225,13 @@ def queries(engines: dict[str, Engine], niks: list[str], index) -> None:
 
 def explain(engine: Engine) -> None:
     """The one-kab/kota step query on Citus: one task, on the worker holding that kab/kota."""
-    from app.services.coverage.figures import STEPS_BY_AREA
     from app.services.coverage.sql import make_query
+    from app.sql import statement
 
     with engine.connect() as conn:
         params = make_query(ON, 4, None, None, KAB, ()).params(conn)
-        sql = STEPS_BY_AREA.format(code="left(g.kode_kelurahan, 13)")
-        plan = conn.execute(text("EXPLAIN " + sql), {**params, "stale": []}).scalars().all()
+        plan = conn.execute(text("EXPLAIN " + statement("coverage/steps_by_area.sql")),
+                            {**params, "stale": [], "code_length": 13}).scalars().all()
         placement = conn.execute(text(
             "SELECT nodename FROM citus_shards WHERE shardid = "
             "get_shard_id_for_distribution_column('household', :k)"), {"k": KAB}).scalar()

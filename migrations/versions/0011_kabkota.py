@@ -100,6 +100,26 @@ BEGIN
     RETURN NULL;
 END $$
 """
+# On Citus the trigger runs on each shard, where an INSERT ... SELECT over the transition table
+# cannot be planned: one INSERT per kelurahan instead, each routed to the co-located shard of
+# coverage_stale. A TRUNCATE's '*' mark would have to reach another shard from inside one:
+# Citus refuses that, so on Citus the truncate trigger is dropped (the app never truncates the
+# registry; whoever does truncates the coverage tables with it).
+MARK_FUNCTION_CITUS = """
+CREATE OR REPLACE FUNCTION coverage_mark_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN SELECT DISTINCT kode_kabkota, kode_kelurahan FROM changed_rows LOOP
+        INSERT INTO coverage_stale (kode_kabkota, kode_kelurahan)
+        VALUES (r.kode_kabkota, r.kode_kelurahan) ON CONFLICT DO NOTHING;
+    END LOOP;
+    RETURN NULL;
+END $$
+"""
+TRUNCATE_TRIGGER = (
+    "CREATE TRIGGER household_coverage_truncate AFTER TRUNCATE ON household "
+    "FOR EACH STATEMENT EXECUTE FUNCTION coverage_mark_changed()")
 OLD_MARK_FUNCTION = """
 CREATE OR REPLACE FUNCTION coverage_mark_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -203,10 +223,12 @@ def upgrade() -> None:
         op.create_check_constraint(f"ck_{table}_kode_kabkota", table,
                                    "kode_kabkota = left(kode_kelurahan, 5)")
     op.execute(SYNC_FUNCTION)
-    op.execute(MARK_FUNCTION)
     if is_citus(conn):
+        op.execute(MARK_FUNCTION_CITUS)
+        op.execute("DROP TRIGGER household_coverage_truncate ON household")
         _distribute(conn)
     else:
+        op.execute(MARK_FUNCTION)
         op.execute(FILL_FUNCTIONS)
         for trigger in FILL_TRIGGERS:
             op.execute(trigger)
@@ -299,6 +321,7 @@ def _undistribute(conn: sa.Connection) -> None:
             key.tablename, " ON DELETE CASCADE" if key.cascade else "")
         op.execute(f"ALTER TABLE {key.tablename} ADD CONSTRAINT {key.name} FOREIGN KEY "
                    f"(household_id) REFERENCES household (id){action}")
+    op.execute(TRUNCATE_TRIGGER)
     for table, name, definition in REFERENCE_KEYS:
         if not conn.execute(sa.text("SELECT 1 FROM pg_constraint WHERE conname = :n"),
                             {"n": name}).first():

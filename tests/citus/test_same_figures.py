@@ -18,8 +18,8 @@ from app.db import migrate
 from app.db.citus import is_citus
 from app.db.engine import make_engine
 from app.db.localpg import LocalPostgres
-from app.services.coverage.figures import STEPS_BY_AREA
 from app.services.coverage.sql import make_query
+from app.sql import statement
 
 pytestmark = pytest.mark.citus
 
@@ -111,10 +111,10 @@ def test_a_kabkota_s_rows_of_every_table_share_one_worker(citus, wilayah_dir, tm
 
 
 def test_a_one_kabkota_query_is_routed_to_one_shard(citus):
+    sql = "EXPLAIN " + statement("coverage/steps_by_area.sql")
     params = make_query(None, 4, None, None, "64.71", ()).params(citus)
-    sql = STEPS_BY_AREA.format(code="left(g.kode_kelurahan, 13)")
-    plan = citus.execute(text("EXPLAIN " + sql), {**params, "stale": []}).scalars().all()
+    plan = citus.execute(text(sql), {**params, "stale": [], "code_length": 13}).scalars().all()
     assert any(line.strip() == "Task Count: 1" for line in plan), plan
     national = make_query(None, 4, None, None, None, ()).params(citus)
-    plan = citus.execute(text("EXPLAIN " + sql), {**national, "stale": []}).scalars().all()
+    plan = citus.execute(text(sql), {**national, "stale": [], "code_length": 13}).scalars().all()
     assert any(line.strip() == "Task Count: 16" for line in plan), plan
