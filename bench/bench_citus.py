@@ -191,10 +191,12 @@ def run(engines: dict[str, Engine], work: Path, households: int, rounds: int) ->
         with engine.begin() as conn:
             conn.execute(text(MEMBERS))
             for kode, agency in PROGRAMS:
-                conn.execute(text("INSERT INTO agency (kode, nama) VALUES (:a, :a) "
-                                  "ON CONFLICT DO NOTHING"), {"a": agency})
+                # One parameter per column: the same one in two columns of different
+                # types (varchar, text) cannot be typed by the server.
+                conn.execute(text("INSERT INTO agency (kode, nama) VALUES (:a, :n) "
+                                  "ON CONFLICT DO NOTHING"), {"a": agency, "n": agency})
                 conn.execute(text("INSERT INTO program (kode_program, nama, instansi) "
-                                  "VALUES (:k, :k, :a)"), {"k": kode, "a": agency})
+                                  "VALUES (:k, :n, :a)"), {"k": kode, "n": kode, "a": agency})
             conn.execute(text(ENROLLMENTS), {"programs": len(PROGRAMS)})
             conn.execute(text("ANALYZE"))
     in_turns("coverage segments and steps rebuilt (all households)", engines,
