@@ -36,8 +36,8 @@ AFTER_DOT = "/"
 def area_scope(area_prefixes: Sequence[str] = (), parent: str | None = None,
                name: str = "area") -> dict[str, object]:
     """The parameters ``<name>_patterns``, ``<name>_from``, ``<name>_to`` and ``<name>_kabs``
-    (``area_kabkota``) of the scope predicate for the areas under ``parent`` (None: anywhere) AND within ``area_prefixes``
-    (empty: everywhere)."""
+    (``area_kabkota``) of the scope predicate for the areas under ``parent`` (None: anywhere)
+    AND within ``area_prefixes`` (empty: everywhere)."""
     areas = scope_areas(area_prefixes, parent)
     patterns: list[str] | None = None
     start: str | None = None
