@@ -24,7 +24,8 @@ def patterns(prefixes: tuple[str, ...], parent: str | None = None) -> Any:
 
 
 def test_no_parent_and_no_prefixes_is_everywhere():
-    assert area_scope((), None) == {"area_patterns": None, "area_from": None, "area_to": None}
+    assert area_scope((), None) == {"area_patterns": None, "area_from": None, "area_to": None,
+                                    "area_kabs": None}
 
 
 def test_prefixes_alone_and_parent_alone_give_each_code_and_its_subtree():
@@ -44,7 +45,7 @@ def test_prefixes_inside_the_parent_are_kept_and_others_dropped():
 
 def test_a_parent_outside_every_prefix_is_nowhere():
     assert area_scope(("64.74.01",), "64.74.02") == {
-        "area_patterns": [], "area_from": "", "area_to": ""}
+        "area_patterns": [], "area_from": "", "area_to": "", "area_kabs": []}
     assert patterns(("64.74",), "64.741") == []  # a sibling code, not a child
 
 
@@ -57,10 +58,13 @@ def test_the_range_spans_one_subtree_or_from_the_first_area_to_past_the_last():
     # '/' is the byte after '.': 64.74.xx < 64.74/ < 64.741
     assert area_scope((), "64.74.03.1002") == {
         "area_patterns": ["64.74.03.1002", "64.74.03.1002.%"],
-        "area_from": "64.74.03.1002", "area_to": "64.74.03.1002/"}
+        "area_from": "64.74.03.1002", "area_to": "64.74.03.1002/", "area_kabs": ["64.74"]}
     scope = area_scope(("64.74.03", "64.71", "64.74.01"))
     assert (scope["area_from"], scope["area_to"]) == ("64.71", "64.74.03/")
     assert area_scope((), "64.74", name="kode")["kode_to"] == "64.74/"
+    # The kab/kota that route a statement on Citus; a province is not confined to some.
+    assert scope["area_kabs"] == ["64.71", "64.74"]
+    assert area_scope(("64",))["area_kabs"] is None
 
 
 CODES = ["64.74", "64.74.03", "64.74.03.1002", "64.741", "64.741.01", "64.7", "64.71.01",
