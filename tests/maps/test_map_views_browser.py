@@ -234,7 +234,11 @@ def test_online_the_basemap_switcher_offers_osm_and_light(chromium, browser_db, 
         assert page.locator(".folium-map.no-basemap").count() == 1
         assert page.locator(".basemap-tiles").count() == 0
         assert "basemap=none" in page.url
-        assert watch.problems == []
+        # Leaflet cancels the tiles still in flight of the basemap just switched off: the
+        # browser reports those as aborted, which is no failure of the page.
+        cancelled = [p for p in watch.problems
+                     if p.startswith(f"failed: {tile_server}/") and p.endswith("ERR_ABORTED")]
+        assert [p for p in watch.problems if p not in cancelled] == []
         page.close()
 
 
