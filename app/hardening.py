@@ -18,6 +18,7 @@ from sqlalchemy.exc import DataError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import error_body
+from app.failures import failure
 from app.security import MACHINE_PREFIXES
 from app.settings import Settings
 from geo.errors import NotAuthenticated, PayloadTooLarge
@@ -127,17 +128,35 @@ class UploadLimit:
         if declared and declared.isdigit() and int(declared) > self.max_bytes:
             await _too_large(self.max_bytes)(scope, receive, send)
             return
-        seen = 0
+        seen, exceeded, started = 0, False, False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, exceeded
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.max_bytes:
+                exceeded = True
                 raise PayloadTooLarge(_too_large_text(self.max_bytes))
             return message
 
-        await self.app(scope, counted, send)
+        async def answered(message: Message) -> None:
+            # A body sent without a length (chunked) passes the limit while a form parser
+            # reads it; whatever that parser makes of the error, the answer is 413.
+            nonlocal started
+            if exceeded:
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await _too_large(self.max_bytes)(scope, receive, send)
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, answered)
+        except Exception:
+            if not exceeded or started:
+                raise
+            await _too_large(self.max_bytes)(scope, receive, send)
 
 
 def _too_large_text(max_bytes: int) -> str:
@@ -211,15 +230,13 @@ def _unauthenticated(request: Request, exc: NotAuthenticated) -> Response:
             return Response(status_code=204,
                             headers={"HX-Redirect": f"/login?next={quote(target, safe='')}"})
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
-    return JSONResponse(error_body(exc.code, exc.message, exc.details), 401,
-                        headers={"WWW-Authenticate": "Bearer"})
+    return JSONResponse(failure(exc).body(), 401, headers={"WWW-Authenticate": "Bearer"})
 
 
 def _bad_value(request: Request, exc: DataError) -> Response:
     # A value PostgreSQL cannot take (NUL byte, out-of-range number) is the client's input.
-    log.info("data error on %s: %s", request.url.path, exc.orig)
-    return JSONResponse(error_body("invalid_input", "Nilai parameter tidak dapat diproses "
-                                   "(mis. karakter NUL atau angka di luar jangkauan)."), 422)
+    answer = failure(exc)
+    return JSONResponse(answer.body(), answer.status)
 
 
 class RefuseControlCharacters:

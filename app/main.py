@@ -34,10 +34,12 @@ from app.api import (
 from app.api import coverage as coverage_api
 from app.api import map as map_api
 from app.db.engine import database_url, make_engine
-from app.errors import SasaranError, error_body, http_status
+from app.errors import SasaranError, error_body
+from app.failures import failure
 from app.hardening import install as install_hardening
 from app.pages import install as install_pages
 from app.pages.errors import error_page, wants_html
+from app.redaction import install_log_masking
 from app.settings import Settings
 
 log = logging.getLogger("sasaran")
@@ -48,6 +50,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or Settings()
+    install_log_masking()
     app = FastAPI(
         title="Sasaran",
         description="Dasbor geospasial penargetan kemiskinan: registri rumah tangga terverifikasi, "
@@ -92,7 +95,7 @@ def _answer(request: Request, status: int, code: str, message: str, details: Any
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SasaranError)
     async def domain_error(request: Request, exc: SasaranError) -> Response:
-        return _answer(request, http_status(exc), exc.code, exc.message, exc.details)
+        return _failed(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -110,12 +113,14 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     async def database_down(request: Request, exc: OperationalError) -> Response:
-        log.warning("database unavailable: %s", exc)
-        return _answer(request, 503, "database_unavailable",
-                       "Basis data tidak dapat dihubungi.")
+        return _failed(request, exc)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error", exc_info=exc)
-        return _answer(request, 500, "internal_error",
-                       "Terjadi kesalahan internal; sudah dicatat di log.")
+        return _failed(request, exc)
+
+
+def _failed(request: Request, exc: BaseException) -> Response:
+    """A failure's answer from the one description shared with the CLI (``app.failures``)."""
+    answer = failure(exc)
+    return _answer(request, answer.status, answer.code, answer.message, answer.details)

@@ -66,3 +66,7 @@ class Principal:
 
 # Local mode and the command line act as this admin (no login on one's own machine).
 LOCAL_ADMIN = Principal(username="lokal", role="admin")
+
+
+# Whoever receives a file written for sharing (``sasaran map --out``) may not see persons.
+PUBLIC = Principal(username="publik", role="viewer")

@@ -14,11 +14,13 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePath
-
-from fastapi import UploadFile
+from typing import TYPE_CHECKING
 
 from app.settings import Settings
 from geo.errors import InvalidInput, PayloadTooLarge
+
+if TYPE_CHECKING:  # the CLI checks files with these rules without loading FastAPI
+    from fastapi import UploadFile
 
 MB = 1 << 20
 SNIFF_BYTES = 64 * 1024
@@ -28,10 +30,24 @@ BINARY_MAGIC = (b"%PDF", b"\x7fELF", b"MZ", b"\x89PNG", b"\xff\xd8\xff", b"GIF8"
                 b"\xd0\xcf\x11\xe0", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
 
 
+MAX_NAME_BYTES = 200  # file systems refuse names over 255 bytes; batches show it in full
+
+
 def upload_name(upload: UploadFile | None, default: str = "unggahan.csv") -> str:
-    """The client's file name without any directory part (never trusted as a path)."""
-    name = PurePath((upload.filename if upload else None) or default).name
-    return name or default
+    """The client's file name without any directory part (never trusted as a path), shortened
+    to ``MAX_NAME_BYTES`` of UTF-8 (keeping its suffix, ``...`` where it was cut)."""
+    name = PurePath((upload.filename if upload else None) or default).name or default
+    return short_name(name)
+
+
+def short_name(name: str) -> str:
+    if len(name.encode("utf-8")) <= MAX_NAME_BYTES:
+        return name
+    suffix = PurePath(name).suffix[:16]
+    stem = name[: len(name) - len(suffix)] if suffix else name
+    room = MAX_NAME_BYTES - len(suffix.encode("utf-8")) - len("...")
+    cut = stem.encode("utf-8")[:room].decode("utf-8", errors="ignore")
+    return f"{cut}...{suffix}"
 
 
 def sniff_kind(path: Path, name: str, max_uncompressed: int) -> str:
@@ -43,8 +59,14 @@ def sniff_kind(path: Path, name: str, max_uncompressed: int) -> str:
         return "xlsx"
     if not head.strip():
         raise InvalidInput(f"Berkas {name} kosong.")
-    if head.startswith(BINARY_MAGIC) or b"\x00" in head:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_like(head):
+        raise InvalidInput(f"Berkas {name} disimpan sebagai teks UTF-16; simpan ulang sebagai "
+                           "CSV UTF-8 (di Excel: \"CSV UTF-8 (Comma delimited)\").")
+    if head.startswith(BINARY_MAGIC):
         raise InvalidInput(f"Berkas {name} bukan CSV atau XLSX (isi berkas biner).")
+    if b"\x00" in head:
+        raise InvalidInput(f"Berkas {name} berisi byte NUL, yang tidak ada dalam teks CSV; "
+                           "simpan ulang sebagai CSV UTF-8.")
     try:
         head.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -52,6 +74,29 @@ def sniff_kind(path: Path, name: str, max_uncompressed: int) -> str:
             raise InvalidInput(f"Berkas {name} bukan teks UTF-8 (byte ke-{exc.start + 1}); "
                                "simpan ulang sebagai CSV UTF-8.") from None
     return "csv"
+
+
+def _utf16_like(head: bytes) -> bool:
+    """UTF-16 without a byte-order mark: ASCII text with a NUL beside every character."""
+    sample = head[:512]
+    return len(sample) >= 8 and (sample[1::2].count(0) > len(sample) // 3
+                                 or sample[0::2].count(0) > len(sample) // 3)
+
+
+def check_file(path: Path, settings: Settings, name: str | None = None) -> str:
+    """The checks every upload gets, for a file given on the command line: the size limit,
+    the content rule (CSV UTF-8 text or a bounded XLSX), the same messages; returns the kind.
+    The CLI calls it before any import, so the API and the CLI refuse the same files."""
+    name = short_name(name or path.name)
+    limit = settings.max_upload_mb * MB
+    if path.stat().st_size > limit:
+        raise PayloadTooLarge(f"Berkas {name} melebihi batas {limit // MB} MB.")
+    kind = sniff_kind(path, name, settings.max_xlsx_uncompressed_mb * MB)
+    suffix = path.suffix.lower()
+    if (kind == "xlsx") != (suffix in (".xlsx", ".xlsm")):
+        raise InvalidInput(f"Berkas {name}: isinya {kind.upper()}, tetapi namanya berakhiran "
+                           f"'{suffix or '(tanpa akhiran)'}'; beri nama yang sesuai isinya.")
+    return kind
 
 
 def _check_xlsx(path: Path, name: str, max_uncompressed: int) -> None:

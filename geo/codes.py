@@ -54,6 +54,11 @@ def jenis_of(code: str) -> str | None:
     return "kelurahan" if code.rsplit(".", 1)[1].startswith("1") else "desa"
 
 
+# Why a row of an area-bound uploader was refused: the same words whether its household lies in
+# another area or does not exist at all, so a refusal says nothing about other areas.
+OUTSIDE_AREA = "di luar wilayah Anda"
+
+
 def kecamatan_digits(code: str) -> str:
     """``64.74.03`` -> ``647403``: the form the NIK and No. KK start with."""
     return code.replace(".", "")[:6]

@@ -14,6 +14,10 @@ def nothing(world: World, tmp: Any) -> dict[str, Any]:
     return {}
 
 
+def an_area(world: World, tmp: Any) -> dict[str, Any]:
+    return {"path": {"kode": bontang_rows()[0]["kode_kelurahan"]}}
+
+
 def one_household(world: World, tmp: Any) -> dict[str, Any]:
     return {"path": {"id_keluarga": world.in_area("64.74")[0]}}
 
@@ -76,10 +80,6 @@ def new_account(world: World, tmp: Any) -> dict[str, Any]:
 
 def table_download(world: World, tmp: Any) -> dict[str, Any]:
     return {"params": {"format": "csv", "level": "kecamatan", "kecamatan": "64.74"}}
-
-
-def an_area(world: World, tmp: Any) -> dict[str, Any]:
-    return {"path": {"kode": "64.74"}}
 
 
 def a_program(world: World, tmp: Any) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from coverage_fixture import insert_programs
 from fastapi import FastAPI
@@ -140,18 +141,27 @@ def add_balikpapan(conn: Connection, world: World, settings: Settings, folder: P
     add_enrollments(conn, added, folder, settings.hmac_key(), "peserta-balikpapan")
 
 
-def app_routes(app: FastAPI) -> set[tuple[str, str]]:
-    """Every (method, path) the app answers, walking included routers; mounts as MOUNT."""
-    found: set[tuple[str, str]] = set()
+def leaf_routes(app: FastAPI) -> list[Any]:
+    """Every route and mount object the app answers with, walking included routers."""
+    found: list[Any] = []
 
     def walk(routes: list) -> None:
         for route in routes:
             if hasattr(route, "original_router"):
                 walk(route.original_router.routes)
-            elif isinstance(route, APIRoute | Route):
-                found.update((m, route.path) for m in route.methods or () if m != "HEAD")
-            elif isinstance(route, Mount):
-                found.add(("MOUNT", route.path))
+            elif isinstance(route, APIRoute | Route | Mount):
+                found.append(route)
 
     walk(app.router.routes)
+    return found
+
+
+def app_routes(app: FastAPI) -> set[tuple[str, str]]:
+    """Every (method, path) the app answers, walking included routers; mounts as MOUNT."""
+    found: set[tuple[str, str]] = set()
+    for route in leaf_routes(app):
+        if isinstance(route, Mount):
+            found.add(("MOUNT", route.path))
+        else:
+            found.update((m, route.path) for m in route.methods or () if m != "HEAD")
     return found

@@ -1,6 +1,7 @@
 """Coverage figures: by area, program and agency, the overlap matrix, gap and leakage lists,
 the agency check, and exports. Area scoping is applied inside the SQL (principal's prefixes);
-aggregates are suppressed for roles that may not see persons; person lists are audited."""
+every aggregate goes through ``app.services.coverage.publication`` (protected for roles that
+may not see persons); person lists are audited."""
 
 from __future__ import annotations
 
@@ -11,13 +12,12 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from app.api.coverage_params import ParamsDep, shown
+from app.api.coverage_params import ParamsDep
 from app.deps import ConnDep, SettingsDep
 from app.security import PrincipalDep
 from app.services import coverage
 from app.services.access import audit
 from app.services.coverage import MAX_NUMBERS, export_coverage
-from geo.coverage import suppress_value
 from geo.errors import InvalidInput
 
 router = APIRouter(prefix="/api/v1/coverage", tags=["cakupan"])
@@ -28,36 +28,29 @@ Level = Literal["kelurahan", "kecamatan", "kabkota"]
 def by_area(conn: ConnDep, principal: PrincipalDep, p: ParamsDep,
             level: Level = Query("kelurahan", description="kelurahan, kecamatan, atau kabkota")
             ) -> list[dict[str, Any]]:
-    rows = coverage.coverage_by_area(
-        conn, level=level, parent=p.parent, ref_date=p.ref_date, desil_max=p.desil_max,
-        program=p.program, agency=p.agency, area_prefixes=principal.area_prefixes)
-    return shown(rows, principal)
+    return p.publication(conn, principal).areas(level, p.parent, program=p.program,
+                                                agency=p.agency)
+
+
+@router.get("/total", summary="Jumlah untuk satu wilayah induk (atau seluruh wilayah)")
+def total(conn: ConnDep, principal: PrincipalDep, p: ParamsDep) -> dict[str, Any]:
+    return p.publication(conn, principal).total(p.parent)
 
 
 @router.get("/programs", summary="Cakupan per program")
 def by_program(conn: ConnDep, principal: PrincipalDep, p: ParamsDep) -> list[dict[str, Any]]:
-    rows = coverage.coverage_by_program(
-        conn, ref_date=p.ref_date, desil_max=p.desil_max, program=p.program, agency=p.agency,
-        parent=p.parent, area_prefixes=principal.area_prefixes)
-    return shown(rows, principal)
+    return p.publication(conn, principal).programs(p.parent, program=p.program,
+                                                   agency=p.agency)
 
 
 @router.get("/agencies", summary="Cakupan per instansi")
 def by_agency(conn: ConnDep, principal: PrincipalDep, p: ParamsDep) -> list[dict[str, Any]]:
-    rows = coverage.coverage_by_agency(
-        conn, ref_date=p.ref_date, desil_max=p.desil_max, agency=p.agency, parent=p.parent,
-        area_prefixes=principal.area_prefixes)
-    return shown(rows, principal)
+    return p.publication(conn, principal).agencies(p.parent, agency=p.agency)
 
 
 @router.get("/overlap", summary="Matriks tumpang tindih program x program")
 def overlap(conn: ConnDep, principal: PrincipalDep, p: ParamsDep) -> dict[str, Any]:
-    result = coverage.overlap_matrix(
-        conn, ref_date=p.ref_date, desil_max=p.desil_max, parent=p.parent, agency=p.agency,
-        area_prefixes=principal.area_prefixes)
-    if principal.suppress_small_counts:
-        result["matrix"] = [[suppress_value(n) for n in row] for row in result["matrix"]]
-    return result
+    return p.publication(conn, principal).overlap(p.parent, agency=p.agency)
 
 
 def _person_list(kind: str, conn: ConnDep, principal: PrincipalDep, p: ParamsDep,
@@ -122,10 +115,8 @@ def export(conn: ConnDep, principal: PrincipalDep, p: ParamsDep,
            format: Literal["csv", "xlsx", "geojson"] = Query("xlsx"),
            level: Level | None = Query(None, description="Satu level; bawaan xlsx: semua")
            ) -> Response:
-    content = export_coverage(
-        conn, format=format, level=level, ref_date=p.ref_date, desil_max=p.desil_max,
-        program=p.program, agency=p.agency, parent=p.parent,
-        area_prefixes=principal.area_prefixes, suppress=principal.suppress_small_counts)
+    content = export_coverage(p.publication(conn, principal), format=format, level=level,
+                              parent=p.parent, program=p.program, agency=p.agency)
     audit.record(conn, principal, "coverage.export", p.parent, {**p.as_filter(), "format": format})
     name = f"cakupan-{level or 'semua'}.{format}"
     return Response(content, media_type=MEDIA[format],

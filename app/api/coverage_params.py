@@ -1,4 +1,4 @@
-"""Query parameters shared by the coverage routers, and small-count suppression of rows."""
+"""Query parameters shared by the coverage routers."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
+from sqlalchemy import Connection
 
 from app.deps import SettingsDep
 from app.principal import Principal
-from geo.coverage import suppress_row
+from app.services.coverage import CoveragePublication, publication
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,10 @@ class CoverageParams:
     program: str | None
     agency: str | None
     parent: str | None
+
+    def publication(self, conn: Connection, principal: Principal) -> CoveragePublication:
+        """The figures as ``principal`` may receive them, for these parameters."""
+        return publication(conn, principal, ref_date=self.ref_date, desil_max=self.desil_max)
 
     def as_filter(self) -> dict[str, Any]:
         return {"tanggal_acuan": self.ref_date or date.today(), "desil_maks": self.desil_max,
@@ -41,10 +46,3 @@ def coverage_params(
 
 
 ParamsDep = Annotated[CoverageParams, Depends(coverage_params)]
-
-
-def shown(rows: list[dict[str, Any]], principal: Principal) -> list[dict[str, Any]]:
-    """Counts 1-4 become ``<5`` for roles that may not see persons (domain rule)."""
-    if not principal.suppress_small_counts:
-        return rows
-    return [suppress_row(r) for r in rows]

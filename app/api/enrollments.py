@@ -39,7 +39,8 @@ def post_enrollments(
         result = import_enrollments(conn, path, key=settings.hmac_key(), user=principal.username,
                                     program=program, name=upload_name(file), sheet=sheet,
                                     only_program=not principal.can_import,
-                                    profile=choice.profile)
+                                    profile=choice.profile,
+                                    area_prefixes=principal.area_prefixes)
     audit.record(conn, principal, "enrollment.import", f"batch:{result.batch_id}",
                  {"berkas": result.file, "program": program}, result.accepted)
     return {
@@ -71,7 +72,7 @@ def get_unmatched(conn: ConnDep, principal: PrincipalDep,
 def get_rejected(batch: int, conn: ConnDep, principal: PrincipalDep,
                  format: Literal["json", "csv", "xlsx"] = Query("csv")) -> Any:
     """The agency that uploaded a program's list may read its rejected rows (NIK/No. KK are
-    masked in them), as admins and analysts may for any batch."""
+    masked in them), as admins may for any batch and area-bound analysts for their own."""
     require_enrollment_batch(conn, principal, batches.get_batch(conn, batch))
     audit.record(conn, principal, "enrollment.rejected.read", f"batch:{batch}",
                  {"format": format})

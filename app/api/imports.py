@@ -89,6 +89,7 @@ def post_households(
             name=upload_name(file), sheet=sheet, profile=choice.profile,
             members_path=members_path, members_name=upload_name(members) if members else None,
             members_profile=members_choice.profile if members_choice else None,
+            area_prefixes=principal.area_prefixes,
         )
     audit.record(conn, principal, "household.import", f"batch:{result.batch_id}",
                  {"berkas": result.file}, result.accepted)

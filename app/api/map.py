@@ -15,7 +15,6 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import Connection
 
-from app.api.coverage_params import shown
 from app.deps import ConnDep, SettingsDep
 from app.principal import Principal
 from app.security import PrincipalDep, by_api_key
@@ -73,9 +72,8 @@ def get_figures(
     conn: ConnDep, settings: SettingsDep, principal: PrincipalDep, flt: FilterDep,
     classing: ClassingDep, level: Level = "kelurahan",
 ) -> dict[str, Any]:
-    return area_figures(conn, flt, classing, poverty_line=settings.poverty_line, level=level,
-                        area_prefixes=principal.area_prefixes,
-                        suppress=principal.suppress_small_counts)
+    return area_figures(conn, flt, classing, principal=principal,
+                        poverty_line=settings.poverty_line, level=level)
 
 
 @router.get("/api/v1/map/areas/{kode}", summary="Semua angka satu wilayah (panel peta)")
@@ -83,11 +81,9 @@ def get_area(
     conn: ConnDep, settings: SettingsDep, principal: PrincipalDep, flt: FilterDep,
     kode: Annotated[str, Path(max_length=13, description="Kode wilayah, mis. 64.74.03.1002")],
 ) -> dict[str, Any]:
-    detail = area_detail(conn, kode, flt, poverty_line=settings.poverty_line,
-                         area_prefixes=principal.area_prefixes,
-                         persons=principal.can_see_persons,
-                         suppress=principal.suppress_small_counts)
-    if detail["gap_households"]:
+    detail = area_detail(conn, kode, flt, principal=principal,
+                         poverty_line=settings.poverty_line)
+    if detail["gap_households"] is not None:  # a person query, even an empty one
         audit.record(conn, principal, "map.gap_households", kode,
                      {"tanggal_acuan": flt.ref_date.isoformat(), "desil_maks": flt.desil_max,
                       "jumlah": len(detail["gap_households"])})
@@ -108,8 +104,7 @@ def get_hexagons(
     conn: ConnDep, principal: PrincipalDep, flt: FilterDep, classing: ClassingDep,
     resolution: int = Query(8, ge=6, le=9),
 ) -> dict[str, Any]:
-    return hexagon_aggregate(conn, flt, resolution, principal.area_prefixes,
-                             suppress=principal.suppress_small_counts, classing=classing)
+    return hexagon_aggregate(conn, flt, resolution, principal=principal, classing=classing)
 
 
 @router.get("/tiles/areas/{z}/{x}/{y}.pbf",
@@ -154,8 +149,7 @@ def _tile_filter(flt: MapFilter) -> TileFilter:
 def _area_tile(conn: Connection, principal: Principal, layer: str, z: int, x: int, y: int,
                flt: TileFilter) -> Response:
     check_tile(layer, z, x, y, flt)
-    tables = area_tables(conn, z, x, y, flt, principal.area_prefixes)
-    rows = [row for table in tables for row in shown(table, principal)]
+    rows = [row for table in area_tables(conn, z, x, y, flt, principal) for row in table]
     return _mvt(area_tile(conn, layer, z, x, y, rows))
 
 

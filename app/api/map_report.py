@@ -32,9 +32,7 @@ def _bbox(text: str | None) -> list[float] | None:
 
 
 def _scope(principal: PrincipalDep, settings: SettingsDep) -> ReportScope:
-    return ReportScope(area_prefixes=principal.area_prefixes,
-                       suppress=principal.suppress_small_counts,
-                       poverty_line=settings.poverty_line)
+    return ReportScope(principal=principal, poverty_line=settings.poverty_line)
 
 
 @router.get("/api/v1/map/image.png", summary="Gambar peta (PNG) tampilan saat ini",

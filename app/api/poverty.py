@@ -6,10 +6,9 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Query
 
-from app.api.coverage_params import shown
 from app.deps import ConnDep
 from app.security import PrincipalDep
-from app.services.coverage import poverty_by_area
+from app.services.coverage import publication
 
 router = APIRouter(prefix="/api/v1/poverty", tags=["kemiskinan"])
 
@@ -21,6 +20,4 @@ def poverty(
     level: Literal["kelurahan", "kecamatan", "kabkota"] = Query("kelurahan"),
     parent: str | None = Query(None, max_length=13, description="Kode wilayah induk"),
 ) -> list[dict[str, Any]]:
-    rows = poverty_by_area(conn, level=level, parent=parent, line=line,
-                           area_prefixes=principal.area_prefixes)
-    return shown(rows, principal)
+    return publication(conn, principal).poverty(level, parent, line)

@@ -15,6 +15,7 @@ from app.security import PrincipalDep
 from app.services.rollout import (
     PilotRequest,
     PlanInput,
+    RolloutView,
     Scope,
     WaveInput,
     choose_pilot,
@@ -27,7 +28,6 @@ from app.services.rollout import (
     plan_projection,
     priorities,
     priority_out,
-    suppress,
     update_plan,
 )
 from app.settings import Settings
@@ -94,7 +94,9 @@ def get_priorities(
     weights: str | None = Query(None, description="mis. gap=0.4,p0=0.2 (sisanya bawaan)"),
 ) -> list[dict[str, Any]]:
     scope = _scope(settings, principal, parent, ref_date, desil_max, line)
-    return [priority_out(p, principal) for p in priorities(conn, scope, parse_weights(weights))]
+    view = RolloutView(conn, principal, scope.ref_date, scope.desil_max)
+    return [priority_out(p, principal, view, scope.poverty_line)
+            for p in priorities(conn, scope, parse_weights(weights))]
 
 
 @router.post("/pilot", summary="Pilih wilayah percontohan (satu wilayah atau klaster)")
@@ -108,9 +110,11 @@ def post_pilot(
         cost_per_household=body.biaya_per_rumah_tangga, max_areas=body.jumlah_wilayah_maks,
         weights=body.bobot,
     )
-    result = choose_pilot(conn, scope, request, principal)
-    result["wilayah"] = [priority_out(p, principal) for p in result["wilayah"]]
-    return suppress(result, principal)
+    view = RolloutView(conn, principal, scope.ref_date, scope.desil_max)
+    result = choose_pilot(conn, scope, request, principal, view)
+    result["wilayah"] = [priority_out(p, principal, view, scope.poverty_line)
+                         for p in result["wilayah"]]
+    return result
 
 
 @router.get("/plans", summary="Daftar rencana perluasan")

@@ -6,10 +6,10 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from app.deps import ConnDep
+from app.deps import ConnDep, SettingsDep
 from app.security import PrincipalDep
+from app.services.coverage import publication
 from app.services.wilayah import list_wilayah, wilayah_geojson_text
-from geo.coverage import suppress_value
 
 router = APIRouter(prefix="/api/v1/wilayah", tags=["wilayah"])
 
@@ -23,14 +23,16 @@ class WilayahOut(BaseModel):
     label_lat: float
     label_lon: float
     jumlah_rumah_tangga: int | str = Field(
-        description="Jumlah rumah tangga di registri (kelurahan efektif); '<5' untuk 1-4 bila "
-        "peran tidak boleh melihat perorangan"
+        description="Jumlah rumah tangga di registri (kelurahan efektif); bila peran tidak "
+        "boleh melihat perorangan: '<5' untuk 0-4 yang disamarkan, 'x' untuk angka yang ikut "
+        "disamarkan (docs/security.md)"
     )
 
 
 @router.get("", summary="Daftar wilayah yang dimuat", response_model=None)
 def get_wilayah(
     conn: ConnDep,
+    settings: SettingsDep,
     principal: PrincipalDep,
     level: Literal["provinsi", "kabkota", "kecamatan", "kelurahan"] | None = None,
     parent: str | None = Query(None, description="Awalan kode induk, mis. 64.74"),
@@ -44,6 +46,8 @@ def get_wilayah(
                         media_type="application/geo+json")
     rows = list_wilayah(conn, level, parent, principal.area_prefixes)
     if principal.suppress_small_counts:
+        pub = publication(conn, principal)
         for row in rows:
-            row["jumlah_rumah_tangga"] = suppress_value(row["jumlah_rumah_tangga"])
+            row["jumlah_rumah_tangga"] = pub.households(
+                row["kode"], row["jumlah_rumah_tangga"], settings.poverty_line)
     return [WilayahOut(**row) for row in rows]

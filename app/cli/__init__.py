@@ -17,14 +17,23 @@ from app.cli import (  # noqa: F401  (modules register their commands)
 )
 from app.cli import map as _map  # noqa: F401
 from app.cli import report as _report  # noqa: F401
-from app.cli.base import cli, err_console
-from geo.errors import SasaranError
+from app.cli.base import cli, err_console, log_to_file
+from app.redaction import install_log_masking
 
 
 def main() -> None:
-    """Run the CLI; domain errors become one clear line and exit code 1, never a stack trace."""
+    """Run the CLI; every failure becomes one clear line (the same words as the API's, from
+    ``app.failures``) and exit code 1, never a stack trace (that goes to the log file)."""
+    install_log_masking()
     try:
         cli()
-    except SasaranError as exc:
-        err_console.print(f"[red]Galat:[/] {exc.message}")
+    except KeyboardInterrupt:
+        err_console.print("[red]Galat:[/] dibatalkan.")
+        sys.exit(130)
+    except Exception as exc:
+        from app.failures import failure  # SQLAlchemy behind it: only when something failed
+
+        log_to_file()
+        err_console.print(f"[red]Galat:[/] {failure(exc).message}", markup=True,
+                          highlight=False)
         sys.exit(1)

@@ -5,6 +5,7 @@ Commands call the same service functions as the API, never the API over HTTP.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -45,6 +46,19 @@ def settings() -> Settings:
     from app.settings import Settings
 
     return Settings()
+
+
+def log_to_file() -> None:
+    """Send this run's log (an unexpected error's traceback) to ``<data_dir>/sasaran-cli.log``
+    instead of the terminal."""
+    try:
+        folder = settings().data_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(folder / "sasaran-cli.log")
+    except Exception:  # no writable data directory (or no settings): keep the line only
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    logging.getLogger().addHandler(handler)
 
 
 @cache

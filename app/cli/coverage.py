@@ -43,7 +43,9 @@ def import_programs_command(
     """Impor daftar program (instansi dibuat bila belum ada); upsert per kode_program."""
     from app.services.access import audit
     from app.services.coverage import import_programs
+    from app.uploads import check_file
 
+    check_file(file, settings())
     with transaction() as conn:
         chosen = chosen_profile(conn, file, "program", sheet=sheet, profile=profile,
                                 columns=columns, constants=constants)
@@ -70,7 +72,9 @@ def import_enrollments_command(
     bermasalah ditolak."""
     from app.services.access import audit
     from app.services.coverage import import_enrollments
+    from app.uploads import check_file
 
+    check_file(file, settings())
     with transaction() as conn:
         chosen = chosen_profile(conn, file, "kepesertaan", sheet=sheet, profile=profile,
                                 columns=columns, constants=constants)
@@ -108,7 +112,9 @@ def check_command(
     """Cek daftar calon penerima: sudah di registri, sasaran, dan program aktif apa saja."""
     from app.services.access import audit
     from app.services.coverage.check_file import annotate_file
+    from app.uploads import check_file
 
+    check_file(file, settings())
     target = out or file.with_name(f"{file.stem}-hasil{file.suffix}")
     desil_max = desil_max or settings().default_desil_max
     with transaction() as conn:
@@ -133,15 +139,15 @@ def export_coverage_command(
 ) -> None:
     """Ekspor angka cakupan per wilayah (CSV, XLSX per level + parameter, GeoJSON)."""
     from app.services.access import audit
-    from app.services.coverage import export_coverage
+    from app.services.coverage import export_coverage, publication
 
     target = out or Path(f"cakupan-{level or 'semua'}.{format}")
     on = _date(ref_date)
     desil_max = desil_max or settings().default_desil_max
     with transaction() as conn:
-        content = export_coverage(conn, format=format, level=level, ref_date=on,
-                                  desil_max=desil_max, program=program, agency=agency,
-                                  parent=parent)
+        pub = publication(conn, LOCAL_ADMIN, ref_date=on, desil_max=desil_max)
+        content = export_coverage(pub, format=format, level=level, parent=parent,
+                                  program=program, agency=agency)
         audit.record(conn, LOCAL_ADMIN, "coverage.export", parent,
                      {"format": format, "level": level, "tanggal_acuan": on,
                       "desil_maks": desil_max, "program": program, "instansi": agency})

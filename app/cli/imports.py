@@ -37,7 +37,11 @@ def import_households_command(
     Tata letak lain (DTKS/BDT) dikenali dari judul kolom atau dipilih dengan --profile."""
     from app.services.access import audit
     from app.services.registry import import_households
+    from app.uploads import check_file
 
+    for given in (file, members):
+        if given is not None:
+            check_file(given, settings())
     with transaction() as conn:
         chosen = chosen_profile(conn, file, "rumah_tangga", sheet=sheet, profile=profile,
                                 columns=columns, constants=constants)

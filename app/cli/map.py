@@ -73,6 +73,7 @@ def map_command(
                                  help="Sertakan peta dasar (permintaan ke luar)"),
 ) -> None:
     """Tulis salinan peta mandiri (angka wilayah saja, tanpa titik rumah tangga)."""
+    from app.principal import PUBLIC
     from app.services.maps import (
         OUTLINE_TOLERANCE,
         POLYGON_TOLERANCE,
@@ -92,8 +93,8 @@ def map_command(
         inline = {lvl: wilayah_geojson(conn, lvl, kecamatan if lvl == "kelurahan" else None,
                                        OUTLINE_TOLERANCE.get(lvl, POLYGON_TOLERANCE))
                   for lvl in ("kelurahan", "kecamatan", "kabkota")}
-        inline["figures"] = area_figures(conn, flt, classing, poverty_line=s.poverty_line,
-                                         level=level, suppress=True)
+        inline["figures"] = area_figures(conn, flt, classing, principal=PUBLIC,
+                                         poverty_line=s.poverty_line, level=level)
     state = {"figure": figure, "scheme": scheme, "k": k, "ramp": ramp, "level": level,
              "ref_date": ref.isoformat(), "desil_max": flt.desil_max,
              "kecamatan": kecamatan or ""}

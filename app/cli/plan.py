@@ -98,7 +98,7 @@ def plan_pilot(
     max_areas: int | None = typer.Option(None, "--max-areas", min=1, help="1 = satu wilayah"),
 ) -> None:
     """Pilih wilayah percontohan: satu wilayah atau klaster bertetangga."""
-    from app.services.rollout import PilotRequest, choose_pilot
+    from app.services.rollout import PilotRequest, RolloutView, choose_pilot
     from geo.rollout import parse_weights
 
     request = PilotRequest(
@@ -108,8 +108,9 @@ def plan_pilot(
         max_areas=max_areas, weights=parse_weights(weights),
     )
     with transaction() as conn:
-        result = choose_pilot(conn, _scope(parent, ref_date, desil_max, line), request,
-                              LOCAL_ADMIN)
+        scope = _scope(parent, ref_date, desil_max, line)
+        result = choose_pilot(conn, scope, request, LOCAL_ADMIN,
+                              RolloutView(conn, LOCAL_ADMIN, scope.ref_date, scope.desil_max))
     names = ", ".join(f"{p.figures.nama} ({p.figures.kode})" for p in result["wilayah"])
     console.print(f"Wilayah percontohan: [bold]{names}[/]")
     console.print(f"Sasaran {result['sasaran']}, tercakup {result['tercakup']}, kesenjangan "

@@ -2,7 +2,8 @@
 
 The same service as the map's "Laporan PDF" button. Small counts are hidden by default (the
 report is meant to be shared, and its readers may not be allowed to see persons);
-``--no-suppress`` only for internal use.
+``--no-suppress`` only for internal use. Suppressed means published as to a viewer
+(``app.principal.PUBLIC``) through the protected publication, as on the page.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ def report_command(
     program: str = typer.Option(None, "--program", help="Kode program"),
     agency: str = typer.Option(None, "--agency", help="Kode instansi"),
     suppress: bool = typer.Option(True, "--suppress/--no-suppress",
-                                  help="Tulis angka 1-4 sebagai <5 (bawaan: ya)"),
+                                  help="Samarkan angka kecil seperti untuk pimpinan (bawaan: ya)"),
 ) -> None:
     """Tulis laporan PDF cakupan program untuk satu wilayah."""
+    from app.principal import LOCAL_ADMIN, PUBLIC
     from app.services.maps import MapFilter, ReportScope, report_pdf
 
     s = settings()
@@ -34,8 +36,8 @@ def report_command(
     flt = MapFilter(ref, desil_max or s.default_desil_max, program, agency, area)
     started = time.perf_counter()
     with transaction() as conn:
-        pdf = report_pdf(conn, area, flt, ReportScope(suppress=suppress,
-                                                      poverty_line=s.poverty_line))
+        pdf = report_pdf(conn, area, flt, ReportScope(PUBLIC if suppress else LOCAL_ADMIN,
+                                                      s.poverty_line))
     out.write_bytes(pdf)
     console.print(f"Laporan ditulis ke {out} ({len(pdf) / 1e6:.1f} MB, "
                   f"{time.perf_counter() - started:.1f} s).")

@@ -1,7 +1,6 @@
-"""The coverage figures Beranda shows, gathered from the same service functions as the API
-(``app.services.coverage``): area tables through ``coverage_table`` (totals from the
-unsuppressed rows, then suppressed alike), program rows suppressed by the API's own path
-(``shown``) for roles that may not see persons."""
+"""The coverage figures a page shows, from the one entry point every aggregate goes through
+(``app.services.coverage.publication``): the same rows, totals and protection as the API, so
+a total row never gives back a hidden count."""
 
 from __future__ import annotations
 
@@ -9,40 +8,45 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from app.api.coverage_params import shown
 from app.pages.forms import CoverageFilter
 from app.principal import Principal
-from app.services import coverage
+from app.services.coverage import CoveragePublication, publication
 from geo.codes import level_of
-from geo.coverage import fgt_total
 
 CHILD_LEVEL = {None: "kabkota", "kabkota": "kecamatan", "kecamatan": "kelurahan"}
+
+
+def publication_for(conn: Connection, principal: Principal, flt: CoverageFilter
+                    ) -> CoveragePublication:
+    """The protected publication for a page's filters (one per request)."""
+    return publication(conn, principal, ref_date=flt.ref_date, desil_max=flt.desil_max)
 
 
 def area_rows(conn: Connection, principal: Principal, flt: CoverageFilter, level: str,
               parent: str | None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """(rows of ``level`` under ``parent``, their total), as the principal may see them."""
-    table = coverage.coverage_table(conn, level=level, parent=parent,
-                                    area_prefixes=principal.area_prefixes,
-                                    suppress=principal.suppress_small_counts,
-                                    **flt.service_args())
-    return table.rows, table.total
+    pub = publication_for(conn, principal, flt)
+    rows = pub.areas(level, parent, program=flt.program, agency=flt.agency)
+    if flt.program or flt.agency:  # only roles that may see persons get here (else refused)
+        from geo.coverage import total_row
+
+        return rows, total_row(rows)
+    return rows, {**pub.total(parent), "kode": None, "nama": "Jumlah"}
 
 
 def program_rows(conn: Connection, principal: Principal, flt: CoverageFilter
                  ) -> list[dict[str, Any]]:
-    rows = coverage.coverage_by_program(conn, parent=flt.parent,
-                                        area_prefixes=principal.area_prefixes,
-                                        **flt.service_args())
-    return shown(rows, principal)
+    """Per program: of the filtered area for roles that may see persons, of the whole scope
+    for the others (a program breakdown of one area is not published to them)."""
+    pub = publication_for(conn, principal, flt)
+    return pub.programs(None if pub.protected else flt.parent, program=flt.program,
+                        agency=flt.agency)
 
 
 def poverty(conn: Connection, principal: Principal, flt: CoverageFilter, line: float
             ) -> dict[str, Any]:
     """FGT P0/P1/P2 over the whole filtered area (every household, whatever its status)."""
-    rows = coverage.poverty_by_area(conn, level="kabkota", parent=flt.parent, line=line,
-                                    area_prefixes=principal.area_prefixes)
-    return shown([fgt_total(rows)], principal)[0]
+    return publication_for(conn, principal, flt).poverty_total(flt.parent, line)
 
 
 def headline(conn: Connection, principal: Principal, flt: CoverageFilter, line: float

@@ -20,7 +20,13 @@ from app.pages.access import guard
 from app.pages.flash import set_flash
 from app.pages.nav import Page, register
 from app.pages.planning_query import read_query
-from app.pages.planning_view import area_options, pilot_request, plan_map, ranking_table
+from app.pages.planning_view import (
+    area_options,
+    pilot_request,
+    plan_map,
+    ranking_table,
+    view_for,
+)
 from app.pages.render import render
 from app.principal import Principal
 from app.services.rollout import (
@@ -62,13 +68,15 @@ def pilot(request: Request, conn: ConnDep, settings: SettingsDep,
     q = read_query(request.query_params, settings.default_desil_max, settings.poverty_line)
     request_, form, errors = pilot_request(request.query_params, q)
     result: dict[str, Any] | None = None
+    view = view_for(conn, principal, q)
     if not errors and not q.errors:
         try:
-            result = choose_pilot(conn, q.scope(principal), request_, principal)
+            result = choose_pilot(conn, q.scope(principal), request_, principal, view)
         except SasaranError as exc:
             errors["umum"] = exc.message
     if result is not None:
-        result["wilayah"] = [priority_out(p, principal) for p in result["wilayah"]]
+        result["wilayah"] = [priority_out(p, principal, view, q.line)
+                             for p in result["wilayah"]]
     ranking = ranking_table(conn, principal, q)
     return render(request, "percontohan.html", principal, q=q, form=form, errors=errors,
                   result=result, ranking=ranking, status=422 if errors else 200,

@@ -16,10 +16,10 @@ from app.principal import Principal
 from app.services.maps import filter_choices
 from app.services.rollout import (
     PilotRequest,
+    RolloutView,
     area_figures,
     priorities,
     priority_out,
-    suppress,
 )
 from app.services.rollout.output import PILOT_OUTLINE, WAVE_COLOURS
 from app.services.wilayah import list_wilayah
@@ -29,12 +29,19 @@ PILOT_FIELDS = ("seed", "batas", "anggaran", "biaya", "jumlah_wilayah")
 MAP_TOLERANCE = 0.0002  # degrees (~20 m): a small map needs no more detail
 
 
+def view_for(conn: Connection, principal: Principal, q: RankingQuery) -> RolloutView:
+    """How the ranking's figures reach ``principal`` (protected for roles without person
+    access: ``app.services.rollout.RolloutView`` over the coverage publication)."""
+    return RolloutView(conn, principal, q.ref_date, q.desil_max)
+
+
 def ranking_table(conn: Connection, principal: Principal, q: RankingQuery
                   ) -> list[dict[str, Any]]:
     """Every ranked area as the API shows it, with its components by name."""
     rows = []
+    view = view_for(conn, principal, q)
     for p in priorities(conn, q.scope(principal), q.weights):
-        row = priority_out(p, principal)
+        row = priority_out(p, principal, view, q.line)
         row["komponen"] = {c["nama"]: c for c in row["komponen"]}
         rows.append(row)
     return rows
@@ -60,11 +67,12 @@ def editor_areas(conn: Connection, principal: Principal, q: RankingQuery
     at the plan's reference date (suppressed like the ranking for other roles)."""
     names = kecamatan_names(conn, principal)
     groups: dict[str, dict[str, Any]] = {}
+    view = view_for(conn, principal, q)
     for f in area_figures(conn, q.scope(principal), ranking=False):
         code = f.kode.rsplit(".", 1)[0]
         group = groups.setdefault(code, {"kode": code, "nama": names.get(code, code),
                                          "wilayah": []})
-        shown = suppress({"sasaran": f.targets, "kesenjangan": f.gap}, principal)
+        shown = view.area_row(f.kode, {"sasaran": f.targets, "kesenjangan": f.gap})
         group["wilayah"].append({"kode": f.kode, "nama": f.nama, **shown})
     return list(groups.values())
 

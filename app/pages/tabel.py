@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from app.deps import ConnDep, SettingsDep
 from app.pages.access import guard
+from app.pages.figures import publication_for
 from app.pages.forms import CoverageFilter, read_filter
 from app.pages.nav import ALL_ROLES, Page, register
 from app.pages.render import render
@@ -41,10 +42,8 @@ def table_page(request: Request, conn: ConnDep, settings: SettingsDep,
                principal: Principal = guard(PAGE)) -> HTMLResponse:
     flt, choices, level, per_program = _state(request, conn, principal,
                                               settings.default_desil_max)
-    table = coverage_table(conn, level=level, parent=flt.parent,
-                           area_prefixes=principal.area_prefixes,
-                           suppress=principal.suppress_small_counts, per_program=per_program,
-                           **flt.service_args())
+    table = coverage_table(publication_for(conn, principal, flt), level=level, parent=flt.parent,
+                           program=flt.program, agency=flt.agency, per_program=per_program)
     sort = request.query_params.get("sort", "")
     descending = request.query_params.get("dir") == "desc"
     rows = sorted_rows(table.rows, sort, descending, {k for k, _ in table.columns})
@@ -81,10 +80,9 @@ def table_download(request: Request, conn: ConnDep, settings: SettingsDep,
                    format: Literal["xlsx", "csv", "geojson"] = Query("xlsx"),
                    principal: Principal = guard(PAGE)) -> Response:
     flt, _, level, per_program = _state(request, conn, principal, settings.default_desil_max)
-    content = export_coverage(conn, format=format, level=level, parent=flt.parent,
-                              area_prefixes=principal.area_prefixes,
-                              suppress=principal.suppress_small_counts, per_program=per_program,
-                              **flt.service_args())
+    content = export_coverage(publication_for(conn, principal, flt), format=format, level=level,
+                              parent=flt.parent, program=flt.program, agency=flt.agency,
+                              per_program=per_program)
     audit.record(conn, principal, "coverage.export", flt.parent,
                  {**flt.params(), "level": level, "format": format})
     name = f"cakupan-{level}{'-' + flt.parent if flt.parent else ''}.{format}"

@@ -5,7 +5,8 @@ Public: ``open_table``, ``Table``, ``Chunk``, ``Frame``, ``ColumnSpec``, ``parse
 ``normalise_header``, ``file_sha256``, ``read_headers``, ``XLSX_SUFFIXES`` (tabular; csvframes
 is its private fast path); ``Problem``, ``Rejection``, ``RowWarning``, ``Checked``, ``REQUIRED``
 and the field validators of the ``validation`` module (used as ``validation.nik(cell)``);
-``xlsx_cells`` (sheets); ``ColumnProfile``, ``from_definition``, ``parse_pairs``,
+``xlsx_cells``, ``csv_cells`` (sheets: every spreadsheet row passes through them, formulas made
+inert); ``ColumnProfile``, ``from_definition``, ``parse_pairs``,
 ``header_key``, ``KINDS`` (profiles); ``BUILTIN``, ``builtin``, ``detect`` (aliases); ``bind``,
 ``Binding`` (mapping). ``dates`` and ``excel`` are read through ``validation``.
 """
@@ -14,7 +15,7 @@ from geo.io import validation
 from geo.io.aliases import BUILTIN, builtin, detect
 from geo.io.mapping import Binding, bind
 from geo.io.profiles import KINDS, ColumnProfile, from_definition, header_key, parse_pairs
-from geo.io.sheets import xlsx_cells
+from geo.io.sheets import csv_cells, xlsx_cells
 from geo.io.tabular import (
     XLSX_SUFFIXES,
     Chunk,
@@ -31,6 +32,6 @@ from geo.io.validation import REQUIRED, Checked, Problem, Rejection, RowWarning
 
 __all__ = ["BUILTIN", "KINDS", "REQUIRED", "XLSX_SUFFIXES", "Binding", "Checked", "Chunk",
            "ColumnProfile", "ColumnSpec", "Frame", "Problem", "Rejection", "RowWarning", "Table",
-           "bind", "builtin", "detect", "file_sha256", "from_definition", "header_key",
-           "normalise_header", "open_table", "parse_column_map", "parse_pairs", "read_headers",
-           "validation", "xlsx_cells"]
+           "bind", "builtin", "csv_cells", "detect", "file_sha256", "from_definition",
+           "header_key", "normalise_header", "open_table", "parse_column_map", "parse_pairs",
+           "read_headers", "validation", "xlsx_cells"]

@@ -49,14 +49,21 @@ def figure_value(row: dict[str, Any], figure: str) -> Any:
     (a rate over zero targets, an index without expenditure data)."""
     if figure == "overlap_share":
         targets, overlap = row.get("targets") or 0, row.get("overlap", 0)
-        if SUPPRESSED in (targets, overlap):
-            return SUPPRESSED
+        if hidden := _hidden(targets, overlap):
+            return hidden
         return overlap / targets if targets else None
     value = row.get(figure)
-    if figure == "coverage_rate" and value is None and SUPPRESSED in (
-            row.get("targets"), row.get("covered")):
-        return SUPPRESSED
-    return value if value is None or value == SUPPRESSED else float(value)
+    if figure == "coverage_rate" and value is None and (
+            hidden := _hidden(row.get("targets"), row.get("covered"))):
+        return hidden
+    return value if value is None or isinstance(value, str) else float(value)
+
+
+def _hidden(*counts: Any) -> str | None:
+    """``"<5"`` when a count is a hidden small one, ``"x"`` (another hidden count) when one is
+    hidden otherwise, None when all are numbers."""
+    labels = [c for c in counts if isinstance(c, str)]
+    return (SUPPRESSED if SUPPRESSED in labels else labels[0]) if labels else None
 
 
 def panel_summary(rows: list[dict[str, Any]], top: int = 10) -> dict[str, Any]:

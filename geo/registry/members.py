@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from geo.codes import OUTSIDE_AREA
 from geo.io import Chunk, ColumnSpec, Rejection, RowWarning, validation
 from geo.registry.households import Problems, identity_numbers, required_text
 
@@ -41,10 +42,13 @@ class ValidMembers:
 def validate_members(
     chunk: Chunk, households: Mapping[str, int], seen: dict[tuple[str, str], int],
     date_order: str = "dmy",
+    area_bound: bool = False,
 ) -> tuple[ValidMembers, list[Rejection]]:
     """``households`` maps known id_keluarga to household ids; ``seen`` spans the file.
     A malformed optional value (jenis_kelamin, tanggal_lahir, disabilitas) is dropped and its
-    row kept with a warning (``ValidMembers.warnings``)."""
+    row kept with a warning (``ValidMembers.warnings``). For an ``area_bound`` uploader
+    ``households`` holds only those of their area, and a row of any other id_keluarga gets one
+    reason whether the household exists elsewhere or not."""
     problems = Problems()
     col = chunk.column
     ids = required_text(col("id_keluarga"), "id_keluarga", problems)
@@ -66,7 +70,8 @@ def validate_members(
     for i, key in enumerate(ids):
         household_id.append(households.get(key, 0))
         if key and key not in households:
-            problems.add(i, "id_keluarga", f"rumah tangga '{key}' tidak ada di registri")
+            problems.add(i, "id_keluarga", f"rumah tangga '{key}' {OUTSIDE_AREA}" if area_bound
+                         else f"rumah tangga '{key}' tidak ada di registri")
         elif key and nik[i] and i not in problems.by_row:
             first = seen.setdefault((key, nik[i]), chunk.numbers[i])
             if first != chunk.numbers[i]:

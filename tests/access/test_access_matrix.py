@@ -61,14 +61,21 @@ from access_world import (
     add_balikpapan,
     app_routes,
     build_world,
+    leaf_routes,
 )
+from conftest import app_on
+from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import create_engine, text
+from suppression_attack import honest
 
 from app.main import create_app
+from app.services.access import users
 from app.settings import Settings
 
 OK, DENY = "ok", "deny"
+PASSWORD = "kata-sandi-uji-yang-panjang"
+LOGIN_FORMS = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout")}
 ROLES: dict[str, dict[str, Any]] = {
     "admin": {},
     "analyst": {"area_prefixes": ANALYST_AREA},
@@ -102,17 +109,19 @@ NOT_FOUND = dict.fromkeys(ROLES, 404)
 EXPECTATIONS: dict[tuple[str, str], Case] = {
     ("GET", "/healthz"): Case(EVERYONE, 200),
     # Pages (issue 14): "/" sends each role to its start page.
-    ("GET", "/"): Case(EVERYONE, 303),
+    ("GET", "/"): Case(EVERYONE, 303, extra={"ok": 303}),
     ("GET", "/beranda"): Case(EVERYONE, 303),
     ("GET", "/tabel"): Case(EVERYONE, 303),
     ("GET", "/tabel/unduh"): Case(EVERYONE, 303, table_download, audit="coverage.export"),
     ("GET", "/pengguna"): Case(ADMIN_ONLY, 303),
-    ("POST", "/pengguna"): Case(ADMIN_ONLY, 303, new_account, audit="user.add"),
+    # A page's form answers its success with 303 to the page (post/redirect/get).
+    ("POST", "/pengguna"): Case(ADMIN_ONLY, 303, new_account, audit="user.add",
+                                extra={"ok": 303}),
     ("GET", "/pengguna/audit"): Case(ADMIN_ONLY, 303),
     ("GET", "/pengguna/audit.csv"): Case(ADMIN_ONLY, 303, audit="audit.export"),
     ("GET", "/login"): Case(EVERYONE, 200),
     ("POST", "/login"): Case(dict.fromkeys(ROLES, 403), 403, login_form),  # no form token: refused
-    ("POST", "/logout"): Case(EVERYONE, 303),
+    ("POST", "/logout"): Case(EVERYONE, 303, extra={"ok": 303}),
     ("GET", "/openapi.json"): Case(EVERYONE, 200),
     ("GET", "/docs"): Case(EVERYONE, 200),
     ("GET", "/docs/oauth2-redirect"): Case(EVERYONE, 200),
@@ -132,13 +141,15 @@ EXPECTATIONS: dict[tuple[str, str], Case] = {
     ("GET", "/map"): Case(EVERYONE, 303, audit="map.household_points",
                           extra={"audit_roles": ("admin", "analyst")}),
     ("GET", "/api/v1/map/figures"): Case(EVERYONE, 401),
-    # One area's panel: figures for all; its poorest gaps (persons) only for admin/analyst.
-    ("GET", "/api/v1/map/areas/{kode}"): Case(EVERYONE, 401, an_area),
     ("GET", "/api/v1/map/programs"): Case(EVERYONE, 401),
     ("GET", "/api/v1/map/hexagons"): Case(EVERYONE, 401),
     # The map picture and the PDF report: figures, suppressed for the others.
     ("GET", "/api/v1/map/image.png"): Case(EVERYONE, 401),
     ("GET", "/api/v1/map/report.pdf"): Case(EVERYONE, 401),
+    # One area's panel: its poorest gap households only for admin/analyst (audited).
+    ("GET", "/api/v1/map/areas/{kode}"): Case(EVERYONE, 401, an_area,
+                                              audit="map.gap_households",
+                                              extra={"audit_roles": ("admin", "analyst")}),
     ("GET", "/tiles/{layer}/{z}/{x}/{y}.pbf"): Case(PERSONS, 401, household_tile),
     # Area aggregates (the area table's rows at label points), suppressed for non-persons.
     ("GET", "/tiles/areas/{z}/{x}/{y}.pbf"): Case(EVERYONE, 401, area_tile),
@@ -172,6 +183,7 @@ EXPECTATIONS: dict[tuple[str, str], Case] = {
                                               audit="program.import"),
     # Coverage figures for all (suppressed for agency/viewer); lists of persons audited.
     ("GET", "/api/v1/coverage"): Case(EVERYONE, 401),
+    ("GET", "/api/v1/coverage/total"): Case(EVERYONE, 401),
     ("GET", "/api/v1/coverage/programs"): Case(EVERYONE, 401),
     ("GET", "/api/v1/coverage/agencies"): Case(EVERYONE, 401),
     ("GET", "/api/v1/coverage/overlap"): Case(EVERYONE, 401),
@@ -183,8 +195,10 @@ EXPECTATIONS: dict[tuple[str, str], Case] = {
                                                  audit="enrollment.import"),
     ("GET", "/api/v1/enrollments/unmatched"): Case(CHECKERS, 401,
                                                    audit="enrollment.unmatched"),
+    # DINSOS's own PKH upload: its agency and admins; an area-bound analyst only an own upload.
     ("GET", "/api/v1/enrollments/batches/{batch}/rejected"): Case(
-        CHECKERS, 401, pkh_enrollment_batch, audit="enrollment.rejected.read"),
+        {**ADMIN_ONLY, "agency": OK}, 401, pkh_enrollment_batch,
+        audit="enrollment.rejected.read"),
     ("GET", "/api/v1/poverty"): Case(EVERYONE, 401, poverty_line),
     # Cek penerima: the check's roles, audit and rate limit; a result only for who made it.
     ("GET", "/cek"): Case(CHECKERS, 303),
@@ -212,12 +226,12 @@ EXPECTATIONS: dict[tuple[str, str], Case] = {
         PLAN_READERS, 303, plan_page, audit="rollout_plan.export"),
     ("GET", "/perencanaan/rencana/baru"): Case(PERSONS, 303),
     ("POST", "/perencanaan/rencana/baru"): Case(PERSONS, 303, plan_form,
-                                                audit="rollout_plan.create"),
+                                                audit="rollout_plan.create", extra={"ok": 303}),
     ("GET", "/perencanaan/rencana/{plan_id}/ubah"): Case(PERSONS, 303, plan_page),
-    ("POST", "/perencanaan/rencana/{plan_id}/ubah"): Case(PERSONS, 303, changed_plan_form,
-                                                          audit="rollout_plan.update"),
-    ("POST", "/perencanaan/rencana/{plan_id}/hapus"): Case(PERSONS, 303, plan_page,
-                                                           audit="rollout_plan.delete"),
+    ("POST", "/perencanaan/rencana/{plan_id}/ubah"): Case(
+        PERSONS, 303, changed_plan_form, audit="rollout_plan.update", extra={"ok": 303}),
+    ("POST", "/perencanaan/rencana/{plan_id}/hapus"): Case(
+        PERSONS, 303, plan_page, audit="rollout_plan.delete", extra={"ok": 303}),
     # Warnings of an accepted row: row, column, reason (no person); read like rejected rows.
     ("GET", "/api/v1/imports/{batch}/warnings"): Case(ADMIN_ONLY, 401, first_batch),
     # Match suggestions: the officer of the program's agency and admins/analysts (names only
@@ -240,10 +254,10 @@ EXPECTATIONS: dict[tuple[str, str], Case] = {
     # The Saran kecocokan page: the same rules and audit as the API above; a decision is a form
     # post answered by a redirect back to the list.
     ("GET", "/saran"): Case(CHECKERS, 303, audit="enrollment.suggestion.read"),
-    ("POST", "/saran/{suggestion_id}/konfirmasi"): Case(CHECKERS, 303, a_suggestion,
-                                                        audit="enrollment.suggestion.confirm"),
-    ("POST", "/saran/{suggestion_id}/tolak"): Case(CHECKERS, 303, a_suggestion,
-                                                   audit="enrollment.suggestion.reject"),
+    ("POST", "/saran/{suggestion_id}/konfirmasi"): Case(
+        CHECKERS, 303, a_suggestion, audit="enrollment.suggestion.confirm", extra={"ok": 303}),
+    ("POST", "/saran/{suggestion_id}/tolak"): Case(
+        CHECKERS, 303, a_suggestion, audit="enrollment.suggestion.reject", extra={"ok": 303}),
 }
 
 
@@ -279,9 +293,34 @@ def call(client, route: tuple[str, str], world: World, tmp: Any):
                           follow_redirects=False)
 
 
-def assert_cell(expected: Any, status: int, where: str) -> None:
+def success_status(route: tuple[str, str]) -> int:
+    """The status an allowed request gets: the route's declared one (201 for a plan created,
+    204 for one deleted, 303 for a redirect), ``extra["ok"]`` when the case says otherwise."""
+    case = EXPECTATIONS[route]
+    if "ok" in case.extra:
+        return int(case.extra["ok"])
+    return DECLARED.get(route, 200)
+
+
+def _declared() -> dict[tuple[str, str], int]:
+    settings = Settings(database_url="postgresql+psycopg://x@/x", secret_key="x" * 40)
+    app = create_app(settings, engine=create_engine(settings.database_url or ""))
+    out = {}
+    for route in leaf_routes(app):
+        code = getattr(route, "status_code", None)
+        for method in getattr(route, "methods", None) or ():
+            if code:
+                out[(method, route.path)] = int(code)
+    return out
+
+
+DECLARED = _declared()
+
+
+def assert_cell(expected: Any, status: int, where: str, route: tuple[str, str]) -> None:
     if expected == OK:
-        assert 200 <= status < 400, f"{where}: expected allowed, got {status}"
+        exact = success_status(route)
+        assert status == exact, f"{where}: expected {exact}, got {status}"
     elif expected == DENY:
         assert status == 403, f"{where}: expected 403, got {status}"
     else:
@@ -294,7 +333,8 @@ def assert_cell(expected: Any, status: int, where: str) -> None:
 def test_role_gets_exactly_what_the_matrix_says(client_as, world, tmp_path, route, role):
     client = client_as(role, **ROLES[role])
     response = call(client, route, world, tmp_path)
-    assert_cell(EXPECTATIONS[route].roles[role], response.status_code, f"{role} {route}")
+    assert_cell(EXPECTATIONS[route].roles[role], response.status_code, f"{role} {route}",
+                route)
     if response.status_code == 403 and route[1].startswith("/api/"):
         assert response.json()["error"]["code"] == "forbidden"
 
@@ -304,7 +344,61 @@ def test_role_gets_exactly_what_the_matrix_says(client_as, world, tmp_path, rout
 def test_request_without_credentials_gets_401_or_the_login_page(anon_client, world, tmp_path,
                                                                   route):
     response = call(anon_client, route, world, tmp_path)
-    assert_cell(EXPECTATIONS[route].anonymous, response.status_code, f"anonymous {route}")
+    assert_cell(EXPECTATIONS[route].anonymous, response.status_code, f"anonymous {route}",
+                route)
+
+
+REAL = {"admin": {}, "analyst": {"areas": list(ANALYST_AREA)},
+        "agency": {"agency": "DINSOS"}, "viewer": {}}
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_the_matrix_holds_with_real_api_keys(conn, settings, engine, world, tmp_path, role):
+    """The same cells, authenticated the way machine clients are (``Authorization: Bearer``,
+    a real account and key), not by overriding the principal; each request is rolled back."""
+    users.create_user(conn, f"nyata-{role}", role, None, **REAL[role])
+    key = users.create_api_key(conn, f"nyata-{role}")
+    failures = []
+    with TestClient(app_on(settings, engine, conn, None), raise_server_exceptions=False) as c:
+        c.headers["Authorization"] = f"Bearer {key}"
+        for route in [r for r in ROUTES if r in EXPECTATIONS]:
+            if route in LOGIN_FORMS:
+                continue  # the login form itself: no credentials involved
+            savepoint = conn.begin_nested()
+            try:
+                response = call(c, route, world, tmp_path)
+            finally:
+                savepoint.rollback()
+            try:
+                assert_cell(EXPECTATIONS[route].roles[role], response.status_code,
+                            f"{role} {route}", route)
+            except AssertionError as exc:
+                failures.append(str(exc))
+    assert failures == []
+
+
+def test_a_real_session_login_gets_the_same_answers_as_the_matrix(conn, settings, engine,
+                                                                   world, tmp_path):
+    """A viewer and an analyst logged in through the web form (cookie, CSRF): every GET."""
+    for role in ("viewer", "analyst"):
+        users.create_user(conn, f"sesi-{role}", role, PASSWORD, **REAL[role])
+        with TestClient(app_on(settings, engine, conn, None),
+                        raise_server_exceptions=False) as c:
+            page = c.get("/login")
+            token = c.cookies.get("sasaran_login_csrf")
+            assert page.status_code == 200 and token
+            done = c.post("/login", data={"username": f"sesi-{role}", "password": PASSWORD,
+                                          "csrf_token": token}, follow_redirects=False)
+            assert done.status_code == 303, done.text
+            for route in [r for r in ROUTES if r in EXPECTATIONS and r[0] == "GET"
+                          and r not in LOGIN_FORMS]:
+                savepoint = conn.begin_nested()
+                try:
+                    response = call(c, route, world, tmp_path)
+                finally:
+                    savepoint.rollback()
+                assert_cell(EXPECTATIONS[route].roles[role], response.status_code,
+                            f"{role} (sesi) {route}", route)
 
 
 SCOPED = {"analyst": {"area_prefixes": ANALYST_AREA},
@@ -353,8 +447,12 @@ def test_viewer_sees_counts_of_one_to_four_as_less_than_five(client_as, world):
     expected = {}
     for code in set(world.households.values()):
         n = sum(1 for k in world.households.values() if k == code)
-        expected[code] = "<5" if 1 <= n <= 4 else n
-    assert {k: counts[k] for k in expected} == expected
+        expected[code] = n
+    # Each count is itself, <5 or x (complementary suppression may hide more than 1-4), and
+    # never a count of 1-4 in the clear.
+    assert all(honest(counts[k], n) for k, n in expected.items()), (counts, expected)
+    assert any(1 <= n <= 4 for n in expected.values())
+    assert any(counts[k] == n and n >= 5 for k, n in expected.items())
 
 
 def test_analyst_reads_the_rejected_rows_of_an_own_upload_only(client_as, world, tmp_path):
@@ -365,6 +463,20 @@ def test_analyst_reads_the_rejected_rows_of_an_own_upload_only(client_as, world,
     other = analyst.get(f"/api/v1/imports/{world.batches[0]}/rejected")
     assert other.status_code == 403
     assert "pengunggahnya" in other.json()["error"]["message"]
+
+
+def test_analyst_reads_the_rejected_enrollment_rows_of_an_own_upload_only(client_as, world,
+                                                                         tmp_path):
+    analyst = client_as("analyst", **ROLES["analyst"])
+    upload = call(analyst, ("POST", "/api/v1/enrollments/import"), world, tmp_path)
+    assert upload.status_code == 200, upload.text
+    own = upload.json()["batch"]["id"]
+    assert analyst.get(f"/api/v1/enrollments/batches/{own}/rejected").status_code == 200
+    other = analyst.get(f"/api/v1/enrollments/batches/{world.enrollment_batches[0]}/rejected")
+    assert other.status_code == 403
+    assert "pengunggahnya" in other.json()["error"]["message"]
+    assert client_as("admin").get(
+        f"/api/v1/enrollments/batches/{world.enrollment_batches[0]}/rejected").status_code == 200
 
 
 def test_agency_cannot_touch_another_agencys_enrollments(client_as, world, tmp_path):

@@ -1,6 +1,7 @@
 """The PDF report and the map picture over the sample city: the totals in the PDF's text
 (pdftotext) equal figures computed here from the loaded rows, and a viewer's report shows no
-count from 1 to 4."""
+count from 1 to 4 and publishes exactly the protected publication's figures (complementary
+suppression included, not ``<5`` alone)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from suppression_attack import honest
 
-from app.services.coverage import import_enrollments, import_programs
-from app.services.maps import Classing, MapFilter, ReportScope, report_pdf
+from app.principal import LOCAL_ADMIN, Principal
+from app.services.coverage import import_enrollments, import_programs, publication
+from app.services.maps import Classing, MapFilter, ReportScope, report_data, report_pdf
 from app.services.maps.report import picture
 from app.services.registry import import_households
 from app.services.wilayah import load_boundaries
@@ -116,7 +119,7 @@ def id_number(n: int) -> str:
 
 def test_report_holds_the_independently_computed_totals(city, tmp_path):
     pdf = report_pdf(city, "64.74", MapFilter(REF, 4, None, None, "64.74"),
-                     ReportScope(suppress=False))
+                     ReportScope(LOCAL_ADMIN))
     assert pdf.startswith(b"%PDF")
     body = pdf_text(pdf, tmp_path)
     per_kelurahan = expected_by_kelurahan(city)
@@ -176,18 +179,20 @@ def test_report_holds_the_independently_computed_totals(city, tmp_path):
     assert len(images) >= 2
 
 
+VIEWER = Principal(username="pimpinan", role="viewer")
+SMALL = 1  # desil threshold at which the sample city has counts of 1-4 to hide on 1 Jun 2025
+
+
 def test_viewer_report_shows_no_count_from_one_to_four(city, client_as, tmp_path):
-    program = "PELATIHAN-KERJA"  # a small program: many of its counts are 1-4
     response = client_as("viewer").get("/api/v1/map/report.pdf",
-                                       params={"ref_date": REF.isoformat(), "program": program,
-                                               "kecamatan": "64.74.03"})
+                                       params={"ref_date": REF.isoformat(),
+                                               "desil_max": SMALL})
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/pdf"
     body = pdf_text(response.content, tmp_path)
-    per_kelurahan = expected_by_kelurahan(city, program=program)
-    small = [(k, c) for k, r in per_kelurahan.items() if k.startswith("64.74.03")
-             for c in COUNT_COLUMNS if 1 <= r[c] <= 4]
-    assert small, "the sample city has small counts to hide in Bontang Barat"
+    per_kelurahan = expected_by_kelurahan(city, desil_max=SMALL)
+    small = [(k, c) for k, r in per_kelurahan.items() for c in COUNT_COLUMNS if 1 <= r[c] <= 4]
+    assert small, "the sample city has small counts to hide"
     assert "<5" in body
     # Every table cell of a count: no 1-4 left (codes, dates, percentages and page numbers are
     # not counts: only the tables' whole numbers are checked).
@@ -199,6 +204,43 @@ def test_viewer_report_shows_no_count_from_one_to_four(city, client_as, tmp_path
         cells = re.findall(r"(?<![\d.,%])\b\d+\b(?![.,]\d| %|\.\d)", line)
         assert not [c for c in cells if c in ("1", "2", "3", "4")
                     and not re.search(rf"64\.74\.0{c}", line)], line
+
+
+def test_a_program_report_per_area_is_refused_to_a_viewer(city, client_as):
+    """Per-area figures of one program tie the tables together through the household mix:
+    the page, the API and the report refuse them alike to roles without person access."""
+    response = client_as("viewer").get("/api/v1/map/report.pdf",
+                                       params={"ref_date": REF.isoformat(),
+                                               "program": "PELATIHAN-KERJA"})
+    assert response.status_code == 403
+    assert "per program" in response.json()["error"]["message"]
+
+
+def test_viewer_report_is_the_protected_publication(city, settings):
+    """Every count of the report is the one the protected publication gives a viewer (so it
+    holds against the relations, not just <5 cell by cell), honest against the rows counted
+    here; the matrix is the whole scope's."""
+    data = report_data(city, "64.74", MapFilter(REF, SMALL, None, None, "64.74"),
+                       ReportScope(VIEWER, settings.poverty_line))
+    pub = publication(city, VIEWER, ref_date=REF, desil_max=SMALL)
+    expected = expected_by_kelurahan(city, desil_max=SMALL)
+    for level in ("kecamatan", "kelurahan"):
+        published = {r["kode"]: r for r in pub.areas(level, "64.74")}
+        for row in data["tables"][level]["rows"]:
+            assert {c: row[c] for c in COUNT_COLUMNS} == \
+                {c: published[row["kode"]][c] for c in COUNT_COLUMNS}
+            true = {c: sum(v[c] for k, v in expected.items() if k.startswith(row["kode"]))
+                    for c in COUNT_COLUMNS}
+            assert all(honest(row[c], true[c]) for c in COUNT_COLUMNS), (row, true)
+        total = data["tables"][level]["total"]
+        assert {c: total[c] for c in COUNT_COLUMNS} == \
+            {c: pub.total("64.74")[c] for c in COUNT_COLUMNS}
+    assert data["matrix"]["matrix"] == pub.overlap(None)["matrix"]
+    cells = [r[c] for r in data["tables"]["kelurahan"]["rows"] for c in COUNT_COLUMNS]
+    # The sample city needs complementary suppression: primary suppression alone (<5 only)
+    # would publish no "x" and fail the equality above.
+    assert "x" in cells and "<5" in cells
+    assert all(isinstance(r["gap"], int) for r in data["top_gaps"])
 
 
 def test_map_picture_for_a_view_and_its_scale_bar(city, client):
@@ -216,7 +258,7 @@ def test_map_picture_for_a_view_and_its_scale_bar(city, client):
 def test_map_picture_holds_title_legend_scale_north_arrow_date_and_source(city, client):
     per_kelurahan = expected_by_kelurahan(city)
     pic = picture(city, MapFilter(REF, 4, None, None, None), Classing(figure="gap"),
-                  ReportScope(suppress=False))
+                  ReportScope(LOCAL_ADMIN))
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", render(pic, "svg").decode())
     assert "Kesenjangan (RT) per kelurahan" in texts
     assert "Semua wilayah · tanggal acuan 1 Jun 2025 · sasaran desil ≤ 4" in texts

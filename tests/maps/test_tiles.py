@@ -7,6 +7,7 @@ from datetime import date
 import h3
 import mapbox_vector_tile
 import pytest
+from conftest import TEST_ADMIN
 from map_world import HOUSEHOLDS, KELURAHAN, REF, Z, build, expected_status, tile_center
 from sqlalchemy import text
 
@@ -165,8 +166,8 @@ def test_hexagons_merge_into_parent_cells_when_there_are_too_many(conn, world):
     cap = min(sizes.values())
     assert sizes[9] > cap  # else the merge below proves nothing
     coarse = max(r for r, n in sizes.items() if n <= cap)
-    body = hexagon_aggregate(conn, MapFilter(ref_date=REF), resolution=9, suppress=False,
-                             max_cells=cap)
+    body = hexagon_aggregate(conn, MapFilter(ref_date=REF), resolution=9,
+                             principal=TEST_ADMIN, max_cells=cap)
     assert body["resolusi"] == coarse
     assert _cells(body) == _expected_cells(conn, world, coarse)
 

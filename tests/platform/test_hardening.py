@@ -95,7 +95,7 @@ def test_csv_and_real_xlsx_are_recognised_whatever_their_names(tmp_path):
 @pytest.mark.parametrize("content, reason", [
     (b"%PDF-1.7 ...", "biner"),
     (b"\x89PNG\r\n\x1a\n....", "biner"),
-    ("nama\nSiti".encode("utf-16"), "biner"),
+    ("nama\nSiti".encode("utf-16"), "UTF-16"),
     (b"nama\n\xe9\xe9\xe9 bukan utf8\n" + b"x" * 100, "UTF-8"),
     (b"   \n", "kosong"),
 ])

@@ -17,6 +17,7 @@ from geo import identity
     ("6474030005800001", "tanggal"),
     ("6474033205800001", "tanggal"),
     ("6474037205800001", "tanggal"),
+    ("6474034005800001", "tanggal"),  # 40: a man's 31 + 9, a woman's 0 + 40: neither
     ("6474031500800001", "bulan"),
     ("6474031513800001", "bulan"),
     ("6474031505800000", "0000"),
@@ -25,9 +26,19 @@ def test_invalid_nik_has_a_reason(number, fragment):
     assert fragment in identity.nik_problem(number)
 
 
-@pytest.mark.parametrize("number", ["6474031505800001", "6474035505800001", "6474037112990009"])
+@pytest.mark.parametrize("number", ["6474031505800001", "6474035505800001", "6474037112990009",
+                                    "6474030101800001", "6474033101800001",  # days 1 and 31
+                                    "6474034101800001"])  # day 41: a woman born on the 1st
 def test_valid_nik_including_women_with_day_plus_40(number):
     assert identity.nik_problem(number) is None
+
+
+@pytest.mark.parametrize(("day", "valid"), [(0, False), (1, True), (31, True), (32, False),
+                                            (40, False), (41, True), (71, True), (72, False)])
+def test_the_fast_and_exact_nik_rules_agree_on_every_day_boundary(day, valid):
+    number = f"647403{day:02d}0580" + "0001"
+    assert (identity.nik_problem(number) is None) is valid
+    assert bool(identity.surely_valid_niks([number])[0]) is valid
 
 
 def test_kk_rules():

@@ -10,6 +10,8 @@ from typing import IO, Any
 from sqlalchemy import Connection, text
 
 from app.principal import Principal
+from geo.io import csv_cells
+from geo.masking import mask_text, mask_value
 
 
 def record(
@@ -30,8 +32,8 @@ def record(
             "user": principal.username,
             "role": principal.role,
             "action": action,
-            "target": target,
-            "filters": json.dumps(filters or {}, default=str),
+            "target": None if target is None else mask_text(target),
+            "filters": json.dumps(mask_value(filters or {}), default=str),
             "rows": rows,
         },
     )
@@ -71,8 +73,8 @@ def write_csv(rows: list[dict[str, Any]], target: IO[str]) -> None:
     writer = csv.writer(target)
     writer.writerow(AUDIT_COLUMNS)
     for row in rows:
-        writer.writerow([
+        writer.writerow(csv_cells(
             json.dumps(row[c], ensure_ascii=False) if c == "filter" else
             row[c].isoformat() if isinstance(row[c], datetime) else row[c]
             for c in AUDIT_COLUMNS
-        ])
+        ))

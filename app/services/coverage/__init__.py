@@ -11,6 +11,10 @@ Public: ``coverage_by_area``, ``coverage_by_program``, ``coverage_by_agency``, `
 coverage segments and steps current; ``list_suggestions``, ``decide``, ``suggestions_for``,
 ``decide_for`` (decisions: the officer's side of match suggestions). ``sql`` holds the
 statements' shared parts and the ``Query`` parameters.
+
+``publication`` (``CoveragePublication``) is THE entry point for every aggregate a response
+carries: it returns the rows above unchanged to roles that may see persons and protected
+(small counts and whatever would give them back hidden) to the others.
 """
 
 from app.services.coverage import programs
@@ -39,13 +43,15 @@ from app.services.coverage.figures import (
     poverty_by_area,
 )
 from app.services.coverage.programs import get_program, import_programs
+from app.services.coverage.published import CoveragePublication, publication
 from app.services.coverage.segments import rebuild_segments
 from app.services.coverage.steps import refresh_stale
 from app.services.coverage.table import CoverageTable, coverage_table
 
-__all__ = ["MAX_NUMBERS", "CheckedList", "CoverageTable", "annotate_file", "check_file",
-           "check_identities", "check_pasted", "coverage_by_agency", "coverage_by_area",
-           "coverage_by_program", "coverage_table", "decide", "decide_for", "export_coverage",
-           "gap_list", "get_program", "import_enrollments", "import_programs", "leakage_list",
-           "list_suggestions", "overlap_matrix", "poverty_by_area", "programs",
-           "rebuild_segments", "refresh_stale", "suggestions_for", "unmatched_rows"]
+__all__ = ["MAX_NUMBERS", "CheckedList", "CoveragePublication", "CoverageTable", "annotate_file",
+           "check_file", "check_identities", "check_pasted", "coverage_by_agency",
+           "coverage_by_area", "coverage_by_program", "coverage_table", "decide", "decide_for",
+           "export_coverage", "gap_list", "get_program", "import_enrollments", "import_programs",
+           "leakage_list", "list_suggestions", "overlap_matrix", "poverty_by_area", "programs",
+           "publication", "rebuild_segments", "refresh_stale", "suggestions_for",
+           "unmatched_rows"]

@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 
 from app.services.coverage.check import MAX_NUMBERS, check_identities
 from geo.errors import ImportRejected, InvalidInput
-from geo.io import XLSX_SUFFIXES, ColumnSpec, open_table, xlsx_cells
+from geo.io import XLSX_SUFFIXES, ColumnSpec, csv_cells, open_table, xlsx_cells
 
 CHECK_SPEC = ColumnSpec(required=(), optional=("nik", "no_kk"))
 RESULT_COLUMNS = ("hasil_ditemukan", "hasil_sasaran", "hasil_kelurahan", "hasil_nama_kelurahan",
@@ -143,8 +143,8 @@ def annotate_file(conn: Connection, key: bytes, path: Path, out: Path, *,
 def _csv(header: list[str], body: list[list[str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(body)
+    writer.writerow(csv_cells(header))
+    writer.writerows(csv_cells(row) for row in body)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -155,7 +155,7 @@ def _xlsx(header: list[str], body: list[list[str]]) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "hasil_cek"
-    sheet.append(header)
+    sheet.append(xlsx_cells(header))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in body:

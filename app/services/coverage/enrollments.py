@@ -24,10 +24,10 @@ from app.services.io.profiles import profile_parameter
 from app.services.scope import area_scope
 from app.sql import script, statement
 from geo import identity
-from geo.codes import kecamatan_digits
+from geo.codes import OUTSIDE_AREA, kecamatan_digits
 from geo.coverage import ENROLLMENT_SPEC, EnrollmentRow, validate_row
 from geo.errors import ImportRejected, NotFound
-from geo.io import ColumnProfile, Rejection, RowWarning, file_sha256, open_table
+from geo.io import ColumnProfile, Problem, Rejection, RowWarning, file_sha256, open_table
 
 JENIS = "kepesertaan"
 PREVIEW = 20
@@ -67,11 +67,16 @@ def import_enrollments(
     name: str | None = None, column_map: dict[str, str] | None = None, sheet: str | None = None,
     only_program: bool = False, progress: Callable[[int], None] | None = None,
     profile: ColumnProfile | None = None,
+    area_prefixes: tuple[str, ...] = (),
 ) -> EnrollmentImport:
     """Import one enrollment file; ``program`` is the default for rows without kode_program
     (and, with ``only_program``, the only program the file may hold). ``progress`` is told
     the rows read, every ``PROGRESS_ROWS`` rows and at the end of the file. Rows left
-    unmatched get probable-match suggestions (``app.services.coverage.suggestions``)."""
+    unmatched get probable-match suggestions (``app.services.coverage.suggestions``).
+
+    An uploader bound to ``area_prefixes`` enrolls only households of their area: a row that
+    matches none there is refused (``OUTSIDE_AREA``), whether its household lies elsewhere or
+    does not exist, so neither the refusal nor the counts tell which."""
     label = name or path.name
     programs = program_codes(conn)
     if program is not None and program not in programs:
@@ -89,6 +94,7 @@ def import_enrollments(
         result = EnrollmentImport(batch_id, label)
         accepted: list[EnrollmentRow] = []
         rejections: list[Rejection] = []
+        originals: dict[int, dict[str, str]] = {}  # accepted rows, for an area-bound refusal
         for row in table.rows():
             checked = validate_row(row.number, row.values, row.original, programs, program,
                                    only_program, order)
@@ -96,19 +102,22 @@ def import_enrollments(
                 rejections.append(checked)
             else:
                 accepted.append(checked)
+                if area_prefixes:
+                    originals[row.number] = dict(row.original)
             if progress and (len(accepted) + len(rejections)) % PROGRESS_ROWS == 0:
                 progress(PROGRESS_ROWS)
     if progress:
         progress((len(accepted) + len(rejections)) % PROGRESS_ROWS)
     result.total = len(accepted) + len(rejections)
-    result.accepted, result.rejected = len(accepted), len(rejections)
-    result.first_rejections = rejections[:PREVIEW]
-    batches.store_rejections(conn, batch_id, rejections)
     warnings = [RowWarning(r.number, list(r.warnings)) for r in accepted if r.warnings]
     batches.store_warnings(conn, batch_id, warnings)
     result.warned = len(warnings)
     _stage(conn, accepted, key)
-    _match(conn, batch_id)
+    rejections += _match(conn, batch_id, area_prefixes, originals)
+    result.rejected = len(rejections)
+    result.accepted = result.total - result.rejected
+    result.first_rejections = sorted(rejections, key=lambda r: r.row_number)[:PREVIEW]
+    batches.store_rejections(conn, batch_id, rejections)
     conn.execute(text("DROP TABLE enrollment_stage, enrollment_match"))
     touched = conn.execute(text(
         "SELECT DISTINCT household_id FROM enrollment WHERE batch_id = :b "
@@ -150,9 +159,23 @@ def _id_digest(key: bytes, id_keluarga: str) -> bytes:
     return hmac.new(key, id_keluarga.encode("utf-8"), hashlib.sha256).digest()
 
 
-def _match(conn: Connection, batch_id: int) -> None:
-    for sql in script("coverage/enrollment_match.sql"):
-        conn.execute(text(sql), {"batch": batch_id})
+def _match(conn: Connection, batch_id: int, area_prefixes: tuple[str, ...],
+           originals: dict[int, dict[str, str]]) -> list[Rejection]:
+    """Match and store the staged rows; for an area-bound uploader, the rows that matched no
+    household of their area are taken out first and returned refused."""
+    first, *rest = script("coverage/enrollment_match.sql")
+    params = {"batch": batch_id, "area_patterns": area_scope(area_prefixes)["area_patterns"]}
+    conn.execute(text(first), params)
+    refused: list[Rejection] = []
+    if area_prefixes:
+        numbers = conn.execute(text(
+            "DELETE FROM enrollment_stage st WHERE NOT EXISTS (SELECT 1 FROM enrollment_match "
+            "m WHERE m.nomor_baris = st.nomor_baris) RETURNING st.nomor_baris")).scalars().all()
+        refused = [Rejection(n, [Problem(None, f"rumah tangga {OUTSIDE_AREA}")], originals[n])
+                   for n in sorted(numbers)]
+    for sql in rest:
+        conn.execute(text(sql), params)
+    return refused
 
 
 def unmatched_rows(conn: Connection, *, program: str | None = None, agency: str | None = None,

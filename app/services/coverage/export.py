@@ -14,9 +14,10 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from app.services.coverage.published import CoveragePublication
 from app.services.coverage.table import COLUMNS, CoverageTable, coverage_table
 from app.services.wilayah import area_names
-from geo.io import xlsx_cells
+from geo.io import csv_cells, xlsx_cells
 from geo.text import date_id
 
 RULES = (
@@ -31,7 +32,9 @@ RULES = (
     "awalan kode.",
     "Jumlah: dihitung dari angka wilayah sebelum penyamaran; tingkat cakupan jumlah = "
     "tercakup / sasaran dari jumlahnya.",
-    "Angka 1-4 ditampilkan sebagai <5 untuk peran yang tidak boleh melihat data perorangan.",
+    "Untuk peran yang tidak boleh melihat data perorangan: <5 = angka di bawah 5 (0-4) yang "
+    "disamarkan; x = angka yang ikut disamarkan agar angka <5 tidak dapat dihitung kembali "
+    "dari jumlah atau angka lain (docs/security.md).",
 )
 EXPORT_LEVELS = ("kabkota", "kecamatan", "kelurahan")
 LEVEL_LABELS = {"kabkota": "kab/kota", "kecamatan": "kecamatan", "kelurahan": "kelurahan/desa"}
@@ -41,25 +44,25 @@ __all__ = ["COLUMNS", "EXPORT_LEVELS", "RULES", "export_coverage"]
 
 
 def export_coverage(
-    conn: Connection, *, format: str, level: str | None = None, ref_date: date | None = None,
-    desil_max: int = 4, program: str | None = None, agency: str | None = None,
-    parent: str | None = None, area_prefixes: tuple[str, ...] = (), suppress: bool = False,
+    pub: CoveragePublication, *, format: str, level: str | None = None,
+    parent: str | None = None, program: str | None = None, agency: str | None = None,
     per_program: bool = False,
 ) -> bytes:
-    q: dict[str, Any] = {"parent": parent, "ref_date": ref_date or date.today(),
-                         "desil_max": desil_max, "program": program, "agency": agency,
-                         "area_prefixes": area_prefixes}
+    """The coverage table(s) of ``pub`` (as its principal may receive them) in ``format``."""
+    q: dict[str, Any] = {"parent": parent, "ref_date": pub.ref_date,
+                         "desil_max": pub.desil_max, "program": program, "agency": agency}
 
     def table(lv: str) -> CoverageTable:
-        return coverage_table(conn, level=lv, suppress=suppress, per_program=per_program, **q)
+        return coverage_table(pub, level=lv, parent=parent, program=program, agency=agency,
+                              per_program=per_program)
 
     if format == "xlsx":
         levels = (level,) if level else EXPORT_LEVELS
-        place = area_names(conn, [parent]).get(parent, parent) if parent else None
+        place = area_names(pub.conn, [parent]).get(parent, parent) if parent else None
         return _xlsx([table(lv) for lv in levels], q, place)
     shown = table(level or "kelurahan")
     if format == "geojson":
-        return _geojson(conn, shown, q)
+        return _geojson(pub.conn, shown, q)
     return _csv(shown)
 
 
@@ -68,7 +71,7 @@ def _csv(table: CoverageTable) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow([key for key, _ in table.columns])
     for r in table.rows:
-        writer.writerow(["" if r[k] is None else r[k] for k, _ in table.columns])
+        writer.writerow(csv_cells("" if r[k] is None else r[k] for k, _ in table.columns))
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -91,7 +94,7 @@ def _xlsx(tables: list[CoverageTable], q: dict[str, Any], place: str | None) -> 
     for item in (("Tanggal acuan", q["ref_date"].isoformat()), ("Ambang desil", q["desil_max"]),
                  ("Program", q["program"] or "semua"), ("Instansi", q["agency"] or "semua"),
                  ("Wilayah induk", q["parent"] or "semua"), ("", ""), ("Aturan", "")):
-        info.append(item)
+        info.append(xlsx_cells(item))
     for rule in RULES:
         info.append(("", rule))
     info.column_dimensions["A"].width = 18
@@ -100,7 +103,7 @@ def _xlsx(tables: list[CoverageTable], q: dict[str, Any], place: str | None) -> 
     source = SOURCE.format(today=date_id(date.today()))
     for table in tables:
         sheet = book.create_sheet(table.level)
-        sheet.append([_title(table.level, q, place)])
+        sheet.append(xlsx_cells([_title(table.level, q, place)]))
         sheet["A1"].font = Font(bold=True, size=13)
         sheet.append([source])
         sheet["A2"].font = Font(italic=True, color="555555")

@@ -57,4 +57,5 @@ def poverty_by_area(
         **fgt_from_sums(r.persons, r.gap_sum, r.gap_sq_sum, r.poor_persons),
         "persons": int(r.persons), "households": int(r.households),
         "households_without_expenditure": int(r.households_without_expenditure),
+        "poor_households": int(r.poor_households),
     } for r in rows]

@@ -1,19 +1,21 @@
 """The coverage table people read and download: one level's rows under a parent, the kecamatan
 of each kelurahan, covered households per program on demand, and the total row computed from
-the unsuppressed rows (then suppressed like any row). Used by the table page and the exports."""
+the unsuppressed rows, or the protected publication's for roles without person access
+(``app.services.coverage.publication``). Used by the table page and the exports."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection
 
 from app.services.coverage.figures import coverage_by_area
 from app.services.coverage.programs import list_programs
+from app.services.coverage.published import CoveragePublication
 from app.services.wilayah import area_names
-from geo.coverage import COUNT_KEYS, LEVEL_LENGTH, suppress_row, total_row
+from geo.coverage import LEVEL_LENGTH, total_row
+from geo.errors import PermissionDenied
 
 COLUMNS = (
     ("kode", "Kode wilayah"), ("nama", "Nama wilayah"), ("targets", "Sasaran (RT)"),
@@ -37,31 +39,37 @@ class CoverageTable:
 
 
 def coverage_table(
-    conn: Connection, *, level: str, parent: str | None = None, ref_date: date | None = None,
-    desil_max: int = 4, program: str | None = None, agency: str | None = None,
-    area_prefixes: tuple[str, ...] = (), suppress: bool = False, per_program: bool = False,
+    pub: CoveragePublication, *, level: str, parent: str | None = None,
+    program: str | None = None, agency: str | None = None, per_program: bool = False,
 ) -> CoverageTable:
-    q: dict[str, Any] = {"parent": parent, "ref_date": ref_date or date.today(),
-                         "desil_max": desil_max, "agency": agency,
-                         "area_prefixes": area_prefixes}
-    rows = coverage_by_area(conn, level=level, program=program, **q)
+    """The table of ``level`` under ``parent`` as ``pub``'s principal may receive it: rows and
+    the ``Jumlah`` row from the protected publication for roles without person access (which
+    refuses them a program or agency filter and per-program columns: per-area figures of one
+    program tie the tables together through the household mix), the service's own rows and
+    their sum for the others."""
+    if per_program and pub.protected:
+        raise PermissionDenied("Kolom per program untuk tiap wilayah hanya untuk peran yang "
+                               "boleh melihat data perorangan.")
+    rows = pub.areas(level, parent, program=program, agency=agency)
     columns = list(COLUMNS)
     if level == "kelurahan":
-        _add_kecamatan(conn, rows)
+        _add_kecamatan(pub.conn, rows)
         columns.insert(2, ("kecamatan", "Kecamatan"))
     codes: list[str] = []
     if per_program:
-        codes = [p["kode_program"] for p in list_programs(conn, agency)
+        q: dict[str, Any] = {"parent": parent, "ref_date": pub.ref_date,
+                             "desil_max": pub.desil_max, "agency": agency,
+                             "area_prefixes": pub.principal.area_prefixes}
+        codes = [p["kode_program"] for p in list_programs(pub.conn, agency)
                  if program is None or p["kode_program"] == program]
-        _add_programs(conn, rows, level, q, codes)
+        _add_programs(pub.conn, rows, level, q, codes)
         columns += [(PROGRAM_KEY + c, f"Tercakup {c} (RT)") for c in codes]
-    total = total_row(rows)
-    for c in codes:
-        total[PROGRAM_KEY + c] = sum(int(r[PROGRAM_KEY + c]) for r in rows)
-    if suppress:
-        keys = COUNT_KEYS | {PROGRAM_KEY + c for c in codes}
-        rows = [suppress_row(r, keys) for r in rows]
-        total = suppress_row(total, keys)
+    if pub.protected:
+        total = {**pub.total(parent), "kode": None, "nama": "Jumlah"}
+    else:
+        total = total_row(rows)
+        for c in codes:
+            total[PROGRAM_KEY + c] = sum(int(r[PROGRAM_KEY + c]) for r in rows)
     return CoverageTable(level, columns, rows, total, codes)
 
 

@@ -12,9 +12,12 @@ API (all functions take a Connection already inside a transaction and never comm
     report_csv(conn, batch_id) -> bytes / report_xlsx(conn, batch_id) -> bytes
 
 A rejected row is kept verbatim (``data``: the file's own headers and cells, in order), except that
-callers mask identity numbers first (``geo.identity.mask_cell``;
-``geo.registry.households.Problems`` does it for you): NIK and No. KK are never stored in plain
-text, not even in a rejected row. With its problems (``masalah``: ``[{"kolom", "alasan"}]``);
+identity numbers are masked: callers mask the identity columns (``geo.identity.mask_cell``;
+``geo.registry.households.Problems`` does it for you), and ``store_rejections`` then masks
+whatever may still be one in any header, cell, reason or message (``geo.masking``: an extra
+column ``NIK_PASANGAN``, a note "NIK istri 6474..."), as ``start_batch`` does for the file name
+and parameters: NIK and No. KK are never stored in plain text, not even in a rejected row.
+With its problems (``masalah``: ``[{"kolom", "alasan"}]``);
 ``kolom`` and ``alasan`` hold the same, joined, for quick reading. Reports have ``nomor_baris,
 kolom, alasan`` then the original columns, so an officer can fix the rows and upload them again.
 """
@@ -30,7 +33,8 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from geo.errors import NotFound
-from geo.io import Rejection, RowWarning, xlsx_cells
+from geo.io import Rejection, RowWarning, csv_cells, xlsx_cells
+from geo.masking import mask_text, mask_value
 
 REPORT_FIELDS = ("nomor_baris", "kolom", "alasan")
 
@@ -45,8 +49,8 @@ def start_batch(
             "INSERT INTO import_batch (jenis, nama_berkas, sha256, pengguna, parameter) "
             "VALUES (:jenis, :name, :sha, :user, CAST(:param AS jsonb)) RETURNING id"
         ),
-        {"jenis": jenis, "name": filename, "sha": sha256, "user": user,
-         "param": json.dumps(parameter or {}, default=str)},
+        {"jenis": jenis, "name": mask_text(filename), "sha": sha256, "user": user,
+         "param": json.dumps(mask_value(parameter or {}), default=str)},
     ).scalar_one())
 
 
@@ -62,10 +66,10 @@ def store_rejections(conn: Connection, batch_id: int, rejections: Iterable[Rejec
             copy.write_row((
                 batch_id,
                 rejection.row_number,
-                columns or None,
-                rejection.message.replace("\x00", ""),
-                _json([p.as_dict() for p in rejection.problems]),
-                _json(rejection.data),
+                mask_text(columns) or None,
+                mask_text(rejection.message.replace("\x00", "")),
+                _json(mask_value([p.as_dict() for p in rejection.problems])),
+                _json(mask_value(rejection.data)),
             ))
             count += 1
     return count
@@ -81,7 +85,7 @@ def store_warnings(conn: Connection, batch_id: int, warnings: Iterable[RowWarnin
         for warning in warnings:
             for problem in warning.problems:
                 copy.write_row((batch_id, warning.row_number, problem.kolom,
-                                problem.alasan.replace("\x00", "")))
+                                mask_text(problem.alasan.replace("\x00", ""))))
             count += 1
     return count
 
@@ -178,8 +182,8 @@ def report_csv(conn: Connection, batch_id: int) -> bytes:
     header, body = _report_table(conn, batch_id)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(body)
+    writer.writerow(csv_cells(header))
+    writer.writerows(csv_cells(row) for row in body)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -191,7 +195,7 @@ def report_xlsx(conn: Connection, batch_id: int) -> bytes:
     header, body = _report_table(conn, batch_id)
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("ditolak")
-    sheet.append(header)
+    sheet.append(xlsx_cells(header))
     for row in body:
         sheet.append(xlsx_cells(row))
     warnings = warning_rows(conn, batch_id)

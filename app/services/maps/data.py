@@ -14,9 +14,10 @@ from typing import Any
 import h3
 from sqlalchemy import Connection, text
 
+from app.principal import Principal
 from app.services.coverage.sql import make_query
 from app.sql import statement
-from geo.coverage import suppress_row, suppress_value
+from geo.coverage.publication import protect_partition
 from geo.errors import InvalidInput
 from geo.maps import (
     COUNT_FIGURES,
@@ -30,6 +31,7 @@ from geo.maps import (
 from geo.maps.classes import DEFAULT_RAMP, Classification, check_choice, classify
 
 POVERTY_FIGURES = ("p0", "p1", "p2")
+TOP_GAPS = 10
 
 
 @dataclass(frozen=True)
@@ -64,39 +66,38 @@ class Classing:
 
 
 def area_figures(
-    conn: Connection, flt: MapFilter, classing: Classing, *, poverty_line: float,
-    level: str = "kelurahan", area_prefixes: tuple[str, ...] = (), suppress: bool = False,
+    conn: Connection, flt: MapFilter, classing: Classing, *, principal: Principal,
+    poverty_line: float, level: str = "kelurahan",
 ) -> dict[str, Any]:
     """Per area of ``level`` (kelurahan, kecamatan or kab/kota): the coverage and poverty
     figures, the class of the mapped figure, the legend with class counts, the panel
-    totals/top gaps and the program overlap matrix. With ``suppress`` the counts are hidden
-    BEFORE classing, so a hidden count lands in the "<5" class and never shapes a class
-    bound."""
-    from app.services.coverage import coverage_by_area, overlap_matrix, poverty_by_area
+    totals/top gaps and the program overlap matrix, as ``principal`` may receive them
+    (``app.services.coverage.publication``). Hidden counts are hidden BEFORE classing, so a
+    hidden count lands in the "<5" class (or, ``x``, in no class) and never shapes a bound;
+    to roles without person access the matrix is the whole scope's."""
+    from app.services.coverage import publication
 
     classing.check()
     if level not in LEVELS:
         raise InvalidInput(f"Tingkat wilayah '{level}' tidak dikenal; pilih: {', '.join(LEVELS)}.")
-    rows = coverage_by_area(conn, level=level, parent=flt.parent, ref_date=flt.ref_date,
-                            desil_max=flt.desil_max, program=flt.program, agency=flt.agency,
-                            area_prefixes=area_prefixes)
+    pub = publication(conn, principal, ref_date=flt.ref_date, desil_max=flt.desil_max)
+    rows = pub.areas(level, flt.parent, program=flt.program, agency=flt.agency)
     # The FGT indices cost a pass over every household's expenditure: only when mapped.
-    poverty = {r["kode"]: r for r in poverty_by_area(
-        conn, level=level, parent=flt.parent, line=poverty_line,
-        area_prefixes=area_prefixes)} if classing.figure in POVERTY_FIGURES else {}
+    poverty = {r["kode"]: r for r in pub.poverty(level, flt.parent, poverty_line)
+               } if classing.figure in POVERTY_FIGURES else {}
     for row in rows:
         row.update({f: poverty.get(row["kode"], {}).get(f) for f in POVERTY_FIGURES})
         row["overlap_share"] = figure_value(row, "overlap_share")
-    panel = panel_summary(rows)
-    matrix = overlap_matrix(conn, ref_date=flt.ref_date, desil_max=flt.desil_max,
-                            parent=flt.parent, agency=flt.agency, area_prefixes=area_prefixes)
-    if suppress:
-        rows = [suppress_row(r) for r in rows]
-        for row in rows:
-            row["overlap_share"] = figure_value(row, "overlap_share")
-        panel = {"totals": suppress_row(panel["totals"]),
-                 "top_gaps": [suppress_row(r) for r in panel["top_gaps"]]}
-        matrix["matrix"] = [[suppress_value(v) for v in line] for line in matrix["matrix"]]
+    if pub.protected:  # the protected total row; a hidden gap is ranked nowhere
+        shown = sorted((r for r in rows if isinstance(r["gap"], int) and r["gap"] > 0
+                        and isinstance(r["targets"], int)), key=lambda r: (-r["gap"], r["kode"]))
+        panel = {"totals": pub.total(flt.parent),
+                 "top_gaps": [{k: r[k] for k in ("kode", "nama", "gap", "targets")}
+                              for r in shown[:TOP_GAPS]]}
+    else:
+        panel = panel_summary(rows)
+    matrix = pub.overlap(None if pub.protected else flt.parent, agency=flt.agency)
+    matrix["wilayah"] = None if pub.protected else flt.parent
     classes = classing.classify({r["kode"]: figure_value(r, classing.figure) for r in rows})
     for row in rows:
         row["kelas"] = classes.class_of[row["kode"]]
@@ -129,20 +130,33 @@ COORD_DIGITS = 6  # ~0.1 m: hexagon corners need no more
 
 
 def hexagon_aggregate(
-    conn: Connection, flt: MapFilter, resolution: int = 8, area_prefixes: tuple[str, ...] = (),
-    suppress: bool = True, max_cells: int = MAX_HEX_CELLS, classing: Classing | None = None,
+    conn: Connection, flt: MapFilter, resolution: int = 8, *, principal: Principal,
+    max_cells: int = MAX_HEX_CELLS, classing: Classing | None = None,
 ) -> dict[str, Any]:
     """Target households per H3 cell (targets, gap, one, overlap, covered, coverage_rate,
     overlap_share) as GeoJSON polygons coloured by the mapped figure (``warna``, with its own
     legend; a figure a cell does not carry, such as P0 or leakage, colours the cells by gap),
-    with the resolution used; with ``suppress`` every count 1-4 is ``"<5"`` (and the rates
-    built on it are hidden) before classing. Resolution 8 cells are about 0.7 km²; when there
-    would be more than ``max_cells`` cells (a whole province) the counts are summed into
-    coarser parent cells until they fit, down to resolution 5."""
+    with the resolution used. Resolution 8 cells are about 0.7 km²; when there would be more
+    than ``max_cells`` cells (a whole province) the counts are summed into coarser parent
+    cells until they fit, down to resolution 5.
+
+    To roles without person access the cells are protected like the area tables and against
+    them (``geo.coverage.publication.protect_partition``: counts hidden before classing, the
+    rates built on them with them), and always cover the whole scope at resolution 8 or the
+    coarsest that fits: another parent or resolution cuts the same households differently,
+    and two cuts differenced give small counts back. A program or agency filter is refused
+    to them, as for the area tables."""
+    from app.services.coverage import publication
+
     classing = classing or Classing(figure="gap")
     figure = classing.figure if classing.figure in HEX_FIGURES else "gap"
+    pub = publication(conn, principal, ref_date=flt.ref_date, desil_max=flt.desil_max)
+    suppress = pub.protected
+    if suppress:
+        pub.areas("kelurahan", None, program=flt.program, agency=flt.agency)  # refuses filters
+        flt, resolution = MapFilter(flt.ref_date, flt.desil_max), 8
     q = make_query(flt.ref_date, flt.desil_max, flt.program, flt.agency, flt.parent,
-                   area_prefixes)
+                   principal.area_prefixes)
     cells: dict[str, list[int]] = {}
     to_cell = h3.latlng_to_cell
     for lat, lon, n in conn.execute(text(statement("maps/hexagon_points.sql")),
@@ -152,7 +166,11 @@ def hexagon_aggregate(
     while len(cells) > max_cells and resolution > MIN_HEX_RESOLUTION:
         resolution -= 1
         cells = _parents(cells, resolution)
-    features = [_hex_feature(cell, counts, suppress) for cell, counts in sorted(cells.items())]
+    labels = protect_partition(
+        {c: {"gap": g, "one": o, "overlap": v, "targets": g + o + v}
+         for c, (g, o, v) in cells.items()}, pub.scope) if suppress else {}
+    features = [_hex_feature(cell, counts, labels.get(cell))
+                for cell, counts in sorted(cells.items())]
     classes = classing.classify(
         {f["properties"]["h3"]: figure_value(f["properties"], figure) for f in features}, figure)
     for f in features:
@@ -170,14 +188,17 @@ def _parents(cells: dict[str, list[int]], resolution: int) -> dict[str, list[int
     return merged
 
 
-def _hex_feature(cell: str, counts: list[int], suppress: bool) -> dict[str, Any]:
+def _hex_feature(cell: str, counts: list[int], labels: dict[str, str | None] | None
+                 ) -> dict[str, Any]:
     gap, one, overlap = counts
     targets = gap + one + overlap
     props: dict[str, Any] = {"h3": cell, "targets": targets, "gap": gap, "one": one,
                              "overlap": overlap, "covered": one + overlap,
                              "coverage_rate": (one + overlap) / targets if targets else None}
-    if suppress:
-        props = suppress_row(props, keys=("targets", "gap", "one", "overlap", "covered"))
+    if labels is not None:
+        props.update({k: label for k, label in labels.items() if label is not None})
+        if isinstance(props["targets"], str) or isinstance(props["covered"], str):
+            props["coverage_rate"] = None
     props["overlap_share"] = figure_value(props, "overlap_share")
     if props["coverage_rate"] is None:
         props["coverage_rate"] = figure_value(props, "coverage_rate")

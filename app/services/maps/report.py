@@ -4,7 +4,10 @@ Both draw the same classes and colours as the page (``area_figures``), rendered 
 (``geo.maps.render``: matplotlib, no browser, works offline). The PDF is HTML laid out by
 WeasyPrint: cover, summary, choropleths of coverage rate and gap, kecamatan and kelurahan tables
 with totals, the program overlap matrix, the ten largest gaps, P0/P1/P2 and the rules used.
-Small counts are suppressed for whoever may not see persons, as on the page.
+Every figure comes from the protected publication (``app.services.coverage.publication``),
+so a report given to a role that may not see persons hides exactly what the page and the API
+hide to it, with the same pattern (``<5``, ``x``) and the same whole-scope rule for the
+overlap matrix.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Connection, text
 
+from app.principal import PUBLIC, Principal
 from app.services.maps.data import Classing, MapFilter, area_figures
 from app.services.maps.page import POLYGON_TOLERANCE
-from geo.coverage import fgt_total, suppress_row, suppress_value, total_row
+from geo.coverage import fgt_total, total_row
 from geo.errors import NotFound
 from geo.maps import texts
 from geo.maps.render import Picture, render
@@ -33,11 +37,15 @@ SOURCE = ("Sumber: Sasaran (registri rumah tangga dan kepesertaan program); bata
 
 @dataclass(frozen=True)
 class ReportScope:
-    """Whose report: the area prefixes they may see and whether small counts are hidden."""
+    """Whose report: the principal it is published to (their area, and whether small counts
+    are hidden: by default a reader who may not see persons) and the poverty line."""
 
-    area_prefixes: tuple[str, ...] = ()
-    suppress: bool = True
+    principal: Principal = PUBLIC
     poverty_line: float = 441_448.0
+
+    @property
+    def suppress(self) -> bool:
+        return self.principal.suppress_small_counts
 
 
 def _legend_rows(legend: dict[str, Any], figure: str) -> list[tuple[str, str]]:
@@ -65,11 +73,14 @@ def picture(conn: Connection, flt: MapFilter, classing: Classing, scope: ReportS
     """The choropleth of ``classing.figure`` as a picture, with the page's classes."""
     from app.services.wilayah import wilayah_geojson
 
-    data = area_figures(conn, flt, classing, poverty_line=scope.poverty_line, level=level,
-                        area_prefixes=scope.area_prefixes, suppress=scope.suppress)
+    data = area_figures(conn, flt, classing, principal=scope.principal,
+                        poverty_line=scope.poverty_line, level=level)
     geo = wilayah_geojson(conn, level, flt.parent if level == "kelurahan" else None,
                           POLYGON_TOLERANCE)
     features = [f for f in geo["features"] if f["properties"]["kode"] in data["areas"]]
+    if not features:  # nothing to draw (an area without loaded outlines, or none in scope)
+        raise NotFound("Tidak ada wilayah dengan batas yang dimuat untuk gambar ini.",
+                       {"wilayah": flt.parent})
     for f in features:
         f["properties"]["warna"] = data["areas"][f["properties"]["kode"]]["warna"]
     outlines = [] if level == "kecamatan" else [
@@ -104,49 +115,52 @@ def _scope_name(conn: Connection, code: str | None) -> str:
     return str(name or code)
 
 
-def _table(rows: list[dict[str, Any]], poverty: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Rows with their FGT indices and the ``Jumlah`` row (totals from the whole counts; the
-    caller suppresses the total like any row)."""
+def _table(rows: list[dict[str, Any]], poverty: dict[str, dict[str, Any]],
+           total: dict[str, Any]) -> dict[str, Any]:
+    """Rows with their FGT indices (and the reason when they are withheld) and the ``Jumlah``
+    row."""
     for row in rows:
-        row.update({k: poverty.get(row["kode"], {}).get(k) for k in ("p0", "p1", "p2")})
-    fgt = fgt_total([poverty[r["kode"]] for r in rows if r["kode"] in poverty])
-    return {"rows": rows, "total": {**total_row(rows), **{k: fgt[k] for k in ("p0", "p1", "p2")}}}
+        row.update({k: poverty.get(row["kode"], {}).get(k) for k in FGT_FIELDS})
+    return {"rows": rows, "total": total}
+
+
+FGT_FIELDS = ("p0", "p1", "p2", "fgt_catatan")
 
 
 def report_data(conn: Connection, area: str, flt: MapFilter, scope: ReportScope
                 ) -> dict[str, Any]:
-    """Everything the PDF shows for ``area`` (a kab/kota or kecamatan code)."""
-    from app.services.coverage import coverage_by_area, overlap_matrix, poverty_by_area
+    """Everything the PDF shows for ``area`` (a kab/kota or kecamatan code), as
+    ``scope.principal`` may receive it."""
+    from app.services.coverage import publication
 
-    query: dict[str, Any] = {"ref_date": flt.ref_date, "desil_max": flt.desil_max,
-                             "program": flt.program, "agency": flt.agency,
-                             "area_prefixes": scope.area_prefixes}
+    pub = publication(conn, scope.principal, ref_date=flt.ref_date, desil_max=flt.desil_max)
+    line = scope.poverty_line
     tables = {}
     for level in ("kecamatan", "kelurahan"):
-        rows = coverage_by_area(conn, level=level, parent=area, **query)
-        poverty = {p["kode"]: p for p in poverty_by_area(
-            conn, level=level, parent=area, line=scope.poverty_line,
-            area_prefixes=scope.area_prefixes)}
-        tables[level] = _table(rows, poverty)
+        rows = pub.areas(level, area, program=flt.program, agency=flt.agency)
+        poverty = {p["kode"]: p for p in pub.poverty(level, area, line)}
+        if pub.protected:  # no filter reaches here (refused above): the area's own row
+            fgt = pub.poverty_total(area, line)
+            total = {**pub.total(area), "kode": None, "nama": "Jumlah"}
+        else:  # the filtered rows summed (every household is in exactly one kelurahan)
+            fgt = fgt_total([poverty[r["kode"]] for r in rows if r["kode"] in poverty])
+            total = total_row(rows)
+        tables[level] = _table(rows, poverty, {**total, **{k: fgt.get(k) for k in FGT_FIELDS}})
     if not tables["kelurahan"]["rows"]:
         raise NotFound(f"Wilayah '{area}' tidak punya kelurahan yang dimuat di cakupan Anda.",
                        {"area": area})
     kecamatan_names = {r["kode"]: r["nama"] for r in tables["kecamatan"]["rows"]}
     for row in tables["kelurahan"]["rows"]:
         row["kecamatan"] = kecamatan_names.get(row["kode"][:8], row["kode"][:8])
-    gaps = sorted((r for r in tables["kelurahan"]["rows"] if r["gap"] > 0),
+    # A hidden gap (or target count) is ranked nowhere: its place would bound it.
+    gaps = sorted((r for r in tables["kelurahan"]["rows"] if isinstance(r["gap"], int)
+                   and r["gap"] > 0 and isinstance(r["targets"], int)),
                   key=lambda r: (-r["gap"], r["kode"]))[:10]
-    matrix = overlap_matrix(conn, ref_date=flt.ref_date, desil_max=flt.desil_max, parent=area,
-                            agency=flt.agency, area_prefixes=scope.area_prefixes)
-    if scope.suppress:
-        for level, table in tables.items():
-            tables[level] = {"rows": [suppress_row(r) for r in table["rows"]],
-                             "total": suppress_row(table["total"])}
-        gaps = [suppress_row(r) for r in gaps]
-        matrix["matrix"] = [[suppress_value(v) for v in line] for line in matrix["matrix"]]
+    matrix = pub.overlap(None if pub.protected else area, agency=flt.agency)
     return {"area": area, "nama": _scope_name(conn, area), "filter": flt, "tables": tables,
-            "top_gaps": gaps, "matrix": matrix, "suppressed": scope.suppress,
-            "poverty_line": scope.poverty_line, "source": _source_line()}
+            "top_gaps": gaps, "matrix": matrix, "suppressed": pub.protected,
+            "matrix_scope": "seluruh wilayah Anda" if pub.protected else None,
+            "poverty_line": line, "source": _source_line()}
 
 
 def _data_uri(png: bytes) -> str:

@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from app.principal import Principal
 from app.services.coverage.sql import Query, program_filter
 from app.services.scope import area_scope
 from app.sql import statement
@@ -85,22 +86,21 @@ def cluster_level(z: int) -> str:
 
 
 def area_tables(conn: Connection, z: int, x: int, y: int, flt: TileFilter,
-                area_prefixes: tuple[str, ...] = ()) -> list[list[dict[str, Any]]]:
+                principal: Principal) -> list[list[dict[str, Any]]]:
     """The area tables drawn in tile ``z/x/y``: the coverage rows of that zoom's level, one
     table per kab/kota whose areas have their label point in the tile (a city tile costs that
     city's groups, not the whole data set's), or one for everything. Each is exactly the area
-    table ``/api/v1/coverage?level=...&parent=<kab/kota>`` publishes, so the caller suppresses
-    each as that table is suppressed for roles that may not see persons."""
-    from app.services.coverage import coverage_by_area
+    table ``/api/v1/coverage?level=...&parent=<kab/kota>`` publishes to ``principal``
+    (``app.services.coverage.publication``: suppressed as that table is)."""
+    from app.services.coverage import publication
 
     level = cluster_level(z)
     parents: list[str | None] = list(conn.execute(
         text(statement("maps/area_tile_parents.sql")), {"z": z, "x": x, "y": y}).scalars())
     if level == "kabkota" or len(parents) > MAX_TILE_PARENTS:
         parents = [None]
-    return [coverage_by_area(conn, level=level, parent=parent, ref_date=flt.ref_date,
-                             desil_max=flt.desil_max, program=flt.program, agency=flt.agency,
-                             area_prefixes=area_prefixes)
+    pub = publication(conn, principal, ref_date=flt.ref_date, desil_max=flt.desil_max)
+    return [pub.areas(level, parent, program=flt.program, agency=flt.agency)
             for parent in parents]
 
 

@@ -20,7 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection
 
@@ -30,8 +30,10 @@ from app.services.io.profiles import crosswalk_for, profile_parameter
 from app.services.registry import load
 from app.services.registry.geocoding import kelurahan_index
 from app.services.registry.members import MemberImportResult, import_members
+from app.services.registry.outside import Area, Origin
 from app.services.registry.payload import DuplicateTracker, copy_payload, frame_payload
 from app.services.registry.side import SideLoad, drop_stale
+from app.services.scope import area_scope
 from geo.errors import ImportRejected
 from geo.io import (
     XLSX_SUFFIXES,
@@ -96,14 +98,19 @@ def import_households(
     members_path: str | Path | None = None, members_name: str | None = None,
     chunk_size: int = 50_000, progress: Callable[[int], None] | None = None,
     bulk: bool | None = None, profile: ColumnProfile | None = None,
-    members_profile: ColumnProfile | None = None,
+    members_profile: ColumnProfile | None = None, area_prefixes: tuple[str, ...] = (),
 ) -> ImportResult:
     """Import a household file (and optionally its members file) in the caller's transaction.
 
     ``progress`` is called with the number of rows just processed, chunk by chunk. ``bulk``
     (default: when the file is estimated at >= 100,000 rows and at least the registry's size)
     rebuilds the secondary indexes once at the end instead of updating them row by row.
-    ``profile`` maps an agency's layout onto ours (``geo.io.profiles``), before the row rules."""
+    ``profile`` maps an agency's layout onto ours (``geo.io.profiles``), before the row rules.
+
+    An uploader bound to ``area_prefixes`` writes only there: a row whose effective kelurahan
+    lies outside, or whose id_keluarga belongs to a household outside, is refused with one
+    reason (``OUTSIDE_AREA``) and counted as refused, never as new or updated. Such an import
+    always takes the upsert path, where the staged chunk is checked in SQL."""
     index = kelurahan_index(conn)
     if not len(index.codes):
         raise ImportRejected(
@@ -117,14 +124,16 @@ def import_households(
                                         **profile_parameter(profile)})
         result = ImportResult(batch_id, table.name)
         existing = load.household_count(conn)
+        if area_prefixes:
+            bulk = False
         if bulk is None:
             bulk = _estimated_rows(Path(path), table.name) >= max(BULK_MIN_ROWS, existing)
         fresh = bulk and existing == 0  # straight COPY: no row can conflict
         # Citus routes a plain COPY to the shards; the side-table swap is single-node only.
         side = SideLoad.begin(conn, batch_id) if fresh and not is_citus(conn) else None
         try:
-            _load(conn, table, result, key, index, bulk, fresh, side, chunk_size, progress,
-                  profile.date_order if profile else "dmy")
+            _load(conn, table, result, key, index, (bulk, fresh, side, area_prefixes),
+                  chunk_size, progress, profile.date_order if profile else "dmy")
         except BaseException:
             if side is not None:
                 side.abandon()
@@ -132,15 +141,20 @@ def import_households(
     if members_path is not None:
         result.members = import_members(conn, members_path, key=key, user=user,
                                         name=members_name, households_batch=batch_id,
-                                        profile=members_profile)
+                                        profile=members_profile,
+                                        area_prefixes=area_prefixes)
     return result
 
 
 def _load(conn: Connection, table: Table, result: ImportResult, key: bytes,
-          index: KelurahanIndex, bulk: bool, fresh: bool, side: SideLoad | None,
+          index: KelurahanIndex, how: tuple[bool, bool, SideLoad | None, tuple[str, ...]],
           chunk_size: int, progress: Callable[[int], None] | None, date_order: str) -> None:
     """Stream the file into ``household``: into the side table on a first load, by COPY
-    straight into the empty table, or through the staging table's upsert."""
+    straight into the empty table, or through the staging table's upsert (``how``: bulk,
+    fresh, side table, the uploader's area)."""
+    bulk, fresh, side, area_prefixes = how
+    patterns = cast(list[str], area_scope(area_prefixes)["area_patterns"]) if area_prefixes \
+        else None
     rebuild = load.drop_secondary_indexes(conn) if bulk and side is None else []
     if side is None:
         drop_stale(conn)  # after the bulk path's exclusive lock: no lock upgrade to wait on
@@ -149,10 +163,10 @@ def _load(conn: Connection, table: Table, result: ImportResult, key: bytes,
     tracker = DuplicateTracker() if fresh else None
     counts: Counter[str] = Counter()
     with ThreadPoolExecutor(max_workers=1) as loader:
-        pending: Future[tuple[int, int]] | None = None
+        pending: Future[tuple[int, int, list[Rejection]]] | None = None
         rows = Preparer(key, index, result.batch_id, counts, tracker,
                         next_id=load.reserve_ids(conn) if fresh else None,
-                        date_order=date_order)
+                        date_order=date_order, keep_origin=patterns is not None)
         for batch in table.batches(chunk_size):
             started = time.perf_counter()
             total, accepted, payload, rejections, warnings = rows.prepare(batch)
@@ -161,8 +175,9 @@ def _load(conn: Connection, table: Table, result: ImportResult, key: bytes,
                 _add_counts(result, pending.result())
             log.debug("chunk prepared in %.2f s, then waited %.2f s for the loader",
                       prepared - started, time.perf_counter() - prepared)
+            area = None if patterns is None else Area(patterns, rows.origin)
             pending = loader.submit(_load_chunk, conn, result.batch_id, payload, rejections,
-                                    warnings, fresh, side)
+                                    warnings, fresh, side, area)
             result.add(total, accepted, rejections, warnings)
             if progress:
                 progress(total)
@@ -207,13 +222,20 @@ class Preparer:
     next_id: int | None = None  # a fresh load numbers its rows (load.reserve_ids)
     seen: SeenIds = field(default_factory=SeenIds)  # id_keluarga met so far
     date_order: str = "dmy"  # how D/M dates read (geo.io.dates; the profile's date format)
+    keep_origin: bool = False  # an area-bound import: where each accepted row came from
+    origin: dict[str, Origin] = field(default_factory=dict)
 
     def prepare(self, batch: Chunk | Frame
                 ) -> tuple[int, int, bytes, list[Rejection], list[RowWarning]]:
         known = self.index.position
         total, accepted, payload = 0, 0, b""
+        self.origin = {}
         if isinstance(batch, Frame):
             clean, slow = split_frame(batch, known.keys(), self.seen)
+            if self.keep_origin:
+                self.origin.update((key, (number, batch, number - batch.first))
+                                   for key, number in clean.select("id_keluarga", "number")
+                                   .iter_rows())
             payload = frame_payload(clean, self.key, self.index, self.batch_id,
                                     self.flag_counts, self.tracker, self._ids(clean.height))
             total = accepted = clean.height
@@ -222,6 +244,11 @@ class Preparer:
             batch = slow
         valid, rejections = validate_households(batch, known.keys(), self.seen.exact_for(batch),
                                                 self.date_order)
+        if self.keep_origin:
+            at = {number: i for i, number in enumerate(batch.numbers)}
+            self.origin.update((key, (number, batch, at[number]))
+                               for key, number in zip(valid.id_keluarga, valid.numbers,
+                                                      strict=True))
         payload += copy_payload(valid, self.key, self.index, self.batch_id, self.flag_counts,
                                 self.tracker, self._ids(len(valid))).encode()
         return total + len(batch), accepted + len(valid), payload, rejections, valid.warnings
@@ -235,30 +262,39 @@ class Preparer:
 
 
 def _load_chunk(conn: Connection, batch_id: int, payload: bytes, rejections: list[Rejection],
-                warnings: list[RowWarning], fresh: bool, side: SideLoad | None
-                ) -> tuple[int, int]:
-    """Store the chunk's rejections and warnings and load its rows; (inserted, updated)."""
+                warnings: list[RowWarning], fresh: bool, side: SideLoad | None,
+                area: Area | None) -> tuple[int, int, list[Rejection]]:
+    """Store the chunk's rejections and warnings and load its rows; returns (inserted,
+    updated, rows refused for lying outside the uploader's area)."""
     started = time.perf_counter()
     batches.store_rejections(conn, batch_id, rejections)
     batches.store_warnings(conn, batch_id, warnings)
     if side is not None:
         rows = side.copy(payload)
         log.debug("chunk: COPY into %s %.2f s", side.table, time.perf_counter() - started)
-        return rows, 0
+        return rows, 0, []
     if fresh:
         load.copy_rows(conn, "household", payload, with_id=True)
         log.debug("chunk: COPY into household %.2f s", time.perf_counter() - started)
-        return payload.count(b"\n"), 0
+        return payload.count(b"\n"), 0, []
     load.copy_rows(conn, "household_staging", payload)
+    refused = area.refuse(load.remove_outside(conn, area.patterns)) if area else []
+    batches.store_rejections(conn, batch_id, refused)
     copied = time.perf_counter()
-    counts = load.upsert_staging(conn)
+    inserted, updated = load.upsert_staging(conn)
     log.debug("chunk: COPY %.2f s, upsert %.2f s", copied - started, time.perf_counter() - copied)
-    return counts
+    return inserted, updated, refused
 
 
-def _add_counts(result: ImportResult, counts: tuple[int, int]) -> None:
-    result.inserted += counts[0]
-    result.updated += counts[1]
+def _add_counts(result: ImportResult, counts: tuple[int, int, list[Rejection]]) -> None:
+    inserted, updated, refused = counts
+    result.inserted += inserted
+    result.updated += updated
+    if refused:
+        result.accepted -= len(refused)
+        result.rejected += len(refused)
+        room = max(PREVIEW - len(result.first_rejections), 0)
+        result.first_rejections.extend(refused[:room])
 
 
 def _estimated_rows(path: Path, name: str) -> int:

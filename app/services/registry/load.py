@@ -120,6 +120,13 @@ def claim_ids(conn: Connection, last: int) -> None:
     conn.execute(text(f"SELECT setval({ID_SEQUENCE}, :last)"), {"last": last})
 
 
+def remove_outside(conn: Connection, patterns: list[str]) -> list[str]:
+    """Remove the staged rows outside an area-bound uploader's area (``area_patterns``);
+    returns their id_keluarga."""
+    return list(conn.execute(text(statement("registry/outside_area.sql")),
+                             {"area_patterns": patterns}).scalars())
+
+
 def upsert_staging(conn: Connection) -> tuple[int, int]:
     """Upsert the staged chunk; returns (inserted, updated). On Citus the key id_keluarga is
     unique per kab/kota only: households of the chunk found in another kab/kota are moved to

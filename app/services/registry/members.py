@@ -16,6 +16,7 @@ from sqlalchemy import Connection, text
 
 from app.services.io import batches
 from app.services.io.profiles import profile_parameter
+from app.services.scope import area_scope
 from geo import identity
 from geo.io import ColumnProfile, Rejection, file_sha256, open_table
 from geo.registry import MEMBER_SPEC, ValidMembers, validate_members
@@ -42,8 +43,10 @@ def import_members(
     column_map: dict[str, str] | None = None, sheet: str | None = None,
     households_batch: int | None = None, chunk_size: int = 100_000,
     profile: ColumnProfile | None = None,
+    area_prefixes: tuple[str, ...] = (),
 ) -> MemberImportResult:
-    """Import a members file in the caller's transaction (households must be loaded first)."""
+    """Import a members file in the caller's transaction (households must be loaded first).
+    An uploader bound to ``area_prefixes`` can only write members of households there."""
     with open_table(path, MEMBER_SPEC, column_map, sheet, name, kind=JENIS,
                     profile=profile) as table:
         batch_id = batches.start_batch(
@@ -54,9 +57,10 @@ def import_members(
         result = MemberImportResult(batch_id, table.name)
         seen: dict[tuple[str, str], int] = {}
         for chunk in table.chunks(chunk_size):
-            known, kabkota = _household_ids(conn, chunk.column("id_keluarga"))
-            members, rejections = validate_members(chunk, known, seen,
-                                                   profile.date_order if profile else "dmy")
+            known, kabkota = _household_ids(conn, chunk.column("id_keluarga"), area_prefixes)
+            members, rejections = validate_members(
+                chunk, known, seen, profile.date_order if profile else "dmy",
+                area_bound=bool(area_prefixes))
             batches.store_rejections(conn, batch_id, rejections)
             batches.store_warnings(conn, batch_id, members.warnings)
             result.warned += len(members.warnings)
@@ -71,12 +75,16 @@ def import_members(
     return result
 
 
-def _household_ids(conn: Connection, keys: list[str]) -> tuple[dict[str, int], dict[int, str]]:
-    """The households of these ids (id_keluarga -> id) and their kab/kota (id -> code)."""
+def _household_ids(conn: Connection, keys: list[str], area_prefixes: tuple[str, ...]
+                   ) -> tuple[dict[str, int], dict[int, str]]:
+    """The households of these ids (id_keluarga -> id) and their kab/kota (id -> code); for an
+    area-bound uploader only those of their area."""
     rows = conn.execute(
         text("SELECT id_keluarga, id, kode_kabkota FROM household "
-             "WHERE id_keluarga = ANY (:keys)"),
-        {"keys": sorted(set(keys))},
+             "WHERE id_keluarga = ANY (:keys) "
+             "AND (CAST(:area_patterns AS text[]) IS NULL "
+             "OR kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[])))"),
+        {"keys": sorted(set(keys)), "area_patterns": area_scope(area_prefixes)["area_patterns"]},
     ).all()
     return {r.id_keluarga: r.id for r in rows}, {r.id: r.kode_kabkota for r in rows}
 

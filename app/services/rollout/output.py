@@ -17,18 +17,13 @@ from app.principal import Principal
 from app.services.coverage import coverage_by_area
 from app.services.rollout.plans import get_plan, plan_waves
 from app.services.rollout.priorities import area_figures
+from app.services.rollout.protected import RolloutView
 from app.services.rollout.scope import Scope
-from geo.coverage import suppress_row
 from geo.rollout.projection import Baseline, Projection, Totals, project, rate
 
 # Waves coloured in order, darkest first (ColorBrewer Blues, colour-blind safe); pilot outlined.
 WAVE_COLOURS = ("#08306b", "#2171b5", "#4292c6", "#6baed6", "#9ecae1", "#c6dbef")
 PILOT_OUTLINE = "#d7301f"
-COUNT_KEYS = ("sasaran", "tercakup_sebelum", "kesenjangan_sebelum", "dijangkau",
-              "tercakup_sesudah", "tercakup", "kesenjangan", "kesenjangan_desil1")
-RATE_PARTS = {"cakupan": ("sasaran", "tercakup"), "selisih_cakupan": ("sasaran", "tercakup"),
-              "cakupan_sebelum": ("sasaran", "tercakup_sebelum"),
-              "cakupan_sesudah": ("sasaran", "tercakup_sesudah")}
 
 
 def plan_scope(plan: dict[str, Any], principal: Principal, default_line: float) -> Scope:
@@ -40,13 +35,6 @@ def plan_scope(plan: dict[str, Any], principal: Principal, default_line: float) 
         poverty_line=float(line) if line is not None else default_line,
         area_prefixes=principal.area_prefixes,
     )
-
-
-def suppress(row: dict[str, Any], principal: Principal) -> dict[str, Any]:
-    """Counts of 1-4 become ``"<5"`` for roles that may not see persons (domain rule)."""
-    if not principal.suppress_small_counts:
-        return row
-    return suppress_row(row, COUNT_KEYS, RATE_PARTS)
 
 
 def _totals(t: Totals) -> dict[str, Any]:
@@ -76,36 +64,40 @@ def plan_projection(
     )
     on = actual_date or date.today()
     actual = _actual(conn, scope, on)
-    waves = []
+    view = RolloutView(conn, principal, scope.ref_date, scope.desil_max)
+    seen = view.at(on)
+    waves, before = [], []
     for wp in result.waves:
-        targets = sum(int(actual.get(k, {}).get("targets") or 0) for k in wp.wave.areas)
-        covered = sum(int(actual.get(k, {}).get("covered") or 0) for k in wp.wave.areas)
+        areas = list(wp.wave.areas)
+        before += areas
+        targets = sum(int(actual.get(k, {}).get("targets") or 0) for k in areas)
+        covered = sum(int(actual.get(k, {}).get("covered") or 0) for k in areas)
         planned = wp.wave_totals.rate_after
         actual_rate = rate(covered, targets)
         waves.append({
             "urutan": wp.wave.order, "tahun": wp.wave.year, "percontohan": wp.wave.pilot,
             "biaya_per_rumah_tangga": wp.wave.cost_per_household,
             "porsi_kesenjangan": wp.wave.share,
-            "gelombang": suppress(_totals(wp.wave_totals), principal),
-            "kumulatif": suppress(_totals(wp.cumulative), principal),
-            "aktual": suppress({
+            "gelombang": view.sum_row(areas, _totals(wp.wave_totals)),
+            "kumulatif": view.sum_row(before, _totals(wp.cumulative)),
+            "aktual": seen.sum_row(areas, {
                 "sasaran": targets, "tercakup": covered, "cakupan": actual_rate,
                 "selisih_cakupan": None if planned is None or actual_rate is None
                 else actual_rate - planned,
-            }, principal),
-            "wilayah": [suppress({
+            }),
+            "wilayah": [view.area_row(k, {
                 "kode": k, "nama": figures[k].nama if k in figures else None,
                 "sasaran": figures[k].targets if k in figures else 0,
                 "kesenjangan": figures[k].gap if k in figures else 0,
                 "dijangkau": wp.areas[k],
-            }, principal) for k in wp.wave.areas],
+            }) for k in areas],
         })
     return {
         "rencana": {"id": plan["id"], "nama": plan["nama"], "tanggal_acuan": scope.ref_date,
                     "desil_maks": scope.desil_max, "wilayah_induk": scope.parent},
         "tanggal_aktual": on,
         "gelombang": waves,
-        "seluruh_wilayah": suppress(_totals(result.scope), principal),
+        "seluruh_wilayah": view.sum_row(figures, _totals(result.scope)),
     }
 
 

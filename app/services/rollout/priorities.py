@@ -16,6 +16,7 @@ from sqlalchemy import Connection, text
 
 from app.principal import Principal
 from app.services.coverage import coverage_by_area, poverty_by_area
+from app.services.rollout.protected import RolloutView
 from app.services.rollout.reach import programs_operating, reach_households
 from app.services.rollout.scope import Scope
 from app.services.scope import area_scope
@@ -95,10 +96,12 @@ class PilotRequest:
 
 
 def choose_pilot(
-    conn: Connection, scope: Scope, request: PilotRequest, principal: Principal
+    conn: Connection, scope: Scope, request: PilotRequest, principal: Principal,
+    view: RolloutView,
 ) -> dict[str, Any]:
     """Seed (given, or the top-ranked area with a gap) grown into a contiguous cluster; the
-    cluster's figures, the programs already active there, and the gap households it reaches."""
+    cluster's figures, the programs already active there, and the gap households it reaches.
+    The cluster's totals and cost are protected by ``view`` (shown when every area's are)."""
     ranked = priorities(conn, scope, request.weights)
     if not ranked:
         raise InvalidInput("Tidak ada kelurahan/desa dalam cakupan ini.")
@@ -115,18 +118,22 @@ def choose_pilot(
     )
     chosen = [by_code[k] for k in cluster.areas]
     cost = request.cost_per_household
+    totals = view.sum_row(cluster.areas, {
+        "sasaran": sum(p.figures.targets for p in chosen),
+        "tercakup": sum(p.figures.covered for p in chosen),
+        "kesenjangan": cluster.households,
+        "kesenjangan_desil1": sum(p.figures.gap_desil1 for p in chosen),
+        "biaya": None if cost is None else Decimal(cluster.households) * Decimal(cost),
+    })
     return {
         "seed": seed,
         "wilayah": chosen,
         "batas_rumah_tangga": cap,
         "berhenti_karena": cluster.stopped_by,
         "awal_melebihi_batas": cluster.seed_exceeds_cap,
-        "sasaran": sum(p.figures.targets for p in chosen),
-        "tercakup": sum(p.figures.covered for p in chosen),
-        "kesenjangan": cluster.households,
-        "kesenjangan_desil1": sum(p.figures.gap_desil1 for p in chosen),
-        "biaya": None if cost is None else Decimal(cluster.households) * Decimal(cost),
-        "program": programs_operating(conn, cluster.areas, scope),
+        **totals,
+        "program": None if view.protected else programs_operating(conn, cluster.areas, scope),
         "rumah_tangga": reach_households(conn, cluster.areas, scope, principal,
-                                         {k: by_code[k].figures.gap for k in cluster.areas}),
+                                         {k: by_code[k].figures.gap for k in cluster.areas},
+                                         view),
     }

@@ -1,41 +1,49 @@
 """A ranked area as every client shows it: the figures and each score component (raw value,
-normalised, weight, contribution), with small counts suppressed for roles that may not see
-persons. The priorities API and the Perencanaan page both answer with this."""
+normalised, weight, contribution). For roles that may not see persons the figures come from
+the protected publication and the score and its normalised parts are left out, the rank kept
+(``app.services.rollout.protected``). The priorities API and the Perencanaan page both answer
+with this."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from app.principal import Principal
-from app.services.rollout.output import suppress
-from geo.coverage import suppress_value
+from app.services.rollout.protected import RolloutView
 from geo.rollout import Priority
 
-COUNT_COMPONENTS = ("gap", "gap_desil1", "targets")
+COUNT_COMPONENTS = {"gap": "kesenjangan", "gap_desil1": "kesenjangan_desil1",
+                    "targets": "sasaran", "coverage_rate": "cakupan"}
 
 
-def _component_value(name: str, raw: float | None, counts: dict[str, Any],
-                     principal: Principal) -> Any:
-    if name == "coverage_rate":
-        return counts["cakupan"]  # hidden with the counts it is built from
-    value = int(raw) if name in COUNT_COMPONENTS and raw is not None else raw
-    return suppress_value(value) if principal.suppress_small_counts else value
-
-
-def priority_out(p: Priority, principal: Principal) -> dict[str, Any]:
+def priority_out(p: Priority, principal: Principal, view: RolloutView,
+                 line: float | None = None) -> dict[str, Any]:
     """One ranked area with every component: raw value, normalised 0..1, weight, contribution
-    to the 0..100 score (the contributions add up to the score)."""
+    to the 0..100 score (the contributions add up to the score). ``view`` protects the
+    figures for ``principal``; ``line`` is the poverty line of P0/P1 (their withholding)."""
     f = p.figures
-    counts = suppress({"sasaran": f.targets, "tercakup": f.covered, "kesenjangan": f.gap,
-                       "kesenjangan_desil1": f.gap_desil1, "cakupan": f.coverage_rate},
-                      principal)
+    counts = view.area_row(f.kode, {
+        "sasaran": f.targets, "tercakup": f.covered, "kesenjangan": f.gap,
+        "kesenjangan_desil1": f.gap_desil1, "cakupan": f.coverage_rate})
+    fgt = {"p0": f.p0, "p1": f.p1}
+    if view.protected and line is not None and view.fgt_withheld(f.kode, line):
+        fgt = {"p0": None, "p1": None}
+    hide = view.protected
     return {
-        "peringkat": p.rank, "kode": f.kode, "nama": f.nama, "skor": round(p.score, 4),
-        **counts, "p0": f.p0, "p1": f.p1,
+        "peringkat": p.rank, "kode": f.kode, "nama": f.nama,
+        "skor": None if hide else round(p.score, 4), **counts, **fgt,
         "komponen": [
-            {"nama": c.name, "nilai": _component_value(c.name, c.raw, counts, principal),
-             "ternormalisasi": round(c.normalised, 6), "bobot": c.weight,
-             "kontribusi": round(c.contribution, 4)}
+            {"nama": c.name, "nilai": _value(c.name, c.raw, counts, fgt),
+             "ternormalisasi": None if hide else round(c.normalised, 6), "bobot": c.weight,
+             "kontribusi": None if hide else round(c.contribution, 4)}
             for c in p.components
         ],
     }
+
+
+def _value(name: str, raw: float | None, counts: dict[str, Any], fgt: dict[str, Any]) -> Any:
+    if name in COUNT_COMPONENTS:
+        return counts[COUNT_COMPONENTS[name]]
+    if name in fgt:
+        return fgt[name]
+    return raw

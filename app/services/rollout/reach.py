@@ -14,8 +14,8 @@ from sqlalchemy import Connection
 from app.principal import Principal
 from app.services.access import audit
 from app.services.coverage import coverage_by_program, gap_list
+from app.services.rollout.protected import RolloutView
 from app.services.rollout.scope import Scope
-from geo.coverage import suppress_value
 
 
 def programs_operating(
@@ -34,23 +34,20 @@ def programs_operating(
 
 def reach_households(
     conn: Connection, areas: list[str], scope: Scope, principal: Principal,
-    gaps: dict[str, int],
+    gaps: dict[str, int], view: RolloutView,
 ) -> dict[str, Any]:
-    """Counts per area always (``gaps``: the gap of each area, from the coverage figures); the
-    list (masked identity, poorest first) only for roles that may see persons, audited."""
+    """Counts per area always (``gaps``: the gap of each area, from the coverage figures,
+    protected by ``view``); the list (masked identity, poorest first) only for roles that may
+    see persons, audited."""
     per_area = {k: gaps.get(k, 0) for k in areas}
     result: dict[str, Any] = {"jumlah": sum(per_area.values()), "per_wilayah": per_area}
     if not principal.can_see_persons:
-        return _suppressed(result) if principal.suppress_small_counts else result
+        return {"jumlah": view.sum_row(areas, {"jumlah": result["jumlah"]})["jumlah"],
+                "per_wilayah": {k: view.area_row(k, {"kesenjangan": n})["kesenjangan"]
+                                for k, n in per_area.items()}}
     result["daftar"] = gap_list(conn, ref_date=scope.ref_date, desil_max=scope.desil_max,
                                 area_prefixes=tuple(areas))
     audit.record(conn, principal, "rollout.pilot_households", ",".join(areas),
                  {"tanggal_acuan": scope.ref_date, "desil_maks": scope.desil_max},
                  rows=len(result["daftar"]))
     return result
-
-
-def _suppressed(result: dict[str, Any]) -> dict[str, Any]:
-    """Counts of 1-4 shown as ``<5`` (domain rule for roles that may not see persons)."""
-    return {"jumlah": suppress_value(result["jumlah"]),
-            "per_wilayah": {k: suppress_value(n) for k, n in result["per_wilayah"].items()}}

@@ -112,11 +112,14 @@ def require_registry_batch(principal: Principal, batch: dict[str, Any]) -> None:
 def require_enrollment_batch(conn: Connection, principal: Principal,
                              batch: dict[str, Any]) -> None:
     """Rejected rows of an enrollment batch: its program's agency, admins and analysts (NIK
-    and No. KK are masked in them)."""
+    and No. KK are masked in them); an area-bound analyst only those of an own upload, as for
+    the registry (a rejected row has no household, so no area to scope it by)."""
     program = (batch["parameter"] or {}).get("program")
     owner = programs.get_program(conn, program)["instansi"] if program else None
     if batch["jenis"] != ENROLLMENTS or not principal.sees_agency(owner):
         raise PermissionDenied("Batch ini bukan kepesertaan instansi Anda.")
+    if principal.can_see_persons and principal.area_prefixes:
+        require_registry_batch(principal, batch)
 
 
 def require_batch_access(conn: Connection, principal: Principal, batch: dict[str, Any]) -> None:

@@ -47,13 +47,15 @@ def run_upload(conn: Connection, request: UploadRequest, principal: Principal, k
         enrollments = import_enrollments(
             conn, request.path, key=key, user=user, program=request.program, name=name,
             column_map=columns, sheet=sheet, only_program=not principal.can_import,
-            progress=progress, profile=request.profile)
+            progress=progress, profile=request.profile,
+            area_prefixes=principal.area_prefixes)
         batch_id, file, accepted = enrollments.batch_id, enrollments.file, enrollments.accepted
         action, detail = "enrollment.import", {"berkas": file, "program": request.program}
     else:
         households = import_households(conn, request.path, key=key, user=user, name=name,
                                        column_map=columns, sheet=sheet, progress=progress,
-                                       profile=request.profile)
+                                       profile=request.profile,
+                                       area_prefixes=principal.area_prefixes)
         batch_id, file, accepted = households.batch_id, households.file, households.accepted
         action, detail = "household.import", {"berkas": file}
     audit.record(conn, principal, action, f"batch:{batch_id}", detail, accepted)

@@ -1,21 +1,28 @@
 -- Match staged enrollment rows to households: id_keluarga, then no_kk, then nik (head or any
 -- member); the first given key that matches decides. A key shared by several households
 -- matches all of them (status 'ambiguous'). Rows that match nothing are kept as 'unmatched'.
+-- An area-bound uploader (:area_patterns) matches only households of their area: the others do
+-- not exist for them (the service then refuses the rows that matched nothing).
 CREATE TEMP TABLE enrollment_match ON COMMIT DROP AS
-WITH by_id AS (
+WITH visible AS (
+    SELECT h.* FROM household h
+    WHERE CAST(:area_patterns AS text[]) IS NULL
+       OR h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))
+), by_id AS (
     SELECT st.nomor_baris, h.id AS household_id, 'id_keluarga' AS kunci, st.id_hash AS kunci_hash,
            st.id_keluarga AS kunci_tampil, h.kode_kabkota
-    FROM enrollment_stage st JOIN household h ON h.id_keluarga = st.id_keluarga
+    FROM enrollment_stage st JOIN visible h ON h.id_keluarga = st.id_keluarga
 ), by_kk AS (
     SELECT st.nomor_baris, h.id, 'no_kk', st.kk_hash, st.kk_mask, h.kode_kabkota
-    FROM enrollment_stage st JOIN household h ON h.no_kk_hash = st.kk_hash
+    FROM enrollment_stage st JOIN visible h ON h.no_kk_hash = st.kk_hash
     WHERE NOT EXISTS (SELECT 1 FROM by_id b WHERE b.nomor_baris = st.nomor_baris)
 ), nik_hits AS (
     SELECT st.nomor_baris, h.id AS household_id, st.nik_hash, st.nik_mask, h.kode_kabkota
-    FROM enrollment_stage st JOIN household h ON h.nik_kepala_hash = st.nik_hash
+    FROM enrollment_stage st JOIN visible h ON h.nik_kepala_hash = st.nik_hash
     UNION
     SELECT st.nomor_baris, m.household_id, st.nik_hash, st.nik_mask, m.kode_kabkota
     FROM enrollment_stage st JOIN member m ON m.nik_hash = st.nik_hash
+    JOIN visible h ON h.id = m.household_id
 ), by_nik AS (
     SELECT n.nomor_baris, n.household_id, 'nik', n.nik_hash, n.nik_mask, n.kode_kabkota
     FROM nik_hits n

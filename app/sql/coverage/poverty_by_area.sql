@@ -6,6 +6,7 @@ SELECT left(h.kode_kelurahan, :code_length) AS kode,
        coalesce(sum(n) FILTER (WHERE y IS NOT NULL), 0) AS persons,
        count(*) FILTER (WHERE y IS NULL) AS households_without_expenditure,
        coalesce(sum(n) FILTER (WHERE y < :line), 0) AS poor_persons,
+       count(*) FILTER (WHERE y < :line) AS poor_households,
        coalesce(sum(n * greatest(0, (:line - y) / :line)), 0) AS gap_sum,
        coalesce(sum(n * power(greatest(0, (:line - y) / :line), 2)), 0) AS gap_sq_sum
 FROM (SELECT h.kode_kelurahan, h.jumlah_anggota::float8 AS n,
