@@ -142,9 +142,20 @@ def test_wilayah_lists_household_counts_and_hides_small_ones(client, loaded):
         assert body[kode]["jumlah_rumah_tangga"] == expected
     assert body["64.74.02.1002"]["jumlah_rumah_tangga"] == 0
     as_role(client, "viewer")
-    body = {a["kode"]: a for a in client.get("/api/v1/wilayah").json()}
-    assert body["64.74.01.1001"]["jumlah_rumah_tangga"] == "<5"  # 4 households
-    assert body["64.74.03"]["jumlah_rumah_tangga"] == 5
+    shown = {a["kode"]: a["jumlah_rumah_tangga"] for a in client.get("/api/v1/wilayah").json()}
+    assert shown["64.74.01.1001"] == "<5"  # 4 households
+    for kode, value in shown.items():
+        true = sum(r["kode_kelurahan"].startswith(kode) for r in rows)
+        if isinstance(value, int):
+            assert value == true and (value == 0 or value >= 5), (kode, value, true)
+        else:
+            assert value in ("<5", "x")
+    # A hidden kelurahan is never the only hidden one under a shown kecamatan (its count would
+    # be the kecamatan's minus its shown siblings: complementary suppression).
+    for kecamatan, value in shown.items():
+        if len(kecamatan) == 8 and isinstance(value, int):
+            children = [k for k in shown if k.startswith(kecamatan + ".")]
+            assert sum(not isinstance(shown[k], int) for k in children) != 1, kecamatan
 
 
 def test_upload_with_column_mapping_and_xlsx(client, conn, wilayah_dir):
