@@ -44,6 +44,12 @@ BY_KELURAHAN = ("household", "coverage_segment", "coverage_group", "coverage_ste
 BY_HOUSEHOLD = ("member", "enrollment")
 # Reference tables: a copy on every node, so that distributed queries join them where they run.
 REFERENCE = ("wilayah", "import_batch", "agency", "program")
+# Tables of 0010 that stay plain tables on the coordinator on Citus, without their foreign keys
+# (a key from a local table to a reference table forces every later statement of the
+# transaction onto one connection per node): match suggestions point at an unmatched
+# enrollment row (kab/kota '') and a candidate household of any kab/kota, so no one shard
+# holds both; import warnings belong to a batch, as rejected rows do.
+COORDINATOR_ONLY = ("match_suggestion", "match_rejection", "import_warning")
 CHILDREN = ("member", "enrollment", "coverage_segment")  # keyed to household by household_id
 # The foreign keys to reference tables that Citus drops, given back by a downgrade.
 REFERENCE_KEYS = (
@@ -241,9 +247,10 @@ def _distribute(conn: sa.Connection) -> None:
     # Reference tables changed in this transaction: DDL on shards must then run sequentially.
     op.execute("SET LOCAL citus.multi_shard_modify_mode = 'sequential'")
     converted = [*REFERENCE, "rejected_row", *KEYED]
-    household_keys = conn.execute(HOUSEHOLD_FOREIGN_KEYS).all()
-    other_keys = conn.execute(FOREIGN_KEYS, {"tables": converted}).all()
-    for key in [*household_keys, *other_keys]:
+    every_household_key = conn.execute(HOUSEHOLD_FOREIGN_KEYS).all()
+    household_keys = [k for k in every_household_key if k.tablename not in COORDINATOR_ONLY]
+    other_keys = conn.execute(FOREIGN_KEYS, {"tables": [*converted, *COORDINATOR_ONLY]}).all()
+    for key in [*every_household_key, *other_keys]:
         op.execute(f"ALTER TABLE {key.tablename} DROP CONSTRAINT {key.name}")
     for table in REFERENCE:
         make_reference(conn, table)
