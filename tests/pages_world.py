@@ -152,6 +152,13 @@ def fgt(households: list[Hh], line: float = LINE) -> tuple[float, float, float]:
             sum(n * g * g for n, g in gaps) / persons)
 
 
+def protected_ok(display: str, value: int) -> bool:
+    """Whether a count as a role without person access sees it is allowed: the true count when
+    it is 0 or at least 5, ``<5`` for 1-4, or ``x`` (hidden too, so that no small count can be
+    derived from the others: complementary suppression)."""
+    return display == "x" or display == shown(value, True)
+
+
 def shown(value: int, suppress: bool) -> str:
     """How a count is displayed: id-ID thousands, ``<5`` for 1-4 when suppressed."""
     if suppress and 1 <= value <= 4:
