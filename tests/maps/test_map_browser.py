@@ -249,6 +249,9 @@ def test_narrow_screen_map_fills_the_screen_and_the_panel_is_a_bottom_sheet(brow
     x, y = screen_point(page, KELURAHAN)
     page.mouse.click(x, y)
     page.wait_for_selector(f"#sasaran-detail[data-kode='{KELURAHAN}']")
+    # The sheet slides up (a CSS transition): wait for it to settle, not a fixed time.
+    page.wait_for_function("document.getElementById('sasaran-panel')"
+                           ".getBoundingClientRect().height > 844 * 0.5", timeout=10000)
     opened = page.locator("#sasaran-panel").bounding_box()
     assert opened["height"] > 844 * 0.5 and opened["width"] == 390
     ARTIFACTS.mkdir(exist_ok=True)
