@@ -175,4 +175,6 @@ def load_sample_programs(programs: Path, enrollments: Path) -> None:
                      {"berkas": result["file"]}, result["accepted"])
     console.print(f"{programs.name}: {result['accepted']} program.")
     if enrollments.exists():
-        import_enrollments_command(enrollments, None, None, None)
+        # Every option by name: a Typer command called from Python gets no defaults filled in.
+        import_enrollments_command(enrollments, program=None, columns=None, sheet=None,
+                                   profile=None, constants=None)
