@@ -106,15 +106,21 @@ def test_map_page_loads_offline_with_legend_layers_and_filters(browser, live_url
     # Zoom to the households and switch the ZAKAT program layer on: its tiles must load.
     # (The planning panel fits the view to its layer when its data arrives: let it settle.)
     page.wait_for_load_state("networkidle")
-    page.evaluate("""(kode) => { const p = window.SasaranMap.page;
+    zoom_in = """(kode) => { const p = window.SasaranMap.page;
         const b = p.choropleth.getLayers().find(l => l.feature.properties.kode === kode);
-        p.map.setView(b.getBounds().getCenter(), 15); }""", KELURAHAN)
+        p.map.setView(b.getBounds().getCenter(), 15); }"""
+    page.evaluate(zoom_in, KELURAHAN)
     page.click(".layers-toggle")
     with page.expect_response(lambda r: "/tiles/enrolled/" in r.url and "program=ZAKAT" in r.url):
         page.get_by_label("Program: Zakat produktif").check()
     assert note.inner_text() == ""
     page.click(".layers-toggle")
     page.wait_for_load_state("networkidle")
+    if not any("/tiles/households/15/" in u for u in watch.urls):
+        # A late fit of the view (the planning panel's layer arriving) moved the map away
+        # from zoom 15 before its point tiles were asked: zoom in again and wait for them.
+        with page.expect_response(lambda r: "/tiles/households/15/" in r.url, timeout=15000):
+            page.evaluate(zoom_in, KELURAHAN)
     assert any("/tiles/households/15/" in u for u in watch.urls)
 
     # A filter reloads the figures: only PKH enrollments count now.
