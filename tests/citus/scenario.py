@@ -19,6 +19,7 @@ from household_rows import write_csv
 from shapely.geometry import shape
 from sqlalchemy import Connection, text
 
+from app.principal import LOCAL_ADMIN
 from app.services import coverage, registry
 from app.services.maps.data import MapFilter, hexagon_aggregate
 from app.services.maps.tiles import TileFilter, household_tile
@@ -218,7 +219,7 @@ def figures(conn: Connection) -> dict[str, Any]:
                                              ref_date=DATES[1])
     out["check scoped"] = coverage.check_identities(conn, KEY, numbers, ref_date=DATES[1],
                                                     area_prefixes=scope)
-    out["hexagons"] = hexagon_aggregate(conn, MapFilter(DATES[1]), suppress=False)
+    out["hexagons"] = hexagon_aggregate(conn, MapFilter(DATES[1]), principal=LOCAL_ADMIN)
     out["tile"] = _tile(conn)
     return _without_ids(out)
 
