@@ -174,7 +174,7 @@ def test_drill_down_from_kecamatan_to_kelurahan_and_back_up(browser, live_url):
     x, y = screen_point(page, KELURAHAN[:8], "kecamatan")
     page.mouse.click(x, y)
     page.wait_for_selector("body[data-map-ready='1']")
-    page.wait_for_function("SasaranMap.page.state.level === 'kelurahan'")
+    page.wait_for_function("() => SasaranMap.page.state.level === 'kelurahan'")
     assert "Bontang Barat" in page.inner_text(".sasaran-title")
     # Zoomed to the kecamatan; its kelurahan are the choropleth, the figures scoped to it.
     inside = page.evaluate("""() => { const p = SasaranMap.page; return p.choropleth.getLayers()
@@ -255,8 +255,10 @@ def test_narrow_screen_map_fills_the_screen_and_the_panel_is_a_bottom_sheet(brow
     x, y = screen_point(page, KELURAHAN)
     page.mouse.click(x, y)
     page.wait_for_selector(f"#sasaran-detail[data-kode='{KELURAHAN}']")
-    # The sheet slides up (a CSS transition): wait for it to settle, not a fixed time.
-    page.wait_for_function("document.getElementById('sasaran-panel')"
+    # The sheet slides up (a CSS transition): wait for it to settle, not a fixed time. The
+    # predicate is a function: playwright evals a string again on every poll, which the page's
+    # CSP (no 'unsafe-eval') refuses; a function is evaled once, in the first (allowed) call.
+    page.wait_for_function("() => document.getElementById('sasaran-panel')"
                            ".getBoundingClientRect().height > 844 * 0.5", timeout=10000)
     opened = page.locator("#sasaran-panel").bounding_box()
     assert opened["height"] > 844 * 0.5 and opened["width"] == 390

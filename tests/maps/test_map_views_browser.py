@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -76,7 +77,7 @@ def test_labels_show_from_their_zoom_and_switch_off(chromium, live_url):
     label = page.locator(".area-label", has_text="Gunung Telihan")
     assert label.count() == 1 and not label.is_visible()  # kelurahan names from zoom 12 on
     page.evaluate("SasaranMap.page.map.setZoom(13)")
-    page.wait_for_function("!SasaranMap.page.map.getPane('labels').classList"
+    page.wait_for_function("() => !SasaranMap.page.map.getPane('labels').classList"
                            ".contains('labels-hidden')")
     assert label.is_visible()
     page.click(".layers-toggle")
@@ -217,23 +218,30 @@ def tile_server() -> Iterator[str]:
     server.server_close()
 
 
+def _wait_for_tiles(prefix: str, timeout: float = 10.0) -> None:
+    """Until the tile server has been asked for a tile under ``prefix`` (fails after
+    ``timeout`` s). Not networkidle: once reached it is not awaited again after a switch."""
+    deadline = time.monotonic() + timeout
+    while not any(p.startswith(prefix) for p in _Tiles.asked):
+        assert time.monotonic() < deadline, f"no {prefix} tile asked in {timeout} s"
+        time.sleep(0.05)
+
+
 def test_online_the_basemap_switcher_offers_osm_and_light(chromium, browser_db, tmp_path,
                                                          tile_server):
     with map_server(browser_db, tmp_path, Principal("uji-peta", "admin"),
                     tile_url=f"{tile_server}/osm/{{z}}/{{x}}/{{y}}.png",
                     tile_light_url=f"{tile_server}/terang/{{z}}/{{x}}/{{y}}.png") as url:
         page, watch = open_map(chromium, f"{url}/map?ref_date={REF}")
-        page.wait_for_function("SasaranMap.page.basemaps.current === 'osm'")
-        page.wait_for_load_state("networkidle")
+        page.wait_for_function("() => SasaranMap.page.basemaps.current === 'osm'")
         assert page.locator(".folium-map.no-basemap").count() == 0
-        assert any(p.startswith("/osm/") for p in _Tiles.asked)
+        _wait_for_tiles("/osm/")
         page.click(".layers-toggle")
         group = page.locator(".layers-group", has_text="Peta dasar")
         assert group.locator(".layers-label").all_inner_texts() == [
             "OpenStreetMap", "Terang (CARTO)", "Tanpa peta dasar"]
         group.get_by_label("Terang (CARTO)").check()
-        page.wait_for_load_state("networkidle")
-        assert any(p.startswith("/terang/") for p in _Tiles.asked)
+        _wait_for_tiles("/terang/")
         assert "basemap=light" in page.url
         assert page.locator(".basemap-tiles").count() == 1
         group.get_by_label("Tanpa peta dasar").check()
@@ -266,21 +274,21 @@ def test_drill_down_from_kab_kota_to_kecamatan_to_kelurahan_and_back_up(chromium
     assert page.inner_text(".area-tooltip").split("\n") == ["Kota Bontang",
                                                             f"Tingkat cakupan: {rate}"]
     page.mouse.click(x, y)  # the kota: its kecamatan
-    page.wait_for_function("SasaranMap.page.state.level === 'kecamatan'")
+    page.wait_for_function("() => SasaranMap.page.state.level === 'kecamatan'")
     page.wait_for_selector("body[data-map-ready='1']")
     assert "kecamatan=64.74&" in page.url and "level=kecamatan" in page.url
     x, y = screen_point(page, KELURAHAN[:8], "kecamatan")
     page.mouse.click(x, y)  # the kecamatan: its kelurahan
-    page.wait_for_function("SasaranMap.page.state.level === 'kelurahan'")
+    page.wait_for_function("() => SasaranMap.page.state.level === 'kelurahan'")
     page.wait_for_selector("body[data-map-ready='1']")
     assert page.locator(".sasaran-title .crumb").all_inner_texts() == [
         "Semua wilayah", "Kota Bontang", "Bontang Barat"]
     page.locator(".sasaran-title button.crumb", has_text="Kota Bontang").click()  # back up
-    page.wait_for_function("SasaranMap.page.state.level === 'kecamatan'")
+    page.wait_for_function("() => SasaranMap.page.state.level === 'kecamatan'")
     page.wait_for_selector("body[data-map-ready='1']")
     assert "kecamatan=64.74&" in page.url
     page.locator(".sasaran-title button.crumb", has_text="Semua wilayah").click()
-    page.wait_for_function("SasaranMap.page.state.level === 'kabkota'")
+    page.wait_for_function("() => SasaranMap.page.state.level === 'kabkota'")
     page.wait_for_selector("body[data-map-ready='1']")
     assert "kecamatan=" not in page.url
     assert watch.problems == []
