@@ -133,9 +133,6 @@ def test_controls_speak_indonesian_and_the_scale_is_metric(chromium, live_url):
     page.close()
 
 
-@pytest.mark.xfail(reason="known map defect found at the end of the round (issue 15, open): "
-                   "the centre restored from the URL drifts by ~0.02 degrees of longitude",
-                   strict=False)
 def test_the_whole_view_state_comes_back_from_the_url(chromium, live_url):
     state = {"figure": "gap", "level": "kelurahan", "scheme": "equal_interval", "k": "3",
              "ramp": "cividis", "kecamatan": "64.74.03", "program": "PKH", "desil_max": "3",

@@ -154,23 +154,26 @@
     this.saveState();
   };
 
+  // The first view is set at once, not animated: the page says it is ready right after, and a
+  // click during a zoom animation is hit-tested against the outlines of the previous zoom (a tap
+  // on one kelurahan opened its neighbour).
   Page.prototype.firstView = function () {
     var s = this.state;
     if (s.z && s.lat && s.lng) {
-      this.map.setView([Number(s.lat), Number(s.lng)], Number(s.z));
+      this.map.setView([Number(s.lat), Number(s.lng)], Number(s.z), { animate: false });
     } else {
-      this.fitScope();
+      this.fitScope({ animate: false });
     }
   };
 
-  Page.prototype.fitScope = function () {
+  Page.prototype.fitScope = function (options) {
     var code = this.state.kecamatan, bounds = null;
     this.eachArea(function (layer, kode) {
       if (!code || kode === code || kode.indexOf(code + ".") === 0) {
         bounds = bounds ? bounds.extend(layer.getBounds()) : L.latLngBounds(layer.getBounds());
       }
     }, "kelurahan");
-    if (bounds && bounds.isValid()) this.map.fitBounds(bounds);
+    if (bounds && bounds.isValid()) this.map.fitBounds(bounds, options);
   };
 
   Page.prototype.eachArea = function (fn, level) {
