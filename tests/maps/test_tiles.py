@@ -117,15 +117,20 @@ def test_bad_tile_address_and_layer_get_clear_messages(client, world):
     assert "program" in response.json()["error"]["message"]
 
 
-def test_hexagons_suppress_small_counts_for_viewers(client_as, world):
+def test_hexagons_suppress_small_counts_for_viewers(client_as, conn, world):
     body = client_as("viewer").get("/api/v1/map/hexagons",
                                    params={"ref_date": REF.isoformat()}).json()
-    targets = sum(1 for hh in HOUSEHOLDS if expected_status(hh) is not None)
-    values = [f["properties"]["targets"] for f in body["features"]]
-    # Every household is in one or two cells with fewer than five: all shown as "<5".
-    assert all(v == "<5" or v >= 5 for v in values)
-    assert "<5" in values
-    assert sum(v for v in values if isinstance(v, int)) <= targets
+    expected = {h: counts[0] for h, counts in _expected_cells(conn, world,
+                                                              body["resolusi"]).items()}
+    shown = {f["properties"]["h3"]: f["properties"]["targets"] for f in body["features"]}
+    assert set(shown) == set(expected)
+    for cell, value in shown.items():
+        n = expected[cell]
+        # The true count when 0 or >= 5, "<5" for 1-4, or "x": hidden as well so that no
+        # small count can be derived from the others (complementary suppression).
+        assert value == "x" or (value == "<5" and 1 <= n <= 4) or (value == n and n not in
+                                                                   range(1, 5)), (cell, value, n)
+    assert "<5" in shown.values()
 
 
 def _expected_cells(conn, world, resolution, **filters):

@@ -78,6 +78,22 @@ def test_level_parent_area_and_label_point_are_stored(conn, wilayah_dir):
     assert row[4] is True
 
 
+def test_label_points_are_the_centres_of_the_largest_inscribed_circles(conn, wilayah_dir):
+    """Each label point is as far inside its area as the area allows (shapely's maximum
+    inscribed circle, computed from the source file): never a point hugging an edge, as
+    ST_PointOnSurface put Gunung Telihan's (270 m from the border, 515 m possible)."""
+    path = wilayah_dir / "bontang_kelurahan.geojson"
+    load_boundaries(conn, path)
+    rows = dict(conn.execute(text(
+        "SELECT kode, ST_Distance(label_point::geography, ST_Boundary(geom)::geography) "
+        "FROM wilayah WHERE level = 'kelurahan'")).all())
+    for feature in _source_features(path):
+        area = shapely.make_valid(shapely.geometry.shape(feature["geometry"]))
+        radius_deg = shapely.maximum_inscribed_circle(area).length
+        radius_m = radius_deg * 111_320  # at the equator (Bontang is at 0.1 N)
+        assert rows[feature["properties"]["kode"]] == pytest.approx(radius_m, rel=0.05)
+
+
 def test_reloading_updates_by_code_without_duplicates(conn, wilayah_dir, tmp_path):
     path = wilayah_dir / "bontang_kecamatan.geojson"
     load_boundaries(conn, path)

@@ -17,11 +17,14 @@ from app.services.scope import area_scope
 from app.sql import statement
 from geo.wilayah import BoundaryReport, read_boundaries
 
+# The label point is the centre of the largest inscribed circle, as far from every edge as the
+# area allows: the label sits clear of borders and a tap on it lands in its own area even on
+# the outline Leaflet simplifies at low zoom (migration 0012 says why ST_PointOnSurface failed).
 UPSERT_SQL = text(
     """
     INSERT INTO wilayah (kode, nama, level, parent_kode, geom, label_point, luas_km2, diperbarui)
     SELECT f.kode, f.nama, f.level, f.parent_kode, g.geom,
-           ST_PointOnSurface(g.geom), ST_Area(g.geom::geography) / 1e6, now()
+           (ST_MaximumInscribedCircle(g.geom)).center, ST_Area(g.geom::geography) / 1e6, now()
     FROM (SELECT :kode AS kode, :nama AS nama, :level AS level, :parent_kode AS parent_kode,
                  :wkb AS wkb) AS f
     CROSS JOIN LATERAL (SELECT ST_Multi(ST_GeomFromWKB(f.wkb, 4326)) AS geom) AS g
