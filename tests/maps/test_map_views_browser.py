@@ -88,9 +88,6 @@ def test_labels_show_from_their_zoom_and_switch_off(chromium, live_url):
     page.close()
 
 
-@pytest.mark.xfail(reason="known map layout defect found at the end of the round (issue 15, "
-                   "open): on a short screen the opened legend covers the layer toggle, so "
-                   "the toggle cannot be clicked", strict=False)
 def test_controls_speak_indonesian_and_the_scale_is_metric(chromium, live_url):
     page, watch = open_map(chromium, f"{live_url}/map?ref_date={REF}")
     assert page.get_attribute(".leaflet-control-zoom-out", "title") == "Perkecil"

@@ -34,7 +34,22 @@
     control.onAdd = function () { return self.box; };
     control.addTo(page.map);
     this.page = page;
+    page.map.on("resize", function () { self.fit(); });
+    this.fit();
   }
+
+  /* The opened legend stops below the top controls (title bar, layer button): its height is
+   * capped by the map's own height, not the viewport's, because under the app's header a short
+   * screen leaves a short map and a 40vh legend covered the layer button. */
+  Legend.prototype.fit = function () {
+    var map = this.page.map.getContainer(), top = map.getBoundingClientRect().top, reserve = 0;
+    [".sasaran-title", ".layers-toggle"].forEach(function (sel) {
+      var node = map.querySelector(sel);
+      if (node) reserve = Math.max(reserve, node.getBoundingClientRect().bottom - top);
+    });
+    var room = this.box.getBoundingClientRect().bottom - top - reserve - 8;
+    this.box.style.maxHeight = Math.max(60, Math.round(room)) + "px";
+  };
 
   Legend.prototype.swatch = function (color, opacity, hollow) {
     var s = el("span", hollow ? "swatch swatch-hollow" : "swatch");

@@ -270,6 +270,7 @@
     this.legend.draw(data);
     this.panel.draw(data);
     this.drawTitle();
+    this.legend.fit();  // the title's height changes with its trail
     this.saveState();
     return this.reloadPoints();
   };
