@@ -95,6 +95,29 @@ def test_each_role_logs_in_back_to_the_page_asked_and_sees_its_navigation(chromi
     page.context.close()
 
 
+def test_on_a_phone_the_navigation_is_one_row_that_scrolls_to_the_current_page(chromium, app):
+    """At 390 px the eight entries of the admin's navigation stay one row (the header took 223
+    px of the screen when they wrapped onto four), the current page's entry is scrolled into
+    view, and the last entry is reached and opened by a tap."""
+    page = new_page(chromium, NARROW)
+    login_as(page, app.url, "admin", f"/perencanaan?ref_date={REF.isoformat()}")
+    links = page.locator(".nav-utama a")
+    tops = {round(box["y"]) for box in (links.nth(i).bounding_box()
+                                         for i in range(links.count()))}
+    assert len(tops) == 1  # one row
+    assert page.locator("header.kepala").bounding_box()["height"] <= 120
+    current = page.locator(".nav-utama a[aria-current='page']")
+    assert current.inner_text() == "Perencanaan"
+    box = current.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= NARROW  # scrolled into view
+    assert not overflows_horizontally(page)
+    with page.expect_navigation():
+        page.locator(".nav-utama a", has_text="Pengguna dan audit").click()
+    assert page.url.startswith(app.url + "/pengguna")
+    assert page.locator(".nav-utama a[aria-current='page']").inner_text() == "Pengguna dan audit"
+    page.context.close()
+
+
 def test_beranda_figures_poverty_and_charts_for_the_analyst(chromium, app):
     page = new_page(chromium)
     watch = Watch(page)

@@ -15,6 +15,9 @@
     },
   };
   window.Sasaran = Sasaran;
+  // On a phone the navigation scrolls sideways: bring the current page's entry into view.
+  const current = document.querySelector('.nav-utama a[aria-current="page"]');
+  if (current) current.scrollIntoView({ block: "nearest", inline: "center" });
   // htmx requests carry the session's CSRF token, like the pages' plain forms do.
   document.addEventListener("htmx:configRequest", (event) => {
     event.detail.headers["X-CSRF-Token"] = Sasaran.csrf();
