@@ -72,6 +72,22 @@ def test_hover_and_click_work_with_each_set_of_layers(chromium, live_url, layers
     page.close()
 
 
+def test_an_area_bound_analyst_s_trail_starts_at_their_own_area(chromium, browser_db, tmp_path):
+    """The title's root is the analyst's area (Bontang Barat), not "Semua wilayah", and the
+    steps above it (64.74) are left out."""
+    analyst = Principal("uji-analis", "analyst", area_prefixes=(KELURAHAN[:8],))
+    with map_server(browser_db, tmp_path, analyst, tile_url=None, tile_light_url=None) as url:
+        page, watch = open_map(chromium, f"{url}/map?ref_date={REF}")
+        assert page.locator(".sasaran-title .crumb").all_inner_texts() == ["Bontang Barat"]
+        x, y = screen_point(page, KELURAHAN)
+        page.mouse.click(x, y)
+        page.wait_for_selector(f"#sasaran-detail[data-kode='{KELURAHAN}']")
+        assert page.locator(".sasaran-title .crumb").all_inner_texts() == [
+            "Bontang Barat", "Gunung Telihan"]
+        assert watch.problems == []
+        page.close()
+
+
 def test_labels_show_from_their_zoom_and_switch_off(chromium, live_url):
     page, watch = open_map(chromium, f"{live_url}/map?ref_date={REF}&z=11&lat=0.14&lng=117.47")
     label = page.locator(".area-label", has_text="Gunung Telihan")

@@ -255,6 +255,16 @@ def test_map_picture_for_a_view_and_its_scale_bar(city, client):
     assert (scale_km(13.0), scale_km(0.9), scale_km(260.0)) == (2, 0.1, 50)
 
 
+def test_the_picture_of_an_area_bound_analyst_is_titled_with_their_area(city):
+    """Not "Semua wilayah": an analyst bound to Bontang Barat sees only that kecamatan."""
+    analyst = Principal("uji-analis", "analyst", area_prefixes=("64.74.03",))
+    pic = picture(city, MapFilter(REF, 4, None, None, None), Classing(figure="gap"),
+                  ReportScope(analyst))
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", render(pic, "svg").decode())
+    assert "Bontang Barat · tanggal acuan 1 Jun 2025 · sasaran desil ≤ 4" in texts
+    assert not any("Semua wilayah" in t for t in texts)
+
+
 def test_map_picture_holds_title_legend_scale_north_arrow_date_and_source(city, client):
     per_kelurahan = expected_by_kelurahan(city)
     pic = picture(city, MapFilter(REF, 4, None, None, None), Classing(figure="gap"),

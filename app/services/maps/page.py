@@ -11,6 +11,7 @@ from sqlalchemy import Connection, text
 
 from app.principal import Principal
 from app.services.maps.tiles import POINT_MIN_ZOOM
+from app.services.wilayah import scope_name
 from app.settings import Settings
 
 if TYPE_CHECKING:
@@ -78,6 +79,9 @@ def page_config(
         "persons": principal.can_see_persons,
         "point_min_zoom": POINT_MIN_ZOOM,
         "choices": filter_choices(conn, principal),
+        # The trail's root: the user's own area when their scope is bounded.
+        "scope": {"name": scope_name(conn, principal.area_prefixes),
+                  "codes": list(principal.area_prefixes)},
         "state": {"ref_date": flt.ref_date.isoformat(), "desil_max": flt.desil_max,
                   "program": flt.program or "", "agency": flt.agency or "",
                   "kecamatan": flt.parent or "", "figure": classing.figure,

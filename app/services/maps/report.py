@@ -89,7 +89,8 @@ def picture(conn: Connection, flt: MapFilter, classing: Classing, scope: ReportS
     t = texts(classing.lang)
     return Picture(
         title=f"{t[classing.figure]} per {t['level_' + level].lower()}",
-        subtitle=_subtitle(flt, area_name or _scope_name(conn, flt.parent)),
+        subtitle=_subtitle(flt, area_name or _scope_name(conn, flt.parent,
+                                                                scope.principal)),
         areas=features, outlines=outlines, legend_title=data["legend"]["scheme_label"],
         legend=_legend_rows(data["legend"], classing.figure), source=_source_line(),
         opacity=data["legend"]["opacity"], bbox=bbox,
@@ -108,9 +109,11 @@ def _source_line() -> str:
     return f"{SOURCE} Dibuat {locale.date_id(date.today())}."
 
 
-def _scope_name(conn: Connection, code: str | None) -> str:
+def _scope_name(conn: Connection, code: str | None, principal: Principal = PUBLIC) -> str:
     if not code:
-        return "Semua wilayah"
+        from app.services.wilayah import scope_name
+
+        return scope_name(conn, principal.area_prefixes)
     name = conn.execute(text("SELECT nama FROM wilayah WHERE kode = :k"), {"k": code}).scalar()
     return str(name or code)
 

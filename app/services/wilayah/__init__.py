@@ -1,6 +1,6 @@
 """Areas in PostGIS: loading boundaries (then re-geocoding the registry) and listing areas.
 
-Public: ``load_boundaries``, ``list_wilayah``, ``area_names``, ``wilayah_geojson``,
+Public: ``load_boundaries``, ``list_wilayah``, ``area_names``, ``scope_name``, ``wilayah_geojson``,
 ``wilayah_geojson_text`` (areas; the GeoJSON kept in memory per version of the table).
 """
 
@@ -8,9 +8,10 @@ from app.services.wilayah.areas import (
     area_names,
     list_wilayah,
     load_boundaries,
+    scope_name,
     wilayah_geojson,
     wilayah_geojson_text,
 )
 
-__all__ = ["area_names", "list_wilayah", "load_boundaries", "wilayah_geojson",
+__all__ = ["area_names", "list_wilayah", "load_boundaries", "scope_name", "wilayah_geojson",
            "wilayah_geojson_text"]

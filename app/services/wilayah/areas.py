@@ -99,6 +99,16 @@ def area_names(conn: Connection, codes: list[str] | tuple[str, ...]) -> dict[str
     return {r.kode: r.nama for r in rows}
 
 
+def scope_name(conn: Connection, prefixes: tuple[str, ...]) -> str:
+    """The area a principal may see as people name it (``Kota Bontang``), or ``Semua wilayah``
+    when their scope is unbounded: the map's title and the picture's subtitle say this, never
+    "Semua wilayah" to an analyst bound to one city."""
+    if not prefixes:
+        return "Semua wilayah"
+    names = area_names(conn, prefixes)
+    return ", ".join(names.get(code, code) for code in prefixes)
+
+
 def wilayah_geojson(
     conn: Connection, level: str | None = None, parent: str | None = None,
     simplify: float = 0.0,

@@ -13,10 +13,16 @@
     return feature ? feature.properties.nama : code;
   };
 
-  /* The trail kab/kota > kecamatan > kelurahan; each step up is a link back. */
+  /* The trail kab/kota > kecamatan > kelurahan; each step up is a link back. Steps that are the
+   * user's own bounded area (or above it) are left out: the trail's root already names it. */
   Page.prototype.trail = function () {
     var codes = [], pick = this.state.pilih || this.state.kecamatan || "";
-    [5, 8, 13].forEach(function (n) { if (pick.length >= n) codes.push(pick.slice(0, n)); });
+    var own = (this.cfg.scope && this.cfg.scope.codes) || [];
+    [5, 8, 13].forEach(function (n) {
+      var code = pick.slice(0, n);
+      var mine = own.some(function (p) { return p === code || p.indexOf(code + ".") === 0; });
+      if (pick.length >= n && !mine) codes.push(code);
+    });
     return codes;
   };
 
@@ -25,7 +31,9 @@
     bar.textContent = "";
     var crumbs = el("nav", "breadcrumb-trail");
     crumbs.setAttribute("aria-label", "breadcrumb");
-    var items = [{ code: "", name: t.breadcrumb_root }].concat(this.trail().map(function (c) {
+    var bounded = this.cfg.scope && this.cfg.scope.codes.length;
+    var root = bounded ? this.cfg.scope.name : t.breadcrumb_root;
+    var items = [{ code: "", name: root }].concat(this.trail().map(function (c) {
       return { code: c, name: self.areaName(c) };
     }));
     items.forEach(function (item, i) {
