@@ -104,6 +104,31 @@ def test_labels_show_from_their_zoom_and_switch_off(chromium, live_url):
     page.close()
 
 
+LABEL_BOXES = """() => [...document.querySelectorAll('.area-label')].map(n => {
+    const r = n.firstChild.getBoundingClientRect();
+    return {name: n.textContent, hidden: getComputedStyle(n).visibility === 'hidden',
+            x: r.left, y: r.top, width: r.width, height: r.height}; })"""
+
+
+def test_names_that_would_overlap_are_hidden_and_come_back_when_zoomed_in(chromium, live_url):
+    """In Bontang's dense centre at zoom 12, nine pairs of kelurahan names overlapped: the
+    names shown never overlap, every hidden name would have overlapped one shown, and at zoom
+    13 all fifteen are shown again."""
+    page, watch = open_map(chromium, f"{live_url}/map?ref_date={REF}&z=12&lat=0.13&lng=117.48")
+    labels = page.evaluate(LABEL_BOXES)
+    shown = [b for b in labels if not b["hidden"]]
+    hidden = [b for b in labels if b["hidden"]]
+    assert hidden and len(labels) == 15
+    assert not any(boxes_overlap(a, b) for i, a in enumerate(shown) for b in shown[i + 1:])
+    assert all(any(boxes_overlap(h, s) for s in shown) for h in hidden)
+    page.evaluate("SasaranMap.page.map.setZoom(13)")
+    page.wait_for_function("() => document.querySelectorAll('.label-clash').length === 0")
+    labels = page.evaluate(LABEL_BOXES)
+    assert [b["name"] for b in labels if b["hidden"]] == [] and len(labels) == 15
+    assert watch.problems == []
+    page.close()
+
+
 def test_controls_speak_indonesian_and_the_scale_is_metric(chromium, live_url):
     page, watch = open_map(chromium, f"{live_url}/map?ref_date={REF}")
     assert page.get_attribute(".leaflet-control-zoom-out", "title") == "Perkecil"

@@ -131,11 +131,34 @@
       var p = f.properties;
       if (p.label_lat === undefined || p.label_lat === null) return;
       group.addLayer(L.marker([p.label_lat, p.label_lon], { pane: "labels", interactive: false,
-        keyboard: false, icon: L.divIcon({ className: "area-label", html: el("span", null, p.nama),
+        keyboard: false, luas: Number(p.luas_km2) || 0,
+        icon: L.divIcon({ className: "area-label", html: el("span", null, p.nama),
           iconSize: null }) }));
     });
     group.minZoom = minZoom;
     return group;
+  }
+
+  /* Names that would overlap another name are hidden, the larger area's name kept: in a dense
+   * centre the small kelurahan's names piled on top of each other, unreadable. Run after each
+   * zoom (positions and sizes on screen change); a hidden name comes back when zoomed in. */
+  function declutter(group) {
+    var placed = [], labels = [];
+    group.eachLayer(function (marker) {
+      var node = marker.getElement();
+      if (!node) return;
+      node.classList.remove("label-clash");
+      labels.push({ node: node, luas: marker.options.luas });
+    });
+    labels.sort(function (a, b) { return b.luas - a.luas; });
+    labels.forEach(function (label) {
+      var box = label.node.firstChild.getBoundingClientRect();
+      if (!box.width) return;  // the pane is hidden (below the names' zoom)
+      var clash = placed.some(function (o) {
+        return box.left < o.right && o.left < box.right && box.top < o.bottom && o.top < box.bottom;
+      });
+      if (clash) label.node.classList.add("label-clash"); else placed.push(box);
+    });
   }
 
   function outlineLayer(fc, weight) {
@@ -163,5 +186,6 @@
   }
 
   window.SasaranLayers = { GroupedControl: GroupedControl, Basemaps: Basemaps,
-    labelLayer: labelLayer, outlineLayer: outlineLayer, householdTileLayer: householdTileLayer };
+    labelLayer: labelLayer, declutter: declutter, outlineLayer: outlineLayer,
+    householdTileLayer: householdTileLayer };
 })();

@@ -303,6 +303,7 @@
     if (labels) {
       var pane = this.map.getPane("labels");
       pane.classList.toggle("labels-hidden", this.map.getZoom() < labels.minZoom);
+      Layers.declutter(labels);
     }
   };
 
