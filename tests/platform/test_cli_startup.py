@@ -1,6 +1,7 @@
 """The CLI starts without the heavy libraries a command does not need: ``sasaran --help`` loads
-none of them, ``sasaran check`` (a CSV of numbers against the registry) no matplotlib,
-FastAPI, folium or h3. Each run is a fresh interpreter, as a user's shell starts one."""
+none of them, ``sasaran check`` (a CSV of numbers against the registry) no pandas,
+geopandas, matplotlib, FastAPI, folium or h3. Each run is a fresh interpreter, as a user's
+shell starts one."""
 
 from __future__ import annotations
 
@@ -46,6 +47,5 @@ def test_check_loads_what_reading_a_list_needs_and_nothing_for_maps_or_the_web(t
     result = run_cli("check", str(numbers), env=env)
     assert result["exit"] != 0  # no database
     assert "sqlalchemy" in result["loaded"] and "polars" in result["loaded"]
-    # pandas/geopandas still come in through app.services.coverage's package imports (its
-    # table/export modules): docs/performance.md lists that as not done.
-    assert not {"matplotlib", "fastapi", "folium", "h3"} & set(result["loaded"])
+    assert not {"pandas", "geopandas", "matplotlib", "fastapi", "folium", "h3"} & set(
+        result["loaded"])

@@ -7,6 +7,7 @@ inside a transaction and never commit.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
@@ -24,8 +25,16 @@ from geo.codes import level_of
 from geo.errors import Conflict, InvalidInput, NotFound
 
 _hasher = PasswordHasher()
-# Verifying against a dummy hash for unknown users keeps the timing of both failures alike.
-_DUMMY_HASH = _hasher.hash("sasaran-dummy-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash verified against when the user does not exist, so that an unknown name takes as
+    long as a wrong password. Made on first use: argon2 is slow on purpose (~0.2 s of CPU), and
+    every CLI command importing this module paid it at start."""
+    return _hasher.hash("sasaran-dummy-password")
+
+
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,99}$")
 MIN_PASSWORD = 10
 KEY_PREFIX = "ssr"
@@ -126,7 +135,7 @@ def authenticate(conn: Connection, username: str, password: str) -> Principal | 
     row = conn.execute(
         text("SELECT id, nama_pengguna, peran, awalan_wilayah, kode_instansi, kata_sandi_hash "
              "FROM pengguna WHERE nama_pengguna = :u AND aktif"), {"u": username}).first()
-    stored = row.kata_sandi_hash if row is not None and row.kata_sandi_hash else _DUMMY_HASH
+    stored = row.kata_sandi_hash if row is not None and row.kata_sandi_hash else _dummy_hash()
     try:
         _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):

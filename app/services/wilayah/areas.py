@@ -7,7 +7,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shapely
 from sqlalchemy import Connection, text
@@ -15,7 +15,9 @@ from sqlalchemy import Connection, text
 from app.services.registry import regeocode_after_boundary_load
 from app.services.scope import area_scope
 from app.sql import statement
-from geo.wilayah import BoundaryReport, read_boundaries
+
+if TYPE_CHECKING:
+    from geo.wilayah import BoundaryReport
 
 # The label point is the centre of the largest inscribed circle, as far from every edge as the
 # area allows: the label sits clear of borders and a tap on it lands in its own area even on
@@ -56,6 +58,10 @@ def load_boundaries(
     name_field: str | None = None,
 ) -> LoadResult:
     """Validate a boundary file and upsert all its features in the caller's transaction."""
+    # Reading boundary files needs geopandas (~0.6 s to import): only here, so that what merely
+    # lists or names areas (every coverage command, the coverage check) starts without it.
+    from geo.wilayah import read_boundaries
+
     report: BoundaryReport = read_boundaries(path, level, code_field, name_field)
     rows = [
         {
