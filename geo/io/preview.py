@@ -11,6 +11,7 @@ combined, constants; chosen or detected by ``app.services.io.profiles.choose_pro
     look = preview_file(path, HOUSEHOLD_SPEC, column_map, sheet, name, profile=choice.profile)
     look.columns        # [ColumnChoice(header, target, automatic)], in the file's order
     look.derived        # [(canonical column, how the profile fills it)], e.g. combined codes
+    look.rows           # [(row number, the file's cells + the derived cells)], masked
     look.missing        # required canonical columns nothing feeds
     mapping = mapping_from_choices(look.headers, {"NIK_KRT": "nik_kepala"}, HOUSEHOLD_SPEC)
 
@@ -58,7 +59,8 @@ class FilePreview:
     missing: list[str]
     derived: list[tuple[str, str]]  # (canonical column, how the profile fills it)
     profile: str | None  # the profile's name, when one applies
-    rows: list[tuple[int, list[str]]]  # (row number as the user sees it, cells), masked
+    # (row number as the user sees it, the file's cells then one per ``derived``), masked
+    rows: list[tuple[int, list[str]]]
     row_estimate: int | None
     sheets: list[str]
 
@@ -75,11 +77,13 @@ def is_xlsx(path: Path, name: str) -> bool:
 def preview_file(
     path: str | Path, spec: ColumnSpec, column_map: Mapping[str, str] | None = None,
     sheet: str | None = None, name: str | None = None, rows: int = 8, *,
-    profile: ColumnProfile | None = None,
+    profile: ColumnProfile | None = None, crosswalk: Mapping[str, str] | None = None,
 ) -> FilePreview:
-    """Headers, the mapping they get, and the first ``rows`` non-blank rows. A file that
-    cannot be read at all raises ``ImportRejected`` as the import would; missing required
-    columns do not raise here: they are what the user fixes next."""
+    """Headers, the mapping they get, and the first ``rows`` non-blank rows with the cells
+    the profile derives (``crosswalk``: the BPS -> Kemendagri table a combined area code is
+    looked up in, as at import). A file that cannot be read at all raises ``ImportRejected``
+    as the import would; missing required columns do not raise here: they are what the user
+    fixes next."""
     path = Path(path)
     label = name or path.name
     xlsx = is_xlsx(path, label)
@@ -87,12 +91,15 @@ def preview_file(
     with opener(path, label, sheet) as records:
         headers = _read_header(records, label)
         first = _first_rows(records, len(headers), rows)
-    binding = bind(headers, spec.columns, spec.kind, profile, None, dict(column_map or {}))
+    binding = bind(headers, spec.columns, spec.kind, profile, crosswalk,
+                   dict(column_map or {}))
     by_position = {position: name for name, position in binding.index.items()}
     targets = [by_position.get(position) for position in range(len(headers))]
     columns = [ColumnChoice(h, t, normalise_header(h) not in (column_map or {}))
                for h, t in zip(headers, targets, strict=True)]
-    masked = [(n, _masked(cells, targets)) for n, cells in first]
+    derived_targets: list[str | None] = [d.name for d in binding.derived]
+    masked = [(n, _masked(cells[:len(headers)] + binding.row(cells[:len(headers)]),
+                          targets + derived_targets)) for n, cells in first]
     estimate, sheets = _xlsx_facts(path, sheet) if xlsx else (_csv_rows(path), [])
     return FilePreview(
         name=label, headers=headers, columns=columns,

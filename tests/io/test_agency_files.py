@@ -16,7 +16,12 @@ from sqlalchemy import text
 
 from app.services.coverage import import_enrollments, import_programs
 from app.services.io import profiles
-from app.services.io.batches import rejected_rows, warning_rows
+from app.services.io.batches import (
+    rejected_rows,
+    warning_count,
+    warning_rows,
+    warnings_csv,
+)
 from app.services.registry import import_households
 from app.services.wilayah import load_boundaries
 from geo import identity
@@ -181,3 +186,37 @@ def test_detection_ranks_layouts_by_the_share_of_their_headers(bontang, tmp_path
     assert shown["baris"][0]["kode_kelurahan"] == "64.74.03.1002"
     assert shown["baris"][0]["nik_kepala"] == identity.mask(nik(1))
     assert shown["kolom_wajib_kosong"] == []
+
+
+def test_warnings_are_counted_and_exported_as_csv(bontang, tmp_path):
+    path = write(tmp_path / "program.csv", ["Kode Program", "NAMA_PROGRAM", "Instansi",
+                                             "Wilayah Layanan", "Anggaran"], [
+        ["RTLH", "Bedah Rumah", "PERKIM", "64.74.03.9998; 64.74.03.9999", "x"],
+        ["PKH", "Keluarga Harapan", "DINSOS", "", "1.000"],
+    ])
+    batch = import_programs(bontang, path, user="uji")["batch_id"]
+    assert warning_count(bontang, batch) == 2  # row 2: area code and budget, one line each
+    lines = list(csv.reader(warnings_csv(bontang, batch).decode("utf-8-sig").splitlines()))
+    assert lines[0] == ["nomor_baris", "kolom", "alasan"]
+    # In file order, then in the order the row rules found them (the budget is read first).
+    assert [(n, c) for n, c, _ in lines[1:]] == [("2", "anggaran"), ("2", "wilayah_layanan")]
+    assert "64.74.03.9998" in lines[2][2] and "64.74.03.9999" in lines[2][2]
+    assert [w["kolom"] for w in warning_rows(bontang, batch, limit=1)] == ["anggaran"]
+
+
+def test_layout_detection_shows_the_best_and_applies_it_only_when_sure(bontang, tmp_path):
+    # Ten of the DTKS profile's eleven signature headers (no Alamat): 10/11 = 0.91.
+    header = [h for h in DTKS_HEADER if h != "Alamat"]
+    rows = [r[:5] + r[6:] for r in dtks_rows()[:1]]
+    found = profiles.detect_layout(bontang, write(tmp_path / "a.csv", header, rows),
+                                   "rumah_tangga")
+    assert (found.best.name, found.confidence, found.used) == ("dtks", 0.91, found.best)
+    # Six of eleven (0.55): still the best guess, but below AUTO_CONFIDENCE: not applied.
+    few = ["IDBDT", "KDPROP", "KDKAB", "KDKEC", "KDDESA", "NIK"]
+    found = profiles.detect_layout(bontang, write(tmp_path / "b.csv", few, []), "rumah_tangga")
+    assert (found.best.name, found.confidence, found.used) == ("dtks", 0.55, None)
+    assert profiles.choose_profile(bontang, tmp_path / "b.csv", "rumah_tangga").profile is None
+    # The own layout is never applied as a profile: it changes nothing.
+    own = write(tmp_path / "c.csv", ["id_keluarga", "no_kk", "nik_kepala"], [])
+    found = profiles.detect_layout(bontang, own, "rumah_tangga")
+    assert (found.best.name, found.confidence, found.used) == ("sasaran", round(3 / 13, 2), None)

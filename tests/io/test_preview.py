@@ -136,3 +136,25 @@ def test_a_profile_shows_the_columns_it_combines_and_fills(tmp_path):
     assert (targets["IDBDT"], targets["Nama"], targets["KDPROP"]) == (
         "id_keluarga", "nama_kepala", None)
     assert look.rows[0][1][6] == "647403********0001"  # NIK masked: its column is known
+
+
+def test_the_preview_rows_carry_the_cells_the_profile_derives(tmp_path):
+    # The second row's area parts are BPS codes (kecamatan 030, desa 002): read through the
+    # crosswalk when one is given, as the import reads them, shown unresolved otherwise.
+    header = ["IDBDT", "KDPROP", "KDKAB", "KDKEC", "KDDESA", "NoKK", "NIK", "Nama", "JumlahART",
+              "Desil"]
+    path = tmp_path / "bdt.csv"
+    path.write_text(",".join(header) + "\n"
+                    "BDT1,64,74,3,1002,6474030101000001,6474031505800001,SITI,4,2\n"
+                    "BDT2,64,74,030,002,6474030101000002,6474031505800002,BUDI,3,1\n",
+                    encoding="utf-8")
+    dtks = builtin("rumah_tangga", "dtks")
+    look = preview_file(path, HOUSEHOLD_SPEC, profile=dtks,
+                        crosswalk={"6474030002": "64.74.03.1001"})
+    width = len(header)
+    assert [cells[width:] for _, cells in look.rows] == [
+        ["64.74.03.1002", "terverifikasi"], ["64.74.03.1001", "terverifikasi"]]
+    assert [cells[:width][0] for _, cells in look.rows] == ["BDT1", "BDT2"]
+    alone = preview_file(path, HOUSEHOLD_SPEC, profile=dtks)
+    assert alone.rows[1][1][width] == "BPS 6474030002 (tidak ada di tabel padanan)"
+    assert [len(cells) for _, cells in preview_file(path, HOUSEHOLD_SPEC).rows] == [width] * 2

@@ -9,7 +9,10 @@ API (all functions take a Connection already inside a transaction and never comm
     list_batches(conn, user="lokal", kinds=("rumah_tangga",), limit=50)  # newest first
     rejected_rows(conn, batch_id, limit=None) -> list[dict]   # nomor_baris, kolom, alasan,
                                                               # masalah, data
+    store_warnings(conn, batch_id, warnings)             # list[geo.io.RowWarning], COPY
+    warning_rows(conn, batch_id, limit=None) / warning_count(conn, batch_id)
     report_csv(conn, batch_id) -> bytes / report_xlsx(conn, batch_id) -> bytes
+    warnings_csv(conn, batch_id) -> bytes                # nomor_baris, kolom, alasan
 
 A rejected row is kept verbatim (``data``: the file's own headers and cells, in order), except that
 identity numbers are masked: callers mask the identity columns (``geo.identity.mask_cell``;
@@ -90,14 +93,21 @@ def store_warnings(conn: Connection, batch_id: int, warnings: Iterable[RowWarnin
     return count
 
 
-def warning_rows(conn: Connection, batch_id: int) -> list[dict[str, Any]]:
+def warning_rows(conn: Connection, batch_id: int,
+                 limit: int | None = None) -> list[dict[str, Any]]:
     """Warnings of a batch in file order: ``nomor_baris, kolom, alasan`` (the row was kept,
     without the value named)."""
     get_batch(conn, batch_id)
     rows = conn.execute(text(
         "SELECT nomor_baris, kolom, alasan FROM import_warning WHERE batch_id = :id "
-        "ORDER BY nomor_baris, id"), {"id": batch_id})
+        "ORDER BY nomor_baris, id LIMIT :limit"), {"id": batch_id, "limit": limit})
     return [dict(r._mapping) for r in rows]
+
+
+def warning_count(conn: Connection, batch_id: int) -> int:
+    """Lines of ``warning_rows`` (one per dropped value; a row may have several)."""
+    return int(conn.execute(text("SELECT count(*) FROM import_warning WHERE batch_id = :id"),
+                            {"id": batch_id}).scalar_one())
 
 
 def _json(value: Any) -> str:
@@ -179,7 +189,20 @@ def _report_table(conn: Connection, batch_id: int) -> tuple[list[str], list[list
 
 def report_csv(conn: Connection, batch_id: int) -> bytes:
     """The rejected rows as CSV (UTF-8 with BOM, so spreadsheet programs read it right)."""
-    header, body = _report_table(conn, batch_id)
+    return _csv(*_report_table(conn, batch_id))
+
+
+def warnings_csv(conn: Connection, batch_id: int) -> bytes:
+    """The warnings as CSV: ``nomor_baris, kolom, alasan`` (as the XLSX's second sheet)."""
+    return _csv(list(REPORT_FIELDS), _warning_table(conn, batch_id))
+
+
+def _warning_table(conn: Connection, batch_id: int) -> list[list[Any]]:
+    return [[w["nomor_baris"], w["kolom"] or "", w["alasan"]]
+            for w in warning_rows(conn, batch_id)]
+
+
+def _csv(header: list[str], body: list[list[Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(csv_cells(header))
@@ -198,12 +221,12 @@ def report_xlsx(conn: Connection, batch_id: int) -> bytes:
     sheet.append(xlsx_cells(header))
     for row in body:
         sheet.append(xlsx_cells(row))
-    warnings = warning_rows(conn, batch_id)
+    warnings = _warning_table(conn, batch_id)
     if warnings:
         extra = book.create_sheet("peringatan")
         extra.append(list(REPORT_FIELDS))
         for w in warnings:
-            extra.append(xlsx_cells([w["nomor_baris"], w["kolom"] or "", w["alasan"]]))
+            extra.append(xlsx_cells(w))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -49,6 +49,22 @@ class Choice:
     detected: bool
 
 
+@dataclass(frozen=True)
+class Detection:
+    """The layout a file's headers match best (built-in or saved) and its confidence (0-1)."""
+
+    best: ColumnProfile
+    confidence: float
+
+    @property
+    def used(self) -> ColumnProfile | None:
+        """The profile an import applies by itself: the best layout when it is an agency's
+        (the own layout needs none) and its confidence is at least ``AUTO_CONFIDENCE``."""
+        if self.best.name != "sasaran" and self.confidence >= AUTO_CONFIDENCE:
+            return self.best
+        return None
+
+
 def spec_for(kind: str) -> ColumnSpec:
     if kind not in SPECS:
         raise InvalidInput(f"Jenis impor '{kind}' tidak dikenal ({', '.join(KINDS)}).")
@@ -147,15 +163,22 @@ def choose_profile(conn: Connection, path: Path, kind: str, *, sheet: str | None
     chosen = get_profile(conn, kind, profile) if profile else mapping_profile(kind, columns)
     choice = Choice(chosen, None, False)
     if chosen is None:
-        headers, _ = read_headers(path, sheet, name)
-        best, confidence = detect(headers, kind, spec_for(kind).columns,
-                                  saved_profiles(conn, kind))[0]
-        if best.name != "sasaran" and confidence >= AUTO_CONFIDENCE:
-            choice = Choice(best, confidence, True)
+        found = detect_layout(conn, path, kind, sheet=sheet, name=name)
+        if found.used is not None:
+            choice = Choice(found.used, found.confidence, True)
     if extra:
         base = choice.profile or builtin(kind, "sasaran")
         choice.profile = base.with_constants(extra) if base else None
     return choice
+
+
+def detect_layout(conn: Connection, path: Path, kind: str, *, sheet: str | None = None,
+                  name: str | None = None) -> Detection:
+    """The best matching layout of ``kind`` for the file's headers (see ``geo.io.detect``)."""
+    headers, _ = read_headers(path, sheet, name)
+    best, confidence = detect(headers, kind, spec_for(kind).columns,
+                              saved_profiles(conn, kind))[0]
+    return Detection(best, confidence)
 
 
 def preview(conn: Connection, path: Path, kind: str, profile: ColumnProfile | None, *,
