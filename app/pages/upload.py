@@ -6,7 +6,10 @@ Flow (plain forms first; htmx only polls the progress): ``POST /unggah`` stages 
 redirects to ``/unggah/{job}`` (the preview) -> ``POST /unggah/{job}`` with ``aksi=muat``
 queues it -> ``/unggah/{job}`` shows progress until the job is done, then the batch's page
 ``/unggah/batch/{id}``. Who may upload what, and who may read a batch: ``app.services.uploads``.
-The mapping step is ``geo.io.preview`` (the seam where issue 17's profiles plug in).
+The mapping step is ``geo.io.preview``: the file's layout is detected at staging
+(``app.services.io.profiles.detect_layout``: shown with its confidence, applied when the import
+would apply it); the user may pick another built-in or saved column profile, which redraws the
+preview (per-column choices start again from that profile) and is the one the load uses.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 
 from app.deps import ConnDep, SettingsDep
@@ -26,10 +30,10 @@ from app.pages.access import guard
 from app.pages.flash import set_flash
 from app.pages.nav import Page, register
 from app.pages.render import render
-from app.pages.upload_view import batch_view, preview_view, report
+from app.pages.upload_view import batch_view, preview_view, report, warnings_report
 from app.principal import Principal
 from app.services.coverage.enrollments import JENIS as ENROLLMENTS
-from app.services.io import batches
+from app.services.io import batches, profiles
 from app.services.uploads import (
     Job,
     JobBoard,
@@ -42,13 +46,14 @@ from app.services.uploads import (
 )
 from app.uploads import save_upload, upload_name
 from geo.errors import InvalidInput, SasaranError
-from geo.io import parse_column_map
+from geo.io import ColumnProfile, parse_column_map
 from geo.io.preview import FilePreview, mapping_from_choices, preview_file
 
 router = APIRouter(include_in_schema=False)
 PAGE = register(Page("unggah", "/unggah", "Unggah data", frozenset({"admin", "analyst", "agency"}),
                      order=50))
 _BOARD_LOCK = threading.Lock()
+OWN_LAYOUT = "sasaran"  # the built-in profile of the project's own columns
 
 
 def board(request: Request) -> JobBoard:
@@ -94,6 +99,7 @@ def upload_post(
     job = board(request).stage(principal, jenis, upload_name(berkas), folder, path,
                                program=program or None, sheet=lembar or None, kolom=mapping)
     try:
+        _detect(conn, job)
         job.rows_estimate = _preview(job).row_estimate
     except SasaranError as exc:
         board(request).discard(job)
@@ -102,19 +108,20 @@ def upload_post(
 
 
 @router.get("/unggah/{job_id}", response_model=None)
-def upload_job(job_id: str, request: Request, principal: Principal = guard(PAGE)) -> Response:
+def upload_job(job_id: str, request: Request, conn: ConnDep,
+               principal: Principal = guard(PAGE)) -> Response:
     job = board(request).get(job_id, principal)
     if job.state == "selesai":
         return RedirectResponse(f"/unggah/batch/{job.batch_id}", status_code=303)
     if job.state == "pratinjau":
-        return _preview_page(request, principal, job, _preview(job), {})
+        return _preview_page(request, conn, principal, job, _preview(job), {})
     return render(request, "unggah_proses.html", principal, job=job,
                   kind=kind(job.kind), waiting=board(request).queued_before(job))
 
 
 @router.post("/unggah/{job_id}", response_model=None)
-async def upload_confirm(job_id: str, request: Request, principal: Principal = guard(PAGE)
-                         ) -> Response:
+async def upload_confirm(job_id: str, request: Request, conn: ConnDep,
+                         principal: Principal = guard(PAGE)) -> Response:
     jobs = board(request)
     job = jobs.get(job_id, principal)
     form = await request.form()
@@ -130,9 +137,20 @@ async def upload_confirm(job_id: str, request: Request, principal: Principal = g
     errors: dict[str, str] = {}
     sheet = form.get("lembar")
     if isinstance(sheet, str) and sheet in look.sheets and sheet != job.settings["sheet"]:
-        job.settings.update(sheet=sheet, kolom={})  # another sheet: its own headers
+        job.settings.update(sheet=sheet, kolom={})  # another sheet: its own headers, layout
+        await run_in_threadpool(_detect, conn, job)
         look = await run_in_threadpool(_preview, job)
-        return _preview_page(request, principal, job, look, errors)
+        return _preview_page(request, conn, principal, job, look, errors)
+    wanted = form.get("profil")
+    if isinstance(wanted, str) and wanted and wanted != _profile_name(job):
+        # Another layout: redraw the preview with it (never load unseen), choices reset.
+        try:
+            await run_in_threadpool(_use_profile, conn, job, wanted)
+        except SasaranError as exc:
+            errors["profil"] = exc.message
+        look = await run_in_threadpool(_preview, job)
+        return _preview_page(request, conn, principal, job, look, errors,
+                             status=422 if errors else 200)
     choices = {h: str(form.get(f"kolom_{i}", "")) for i, h in enumerate(look.headers)}
     try:
         job.settings["kolom"] = mapping_from_choices(look.headers, choices,
@@ -146,7 +164,7 @@ async def upload_confirm(job_id: str, request: Request, principal: Principal = g
     if form.get("aksi") == "muat" and not look.ready and "kolom" not in errors:
         errors["kolom"] = ("Kolom wajib belum ada: " + ", ".join(look.missing)
                            + ". Pilih kolom berkas untuk masing-masing.")
-    return _preview_page(request, principal, job, look, errors,
+    return _preview_page(request, conn, principal, job, look, errors,
                          status=422 if errors else 200)
 
 
@@ -177,6 +195,12 @@ def upload_report(batch_id: int, fmt: str, conn: ConnDep,
     return report(conn, principal, batch_id, fmt)
 
 
+@router.get("/unggah/batch/{batch_id}/peringatan.csv")
+def upload_warnings(batch_id: int, conn: ConnDep, principal: Principal = guard(PAGE)
+                    ) -> Response:
+    return warnings_report(conn, principal, batch_id)
+
+
 def _check_choice(conn: ConnDep, principal: Principal, values: dict[str, str],
                   berkas: UploadFile | None, errors: dict[str, str]) -> dict[str, str]:
     """The form's own checks, each message next to its field; the ``--columns`` rules."""
@@ -203,12 +227,38 @@ def _check_choice(conn: ConnDep, principal: Principal, values: dict[str, str],
 
 def _preview(job: Job) -> FilePreview:
     return preview_file(job.path, kind(job.kind).spec, job.settings["kolom"],
-                        job.settings["sheet"], job.file_name)
+                        job.settings["sheet"], job.file_name, profile=job.settings["profil"],
+                        crosswalk=job.settings["padanan"])
+
+
+def _detect(conn: Connection, job: Job) -> None:
+    """The file's layout (shown) and the profile the import would apply by itself."""
+    found = profiles.detect_layout(conn, job.path, job.kind, sheet=job.settings["sheet"],
+                                   name=job.file_name)
+    job.settings["deteksi"] = found
+    _set_profile(conn, job, found.used)
+
+
+def _use_profile(conn: Connection, job: Job, name: str) -> None:
+    """The profile the user picked (the own layout: none, as a plain import)."""
+    chosen = profiles.get_profile(conn, job.kind, name)
+    _set_profile(conn, job, None if chosen.name == OWN_LAYOUT else chosen)
+
+
+def _set_profile(conn: Connection, job: Job, profile: ColumnProfile | None) -> None:
+    job.settings.update(profil=profile, padanan=profiles.crosswalk_for(conn, profile),
+                        kolom={})
+
+
+def _profile_name(job: Job) -> str:
+    profile = job.settings["profil"]
+    return OWN_LAYOUT if profile is None else profile.name
 
 
 def _start(request: Request, job: Job) -> None:
     upload = UploadRequest(job.kind, job.path, job.file_name, dict(job.settings["kolom"]),
-                           job.settings["sheet"], job.settings["program"])
+                           job.settings["sheet"], job.settings["program"],
+                           profile=job.settings["profil"])
     key = request.app.state.settings.hmac_key()
     board(request).start(job, lambda conn, progress: run_upload(conn, upload, job.principal,
                                                                 key, progress))
@@ -225,8 +275,9 @@ def _form(request: Request, conn: ConnDep, principal: Principal, values: dict[st
                   history=history, values=values, errors=errors, status=status)
 
 
-def _preview_page(request: Request, principal: Principal, job: Job, look: FilePreview,
-                  errors: dict[str, str], status: int = 200) -> HTMLResponse:
-    context: dict[str, Any] = preview_view(job, look)
+def _preview_page(request: Request, conn: Connection, principal: Principal, job: Job,
+                  look: FilePreview, errors: dict[str, str], status: int = 200) -> HTMLResponse:
+    context: dict[str, Any] = preview_view(job, look, profiles.list_profiles(conn, job.kind),
+                                           _profile_name(job))
     return render(request, "unggah_pratinjau.html", principal, errors=errors, status=status,
                   **context)

@@ -1,5 +1,6 @@
-"""What the Unggah data templates show: the preview's mapping choices, a batch's result with
-its rejected and unmatched rows (read access and audit as in the import API), the report."""
+"""What the Unggah data templates show: the preview's mapping and column-profile choices, a
+batch's result with its rejected rows, warnings and unmatched rows (read access and audit as in
+the import API), the reports."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from app.services.registry.households import JENIS as HOUSEHOLDS
 from app.services.uploads import KINDS, Job, kind, require_batch_access
 from geo.io.preview import FilePreview
 
-SHOWN_REJECTED = 500
+SHOWN_REJECTED = 500  # rows of the rejected and warnings tables on the page (reports: all)
 FLAG_LABELS = {
     "coords_swapped": "Koordinat tertukar (diperbaiki)",
     "coords_invalid": "Koordinat di luar Indonesia (diabaikan)",
@@ -34,11 +35,17 @@ MEDIA = {"csv": "text/csv; charset=utf-8",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def preview_view(job: Job, look: FilePreview) -> dict[str, Any]:
+def preview_view(job: Job, look: FilePreview, layouts: list[dict[str, Any]],
+                 profile: str) -> dict[str, Any]:
+    """``layouts``: the kind's built-in and saved profiles (``profiles.list_profiles``);
+    ``profile``: the name of the one the preview (and the load) applies."""
     spec = kind(job.kind).spec
     options = [(c, f"{c} (wajib)" if c in spec.required else c) for c in spec.columns]
     return {"job": job, "kind": kind(job.kind), "look": look, "options": options,
-            "chosen": [c.target or "" for c in look.columns]}
+            "chosen": [c.target or "" for c in look.columns],
+            "layouts": [(p["nama"], p["label"] + ("" if p["bawaan"] else " (tersimpan)"))
+                        for p in layouts],
+            "profile": profile, "detection": job.settings["deteksi"]}
 
 
 def batch_view(conn: Connection, principal: Principal, batch_id: int) -> dict[str, Any]:
@@ -47,6 +54,7 @@ def batch_view(conn: Connection, principal: Principal, batch_id: int) -> dict[st
     require_batch_access(conn, principal, info)
     summary = info["ringkasan"] or {}
     rejected = batches.rejected_rows(conn, batch_id, limit=SHOWN_REJECTED)
+    warnings = batches.warning_rows(conn, batch_id, limit=SHOWN_REJECTED)
     if rejected:
         audit.record(conn, principal, "import.rejected.read", f"batch:{batch_id}", {},
                      len(rejected))
@@ -54,6 +62,8 @@ def batch_view(conn: Connection, principal: Principal, batch_id: int) -> dict[st
         "batch": info, "kind_label": KIND_LABELS.get(info["jenis"], info["jenis"]),
         "rejected": [_rejected(r) for r in rejected],
         "more_rejected": info["baris_ditolak"] - len(rejected),
+        "warnings": warnings, "warning_count": batches.warning_count(conn, batch_id),
+        "warned_rows": summary.get("peringatan", 0),
         "counts": [], "flags": [], "unmatched": [],
     }
     if info["jenis"] in (HOUSEHOLDS, PROGRAMS):
@@ -79,13 +89,28 @@ def _rejected(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def report(conn: Connection, principal: Principal, batch_id: int, fmt: str) -> Response:
-    """The rejected rows as CSV or XLSX (row, column, reason, then the file's own columns)."""
+    """The rejected rows as CSV or XLSX (row, column, reason, then the file's own columns;
+    the XLSX has the warnings on a second sheet)."""
     info = batches.get_batch(conn, batch_id)
     require_batch_access(conn, principal, info)
     fmt = fmt if fmt in MEDIA else "csv"
     content = (batches.report_xlsx if fmt == "xlsx" else batches.report_csv)(conn, batch_id)
     audit.record(conn, principal, "import.rejected.export", f"batch:{batch_id}",
                  {"format": fmt})
+    return _attachment(content, fmt, f"ditolak-batch-{batch_id}")
+
+
+def warnings_report(conn: Connection, principal: Principal, batch_id: int) -> Response:
+    """The warnings as CSV: row, column, reason (the row was kept without that value)."""
+    info = batches.get_batch(conn, batch_id)
+    require_batch_access(conn, principal, info)
+    content = batches.warnings_csv(conn, batch_id)
+    audit.record(conn, principal, "import.warnings.export", f"batch:{batch_id}",
+                 {"format": "csv"})
+    return _attachment(content, "csv", f"peringatan-batch-{batch_id}")
+
+
+def _attachment(content: bytes, fmt: str, stem: str) -> Response:
     return Response(content, media_type=MEDIA[fmt], headers={
-        "Content-Disposition": f'attachment; filename="ditolak-batch-{batch_id}.{fmt}"',
+        "Content-Disposition": f'attachment; filename="{stem}.{fmt}"',
         "Cache-Control": "no-store"})

@@ -7,6 +7,7 @@ history, and who may do what."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 import time
@@ -246,3 +247,86 @@ def test_an_admin_uploads_programs_new_and_updated_with_a_bad_row(as_user, scrat
     assert [tuple(p) for p in programs] == [("BLT", "DINKES", 2027), ("PKH", "DINSOS", 2027),
                                             ("ZAKAT", "BAZNAS", None)]
     assert ("DINKES", "Dinas Kesehatan") in [tuple(a) for a in agencies]
+
+
+BDT_HEADER = ["IDBDT", "KDPROP", "KDKAB", "KDKEC", "KDDESA", "NoKK", "NIK", "Nama", "JumlahART",
+              "Desil", "TglVerifikasi"]  # DTKS/BDT, without Alamat: 10/11 of its headers
+
+
+BAD_DATE = "'31/02/2026' bukan tanggal (contoh: 15/01/2026 atau 2026-01-15)"
+
+
+def bdt_rows() -> list[list[str]]:
+    """Six DTKS/BDT households of Gunung Telihan (64.74.03.1002, parts as numeric cells: the
+    kecamatan lost its zero); row 4 (the third) has a date that does not exist, row 6 a desa
+    code Bontang does not have."""
+    rows = [[f"BDT{i:03d}", "64", "74", "3", "1002", f"6474030101{i:06d}",
+             f"647403150580{i:04d}", f"KEPALA {i}", "4", "9", "15/01/2026"] for i in range(1, 7)]
+    rows[2][10] = "31/02/2026"
+    rows[4][4] = "1999"
+    return rows
+
+
+def bdt_bytes(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(BDT_HEADER)
+    writer.writerows(rows)
+    return buffer.getvalue().encode()
+
+
+def test_a_bdt_file_is_detected_and_loads_with_the_profile_the_user_picks(as_user, scratch):
+    from app.services.io import profiles
+
+    with scratch.begin() as conn:  # a saved layout: the DTKS one, but not yet verified
+        conn.execute(text("DELETE FROM column_profile"))
+        dtks = profiles.get_profile(conn, "rumah_tangga", "dtks").definition()
+        profiles.save_profile(conn, {**dtks, "nama": "bdt-belum", "label": "BDT belum diverifikasi",
+                                     "konstanta": {"status_verifikasi": "belum"}}, "admin")
+    analyst = as_user("analyst", "analis-bdt")
+    rows = bdt_rows()
+    staged = stage(analyst, "bdt.csv", bdt_bytes(rows))
+    assert staged.status_code == 303, staged.text
+    job_url = staged.headers["location"]
+    preview = analyst.get(job_url).text
+    assert "Terdeteksi: <strong>DTKS/BDT (rumah tangga)</strong>" in preview
+    assert f"(keyakinan {round(10 / 11 * 100)} %)" in preview  # 91 %
+    assert '<option value="dtks" selected>' in preview
+    assert "kode_kelurahan (KDPROP+KDKAB+KDKEC+KDDESA)" in preview
+    assert "<td>64.74.03.1002</td>" in preview and "<td>terverifikasi</td>" in preview
+    # Another layout redraws the preview; nothing is loaded yet.
+    switched = analyst.post(job_url, data={"profil": "bdt-belum", "aksi": "profil",
+                                           **selects(preview)})
+    assert switched.status_code == 200, switched.text
+    assert '<option value="bdt-belum" selected>' in switched.text
+    assert "<td>belum</td>" in switched.text and "<td>terverifikasi</td>" not in switched.text
+    unknown = analyst.post(job_url, data={"profil": "tidak-ada", "aksi": "profil"})
+    assert unknown.status_code == 422
+    assert "Profil kolom 'tidak-ada'" in html.unescape(unknown.text)
+    with scratch.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM import_batch")).scalar_one() == 0
+    loading = analyst.post(job_url, data={"profil": "bdt-belum", "aksi": "muat",
+                                          **selects(switched.text)}, follow_redirects=False)
+    assert loading.status_code == 303, loading.text
+    result_url = finish(analyst, job_url)
+    result = analyst.get(result_url).text
+    accepted = [r[0] for r in rows if r[4] == "1002"]
+    assert f'data-angka="diterima">{len(accepted)}<' in result
+    assert 'data-angka="ditolak">1<' in result and 'data-angka="peringatan">1<' in result
+    warnings = html.unescape(result[result.index('id="tabel-peringatan"'):])
+    assert re.findall(r'<tr><td class="n">(\d+)</td><td>([^<]+)</td><td>([^<]+)</td>',
+                      warnings) == [("4", "tanggal_verifikasi", BAD_DATE)]
+    assert "Peringatan (1)" in result
+    report = analyst.get(result_url + "/peringatan.csv")
+    assert report.status_code == 200 and "peringatan-batch-" in report.headers[
+        "content-disposition"]
+    assert list(csv.reader(report.content.decode("utf-8-sig").splitlines())) == [
+        ["nomor_baris", "kolom", "alasan"],
+        ["4", "tanggal_verifikasi", BAD_DATE]]
+    with scratch.connect() as conn:
+        stored = dict(conn.execute(text(
+            "SELECT id_keluarga, status_verifikasi FROM household")).all())
+        params = conn.execute(text("SELECT parameter FROM import_batch")).scalar_one()
+    assert stored == dict.fromkeys(accepted, "belum")  # the picked profile's constant
+    assert params["profil"] == "bdt-belum"
+    assert as_user("viewer", "pimpinan").get(result_url + "/peringatan.csv").status_code == 403
