@@ -231,7 +231,8 @@ def test_the_analyst_uploads_households_with_bad_rows_and_downloads_the_report(c
     assert shown_figures == {"Baris data": f"{UPLOADED:,}".replace(",", "."),
                              "Diterima": f"{accepted:,}".replace(",", "."),
                              "Baru": f"{accepted:,}".replace(",", "."), "Diperbarui": "0",
-                             "Ditolak": str(len(bad))}, shown_figures
+                             "Ditolak": str(len(bad)), "Diterima dengan peringatan": "0"
+                             }, shown_figures
     assert (page.locator("ul.tanda").inner_text().strip()
             == f"Tanpa koordinat: {accepted:,} rumah tangga".replace(",", "."))
     page.wait_for_selector("#tabel-ditolak .tabulator-row")  # enhanced into a sortable table
