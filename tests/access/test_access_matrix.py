@@ -216,6 +216,8 @@ EXPECTATIONS: dict[tuple[str, str], Case] = {
     ("GET", "/unggah/batch/{batch_id}"): Case(ADMIN_ONLY, 303, first_batch_page),
     ("GET", "/unggah/batch/{batch_id}/ditolak.{fmt}"): Case(
         ADMIN_ONLY, 303, first_batch_report, audit="import.rejected.export"),
+    ("GET", "/unggah/batch/{batch_id}/peringatan.csv"): Case(
+        ADMIN_ONLY, 303, first_batch_page, audit="import.warnings.export"),
     # Perencanaan: read by admin, analyst and viewer (suppressed); changed by admin/analyst.
     ("GET", "/perencanaan"): Case(PLAN_READERS, 303),
     ("GET", "/perencanaan/percontohan"): Case(
