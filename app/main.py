@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
+from app import clock
 from app.api import (
     auth,
     enrollments,
@@ -51,6 +52,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or Settings()
     install_log_masking()
+    clock.use_timezone(settings.timezone)
     app = FastAPI(
         title="Sasaran",
         description="Dasbor geospasial penargetan kemiskinan: registri rumah tangga terverifikasi, "

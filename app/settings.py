@@ -10,8 +10,10 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app import clock
 
 SECRET_KEY_FILE = "secret.key"
 
@@ -39,6 +41,8 @@ class Settings(BaseSettings):
     max_upload_mb: int = 200
     default_desil_max: int = 4
     poverty_line: float = 441_448.0
+    # The zone of "today" (default reference dates): WIB; Kaltim deployments set Asia/Makassar.
+    timezone: str = clock.DEFAULT_TIMEZONE
     # Access control and hardening (docs/security.md).
     auth_disabled: bool = False  # local mode only: every request is a local admin
     session_hours: int = 8
@@ -47,6 +51,12 @@ class Settings(BaseSettings):
     check_rate_per_minute: int = 30
     login_attempts_max: int = 5
     max_xlsx_uncompressed_mb: int = 1000
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, name: str) -> str:
+        clock.zone(name)
+        return name
 
     @model_validator(mode="after")
     def _refuse_missing_secret_outside_local(self) -> Settings:

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Query
 from sqlalchemy import Connection
 
+from app.clock import today
 from app.deps import SettingsDep
 from app.principal import Principal
 from app.services.coverage import CoveragePublication, publication
@@ -27,7 +28,7 @@ class CoverageParams:
         return publication(conn, principal, ref_date=self.ref_date, desil_max=self.desil_max)
 
     def as_filter(self) -> dict[str, Any]:
-        return {"tanggal_acuan": self.ref_date or date.today(), "desil_maks": self.desil_max,
+        return {"tanggal_acuan": self.ref_date or today(), "desil_maks": self.desil_max,
                 "program": self.program, "instansi": self.agency, "induk": self.parent}
 
 

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import Connection
 
+from app.clock import today
 from app.deps import ConnDep, SettingsDep
 from app.principal import Principal
 from app.security import PrincipalDep, by_api_key
@@ -50,7 +51,7 @@ def map_filter(
     agency: str | None = Query(None, description="Kode instansi"),
     kecamatan: str | None = Query(None, description="Kode kecamatan (atau kab/kota)"),
 ) -> MapFilter:
-    return MapFilter(ref_date=ref_date or date.today(),
+    return MapFilter(ref_date=ref_date or today(),
                      desil_max=desil_max or settings.default_desil_max,
                      program=program or None, agency=agency or None, parent=kecamatan or None)
 

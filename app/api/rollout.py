@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
+from app.clock import today
 from app.deps import ConnDep, SettingsDep
 from app.principal import Principal
 from app.security import PrincipalDep
@@ -77,7 +78,7 @@ class PilotIn(BaseModel):
 def _scope(settings: Settings, principal: Principal, parent: str | None, ref_date: date | None,
            desil_max: int | None, line: float | None) -> Scope:
     return Scope(
-        parent=parent, ref_date=ref_date or date.today(),
+        parent=parent, ref_date=ref_date or today(),
         desil_max=desil_max or settings.default_desil_max,
         poverty_line=line or settings.poverty_line, area_prefixes=principal.area_prefixes,
     )

@@ -43,9 +43,12 @@ err_console = Console(stderr=True)
 @cache
 def settings() -> Settings:
     # Imported here: ``sasaran --help`` needs neither pydantic settings nor SQLAlchemy.
+    from app import clock
     from app.settings import Settings
 
-    return Settings()
+    loaded = Settings()
+    clock.use_timezone(loaded.timezone)  # every default reference date is in this zone
+    return loaded
 
 
 def log_to_file() -> None:
@@ -76,9 +79,13 @@ def transaction() -> Iterator[Connection]:
 
 
 def reference_date(value: str | None, option: str = "--ref-date") -> date:
-    """The reference date a command was given (YYYY-MM-DD), today without one."""
+    """The reference date a command was given (YYYY-MM-DD), today (SASARAN_TIMEZONE) without
+    one."""
     if not value:
-        return date.today()
+        from app import clock
+
+        settings()  # installs SASARAN_TIMEZONE
+        return clock.today()
     try:
         return date.fromisoformat(value)
     except ValueError as exc:

@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from app.cli.base import cli, console, settings, transaction
+from app.clock import today
 from app.principal import LOCAL_ADMIN
 from geo.errors import InvalidInput
 
@@ -46,7 +47,7 @@ def _scope(parent: str | None, ref_date: str | None, desil: int | None,
     from app.services.rollout import Scope
 
     cfg = settings()
-    return Scope(parent=parent, ref_date=_date(ref_date) or date.today(),
+    return Scope(parent=parent, ref_date=_date(ref_date) or today(),
                  desil_max=desil or cfg.default_desil_max,
                  poverty_line=line or cfg.poverty_line)
 

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from starlette.datastructures import QueryParams
 
+from app.clock import today
 from geo.codes import level_of
 
 FILTER_KEYS = ("ref_date", "desil_max", "program", "agency", "kecamatan")
@@ -58,7 +59,7 @@ def read_filter(params: QueryParams, default_desil: int, choices: dict[str, list
     """The filters in ``params``; an unknown program, agency or area, a bad date or desil gets
     a message and falls back to the default (everything, today, ``default_desil``)."""
     errors: dict[str, str] = {}
-    ref_date = date.today()
+    ref_date = today()
     raw_date = _text(params, "ref_date")
     if raw_date:
         try:

@@ -6,13 +6,13 @@ they concern). Only roles that may change plans open it."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import QueryParams
 
+from app.clock import today
 from app.deps import ConnDep, SettingsDep
 from app.pages.access import guard
 from app.pages.flash import set_flash
@@ -108,7 +108,7 @@ def _save(conn: ConnDep, principal: Principal, form: PlanForm, plan_id: int | No
 def _editor(request: Request, conn: ConnDep, settings: SettingsDep, principal: Principal,
             form: PlanForm, plan_id: int | None, status: int = 200) -> HTMLResponse:
     """The form again, with the areas of its scope (filters as typed, else the defaults)."""
-    params = {"ref_date": form.tanggal_acuan or date.today().isoformat(),
+    params = {"ref_date": form.tanggal_acuan or today().isoformat(),
               "desil_max": form.desil_maks, "kecamatan": form.wilayah_induk}
     q = read_query(QueryParams(params), settings.default_desil_max, settings.poverty_line)
     context: dict[str, Any] = {

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from app.clock import today
 from app.services.scope import area_scope
 from app.sql import statement
 from geo import identity
@@ -52,7 +53,7 @@ def check_identities(
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
     rows = conn.execute(text(statement("coverage/check_match.sql")), {
         "pos": [i for i, _ in valid], "hashes": hashes, "nik": kind in ("auto", "nik"),
-        "kk": kind in ("auto", "no_kk"), "ref": ref_date or date.today(),
+        "kk": kind in ("auto", "no_kk"), "ref": ref_date or today(),
         "desil": check_desil(desil_max), **area_scope(area_prefixes)})
     for r in rows:
         found[r.pos].append(dict(r._mapping))

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from app.clock import today
 from app.services.coverage.check import MAX_NUMBERS, check_identities
 from geo.errors import ImportRejected, InvalidInput
 from geo.io import XLSX_SUFFIXES, ColumnSpec, csv_cells, open_table, xlsx_cells
@@ -76,7 +77,7 @@ def check_candidates(
     ref_date: date | None = None, desil_max: int = 4, area_prefixes: tuple[str, ...] = (),
 ) -> CheckedList:
     """Check each candidate's number (rows without one get the note ``EMPTY``)."""
-    on = ref_date or date.today()
+    on = ref_date or today()
     results: list[dict[str, Any] | None] = [None] * len(candidates)
     for start in range(0, len(candidates), MAX_NUMBERS):
         part = range(start, min(start + MAX_NUMBERS, len(candidates)))

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from app.clock import today
 from app.services.coverage.published import CoveragePublication
 from app.services.coverage.table import COLUMNS, CoverageTable, coverage_table
 from app.services.wilayah import area_names
@@ -100,7 +101,7 @@ def _xlsx(tables: list[CoverageTable], q: dict[str, Any], place: str | None) -> 
     info.column_dimensions["A"].width = 18
     info.column_dimensions["B"].width = 100
     bold, fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1F4E78")
-    source = SOURCE.format(today=date_id(date.today()))
+    source = SOURCE.format(today=date_id(today()))
     for table in tables:
         sheet = book.create_sheet(table.level)
         sheet.append(xlsx_cells([_title(table.level, q, place)]))

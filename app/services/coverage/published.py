@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from app.clock import today
 from app.principal import Principal
 from app.services.coverage.figures import (
     coverage_by_agency,
@@ -51,7 +52,7 @@ def publication(conn: Connection, principal: Principal, *, ref_date: date | None
                 desil_max: int = 4) -> CoveragePublication:
     """The coverage figures of the principal's scope on ``ref_date`` with threshold
     ``desil_max``; build one per request and ask it for every table the response needs."""
-    return CoveragePublication(conn, principal, ref_date or date.today(), desil_max)
+    return CoveragePublication(conn, principal, ref_date or today(), desil_max)
 
 
 class CoveragePublication:

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from app.clock import today
 from app.services.scope import area_scope
 from geo.coverage import check_desil
 from geo.errors import InvalidInput, NotFound
@@ -40,7 +41,7 @@ class Query:
 
 def make_query(ref_date: date | None, desil_max: int, program: str | None, agency: str | None,
                parent: str | None, area_prefixes: tuple[str, ...]) -> Query:
-    return Query(ref_date or date.today(), desil_max, program or None, agency or None,
+    return Query(ref_date or today(), desil_max, program or None, agency or None,
                  parent or None, tuple(area_prefixes))
 
 

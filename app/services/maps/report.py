@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Connection, text
 
+from app.clock import today
 from app.principal import PUBLIC, Principal
 from app.services.maps.data import Classing, MapFilter, area_figures
 from app.services.maps.page import POLYGON_TOLERANCE
@@ -106,7 +106,7 @@ def map_png(conn: Connection, flt: MapFilter, classing: Classing, scope: ReportS
 
 
 def _source_line() -> str:
-    return f"{SOURCE} Dibuat {locale.date_id(date.today())}."
+    return f"{SOURCE} Dibuat {locale.date_id(today())}."
 
 
 def _scope_name(conn: Connection, code: str | None, principal: Principal = PUBLIC) -> str:
@@ -183,5 +183,5 @@ def report_pdf(conn: Connection, area: str, flt: MapFilter, scope: ReportScope) 
     env.filters.update(number=locale.number, percent=locale.percent, rupiah=locale.rupiah,
                        date_id=locale.date_id)
     html = env.get_template("report.html").render(**data, maps=maps,
-                                                   today=date.today())
+                                                   today=today())
     return bytes(HTML(string=html, base_url=str(TEMPLATES)).write_pdf())

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from app.clock import today
 from app.principal import Principal
 from app.services.coverage import coverage_by_area
 from app.services.rollout.plans import get_plan, plan_waves
@@ -30,7 +31,7 @@ def plan_scope(plan: dict[str, Any], principal: Principal, default_line: float) 
     line = plan["garis_kemiskinan"]
     return Scope(
         parent=plan["wilayah_induk"],
-        ref_date=plan["tanggal_acuan"] or date.today(),
+        ref_date=plan["tanggal_acuan"] or today(),
         desil_max=plan["desil_maks"],
         poverty_line=float(line) if line is not None else default_line,
         area_prefixes=principal.area_prefixes,
@@ -62,7 +63,7 @@ def plan_projection(
     result: Projection = project(
         plan_waves(plan), {k: Baseline(f.targets, f.covered) for k, f in figures.items()}
     )
-    on = actual_date or date.today()
+    on = actual_date or today()
     actual = _actual(conn, scope, on)
     view = RolloutView(conn, principal, scope.ref_date, scope.desil_max)
     seen = view.at(on)
