@@ -49,7 +49,11 @@ class Settings(BaseSettings):
     cookie_secure: bool | None = None  # None = Secure cookies outside local mode
     cors_origins: list[str] = []
     check_rate_per_minute: int = 30
-    login_attempts_max: int = 5
+    login_attempts_max: int = 5  # failed logins per user name in 15 minutes
+    # Failed logins per client address in 15 minutes, whatever the names tried (guessing many
+    # names). Above the per-name limit: behind a proxy every client shares one address unless
+    # uvicorn runs with --proxy-headers (docs/security.md).
+    login_attempts_per_address: int = 20
     max_xlsx_uncompressed_mb: int = 1000
 
     @field_validator("timezone")

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hmac
 import logging
+import math
 import secrets
 import time
+from collections.abc import Callable
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -32,24 +34,45 @@ MAX_TRACKED = 10_000
 
 
 class LoginThrottle:
-    """Failed logins per user name in a sliding window (in memory, per process)."""
+    """Failed logins per key (a user name, or a client address) in a sliding window of
+    ``LOCKOUT_SECONDS`` (in memory, per process). ``clock`` is monotonic seconds."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
         self.failures: dict[str, list[float]] = {}
 
-    def blocked(self, username: str, limit: int, now: float) -> bool:
-        recent = [t for t in self.failures.get(username, []) if now - t < LOCKOUT_SECONDS]
-        self.failures[username] = recent
-        return len(recent) >= limit
+    def wait(self, key: str, limit: int, now: float) -> int:
+        """0 while ``key`` has fewer than ``limit`` failures in the window; else the seconds
+        until the oldest of the last ``limit`` expires, when one more try is allowed (the
+        ``Retry-After``)."""
+        recent = [t for t in self.failures.get(key, []) if now - t < LOCKOUT_SECONDS]
+        self.failures[key] = recent
+        if len(recent) < limit:
+            return 0
+        return max(1, math.ceil(recent[-limit] + LOCKOUT_SECONDS - now))
 
-    def fail(self, username: str, now: float) -> None:
+    def fail(self, key: str, now: float) -> None:
         if len(self.failures) > MAX_TRACKED:  # many invented names: forget the expired ones
-            self.failures = {u: t for u, t in self.failures.items()
+            self.failures = {k: t for k, t in self.failures.items()
                              if t and now - t[-1] < LOCKOUT_SECONDS}
-        self.failures.setdefault(username, []).append(now)
+        self.failures.setdefault(key, []).append(now)
 
-    def clear(self, username: str) -> None:
-        self.failures.pop(username, None)
+    def clear(self, key: str) -> None:
+        self.failures.pop(key, None)
+
+    def retry_after(self, name: str, address: str, settings: Settings, now: float) -> int:
+        """Seconds before ``name`` may be tried from ``address`` again (0: now). The address
+        limit stops one client trying many names, each under the per-name limit."""
+        return max(self.wait(f"name:{name}", settings.login_attempts_max, now),
+                   self.wait(f"addr:{address}", settings.login_attempts_per_address, now))
+
+    def failed(self, name: str, address: str, now: float) -> None:
+        self.fail(f"name:{name}", now)
+        self.fail(f"addr:{address}", now)
+
+    def succeeded(self, name: str) -> None:
+        # The address keeps its count: else one valid account would let guessing go on.
+        self.clear(f"name:{name}")
 
 
 class MeOut(BaseModel):
@@ -107,20 +130,23 @@ def login(
     if not sent or not hmac.compare_digest(sent.encode(), csrf_token.encode()):
         return _login_page(request, settings, "Formulir kedaluwarsa; silakan coba lagi.", 403,
                            next)
-    name, now, throttle = username.strip().lower(), time.monotonic(), _throttle(request)
-    if throttle.blocked(name, settings.login_attempts_max, now):
-        return _login_page(request, settings,
-                           "Terlalu banyak percobaan gagal; coba lagi 15 menit lagi.", 429, next,
-                           name)
+    name, throttle = username.strip().lower(), _throttle(request)
+    address, now = request.client.host if request.client else "-", throttle.clock()
+    wait = throttle.retry_after(name, address, settings, now)
+    if wait:
+        limited = _login_page(request, settings, "Terlalu banyak percobaan gagal; coba lagi "
+                              f"dalam {math.ceil(wait / 60)} menit.", 429, next, name)
+        limited.headers["Retry-After"] = str(wait)
+        return limited
     principal = users.authenticate(conn, name, password)
     if principal is None:
-        throttle.fail(name, now)
+        throttle.failed(name, address, now)
         log.warning("failed login for %r", name)
         # Recorded so that `sasaran audit --action login` shows guessing; role unknown ("-").
         audit.record(conn, Principal(username=name[:100], role="-"), "login.failed")
         return _login_page(request, settings, "Nama pengguna atau kata sandi salah.", 401, next,
                            name)
-    throttle.clear(name)
+    throttle.succeeded(name)
     cookie, csrf = users.create_session(conn, name, users.session_key(settings),
                                         settings.session_hours)
     audit.record(conn, principal, "login")

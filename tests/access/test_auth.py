@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from sqlalchemy import text
 
+from app.api.auth import LoginThrottle
 from app.security import PrincipalDep
 from app.services.access import users
 from app.settings import Settings
@@ -89,15 +90,68 @@ def test_login_without_the_form_token_is_refused(anon_client, conn):
     assert not any(c.startswith("sasaran_sesi=") for c in set_cookie_headers(response))
 
 
+class Clock:
+    """The login throttle's monotonic clock, moved by the test (seconds)."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def throttle_clock(client: TestClient, start: float) -> Clock:
+    clock = Clock(start)
+    client.app.state.login_throttle = LoginThrottle(clock)  # type: ignore[attr-defined]
+    return clock
+
+
 def test_wrong_password_is_refused_and_repeated_failures_lock_the_name(anon_client, conn):
     users.create_user(conn, "analis", "analyst", PASSWORD, ["64.74"])
-    for _ in range(5):
+    clock = throttle_clock(anon_client, 1000.0)
+    for i in range(5):
+        clock.now = 1000.0 + i
         assert login(anon_client, "analis", "salah-sekali-123").status_code == 401
-    assert login(anon_client, "analis", PASSWORD).status_code == 429
+    clock.now = 1010.0
+    locked = login(anon_client, "analis", PASSWORD)
+    # The first failure (t = 1000) leaves the 15-minute window at 1900: 890 s from now.
+    assert locked.status_code == 429 and locked.headers["retry-after"] == "890"
+    assert "coba lagi dalam 15 menit" in locked.text
     assert anon_client.get("/api/v1/me").status_code == 401
     failed = conn.execute(text("SELECT count(*) FROM audit_log WHERE aksi = 'login.failed' "
                                "AND pengguna = 'analis'")).scalar()
     assert failed == 5
+
+
+def test_one_address_guessing_many_names_is_stopped_but_another_address_logs_in(
+        anon_client, conn, settings):
+    """30 names, one wrong password each, from one address (each name under its own limit):
+    after the address limit every try is 429 with the seconds until the oldest failure leaves
+    the 15-minute window; another address is not affected."""
+    users.create_user(conn, "analis", "analyst", PASSWORD, ["64.74"])
+    limit = settings.login_attempts_per_address
+    assert settings.login_attempts_max < limit == 20 < 30
+    clock = throttle_clock(anon_client, 1000.0)
+    answers = []
+    for i in range(30):
+        clock.now = 1000.0 + i  # one try a second; the first failure is at t = 1000
+        response = login(anon_client, f"tebakan{i:02d}", "salah-sekali-123")
+        answers.append((response.status_code, response.headers.get("retry-after")))
+    assert answers == [(401, None)] * 20 + [(429, str(900 - i)) for i in range(20, 30)]
+    failed = conn.execute(text("SELECT count(*) FROM audit_log WHERE aksi = 'login.failed' "
+                               "AND pengguna LIKE 'tebakan%'")).scalar()
+    assert failed == 20  # refused tries never reach the password check
+    # Even the right password is refused from this address ...
+    assert login(anon_client, "analis", PASSWORD).status_code == 429
+    # ... but a colleague at another address logs in.
+    other = TestClient(anon_client.app, client=("203.0.113.7", 50000))
+    assert login(other, "analis", PASSWORD).status_code == 303
+    # Half a second before the first failure leaves the window: still 429, retry in 1 s.
+    clock.now = 1899.5
+    last = login(anon_client, "analis", PASSWORD)
+    assert last.status_code == 429 and last.headers["retry-after"] == "1"
+    clock.now = 1900.0  # it has left: 19 failures in the window, one more try is allowed
+    assert login(anon_client, "analis", PASSWORD).status_code == 303
 
 
 def test_open_redirect_is_not_possible(anon_client, conn):
