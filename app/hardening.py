@@ -1,6 +1,7 @@
 """HTTP hardening, installed by ``create_app``: security headers with a strict
-Content-Security-Policy, request size limits, the rate limit on the coverage check, CORS (off
-unless origins are configured) and the 401-or-redirect answer for missing credentials."""
+Content-Security-Policy, ``Cache-Control: no-store`` and (production mode) HSTS, request size
+limits, the rate limit on the coverage check, CORS (off unless origins are configured) and the
+401-or-redirect answer for missing credentials."""
 
 from __future__ import annotations
 
@@ -74,11 +75,29 @@ def content_security_policy(body: bytes, tile_url: str | list[str | None] | None
     )
 
 
-class SecurityHeaders:
-    """Adds the security headers to every response; HTML gets a CSP computed from its body."""
+# A year, without includeSubDomains: other hosts of a pemda's domain may not have HTTPS yet.
+HSTS = (b"strict-transport-security", b"max-age=31536000")
+# Files of the pages' code, the same for everyone: the only answers a cache may keep.
+STATIC_PREFIX = "/static/"
 
-    def __init__(self, app: ASGIApp, tile_url: list[str | None]) -> None:
+
+def _cache_headers(path: str, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """``Cache-Control: no-store`` on every answer that did not choose its own caching and is
+    not a static asset: pages, JSON, exports and point tiles may all hold person data, and a
+    shared or back-button cache must not keep them. (Aggregate tiles choose a private,
+    short cache themselves.)"""
+    if path.startswith(STATIC_PREFIX) or any(k.lower() == b"cache-control" for k, _ in headers):
+        return []
+    return [(b"cache-control", b"no-store")]
+
+
+class SecurityHeaders:
+    """Adds the security headers to every response; HTML gets a CSP computed from its body.
+    ``hsts``: production mode, where the service is served over HTTPS."""
+
+    def __init__(self, app: ASGIApp, tile_url: list[str | None], hsts: bool = False) -> None:
         self.app, self.tile_url = app, tile_url
+        self.base = BASE_HEADERS + ([HSTS] if hsts else [])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -90,8 +109,9 @@ class SecurityHeaders:
 
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + BASE_HEADERS
+                headers = list(message.get("headers", []))
+                message["headers"] = (headers + self.base
+                                      + _cache_headers(scope["path"], headers))
                 content_type = dict(message["headers"]).get(b"content-type", b"")
                 if content_type.startswith(b"text/html"):
                     held["start"] = message
@@ -269,5 +289,6 @@ def install(app: FastAPI, settings: Settings) -> None:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                            allow_headers=["Authorization", "Content-Type", "X-CSRF-Token"])
-    app.add_middleware(SecurityHeaders, tile_url=[settings.tile_url, settings.tile_light_url])
+    app.add_middleware(SecurityHeaders, tile_url=[settings.tile_url, settings.tile_light_url],
+                       hsts=settings.mode == "production")
 

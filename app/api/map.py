@@ -140,7 +140,7 @@ def get_tile(
                      {"tanggal_acuan": flt.ref_date.isoformat(), "desil_maks": flt.desil_max,
                       "program": flt.program, "instansi": flt.agency})
     tile = household_tile(conn, layer, z, x, y, tile_filter, principal.area_prefixes)
-    return _mvt(tile)
+    return _mvt(tile, "no-store")  # household points: person data, never kept in a cache
 
 
 def _tile_filter(flt: MapFilter) -> TileFilter:
@@ -151,9 +151,9 @@ def _area_tile(conn: Connection, principal: Principal, layer: str, z: int, x: in
                flt: TileFilter) -> Response:
     check_tile(layer, z, x, y, flt)
     rows = [row for table in area_tables(conn, z, x, y, flt, principal) for row in table]
-    return _mvt(area_tile(conn, layer, z, x, y, rows))
+    return _mvt(area_tile(conn, layer, z, x, y, rows), "private, max-age=60")
 
 
-def _mvt(tile: bytes) -> Response:
+def _mvt(tile: bytes, cache: str) -> Response:
     return Response(tile, media_type="application/vnd.mapbox-vector-tile",
-                    headers={"cache-control": "private, max-age=60"})
+                    headers={"cache-control": cache})

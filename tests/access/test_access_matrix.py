@@ -401,6 +401,19 @@ def test_a_real_session_login_gets_the_same_answers_as_the_matrix(conn, settings
                     savepoint.rollback()
                 assert_cell(EXPECTATIONS[route].roles[role], response.status_code,
                             f"{role} (sesi) {route}", route)
+                assert response.headers["cache-control"] == cache_rule(route, response), route
+
+
+# Asked at zoom 12 (tests/access_requests.py): area figures, not points.
+AGGREGATE_TILES = {("GET", "/tiles/{layer}/{z}/{x}/{y}.pbf"),
+                   ("GET", "/tiles/areas/{z}/{x}/{y}.pbf")}
+
+
+def cache_rule(route: tuple[str, str], response: Any) -> str:
+    """Every answer may hold person data and is no-store, except an aggregate tile."""
+    if route in AGGREGATE_TILES and response.status_code == 200:
+        return "private, max-age=60"
+    return "no-store"
 
 
 SCOPED = {"analyst": {"area_prefixes": ANALYST_AREA},

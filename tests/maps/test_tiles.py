@@ -44,6 +44,14 @@ def test_tile_holds_target_households_with_their_status(client, world):
     assert "not-poor" not in got and "unverified" not in got and "far-away" not in got
 
 
+def test_point_tiles_are_never_cached_and_area_tiles_briefly(client, world):
+    x, y, _ = world
+    points = client.get(f"/tiles/households/{Z}/{x}/{y}.pbf", params={"ref_date": REF.isoformat()})
+    assert _features(points) and points.headers["cache-control"] == "no-store"
+    areas = client.get(f"/tiles/households/12/{x >> (Z - 12)}/{y >> (Z - 12)}.pbf")
+    assert areas.status_code == 200 and areas.headers["cache-control"] == "private, max-age=60"
+
+
 def test_household_without_coordinates_is_marked_not_surveyed(client, world):
     x, y, ids = world
     got = _by_key(_features(client.get(f"/tiles/households/{Z}/{x}/{y}.pbf",

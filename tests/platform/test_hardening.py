@@ -143,6 +143,22 @@ def test_pages_get_security_headers_and_a_strict_csp_with_inline_hashes(client):
     assert api.headers["content-security-policy"].startswith("default-src 'none'")
 
 
+def test_answers_say_no_store_except_static_assets(client):
+    """Pages and API answers may hold person data: no cache keeps them. The pages' own code
+    files are the same for everyone and may be cached."""
+    for url in ("/api/v1/me", "/healthz", "/api/v1/households", "/login", "/tidak-ada"):
+        assert client.get(url).headers["cache-control"] == "no-store", url
+    asset = client.get("/static/css/sasaran-map.css")
+    assert asset.status_code == 200 and "cache-control" not in asset.headers
+
+
+def test_hsts_only_in_production_mode(client, admin_with):
+    assert "strict-transport-security" not in client.get("/healthz").headers
+    production = admin_with(mode="production", cookie_secure=False)
+    for url in ("/healthz", "/login", "/static/css/sasaran-map.css"):
+        assert production.get(url).headers["strict-transport-security"] == "max-age=31536000"
+
+
 def test_csp_allows_the_configured_tile_host_and_hashes_inline_scripts():
     body = b"<html><script>var a = 1;</script><script src='/static/x.js'></script></html>"
     csp = content_security_policy(body, "https://{s}.tile.example.org/{z}/{x}/{y}.png")
