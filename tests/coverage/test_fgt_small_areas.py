@@ -68,3 +68,35 @@ def test_a_parent_that_would_give_a_withheld_child_back_is_withheld(client_as, c
     if kab["p1"] is not None:
         assert len(shown) != 1  # never exactly one of the two kecamatan hidden
     assert all(rows[k]["p1"] is None for k in (ONE, FOUR))
+
+
+FOUR_RICH = "64.74.03.1001"  # exactly four households with expenditure, none poor
+FIVE_RICH_BESIDE = "64.74.03.1002"  # its neighbour: five, none poor
+
+
+@pytest.fixture
+def four_rich(conn):
+    amounts = {FOUR_RICH: [500_000.0, 600_000.0, 700_000.0, 800_000.0],
+               FIVE_RICH_BESIDE: [500_000.0, 550_000.0, 600_000.0, 650_000.0, 700_000.0]}
+    households = [H(f"G{i:03d}", kel, 2, "terverifikasi", 1, y,
+                    f"6474031501{80:02d}{i:04d}", f"64740301{i:08d}")
+                  for i, (kel, y) in enumerate(
+                      ((kel, y) for kel, ys in amounts.items() for y in ys), start=1)]
+    insert_households(conn, households)
+    return amounts
+
+
+def test_four_households_none_poor_are_withheld_at_the_boundary(client_as, four_rich):
+    # The count rule alone decides here (no poor household, so the 1-4 poor rule does not):
+    # 4 < 5 is withheld, and the indices themselves would be 0, nothing to hide but the rule.
+    full = poverty(client_as("admin"))
+    assert sum(1 for y in four_rich[FOUR_RICH] if y < LINE) == 0
+    assert (full[FOUR_RICH]["p0"], full[FOUR_RICH]["p1"], full[FOUR_RICH]["p2"]) == (0, 0, 0)
+    rows = poverty(client_as("viewer"))
+    shown = rows[FOUR_RICH]
+    assert (shown["p0"], shown["p1"], shown["p2"]) == (None, None, None)
+    assert "kurang dari 5" in shown["fgt_catatan"]
+    # Its only sibling follows (else the kecamatan, shown, would give it back); the kecamatan
+    # of nine households, none poor, is shown.
+    assert rows[FIVE_RICH_BESIDE]["p0"] is None
+    assert poverty(client_as("viewer"), "kecamatan")["64.74.03"]["p0"] == 0

@@ -16,6 +16,7 @@ from coverage_fixture import KEY, E, H, insert_households, insert_programs, writ
 
 from app.services import coverage
 from app.services.coverage import import_enrollments
+from app.services.coverage.steps import stale_codes
 
 REF = date(2025, 6, 30)
 KEL = "64.74.01.1001"
@@ -115,3 +116,21 @@ def test_gap_list_holds_exactly_the_households_without_an_active_program(conn, b
     expected = {HOUSEHOLDS[k].id_keluarga for k in
                 ("ended_day_before", "starts_day_after", "no_program")}
     assert listed == expected
+
+
+def test_targets_of_a_kelurahan_changed_since_the_last_refresh_hold_the_threshold_desil(
+        conn, boundaries):
+    # A registry change after the last refresh marks the kelurahan stale: its targets are then
+    # counted from the registry (targets_by_area.sql), not from the precomputed groups, and
+    # that count must apply the same rule, desil <= threshold.
+    insert_households(conn, [household(12, desil=4), household(13, desil=5),
+                             household(14, desil=4, status="belum")])
+    assert stale_codes(conn) == [KEL]
+    every = [*HOUSEHOLDS.values(), household(12, desil=4), household(13, desil=5),
+             household(14, desil=4, status="belum")]
+    expected = sum(1 for h in every if h.status == "terverifikasi" and h.desil <= 4)
+    assert expected == 10  # 1-8, 11 and the new desil-4 household
+    [row] = coverage.coverage_by_area(conn, level="kelurahan", parent=KEL, ref_date=REF,
+                                      desil_max=4)
+    assert row["targets"] == expected
+    assert row["gap"] == expected - row["covered"] == 4  # the new one has no program

@@ -12,13 +12,15 @@ Primary suppression alone (``<5`` only) fails this test: the first case below is
 from __future__ import annotations
 
 import random
+from itertools import product
 
 import pytest
 from suppression_attack import Attack, counts, honest
 
+from geo.coverage.linear import pinned
 from geo.coverage.measures import measures
 from geo.coverage.publication import Figures, Publication, parents
-from geo.coverage.suppression import SHOWN
+from geo.coverage.suppression import SHOWN, Table, protect
 
 PROGRAMS = {"X": "A", "Y": "A", "Z": "B"}
 SERVICE = {"Z": ["64.74.01.1001", "64.74.02.1002", "64.74.02.1003"]}
@@ -101,3 +103,34 @@ def test_exactly_two_programs_of_two_agencies():
     households = city(3, programs)
     _, found = attack(households, programs, {}, publish(households, programs, {}))
     assert [(where, value) for where, value in found if value != 0] == []
+
+
+def test_a_count_found_only_by_chaining_two_sums_is_protected():
+    """Two published sums over the same small counts, one holding one more: p + q = 5 and
+    p + q + h = 8. Each sum holds two or three hidden counts and no interval argument pins
+    one (p, q, h of 1-4 fit either sum alone many ways), but their difference gives h = 3.
+    Only exact elimination sees it; the attacker here tries every value a published label
+    allows (``<5`` = 0-4, ``x`` = 0-30, ample for sums of 5 and 8) against both sums."""
+    values = {"p": 2, "q": 3, "h": 3, "sum_pq": 5, "sum_pqh": 8}
+    table = Table()
+    cell = {name: table.cell(v) for name, v in values.items()}
+    table.equal([(1, cell["p"]), (1, cell["q"]), (-1, cell["sum_pq"])])
+    table.equal([(1, cell["p"]), (1, cell["q"]), (1, cell["h"]), (-1, cell["sum_pqh"])])
+    small = {cell[n] for n in ("p", "q", "h")}
+    # The case is one for elimination: interval reasoning alone pins nothing under <5 = 1-4.
+    assert pinned(table.values, dict.fromkeys(small, (1.0, 4.0)), table.equalities, []) == set()
+
+    status = dict(zip(values, protect(table), strict=True))
+    hidden = [n for n, s in status.items() if s != SHOWN]
+    assert {"p", "q", "h"} <= set(hidden)
+    ranges = [range(5) if values[n] < 5 else range(31) for n in hidden]
+    shown = {n: v for n, v in values.items() if status[n] == SHOWN}
+    solutions = []
+    for guess in product(*ranges):
+        full = {**shown, **dict(zip(hidden, guess, strict=True))}
+        if (full["p"] + full["q"] == full["sum_pq"]
+                and full["p"] + full["q"] + full["h"] == full["sum_pqh"]):
+            solutions.append(full)
+    assert solutions
+    for name in hidden:
+        assert len({s[name] for s in solutions}) > 1, f"{name} = {values[name]} follows"
