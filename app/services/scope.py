@@ -45,13 +45,32 @@ def area_scope(area_prefixes: Sequence[str] = (), parent: str | None = None,
     if areas is not None:
         patterns = []
         for area in areas:
-            escaped = area.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            escaped = like_escape(area)
             patterns += [escaped, escaped + ".%"]
         # Python orders str by code point, as UTF-8 bytes order (what ~<~ compares).
         start = min(areas, default="")
         end = max((area + AFTER_DOT for area in areas), default="")
     return {f"{name}_patterns": patterns, f"{name}_from": start, f"{name}_to": end,
             f"{name}_kabs": area_kabkota(area_prefixes, parent)}
+
+
+def like_escape(value: str) -> str:
+    """``value`` as a LIKE pattern matching itself only: ``\\``, ``%`` and ``_`` escaped (the
+    default escape character), so a code or prefix from a request never acts as a wildcard."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def below_pattern(parent: str | None) -> str | None:
+    """The LIKE pattern of every code strictly below ``parent`` (``64.74`` -> ``64.74.%``),
+    None for no parent. Statements write ``(CAST(:parent_below AS text) IS NULL OR kode LIKE
+    :parent_below)``; the code is escaped, so ``64.7_`` is below nothing loaded."""
+    return None if not parent else like_escape(parent) + ".%"
+
+
+def within(code: str, area: str) -> bool:
+    """``code`` is ``area`` or lies below it (``64.74.03.1002`` within ``64.74``, not
+    ``64.741``)."""
+    return code == area or code.startswith(area + ".")
 
 
 def scope_areas(area_prefixes: Sequence[str] = (),
@@ -62,9 +81,9 @@ def scope_areas(area_prefixes: Sequence[str] = (),
     prefixes = [p for p in area_prefixes if p]
     if not parent:
         return prefixes or None
-    if not prefixes or any(_within(parent, p) for p in prefixes):
+    if not prefixes or any(within(parent, p) for p in prefixes):
         return [parent]
-    return [p for p in prefixes if _within(p, parent)]
+    return [p for p in prefixes if within(p, parent)]
 
 
 def area_kabkota(area_prefixes: Sequence[str] = (),
@@ -78,7 +97,3 @@ def area_kabkota(area_prefixes: Sequence[str] = (),
     if areas is None or any(len(a) < KABKOTA_LENGTH for a in areas):
         return None
     return sorted({a[:KABKOTA_LENGTH] for a in areas})
-
-
-def _within(code: str, area: str) -> bool:
-    return code == area or code.startswith(area + ".")

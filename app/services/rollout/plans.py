@@ -16,7 +16,7 @@ from sqlalchemy import Connection, text
 
 from app.principal import Principal
 from app.services.access import audit
-from app.services.scope import area_scope
+from app.services.scope import area_scope, below_pattern
 from app.sql import statement
 from geo.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from geo.rollout import Wave, resolve_weights, validate_waves
@@ -62,7 +62,7 @@ def _validate(conn: Connection, plan: PlanInput, principal: Principal) -> None:
     validate_waves([w.as_wave() for w in plan.gelombang])
     codes = sorted({k for w in plan.gelombang for k in w.wilayah})
     known = set(conn.execute(text(statement("rollout/known_wave_areas.sql")), {
-        "codes": codes, "parent": plan.wilayah_induk,
+        "codes": codes, "parent_below": below_pattern(plan.wilayah_induk),
         **area_scope(principal.area_prefixes)}).scalars())
     unknown = [k for k in codes if k not in known]
     if unknown:

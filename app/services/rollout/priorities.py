@@ -19,7 +19,7 @@ from app.services.coverage import coverage_by_area, poverty_by_area
 from app.services.rollout.protected import RolloutView
 from app.services.rollout.reach import programs_operating, reach_households
 from app.services.rollout.scope import Scope
-from app.services.scope import area_scope
+from app.services.scope import area_scope, below_pattern
 from app.sql import statement
 from geo.errors import InvalidInput
 from geo.rollout import AreaFigures, Priority, grow_cluster, households_cap, rank_areas
@@ -82,7 +82,7 @@ def neighbour_graph(conn: Connection, scope: Scope) -> dict[str, set[str]]:
 
 
 def _scope_params(scope: Scope) -> dict[str, Any]:
-    return {"parent": scope.parent, **area_scope(scope.area_prefixes)}
+    return {"parent_below": below_pattern(scope.parent), **area_scope(scope.area_prefixes)}
 
 
 @dataclass(frozen=True)

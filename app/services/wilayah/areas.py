@@ -13,7 +13,7 @@ import shapely
 from sqlalchemy import Connection, text
 
 from app.services.registry import regeocode_after_boundary_load
-from app.services.scope import area_scope
+from app.services.scope import area_scope, below_pattern
 from app.sql import statement
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ def list_wilayah(
     ``jumlah_rumah_tangga``: accepted households whose effective kelurahan lies in the area,
     counting only households within ``area_prefixes`` (empty = everywhere)."""
     rows = conn.execute(text(statement("wilayah/areas_with_households.sql")), {
-        "level": level, "parent": parent, **area_scope(area_prefixes)})
+        "level": level, "parent_below": below_pattern(parent), **area_scope(area_prefixes)})
     return [dict(r._mapping) for r in rows]
 
 
@@ -163,10 +163,10 @@ def wilayah_geojson_text(
                 ) ORDER BY kode), '[]'::json))::text
             FROM wilayah
             WHERE (CAST(:level AS text) IS NULL OR level = :level)
-              AND (CAST(:parent AS text) IS NULL OR kode LIKE :parent || '.%')
+              AND (CAST(:parent_below AS text) IS NULL OR kode LIKE :parent_below)
             """
         ),
-        {"level": level, "parent": parent, "tol": simplify},
+        {"level": level, "parent_below": below_pattern(parent), "tol": simplify},
     ).scalar_one()
     with _GEOJSON_LOCK:
         _GEOJSON_CACHE[key] = str(row)

@@ -17,5 +17,5 @@ SELECT w.kode, w.nama, w.level, w.parent_kode, w.luas_km2,
            AS jumlah_rumah_tangga
 FROM wilayah w
 WHERE (CAST(:level AS text) IS NULL OR w.level = :level)
-  AND (CAST(:parent AS text) IS NULL OR w.kode LIKE :parent || '.%')
+  AND (CAST(:parent_below AS text) IS NULL OR w.kode LIKE :parent_below)
 ORDER BY w.kode
