@@ -98,6 +98,12 @@ def build(conn: Connection, wilayah_dir: Path) -> tuple[int, int, dict[str, int]
     return x, y, ids
 
 
+def place_household(conn: Connection, hh: Hh, x: int, y: int) -> int:
+    """One more household at ``hh.offset`` from the centre of z15 tile (x, y), in
+    ``hh.kelurahan`` whatever its point (a household near another kelurahan's border)."""
+    return _insert_household(conn, hh, *tile_center(x, y, Z))
+
+
 def _insert_household(conn: Connection, hh: Hh, clon: float, clat: float) -> int:
     point = None if hh.offset is None else (clon + hh.offset[0], clat + hh.offset[1])
     return conn.execute(text(

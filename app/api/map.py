@@ -144,7 +144,7 @@ def get_tile(
 
 
 def _tile_filter(flt: MapFilter) -> TileFilter:
-    return TileFilter(flt.ref_date, flt.desil_max, flt.program, flt.agency)
+    return TileFilter(flt.ref_date, flt.desil_max, flt.program, flt.agency, flt.parent)
 
 
 def _area_tile(conn: Connection, principal: Principal, layer: str, z: int, x: int, y: int,

@@ -8,7 +8,19 @@ import h3
 import mapbox_vector_tile
 import pytest
 from conftest import TEST_ADMIN
-from map_world import HOUSEHOLDS, KELURAHAN, REF, Z, build, expected_status, tile_center
+from map_world import (
+    HOUSEHOLDS,
+    KELURAHAN,
+    OTHER_KELURAHAN,
+    REF,
+    Hh,
+    Z,
+    build,
+    expected_status,
+    place_household,
+    tile_center,
+    tile_of,
+)
 from sqlalchemy import text
 
 from app.services.maps import MapFilter, hexagon_aggregate
@@ -123,6 +135,62 @@ def test_bad_tile_address_and_layer_get_clear_messages(client, world):
     response = client.get(f"/tiles/enrolled/{Z}/0/0.pbf")
     assert response.status_code == 422
     assert "program" in response.json()["error"]["message"]
+
+
+@pytest.fixture
+def border(conn, world):
+    """The world plus one target household of another kecamatan (64.74.01) in the same tile."""
+    x, y, ids = world
+    ids = {**ids, "next-door": place_household(
+        conn, Hh("next-door", offset=(0.0005, 0.0005), kelurahan=OTHER_KELURAHAN), x, y)}
+    return x, y, ids
+
+
+def _kecamatan_tile(client, x, y, ids, kecamatan):
+    return set(_by_key(_features(client.get(
+        f"/tiles/households/{Z}/{x}/{y}.pbf",
+        params={"ref_date": REF.isoformat(), "kecamatan": kecamatan})), ids))
+
+
+def test_kecamatan_parameter_keeps_only_that_kecamatans_households(client, border):
+    x, y, ids = border
+    own = set(_expected())  # every fixture household lies in 64.74.03
+    assert _kecamatan_tile(client, x, y, ids, None) == own | {"next-door"}
+    assert _kecamatan_tile(client, x, y, ids, "64.74.03") == own
+    assert _kecamatan_tile(client, x, y, ids, KELURAHAN) == own
+    assert _kecamatan_tile(client, x, y, ids, "64.74.01") == {"next-door"}
+    assert _kecamatan_tile(client, x, y, ids, "64.74") == own | {"next-door"}
+    # LIKE wildcards are literal characters: no code is 64.74.0_ or starts with 64.74.%.
+    assert _kecamatan_tile(client, x, y, ids, "64.74.0_") == set()
+    assert _kecamatan_tile(client, x, y, ids, "64.74.%") == set()
+
+
+def test_kecamatan_parameter_narrows_an_area_bound_analyst_and_never_widens(client_as, border):
+    x, y, ids = border
+    own = set(_expected())
+    analyst = client_as("analyst", area_prefixes=("64.74.03",))
+    assert _kecamatan_tile(analyst, x, y, ids, None) == own
+    assert _kecamatan_tile(analyst, x, y, ids, "64.74") == own          # wider: still own area
+    assert _kecamatan_tile(analyst, x, y, ids, "64.74.01") == set()     # beside it: nothing
+    assert _kecamatan_tile(analyst, x, y, ids, "64.74.03.1002") == own  # narrower
+
+
+def test_kecamatan_parameter_keeps_the_area_aggregates_under_it(client, border):
+    # Below the point zoom the same URL serves area aggregates: only the areas under the
+    # kecamatan (kelurahan at zoom 11), each with the figures of the unfiltered tile.
+    lon, lat = tile_center(border[0], border[1], Z)
+    x, y = tile_of(lon, lat, 11)
+    url = f"/tiles/households/11/{x}/{y}.pbf"
+
+    def areas(**params):
+        response = client.get(url, params={"ref_date": REF.isoformat(), **params})
+        return {f["properties"]["kode"]: f["properties"] for f in _features(response)}
+
+    every = areas()
+    assert {KELURAHAN, OTHER_KELURAHAN} <= set(every)
+    under = areas(kecamatan="64.74.03")
+    assert under == {k: v for k, v in every.items() if k.startswith("64.74.03.")}
+    assert KELURAHAN in under and areas(kecamatan="64.74.0_") == {}
 
 
 def test_hexagons_suppress_small_counts_for_viewers(client_as, conn, world):

@@ -28,7 +28,7 @@ from sqlalchemy import Connection, text
 
 from app.principal import Principal
 from app.services.coverage.sql import Query, program_filter
-from app.services.scope import area_scope
+from app.services.scope import area_scope, within
 from app.sql import statement
 from geo.errors import InvalidInput
 
@@ -47,6 +47,9 @@ class TileFilter:
     desil_max: int = 4
     program: str | None = None
     agency: str | None = None
+    # Only the areas under this code (a kecamatan, or a kab/kota), inside the caller's scope:
+    # it narrows what the caller may see, never widens it (``area_scope``).
+    parent: str | None = None
 
 
 def check_tile(layer: str, z: int, x: int, y: int, flt: TileFilter) -> None:
@@ -68,14 +71,16 @@ def household_tile(
     area_prefixes: tuple[str, ...] = (),
 ) -> bytes:
     """One MVT tile of points. ``households``: every target household with its status;
-    ``enrolled``: only the households actively enrolled in ``flt.program`` (a program's layer)."""
+    ``enrolled``: only the households actively enrolled in ``flt.program`` (a program's layer).
+    Only households whose kelurahan lies under ``flt.parent`` (None: anywhere) AND within
+    ``area_prefixes`` (empty: everywhere)."""
     check_tile(layer, z, x, y, flt)
     params: dict[str, Any] = {
         "z": z, "x": x, "y": y, "ref": flt.ref_date, "desil": flt.desil_max,
         "pids": program_filter(conn, Query(flt.ref_date, flt.desil_max, flt.program,
                                            flt.agency)),
         "layer": layer,
-        "enrolled_only": layer == "enrolled", **area_scope(area_prefixes),
+        "enrolled_only": layer == "enrolled", **area_scope(area_prefixes, flt.parent),
     }
     tile = conn.execute(text(statement("maps/household_tile.sql")), params).scalar_one()
     return bytes(tile or b"")
@@ -91,7 +96,9 @@ def area_tables(conn: Connection, z: int, x: int, y: int, flt: TileFilter,
     table per kab/kota whose areas have their label point in the tile (a city tile costs that
     city's groups, not the whole data set's), or one for everything. Each is exactly the area
     table ``/api/v1/coverage?level=...&parent=<kab/kota>`` publishes to ``principal``
-    (``app.services.coverage.publication``: suppressed as that table is)."""
+    (``app.services.coverage.publication``: suppressed as that table is), keeping only the
+    areas under ``flt.parent`` when given: a subset of what the table publishes, so its
+    suppression pattern is the same."""
     from app.services.coverage import publication
 
     level = cluster_level(z)
@@ -100,8 +107,11 @@ def area_tables(conn: Connection, z: int, x: int, y: int, flt: TileFilter,
     if level == "kabkota" or len(parents) > MAX_TILE_PARENTS:
         parents = [None]
     pub = publication(conn, principal, ref_date=flt.ref_date, desil_max=flt.desil_max)
-    return [pub.areas(level, parent, program=flt.program, agency=flt.agency)
-            for parent in parents]
+    tables = [pub.areas(level, parent, program=flt.program, agency=flt.agency)
+              for parent in parents]
+    if flt.parent:
+        tables = [[r for r in rows if within(r["kode"], flt.parent)] for rows in tables]
+    return tables
 
 
 def area_tile(conn: Connection, layer: str, z: int, x: int, y: int,
