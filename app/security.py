@@ -40,9 +40,11 @@ def _bearer(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
-def by_api_key(request: Request) -> bool:
-    """The request authenticates with an API key (a machine client, not the map page)."""
-    return _bearer(request) is not None
+def api_key_prefix(request: Request) -> str | None:
+    """The public prefix of the API key the request authenticates with (a machine client, not
+    the map page), or None."""
+    token = _bearer(request)
+    return None if token is None else users.key_prefix(token)
 
 
 def resolve_principal(request: Request, conn: Connection, settings: Settings,

@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 from app.clock import today
 from app.deps import ConnDep, SettingsDep
 from app.principal import Principal
-from app.security import PrincipalDep, by_api_key
+from app.security import PrincipalDep, api_key_prefix
 from app.services.access import audit
 from app.services.maps import (
     Classing,
@@ -34,6 +34,7 @@ from app.services.maps import (
     household_tile,
     program_layers,
 )
+from app.services.scope import scope_areas
 
 router = APIRouter(tags=["peta"])
 Figure = Literal["coverage_rate", "gap", "targets", "overlap_share", "leakage", "p0", "p1", "p2"]
@@ -133,14 +134,23 @@ def get_tile(
     tile_filter = _tile_filter(flt)
     if not draws_points(z, principal.can_see_persons):
         return _area_tile(conn, principal, layer, z, x, y, tile_filter)
-    if by_api_key(request):
+    key = api_key_prefix(request)
+    if key is not None:
         # The page's tiles are covered by its audited /map load; a machine client reading
-        # tiles directly leaves one row per tile, so harvesting the points shows in the log.
-        audit.record(conn, principal, "map.tile", f"{layer}/{z}/{x}/{y}",
-                     {"tanggal_acuan": flt.ref_date.isoformat(), "desil_maks": flt.desil_max,
-                      "program": flt.program, "instansi": flt.agency})
+        # tiles directly leaves one row per key, layer and minute (the first tile, and the
+        # areas it could see), so harvesting the points shows in the log without burying it.
+        audit.record_tile_read(conn, principal, key, layer, f"{layer}/{z}/{x}/{y}", {
+            "tanggal_acuan": flt.ref_date.isoformat(), "desil_maks": flt.desil_max,
+            "program": flt.program, "instansi": flt.agency, "kecamatan": flt.parent,
+            "wilayah": _seen_areas(principal, flt.parent)})
     tile = household_tile(conn, layer, z, x, y, tile_filter, principal.area_prefixes)
     return _mvt(tile, "no-store")  # household points: person data, never kept in a cache
+
+
+def _seen_areas(principal: Principal, parent: str | None) -> list[str] | str:
+    """The areas whose households a tile can hold for ``principal`` under ``parent``."""
+    areas = scope_areas(principal.area_prefixes, parent)
+    return "semua" if areas is None else areas
 
 
 def _tile_filter(flt: MapFilter) -> TileFilter:

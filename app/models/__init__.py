@@ -4,7 +4,7 @@ The schema itself is owned by the Alembic revisions in ``migrations/``; these mo
 for queries and for the drift check (``compare_metadata``) in the tests.
 """
 
-from app.models.access import ApiKey, AuditLog, User, WebSession
+from app.models.access import ApiKey, AuditLog, AuditTileMinute, User, WebSession
 from app.models.base import Base
 from app.models.files import (
     AreaCrosswalk,
@@ -28,8 +28,9 @@ from app.models.registry import Household, ImportBatch, Member, RejectedRow
 from app.models.rollout import RolloutPlan, RolloutWave
 from app.models.wilayah import Wilayah
 
-__all__ = ["Agency", "ApiKey", "AreaCrosswalk", "AuditLog", "Base", "CoverageGroup",
-           "CoverageKeyGroup", "CoverageKeyStep", "CoverageSegment", "CoverageStale",
-           "CoverageStep", "Enrollment", "Household", "ImportBatch", "ImportWarning",
-           "MatchRejection", "MatchSuggestion", "Member", "Program", "RejectedRow", "RolloutPlan",
-           "RolloutWave", "SavedProfile", "User", "WebSession", "Wilayah"]
+__all__ = ["Agency", "ApiKey", "AreaCrosswalk", "AuditLog", "AuditTileMinute", "Base",
+           "CoverageGroup", "CoverageKeyGroup", "CoverageKeyStep", "CoverageSegment",
+           "CoverageStale", "CoverageStep", "Enrollment", "Household", "ImportBatch",
+           "ImportWarning", "MatchRejection", "MatchSuggestion", "Member", "Program",
+           "RejectedRow", "RolloutPlan", "RolloutWave", "SavedProfile", "User", "WebSession",
+           "Wilayah"]

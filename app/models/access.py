@@ -42,6 +42,19 @@ class AuditLog(Base):
     jumlah_baris: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
+class AuditTileMinute(Base):
+    """One row per (user, API key prefix, tile layer, minute) that has its ``map.tile`` audit
+    row: the unique key that lets tile reads be audited once a minute without updating the
+    log (revision 0013_audit_tile_minute)."""
+
+    __tablename__ = "audit_petak_menit"
+
+    pengguna: Mapped[str] = mapped_column(String(100), primary_key=True)
+    kunci: Mapped[str] = mapped_column(String(16), primary_key=True)
+    lapisan: Mapped[str] = mapped_column(String(20), primary_key=True)
+    menit: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+
+
 class User(Base):
     """An account: role, assigned kab/kota code prefixes (empty = everywhere) and, for the
     ``agency`` role, the one agency it acts for."""

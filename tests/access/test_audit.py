@@ -21,8 +21,8 @@ from app.services.access import audit, users
 NO_AUDIT = {
     ("GET", "/api/v1/imports/{batch}"): "batch summary: counts only, no person",
     # Points carry location, internal id and desil (no name, no NIK): personal data. The
-    # /map page load that requests them is audited; API-key clients are audited per tile
-    # (test_tiles_read_with_an_api_key_are_audited_one_row_per_tile).
+    # /map page load that requests them is audited; API-key clients are audited once per key, layer
+    # and minute (test_tiles_read_with_an_api_key_are_audited_once_per_key_layer_and_minute).
     ("GET", "/tiles/{layer}/{z}/{x}/{y}.pbf"): "audited per /map page load, not per tile",
     ("GET", "/perencanaan/rencana/baru"): "the plan editor: area figures, no person",
     ("GET", "/perencanaan/rencana/{plan_id}/ubah"): "the plan editor: area figures, no person",
@@ -125,15 +125,57 @@ def test_person_access_dependency_refuses_aggregate_roles_and_audits(client_as, 
                                                                                "K1")
 
 
-def test_tiles_read_with_an_api_key_are_audited_one_row_per_tile(anon_client, conn):
+def test_tiles_read_with_an_api_key_are_audited_once_per_key_layer_and_minute(anon_client, conn):
     users.create_user(conn, "mesin", "analyst", None, ["64.74"])
-    auth = {"Authorization": f"Bearer {users.create_api_key(conn, 'mesin')}"}
+    first, second = (users.create_api_key(conn, "mesin") for _ in range(2))
+    conn.execute(text("INSERT INTO agency (kode, nama) VALUES ('DINSOS', 'Dinas Sosial')"))
+    conn.execute(text("INSERT INTO program (kode_program, nama, instansi) "
+                      "VALUES ('PKH', 'Program Keluarga Harapan', 'DINSOS')"))
     before = len(audit_rows(conn, "map.tile"))
-    for x in (13300, 13301):
-        response = anon_client.get(f"/tiles/households/15/{x}/16300.pbf",
-                                   params={"ref_date": "2026-06-30"}, headers=auth)
-        assert response.status_code == 200
+
+    def read(key, layer, x, **params):
+        response = anon_client.get(f"/tiles/{layer}/15/{x}/16300.pbf",
+                                   params={"ref_date": "2026-06-30", **params},
+                                   headers={"Authorization": f"Bearer {key}"})
+        assert response.status_code == 200, response.text
+
+    # The test's requests share one transaction, so one minute (now() is its start).
+    for x in (13300, 13301, 13302):
+        read(first, "households", x, kecamatan="64.74.03")
+    read(first, "enrolled", 13300, program="PKH")
+    read(second, "households", 13303)
+    read(second, "households", 13304)
     rows = audit_rows(conn, "map.tile")
-    assert len(rows) == before + 2
-    assert {(r["pengguna"], r["sasaran"]) for r in rows[:2]} == {
-        ("mesin", "households/15/13300/16300"), ("mesin", "households/15/13301/16300")}
+    rows = rows[: len(rows) - before]
+    prefix = {key: key.split("_")[1] for key in (first, second)}
+    got = sorted((r["sasaran"], r["filter"]["kunci"], r["filter"]["kecamatan"],
+                  r["filter"]["wilayah"], r["filter"]["program"]) for r in rows)
+    # One row per (key, layer), holding the minute's first tile and the areas it could see.
+    assert got == sorted([
+        ("households/15/13300/16300", prefix[first], "64.74.03", ["64.74.03"], None),
+        ("enrolled/15/13300/16300", prefix[first], None, ["64.74"], "PKH"),
+        ("households/15/13303/16300", prefix[second], None, ["64.74"], None)])
+    assert {(r["pengguna"], r["peran"]) for r in rows} == {("mesin", "analyst")}
+
+
+def test_a_tile_read_in_a_new_minute_is_audited_again(anon_client, conn):
+    users.create_user(conn, "mesin", "admin", None, [])
+    key = users.create_api_key(conn, "mesin")
+    prefix = key.split("_")[1]
+    # The minute before was audited for this key, and this minute for another key: neither
+    # stands for this key's read now.
+    conn.execute(text(
+        "INSERT INTO audit_petak_menit (pengguna, kunci, lapisan, menit) VALUES "
+        "('mesin', :k, 'households', date_trunc('minute', now()) - interval '1 minute'), "
+        "('mesin', 'lain', 'households', date_trunc('minute', now()))"), {"k": prefix})
+    before = len(audit_rows(conn, "map.tile"))
+    for _ in range(2):
+        response = anon_client.get("/tiles/households/15/13300/16300.pbf",
+                                   headers={"Authorization": f"Bearer {key}"})
+        assert response.status_code == 200
+    assert len(audit_rows(conn, "map.tile")) == before + 1
+    assert audit_rows(conn, "map.tile")[0]["filter"]["wilayah"] == "semua"
+    # The guard rows are claimed, never updated: the log itself stays append-only.
+    assert conn.execute(text(
+        "SELECT count(*) FROM audit_petak_menit WHERE kunci = :k"), {"k": prefix}
+    ).scalar_one() == 2

@@ -10,6 +10,7 @@ from typing import IO, Any
 from sqlalchemy import Connection, text
 
 from app.principal import Principal
+from app.services.scope import like_escape
 from geo.io import csv_cells
 from geo.masking import mask_text, mask_value
 
@@ -39,6 +40,32 @@ def record(
     )
 
 
+# One statement: claim (user, key, layer, minute) in the guard table, and write the audit row
+# only when the claim is new. Nothing is ever updated (audit_log stays append-only); of two
+# requests in the same minute exactly one claims it (the other waits on the primary key).
+_TILE_READ = text(
+    "WITH claim AS ("
+    " INSERT INTO audit_petak_menit (pengguna, kunci, lapisan, menit)"
+    " VALUES (:user, :key, :layer, date_trunc('minute', now()))"
+    " ON CONFLICT DO NOTHING RETURNING menit) "
+    "INSERT INTO audit_log (pengguna, peran, aksi, sasaran, filter, jumlah_baris) "
+    "SELECT :user, :role, 'map.tile', :target, CAST(:filters AS jsonb), 0 FROM claim"
+)
+
+
+def record_tile_read(conn: Connection, principal: Principal, key: str, layer: str,
+                     target: str, filters: dict[str, Any]) -> bool:
+    """Audit a household tile read with API key ``key`` (its public prefix): one
+    ``map.tile`` row per user, key, layer and minute, holding the minute's first tile
+    (``target``) and ``filters`` (the areas the key could see among them). True when this
+    read wrote the row."""
+    written = conn.execute(_TILE_READ, {
+        "user": principal.username, "role": principal.role, "key": key, "layer": layer,
+        "target": mask_text(target),
+        "filters": json.dumps(mask_value({**filters, "kunci": key}), default=str)})
+    return bool(written.rowcount)
+
+
 AUDIT_COLUMNS = ("id", "waktu", "pengguna", "peran", "aksi", "sasaran", "filter", "jumlah_baris")
 
 
@@ -65,8 +92,7 @@ def entries(
 def _like_prefix(action: str | None) -> str | None:
     if action is None:
         return None
-    escaped = action.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped + "%"
+    return like_escape(action) + "%"
 
 
 def write_csv(rows: list[dict[str, Any]], target: IO[str]) -> None:

@@ -183,14 +183,20 @@ def list_api_keys(conn: Connection, username: str | None = None) -> list[dict[st
     return [dict(r._mapping) for r in rows]
 
 
-def principal_for_api_key(conn: Connection, key: str) -> Principal | None:
+def key_prefix(key: str) -> str | None:
+    """The public prefix (``awalan``) of a key ``ssr_<awalan>_<rahasia>``, None if malformed."""
     parts = key.split("_")
-    if len(parts) < 3 or parts[0] != KEY_PREFIX:
+    return parts[1] if len(parts) >= 3 and parts[0] == KEY_PREFIX else None
+
+
+def principal_for_api_key(conn: Connection, key: str) -> Principal | None:
+    prefix = key_prefix(key)
+    if prefix is None:
         return None
     row = conn.execute(text(
         "SELECT k.id AS key_id, k.hash, p.nama_pengguna, p.peran, p.awalan_wilayah, "
         "p.kode_instansi FROM kunci_api k JOIN pengguna p ON p.id = k.pengguna_id "
-        "WHERE k.awalan = :p AND k.dicabut IS NULL AND p.aktif"), {"p": parts[1]}).first()
+        "WHERE k.awalan = :p AND k.dicabut IS NULL AND p.aktif"), {"p": prefix}).first()
     if row is None or not hmac.compare_digest(row.hash, _digest(key)):
         return None
     conn.execute(text("UPDATE kunci_api SET dipakai_terakhir = now() WHERE id = :i"),
