@@ -172,7 +172,10 @@ def test_drill_down_from_kecamatan_to_kelurahan_and_back_up(browser, live_url):
     page, watch = open_map(browser, f"{live_url}/map?ref_date={REF.isoformat()}&level=kecamatan")
     assert page.evaluate("SasaranMap.page.choropleth.getLayers().length") == 3
     x, y = screen_point(page, KELURAHAN[:8], "kecamatan")
-    page.mouse.click(x, y)
+    # The household layer follows the drill: its tiles are asked for that kecamatan only.
+    with page.expect_request(lambda r: "/tiles/households/" in r.url
+                             and "kecamatan=64.74.03" in r.url):
+        page.mouse.click(x, y)
     page.wait_for_selector("body[data-map-ready='1']")
     page.wait_for_function("() => SasaranMap.page.state.level === 'kelurahan'")
     assert "Bontang Barat" in page.inner_text(".sasaran-title")

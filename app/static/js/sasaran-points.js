@@ -17,7 +17,8 @@
 
   Page.prototype.tileUrl = function (base, extra) {
     var state = Object.assign({}, this.state, extra);
-    return base + "?" + query(state, ["ref_date", "desil_max", "program", "agency"]);
+    // kecamatan: drilled into one, the points (and their aggregates) are that kecamatan's too.
+    return base + "?" + query(state, ["ref_date", "desil_max", "program", "agency", "kecamatan"]);
   };
 
   Page.prototype.householdLayer = function () {
