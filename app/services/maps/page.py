@@ -11,6 +11,7 @@ from sqlalchemy import Connection, text
 
 from app.principal import Principal
 from app.services.maps.tiles import POINT_MIN_ZOOM
+from app.services.scope import within
 from app.services.wilayah import scope_name
 from app.settings import Settings
 
@@ -67,8 +68,8 @@ def filter_choices(conn: Connection, principal: Principal) -> dict[str, list[dic
 
 
 def _in_scope(kode: str, prefixes: tuple[str, ...]) -> bool:
-    return not prefixes or any(kode == p or kode.startswith(p + ".") or p.startswith(kode + ".")
-                               for p in prefixes)
+    """``kode`` lies in the scope or above part of it (the trail names its ancestors too)."""
+    return not prefixes or any(within(kode, p) or within(p, kode) for p in prefixes)
 
 
 def page_config(
