@@ -17,8 +17,10 @@ from typing import Any
 
 import geopandas as gpd
 from matplotlib import rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from PIL import Image
 from shapely.geometry import shape
 
 from geo.errors import NotFound
@@ -112,8 +114,9 @@ def _draw_map(ax: Any, pic: Picture) -> tuple[float, float, float, float]:
     return frame
 
 
-def render(pic: Picture, fmt: str = "png") -> bytes:
-    """The picture as PNG (or SVG, its texts kept as text) bytes."""
+def render(pic: Picture, fmt: str = "png", *, compress_level: int = 6) -> bytes:
+    """The picture as PNG (or SVG, its texts kept as text) bytes. ``compress_level`` (PNG,
+    0-9): the PDF report asks 1, as WeasyPrint decodes and compresses the image again."""
     # A bare Figure (no pyplot): no global state, nothing to close, safe off the main thread.
     fig = Figure(figsize=pic.size, dpi=pic.dpi)
     ax = fig.add_subplot()
@@ -128,8 +131,22 @@ def render(pic: Picture, fmt: str = "png") -> bytes:
     ax.set_title(pic.subtitle, fontsize=9)
     fig.text(0.01, 0.01, pic.source, fontsize=6.5, color="#444444", ha="left", va="bottom")
     fig.tight_layout(rect=(0, 0.03, 1, 0.97))
+    if fmt == "png":
+        return _png(fig, pic.dpi, compress_level)
     out = io.BytesIO()
     # SVG keeps its words as text (not glyph outlines): searchable, and readable by tests.
     with rc_context({"svg.fonttype": "none"}):
         fig.savefig(out, format=fmt)
+    return out.getvalue()
+
+
+def _png(fig: Figure, dpi: int, compress_level: int) -> bytes:
+    """The figure as an RGB PNG: the same pixels as ``savefig`` without its alpha channel
+    (the figure is opaque; in a PDF the channel becomes a second image, a soft mask)."""
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    image = Image.frombuffer("RGBA", canvas.get_width_height(physical=True),
+                             canvas.buffer_rgba()).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, format="PNG", compress_level=compress_level, dpi=(dpi, dpi))
     return out.getvalue()

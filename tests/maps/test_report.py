@@ -19,7 +19,7 @@ from suppression_attack import honest
 from app.principal import LOCAL_ADMIN, Principal
 from app.services.coverage import import_enrollments, import_programs, publication
 from app.services.maps import Classing, MapFilter, ReportScope, report_data, report_pdf
-from app.services.maps.report import picture
+from app.services.maps.report import MAP_URL, _fetcher, picture, report_maps
 from app.services.registry import import_households
 from app.services.wilayah import load_boundaries
 from geo.errors import NotFound
@@ -241,6 +241,37 @@ def test_viewer_report_is_the_protected_publication(city, settings):
     # would publish no "x" and fail the equality above.
     assert "x" in cells and "<5" in cells
     assert all(isinstance(r["gap"], int) for r in data["top_gaps"])
+
+
+def test_report_maps_are_classed_as_the_page(city, settings):
+    """The report's maps are classed over its own kelurahan table (not queried again): the
+    same kelurahan, colours and legend as the page's picture of the area, for an admin and
+    for a viewer (rates built on hidden counts withheld: "tidak ada data")."""
+    for principal, desil in ((LOCAL_ADMIN, 4), (VIEWER, SMALL)):
+        scope = ReportScope(principal, settings.poverty_line)
+        flt = MapFilter(REF, desil, None, None, "64.74")
+        data = report_data(city, "64.74", flt, scope)
+        maps = report_maps(city, flt, scope, data)
+        for pic, figure in zip(maps, ("coverage_rate", "gap"), strict=True):
+            page = picture(city, flt, Classing(figure=figure), scope)
+            assert len(pic.areas) == 15
+            assert [(f["properties"]["kode"], f["properties"]["warna"]) for f in pic.areas] \
+                == [(f["properties"]["kode"], f["properties"]["warna"]) for f in page.areas]
+            assert (pic.title, pic.legend) == (page.title, page.legend)
+        assert len({f["properties"]["warna"] for f in maps[1].areas}) >= 3
+        if principal is VIEWER:
+            legends = [label for m in maps for label, _ in m.legend]
+            assert "Tidak ada data (2)" in legends, legends  # two rates withheld
+
+
+def test_the_report_fetches_its_maps_and_nothing_else():
+    """WeasyPrint gets the maps from memory; any other address (a file, the network) is
+    refused, so nothing in the data can make the report read one."""
+    fetch = _fetcher([b"peta-0", b"peta-1"])
+    assert fetch(MAP_URL.format(1)).read() == b"peta-1"
+    for url in ("file:///etc/passwd", "http://127.0.0.1/", MAP_URL.format(2)):
+        with pytest.raises(ValueError, match="sumber luar"):
+            fetch(url)
 
 
 def test_map_picture_for_a_view_and_its_scale_bar(city, client):

@@ -98,12 +98,19 @@ def area_figures(
         panel = panel_summary(rows)
     matrix = pub.overlap(None if pub.protected else flt.parent, agency=flt.agency)
     matrix["wilayah"] = None if pub.protected else flt.parent
+    return {"figure": classing.figure, "level": level, **classed_areas(rows, classing),
+            **panel, "overlap_matrix": matrix}
+
+
+def classed_areas(rows: list[dict[str, Any]], classing: Classing) -> dict[str, Any]:
+    """The published area rows (``CoveragePublication.areas``: hidden counts already hidden)
+    keyed by code, each with the class and colour of ``classing.figure``, and the legend.
+    Sets ``kelas`` and ``warna`` on the rows themselves."""
     classes = classing.classify({r["kode"]: figure_value(r, classing.figure) for r in rows})
     for row in rows:
         row["kelas"] = classes.class_of[row["kode"]]
         row["warna"] = classes.colors[row["kode"]]
-    return {"figure": classing.figure, "level": level, "areas": {r["kode"]: r for r in rows},
-            "legend": legend_json(classes, classing.lang), **panel, "overlap_matrix": matrix}
+    return {"areas": {r["kode"]: r for r in rows}, "legend": legend_json(classes, classing.lang)}
 
 
 def program_layers(conn: Connection, kode: str | None = None) -> list[dict[str, Any]]:

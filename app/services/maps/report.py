@@ -12,7 +12,7 @@ overlap matrix.
 
 from __future__ import annotations
 
-import base64
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from sqlalchemy import Connection, text
 
 from app.clock import today
 from app.principal import PUBLIC, Principal
-from app.services.maps.data import Classing, MapFilter, area_figures
+from app.services.maps.data import Classing, MapFilter, area_figures, classed_areas
 from app.services.maps.page import POLYGON_TOLERANCE
 from geo.coverage import fgt_total, total_row
 from geo.errors import NotFound
@@ -69,12 +69,15 @@ def _subtitle(flt: MapFilter, area_name: str) -> str:
 
 def picture(conn: Connection, flt: MapFilter, classing: Classing, scope: ReportScope, *,
             level: str = "kelurahan", bbox: list[float] | None = None,
-            area_name: str | None = None) -> Picture:
-    """The choropleth of ``classing.figure`` as a picture, with the page's classes."""
+            area_name: str | None = None, rows: list[dict[str, Any]] | None = None) -> Picture:
+    """The choropleth of ``classing.figure`` as a picture, with the page's classes. ``rows``:
+    the published rows of ``level`` under ``flt.parent`` when the caller has them already
+    (the report: its tables), so they are not queried again."""
     from app.services.wilayah import wilayah_geojson
 
-    data = area_figures(conn, flt, classing, principal=scope.principal,
-                        poverty_line=scope.poverty_line, level=level)
+    data = classed_areas([dict(r) for r in rows], classing) if rows is not None else \
+        area_figures(conn, flt, classing, principal=scope.principal,
+                     poverty_line=scope.poverty_line, level=level)
     geo = wilayah_geojson(conn, level, flt.parent if level == "kelurahan" else None,
                           POLYGON_TOLERANCE)
     features = [f for f in geo["features"] if f["properties"]["kode"] in data["areas"]]
@@ -166,31 +169,68 @@ def report_data(conn: Connection, area: str, flt: MapFilter, scope: ReportScope
             "poverty_line": line, "source": _source_line()}
 
 
-def _data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode()
-
-
 def report_maps(conn: Connection, area_flt: MapFilter, scope: ReportScope,
-                area_name: str) -> list[Picture]:
-    """The report's two choropleths (coverage rate, gap) of the area ``area_flt.parent``."""
-    return [picture(conn, area_flt, Classing(figure=figure), scope, area_name=area_name)
+                data: dict[str, Any]) -> list[Picture]:
+    """The report's two choropleths (coverage rate, gap) of the area ``area_flt.parent``,
+    classed over the kelurahan rows of its table (``report_data``): the same figures, not
+    queried again (at 1 M households each query of the figures costs seconds)."""
+    rows = data["tables"]["kelurahan"]["rows"]
+    return [picture(conn, area_flt, Classing(figure=figure), scope, area_name=data["nama"],
+                    rows=rows)
             for figure in ("coverage_rate", "gap")]
 
 
+MAP_URL = "sasaran-peta:{}"  # how the template names the i-th map; only _fetcher serves it
+
+
 def report_html(data: dict[str, Any], maps: list[bytes]) -> str:
-    """The report as HTML: ``report_data``'s figures and the maps' PNG bytes."""
+    """The report as HTML: ``report_data``'s figures; the maps are named ``MAP_URL`` (their
+    bytes go to ``html_pdf``, not into the HTML: WeasyPrint's HTML parser reads a base64 data
+    URI character by character)."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
     env.filters.update(number=locale.number, percent=locale.percent, rupiah=locale.rupiah,
                        date_id=locale.date_id)
-    return env.get_template("report.html").render(**data, maps=[_data_uri(m) for m in maps],
-                                                  today=today())
+    return env.get_template("report.html").render(
+        **data, maps=[MAP_URL.format(i) for i in range(len(maps))], today=today())
 
 
-def html_pdf(html: str) -> bytes:
-    """The report's HTML laid out as PDF (WeasyPrint)."""
+_FONTS = threading.local()
+
+
+def _font_config() -> Any:
+    """One WeasyPrint font configuration per thread, kept: a new one per PDF matches every
+    font again through fontconfig and Pango (a third of the layout time of a report). Per
+    thread because Pango's font map is not safe to share between threads."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    config = getattr(_FONTS, "config", None)
+    if config is None:
+        config = _FONTS.config = FontConfiguration()
+    return config
+
+
+def _fetcher(maps: list[bytes]) -> Any:
+    """A URL fetcher serving the report's maps and nothing else: the report needs no file or
+    network resource, and a name from the data can never make WeasyPrint fetch one."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    served = {MAP_URL.format(i): png for i, png in enumerate(maps)}
+
+    class MapsOnly(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if url not in served:
+                raise ValueError(f"Laporan tidak memuat sumber luar: {url[:80]}")
+            return URLFetcherResponse(url, served[url], {"Content-Type": "image/png"})
+
+    return MapsOnly()
+
+
+def html_pdf(html: str, maps: list[bytes]) -> bytes:
+    """The report's HTML, with its maps' PNG bytes, laid out as PDF (WeasyPrint)."""
     from weasyprint import HTML
 
-    return bytes(HTML(string=html, base_url=str(TEMPLATES)).write_pdf())
+    document = HTML(string=html, base_url=str(TEMPLATES), url_fetcher=_fetcher(maps))
+    return bytes(document.write_pdf(font_config=_font_config()))
 
 
 def report_pdf(conn: Connection, area: str, flt: MapFilter, scope: ReportScope) -> bytes:
@@ -198,5 +238,5 @@ def report_pdf(conn: Connection, area: str, flt: MapFilter, scope: ReportScope) 
     are separate functions so that bench/bench_report.py can time each)."""
     area_flt = MapFilter(flt.ref_date, flt.desil_max, flt.program, flt.agency, area)
     data = report_data(conn, area, area_flt, scope)
-    maps = [render(p) for p in report_maps(conn, area_flt, scope, data["nama"])]
-    return html_pdf(report_html(data, maps))
+    maps = [render(p, compress_level=1) for p in report_maps(conn, area_flt, scope, data)]
+    return html_pdf(report_html(data, maps), maps)
