@@ -12,6 +12,7 @@ overlap matrix.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -190,8 +191,16 @@ def report_html(data: dict[str, Any], maps: list[bytes]) -> str:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
     env.filters.update(number=locale.number, percent=locale.percent, rupiah=locale.rupiah,
                        date_id=locale.date_id)
-    return env.get_template("report.html").render(
+    html = env.get_template("report.html").render(
         **data, maps=[MAP_URL.format(i) for i in range(len(maps))], today=today())
+    # The template's indentation between tags shows nothing (blocks and table cells), but
+    # WeasyPrint builds and lays out a box for each such run: without them the layout takes
+    # about a quarter less. No two inline elements in the template are separated by
+    # whitespace alone, so no visible space is lost (the PDF's text is the same).
+    return _BETWEEN_TAGS.sub("><", html)
+
+
+_BETWEEN_TAGS = re.compile(r">\s+<")
 
 
 _FONTS = threading.local()
