@@ -18,7 +18,7 @@ same functions ``report_pdf`` chains (``app.services.maps.report``):
 
 Each is the median of ``--repeat`` (3) runs after one warm-up run (the first run loads fonts and
 imports WeasyPrint: what a server pays once). The machine is shared: every median is also given
-as a ratio to the ANCHOR (bench_map.anchor_s: a fixed CPU-bound loop, ~0.1 s on an idle core),
+as a ratio to the ANCHOR (bench_map.anchor_s: a fixed CPU-bound loop, 43-58 ms at load ~2),
 measured before and after, and the process's CPU seconds (less disturbed by other load than
 the wall clock); the load average is printed. ``--profile`` prints cProfile's top
 functions (cumulative) of one whole report. Target (issue 15): < 10 s for a kota of 15-60
