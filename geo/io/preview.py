@@ -9,7 +9,7 @@ combined, constants; chosen or detected by ``app.services.io.profiles.choose_pro
 
     choice = choose_profile(conn, path, "rumah_tangga", sheet=sheet, name=name)
     look = preview_file(path, HOUSEHOLD_SPEC, column_map, sheet, name, profile=choice.profile)
-    look.columns        # [ColumnChoice(header, target, automatic)], in the file's order
+    look.columns        # [ColumnChoice(header, target, automatic, used_by)], file order
     look.derived        # [(canonical column, how the profile fills it)], e.g. combined codes
     look.rows           # [(row number, the file's cells + the derived cells)], masked
     look.missing        # required canonical columns nothing feeds
@@ -49,6 +49,9 @@ class ColumnChoice:
     header: str
     target: str | None  # canonical column fed by this header; None = ignored
     automatic: bool  # True when the header's own name decided (no mapping rule)
+    # The derived column this header is a source of when it feeds none itself (KDPROP ->
+    # kode_kelurahan): the page must not read as if the header were ignored.
+    used_by: str | None = None
 
 
 @dataclass
@@ -95,8 +98,13 @@ def preview_file(
                    dict(column_map or {}))
     by_position = {position: name for name, position in binding.index.items()}
     targets = [by_position.get(position) for position in range(len(headers))]
-    columns = [ColumnChoice(h, t, normalise_header(h) not in (column_map or {}))
-               for h, t in zip(headers, targets, strict=True)]
+    used_by: dict[int, str] = {}
+    for derived in binding.derived:
+        for source in derived.sources:
+            used_by.setdefault(source, derived.name)
+    columns = [ColumnChoice(h, t, normalise_header(h) not in (column_map or {}),
+                            None if t else used_by.get(i))
+               for i, (h, t) in enumerate(zip(headers, targets, strict=True))]
     derived_targets: list[str | None] = [d.name for d in binding.derived]
     masked = [(n, _masked(cells[:len(headers)] + binding.row(cells[:len(headers)]),
                           targets + derived_targets)) for n, cells in first]

@@ -158,3 +158,18 @@ def test_the_preview_rows_carry_the_cells_the_profile_derives(tmp_path):
     alone = preview_file(path, HOUSEHOLD_SPEC, profile=dtks)
     assert alone.rows[1][1][width] == "BPS 6474030002 (tidak ada di tabel padanan)"
     assert [len(cells) for _, cells in preview_file(path, HOUSEHOLD_SPEC).rows] == [width] * 2
+
+
+def test_the_parts_of_a_combined_code_say_which_column_they_feed(tmp_path):
+    # KDPROP..KDDESA feed no column themselves: the page must not show them as ignored.
+    header = ["IDBDT", "KDPROP", "KDKAB", "KDKEC", "KDDESA", "NoKK", "NIK", "Nama", "JumlahART",
+              "Desil", "Catatan"]
+    path = tmp_path / "bdt.csv"
+    path.write_text(",".join(header) + "\nBDT1,64,74,3,1002,6474030101000001,"
+                    "6474031505800001,SITI,4,2,-\n", encoding="utf-8")
+    look = preview_file(path, HOUSEHOLD_SPEC, profile=builtin("rumah_tangga", "dtks"))
+    used = {c.header: c.used_by for c in look.columns if c.used_by}
+    assert used == dict.fromkeys(["KDPROP", "KDKAB", "KDKEC", "KDDESA"], "kode_kelurahan")
+    assert [c.target for c in look.columns if c.header == "Catatan"] == [None]
+    plain = preview_file(path, HOUSEHOLD_SPEC)  # the own layout combines nothing
+    assert [c.used_by for c in plain.columns] == [None] * len(header)

@@ -103,6 +103,12 @@ def selects(html: str) -> dict[str, str]:
     return out
 
 
+def blank_labels(html: str) -> dict[str, str]:
+    """Each mapping select's first option (the "feeds no column" choice) as the page says it."""
+    return dict(re.findall(r'<select id="kolom-\d+" name="(kolom_\d+)"[^>]*>\s*'
+                           r'<option value="">([^<]*)</option>', html))
+
+
 def test_households_with_bad_rows_are_previewed_mapped_loaded_and_reported(as_user, scratch):
     analyst = as_user("analyst", "analis-bontang")
     rows = [row(i) for i in range(1, 31)]
@@ -294,6 +300,11 @@ def test_a_bdt_file_is_detected_and_loads_with_the_profile_the_user_picks(as_use
     assert '<option value="dtks" selected>' in preview
     assert "kode_kelurahan (KDPROP+KDKAB+KDKEC+KDDESA)" in preview
     assert "<td>64.74.03.1002</td>" in preview and "<td>terverifikasi</td>" in preview
+    parts = [f"kolom_{BDT_HEADER.index(h)}" for h in ("KDPROP", "KDKAB", "KDKEC", "KDDESA")]
+    blanks = blank_labels(preview)
+    assert {name: blanks[name] for name in parts} == dict.fromkeys(
+        parts, "(dipakai untuk kode_kelurahan)")
+    assert blanks[f"kolom_{BDT_HEADER.index('TglVerifikasi')}"] == "(abaikan)"
     # Another layout redraws the preview; nothing is loaded yet.
     switched = analyst.post(job_url, data={"profil": "bdt-belum", "aksi": "profil",
                                            **selects(preview)})
@@ -330,3 +341,4 @@ def test_a_bdt_file_is_detected_and_loads_with_the_profile_the_user_picks(as_use
     assert stored == dict.fromkeys(accepted, "belum")  # the picked profile's constant
     assert params["profil"] == "bdt-belum"
     assert as_user("viewer", "pimpinan").get(result_url + "/peringatan.csv").status_code == 403
+

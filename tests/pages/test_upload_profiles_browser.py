@@ -51,6 +51,12 @@ def header_cells(page) -> list[str]:
     return page.locator("#tabel-pratinjau thead tr").first.locator("th").all_inner_texts()
 
 
+def part_choices(page) -> list[str]:
+    """What the mapping selects of KDPROP, KDKAB, KDKEC, KDDESA show as chosen."""
+    return [page.locator(f"#kolom-{BDT_HEADER.index(part)} option:checked").inner_text()
+            for part in ("KDPROP", "KDKAB", "KDKEC", "KDDESA")]
+
+
 def pick_profile(page, label: str) -> None:
     page.get_by_label("Profil kolom").select_option(label=label)
     with page.expect_navigation():
@@ -83,6 +89,7 @@ def test_the_analyst_loads_a_bdt_export_with_its_detected_profile(chromium, app,
     first = page.locator("#tabel-pratinjau tbody tr").first.locator("td").all_inner_texts()
     assert first[len(BDT_HEADER):] == ["64.74.03.1002", "terverifikasi"]
     assert page.locator("#g-wajib").count() == 0
+    assert part_choices(page) == ["(dipakai untuk kode_kelurahan)"] * 4  # not "(abaikan)"
     screenshot(page, "unggah-profil")
 
     # The project's own layout cannot combine the area code: the derived columns go.
@@ -91,6 +98,7 @@ def test_the_analyst_loads_a_bdt_export_with_its_detected_profile(chromium, app,
     assert header_cells(page) == ["Kolom berkas", *BDT_HEADER]
     missing = page.locator("#g-wajib").inner_text()
     assert "kode_kelurahan" in missing and "status_verifikasi" in missing
+    assert part_choices(page) == ["(abaikan)"] * 4  # nothing combines them now
     page.set_viewport_size({"width": 390, "height": 900})
     assert not overflows_horizontally(page)
     page.set_viewport_size({"width": 1400, "height": 900})
