@@ -25,6 +25,9 @@ from app.services.io.batches import (
 from app.services.registry import import_households
 from app.services.wilayah import load_boundaries
 from geo import identity
+from geo.coverage import ENROLLMENT_SPEC
+from geo.errors import InvalidInput
+from geo.io import from_definition
 
 KEY = b"agency-files-key"
 EXCEL_REASON = "tersimpan sebagai angka di Excel; digit terakhir hilang — format kolom sebagai Teks"
@@ -155,6 +158,34 @@ def test_bnba_list_imports_with_its_profile_and_a_start_date(bontang, tmp_path):
     assert starts == {date(2026, 3, 1)}
     (warned,) = warning_rows(bontang, result.batch_id)
     assert (warned["nomor_baris"], warned["kolom"]) == (3, "tanggal_lahir")
+
+
+def test_set_values_are_checked_by_the_row_rules_before_any_row_is_read(bontang, tmp_path):
+    bnba = write(tmp_path / "bnba.csv", BNBA_HEADER, [
+        [1, nik(1), kk(1), "SITI AMINAH", "P", "15/05/1980", 4, "Jl. A", "001", "002"]])
+    with pytest.raises(InvalidInput) as bad:
+        profiles.choose_profile(bontang, bnba, "kepesertaan", constants="tanggal_mulai=31/02/2026")
+    assert bad.value.message == ("--set: tanggal_mulai: '31/02/2026' bukan tanggal (contoh: "
+                                 "15/01/2026 atau 2026-01-15).")
+    with pytest.raises(InvalidInput) as same:
+        profiles.choose_profile(bontang, bnba, "kepesertaan", constants=f"nik={nik(1)}")
+    assert same.value.message == ("--set: nik: tidak dapat diisi sama untuk semua baris (tiap "
+                                  "baris berbeda).")
+    chosen = profiles.choose_profile(bontang, bnba, "kepesertaan",
+                                     constants=" tanggal_mulai = 2026-03-01 ").profile
+    assert (chosen.name, dict(chosen.constants)) == ("bnba", {"tanggal_mulai": "2026-03-01"})
+    households = {"status_verifikasi": "sudah", "desil": "11", "jumlah_anggota": "0",
+                  "tanggal_verifikasi": "1/3/2026", "alamat": "Jl. Mana Saja", "lat": "x"}
+    assert profiles.constant_problems("rumah_tangga", households, None) == {
+        "status_verifikasi": "'sudah' tidak dikenal (pilihan: terverifikasi, belum, ditolak)",
+        "desil": "harus antara 1 dan 10", "jumlah_anggota": "harus antara 1 dan 999"}
+    # Dates read in the profile's order, as its import reads them: 13/01 is no month-first date.
+    month_first = from_definition({"jenis": "kepesertaan", "format_tanggal": "mdy"},
+                                  ENROLLMENT_SPEC.columns, "as")
+    assert profiles.constant_problems("kepesertaan", {"tanggal_mulai": "13/01/2026"}, None) == {}
+    assert profiles.constant_problems(
+        "kepesertaan", {"tanggal_mulai": "13/01/2026"}, month_first) == {
+        "tanggal_mulai": "'13/01/2026' bukan tanggal (contoh: 15/01/2026 atau 2026-01-15)"}
 
 
 def test_programs_natural_headers_and_unknown_service_area_code(bontang, tmp_path):

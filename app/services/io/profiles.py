@@ -5,6 +5,11 @@ upload page. Choosing (``choose_profile``): a named profile (built-in or saved) 
 given inline / as a file wins; otherwise the file's headers are matched against every profile
 of the import kind and the best one is used when its confidence is at least ``AUTO_CONFIDENCE``
 (the own layout needs no profile). What was used is recorded in the batch's ``parameter``.
+
+Constant values (``--set kolom=nilai``, the API's ``konstanta``, the upload page's "isi sama
+untuk semua baris" fields) are added to the chosen profile by ``add_constants``, after
+``constant_problems`` checked each value with the row rule of its column: a bad date is
+refused before the import with one message, not once per row.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +30,7 @@ from geo.errors import InvalidInput, NotFound
 from geo.io import (
     BUILTIN,
     KINDS,
+    Checked,
     ColumnProfile,
     ColumnSpec,
     bind,
@@ -33,13 +39,30 @@ from geo.io import (
     from_definition,
     parse_pairs,
     read_headers,
+    validation,
 )
 from geo.registry import HOUSEHOLD_SPEC, MEMBER_SPEC
+from geo.registry.households import MAX_MEMBERS, STATUSES
 
 SPECS: dict[str, ColumnSpec] = {"rumah_tangga": HOUSEHOLD_SPEC, "anggota": MEMBER_SPEC,
                                 "program": PROGRAM_SPEC, "kepesertaan": ENROLLMENT_SPEC}
 AUTO_CONFIDENCE = 0.8
 IDENTITY = {"no_kk", "nik", "nik_kepala"}
+# Columns that tell rows apart (keys, identity numbers, names): one value for every row would
+# make them all the same household, person or program, so no constant is taken for them.
+PER_ROW: dict[str, frozenset[str]] = {
+    "rumah_tangga": frozenset({"id_keluarga", "no_kk", "nik_kepala", "nama_kepala"}),
+    "anggota": frozenset({"id_keluarga", "nik", "nama"}),
+    "program": frozenset({"kode_program", "nama"}),
+    "kepesertaan": frozenset({"id_keluarga", "no_kk", "nik", "nama"}),
+}
+# The row rules of the coded columns a constant may fill (geo.registry.households); date
+# columns (``tanggal_*``) are read as every import reads them (``validation.date_cell``).
+CONSTANT_RULES: dict[str, Callable[[str], Checked]] = {
+    "desil": lambda v: validation.integer_in(v, 1, 10),
+    "jumlah_anggota": lambda v: validation.integer_in(v, 1, MAX_MEMBERS),
+    "status_verifikasi": lambda v: validation.one_of(v, STATUSES),
+}
 
 
 @dataclass
@@ -167,9 +190,46 @@ def choose_profile(conn: Connection, path: Path, kind: str, *, sheet: str | None
         if found.used is not None:
             choice = Choice(found.used, found.confidence, True)
     if extra:
-        base = choice.profile or builtin(kind, "sasaran")
-        choice.profile = base.with_constants(extra) if base else None
+        problems = constant_problems(kind, extra, choice.profile)
+        if problems:
+            raise InvalidInput("--set: " + "; ".join(f"{c}: {p}" for c, p in problems.items())
+                               + ".", {"kolom": sorted(problems)})
+        choice.profile = add_constants(kind, choice.profile, extra)
     return choice
+
+
+def constant_problems(kind: str, constants: Mapping[str, str],
+                      profile: ColumnProfile | None) -> dict[str, str]:
+    """Column -> the reason its constant value is refused (none: every value is fine), by the
+    row rule of the column, dates read in ``profile``'s date order as the import will."""
+    order = profile.date_order if profile else "dmy"
+    problems: dict[str, str] = {}
+    for column, value in constants.items():
+        value = value.strip()
+        rule = CONSTANT_RULES.get(column)  # other columns: only their row rules at import
+        if column not in spec_for(kind).columns:
+            problem: str | None = "bukan kolom yang dikenal"
+        elif column in PER_ROW[kind]:
+            problem = "tidak dapat diisi sama untuk semua baris (tiap baris berbeda)"
+        elif not value:
+            problem = validation.REQUIRED
+        elif column.startswith("tanggal_"):
+            problem = validation.date_cell(value, order)[1]
+        else:
+            problem = rule(value)[1] if rule else None
+        if problem:
+            problems[column] = problem
+    return problems
+
+
+def add_constants(kind: str, profile: ColumnProfile | None,
+                  constants: Mapping[str, str]) -> ColumnProfile | None:
+    """``profile`` (None: the own layout) with checked ``constants`` for the columns the file
+    lacks; the profile itself when there are none."""
+    if not constants:
+        return profile
+    base = profile or builtin(kind, "sasaran")
+    return base.with_constants({c: v.strip() for c, v in constants.items()}) if base else None
 
 
 def detect_layout(conn: Connection, path: Path, kind: str, *, sheet: str | None = None,
