@@ -154,6 +154,13 @@ def screenshot(page: Any, name: str) -> list[Path]:
     return paths
 
 
+def batch_figures(page: Any) -> dict[str, str]:
+    """An upload result page's summary figures as shown: label -> number text."""
+    return dict(page.locator("#ringkasan-batch > div").evaluate_all(
+        "divs => divs.map(d => [d.querySelector('dt').innerText,"
+        " d.querySelector('dd').innerText])"))
+
+
 def overflows_horizontally(page: Any) -> bool:
     """True when the document is wider than the viewport (a page unusable at 390 px)."""
     return bool(page.evaluate(

@@ -10,6 +10,9 @@ The mapping step is ``geo.io.preview``: the file's layout is detected at staging
 (``app.services.io.profiles.detect_layout``: shown with its confidence, applied when the import
 would apply it); the user may pick another built-in or saved column profile, which redraws the
 preview (per-column choices start again from that profile) and is the one the load uses.
+A required column the file lacks can be given one value for every row (a BNBA list without its
+start date: ``tanggal_mulai``): the same constants as the CLI's ``--set``, checked by the same
+rules (``profiles.constant_problems``) and added to the profile by ``profiles.add_constants``.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ PAGE = register(Page("unggah", "/unggah", "Unggah data", frozenset({"admin", "an
                      order=50))
 _BOARD_LOCK = threading.Lock()
 OWN_LAYOUT = "sasaran"  # the built-in profile of the project's own columns
+CONSTANT_LENGTH = 100  # the constant fields' maxlength: a value is echoed in its error
 
 
 def board(request: Request) -> JobBoard:
@@ -157,15 +161,17 @@ async def upload_confirm(job_id: str, request: Request, conn: ConnDep,
                                                      kind(job.kind).spec)
     except InvalidInput as exc:
         errors["kolom"] = exc.message
+    typed = _constants(job, form, errors)
     look = await run_in_threadpool(_preview, job)
     if form.get("aksi") == "muat" and not errors and look.ready:
         _start(request, job)
         return RedirectResponse(f"/unggah/{job.id}", status_code=303)
     if form.get("aksi") == "muat" and not look.ready and "kolom" not in errors:
         errors["kolom"] = ("Kolom wajib belum ada: " + ", ".join(look.missing)
-                           + ". Pilih kolom berkas untuk masing-masing.")
+                           + ". Pilih kolom berkas untuk masing-masing, atau isi nilai yang "
+                           "sama untuk semua baris.")
     return _preview_page(request, conn, principal, job, look, errors,
-                         status=422 if errors else 200)
+                         status=422 if errors else 200, typed=typed)
 
 
 @router.get("/unggah/{job_id}/status", response_model=None)
@@ -227,8 +233,26 @@ def _check_choice(conn: ConnDep, principal: Principal, values: dict[str, str],
 
 def _preview(job: Job) -> FilePreview:
     return preview_file(job.path, kind(job.kind).spec, job.settings["kolom"],
-                        job.settings["sheet"], job.file_name, profile=job.settings["profil"],
+                        job.settings["sheet"], job.file_name, profile=_profile(job),
                         crosswalk=job.settings["padanan"])
+
+
+def _profile(job: Job) -> ColumnProfile | None:
+    """The chosen profile with the constants typed on the page: what preview and load apply."""
+    return profiles.add_constants(job.kind, job.settings["profil"], job.settings["tetap"])
+
+
+def _constants(job: Job, form: Any, errors: dict[str, str]) -> dict[str, str]:
+    """The "isi sama untuk semua baris" fields (``tetap_<kolom>``) as typed; the values the
+    row rules accept become the job's constants, each refused one an error beside its field."""
+    typed = {column: str(form.get(f"tetap_{column}", "")).strip()[:CONSTANT_LENGTH]
+             for column in kind(job.kind).spec.required if f"tetap_{column}" in form}
+    given = {column: value for column, value in typed.items() if value}
+    problems = profiles.constant_problems(job.kind, given, job.settings["profil"])
+    for column, problem in problems.items():
+        errors[f"tetap_{column}"] = f"{column}: {problem}"
+    job.settings["tetap"] = {c: v for c, v in given.items() if c not in problems}
+    return typed
 
 
 def _detect(conn: Connection, job: Job) -> None:
@@ -247,7 +271,7 @@ def _use_profile(conn: Connection, job: Job, name: str) -> None:
 
 def _set_profile(conn: Connection, job: Job, profile: ColumnProfile | None) -> None:
     job.settings.update(profil=profile, padanan=profiles.crosswalk_for(conn, profile),
-                        kolom={})
+                        kolom={}, tetap={})
 
 
 def _profile_name(job: Job) -> str:
@@ -258,7 +282,7 @@ def _profile_name(job: Job) -> str:
 def _start(request: Request, job: Job) -> None:
     upload = UploadRequest(job.kind, job.path, job.file_name, dict(job.settings["kolom"]),
                            job.settings["sheet"], job.settings["program"],
-                           profile=job.settings["profil"])
+                           profile=_profile(job))
     key = request.app.state.settings.hmac_key()
     board(request).start(job, lambda conn, progress: run_upload(conn, upload, job.principal,
                                                                 key, progress))
@@ -276,8 +300,9 @@ def _form(request: Request, conn: ConnDep, principal: Principal, values: dict[st
 
 
 def _preview_page(request: Request, conn: Connection, principal: Principal, job: Job,
-                  look: FilePreview, errors: dict[str, str], status: int = 200) -> HTMLResponse:
+                  look: FilePreview, errors: dict[str, str], status: int = 200,
+                  typed: dict[str, str] | None = None) -> HTMLResponse:
     context: dict[str, Any] = preview_view(job, look, profiles.list_profiles(conn, job.kind),
-                                           _profile_name(job))
+                                           _profile_name(job), typed)
     return render(request, "unggah_pratinjau.html", principal, errors=errors, status=status,
                   **context)

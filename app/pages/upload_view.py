@@ -15,6 +15,7 @@ from app.services.coverage import unmatched_rows
 from app.services.coverage.enrollments import JENIS as ENROLLMENTS
 from app.services.coverage.programs import JENIS as PROGRAMS
 from app.services.io import batches
+from app.services.io.profiles import PER_ROW
 from app.services.registry.households import JENIS as HOUSEHOLDS
 from app.services.uploads import KINDS, Job, kind, require_batch_access
 from geo.io.preview import FilePreview
@@ -36,13 +37,21 @@ MEDIA = {"csv": "text/csv; charset=utf-8",
 
 
 def preview_view(job: Job, look: FilePreview, layouts: list[dict[str, Any]],
-                 profile: str) -> dict[str, Any]:
+                 profile: str, typed: dict[str, str] | None = None) -> dict[str, Any]:
     """``layouts``: the kind's built-in and saved profiles (``profiles.list_profiles``);
-    ``profile``: the name of the one the preview (and the load) applies."""
+    ``profile``: the name of the one the preview (and the load) applies; ``typed``: the
+    constant fields as the user last typed them (default: the job's constants)."""
     spec = kind(job.kind).spec
     options = [(c, f"{c} (wajib)" if c in spec.required else c) for c in spec.columns]
+    constants = job.settings["tetap"]
+    shown = typed if typed is not None else constants
+    # A field for each required column nothing in the file feeds (or that a field fills now);
+    # never for the columns that tell rows apart (profiles.PER_ROW).
+    filled = {name for name, _ in look.derived if name in constants}
+    fillable = [(c, shown.get(c, ""), c.startswith("tanggal_")) for c in spec.required
+                if (c in look.missing or c in filled) and c not in PER_ROW[job.kind]]
     return {"job": job, "kind": kind(job.kind), "look": look, "options": options,
-            "chosen": [c.target or "" for c in look.columns],
+            "chosen": [c.target or "" for c in look.columns], "fillable": fillable,
             "layouts": [(p["nama"], p["label"] + ("" if p["bawaan"] else " (tersimpan)"))
                         for p in layouts],
             "profile": profile, "detection": job.settings["deteksi"]}

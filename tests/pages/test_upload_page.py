@@ -342,3 +342,56 @@ def test_a_bdt_file_is_detected_and_loads_with_the_profile_the_user_picks(as_use
     assert params["profil"] == "bdt-belum"
     assert as_user("viewer", "pimpinan").get(result_url + "/peringatan.csv").status_code == 403
 
+
+BNBA_HEADER = ["NO", "NIK", "NO KK", "NAMA KEPALA KELUARGA", "JENIS KELAMIN",
+               "TANGGAL LAHIR (DD/MM/YYYY)", "JUMLAH ANGGOTA KELUARGA", "ALAMAT", "RT", "RW"]
+
+
+def test_an_agency_gives_the_start_date_its_bnba_list_lacks(as_user, scratch):
+    admin = as_user("admin")
+    loaded = stage(admin, "rt.csv", csv_bytes([row(i) for i in range(1, 4)]))
+    admin.post(loaded.headers["location"], data={"aksi": "muat",
+                                                 **selects(admin.get(loaded.headers["location"]).text)})
+    assert finish(admin, loaded.headers["location"])
+    officer = as_user("agency", "petugas-bnba", agency="DINSOS")
+    people = [row(i)["nik_kepala"] for i in (1, 2)] + ["6474031505809999"]
+    lines = [",".join(BNBA_HEADER)] + [f"{n},{p},,KEPALA {n},P,15/05/1980,4,Jl. Uji,001,002"
+                                       for n, p in enumerate(people, start=1)]
+    staged = stage(officer, "bnba.csv", "\n".join(lines).encode(), jenis="kepesertaan",
+                   program="PKH")
+    job_url = staged.headers["location"]
+    preview = officer.get(job_url).text
+    assert 'name="tetap_tanggal_mulai" value=""' in preview
+    assert 'name="tetap_nik"' not in preview  # a column that tells rows apart gets no field
+    bad = officer.post(job_url, data={"aksi": "muat", "tetap_tanggal_mulai": " 2026-02-30 ",
+                                      **selects(preview)})
+    assert bad.status_code == 422
+    start = bad.text.index('id="g-tetap-tanggal_mulai"')
+    assert ("tanggal_mulai: &#39;2026-02-30&#39; bukan tanggal (contoh: 15/01/2026 atau "
+            "2026-01-15)") in bad.text[start:start + 200]
+    assert 'name="tetap_tanggal_mulai" value="2026-02-30"' in bad.text
+    assert "tanggal_mulai (tetap)" not in bad.text
+    # Another profile starts again from that profile: the value typed for this one goes.
+    shown = officer.post(job_url, data={"aksi": "pratinjau", "tetap_tanggal_mulai": "01/03/2026",
+                                        **selects(preview)})
+    assert shown.status_code == 200 and shown.text.count("<td>01/03/2026</td>") == len(people)
+    assert "tanggal_mulai (tetap)" in shown.text and 'id="g-wajib"' not in shown.text
+    own = officer.post(job_url, data={"aksi": "profil", "profil": "sasaran",
+                                      "tetap_tanggal_mulai": "01/03/2026"})
+    assert 'name="tetap_tanggal_mulai" value=""' in own.text and 'id="g-wajib"' in own.text
+    back = officer.post(job_url, data={"aksi": "profil", "profil": "bnba"})
+    loading = officer.post(job_url, data={"aksi": "muat", "tetap_tanggal_mulai": "01/03/2026",
+                                          **selects(back.text)}, follow_redirects=False)
+    assert loading.status_code == 303, loading.text
+    result = officer.get(finish(officer, job_url)).text
+    assert "Cocok dengan rumah tangga</dt><dd>2<" in result
+    assert "Tidak cocok (disimpan, perlu diperbaiki)</dt><dd>1<" in result
+    with scratch.connect() as conn:
+        starts = conn.execute(text("SELECT tanggal_mulai::text, count(*) FROM enrollment "
+                                   "GROUP BY 1")).all()
+        params = conn.execute(text("SELECT parameter FROM import_batch "
+                                   "WHERE jenis = 'kepesertaan'")).scalar_one()
+    assert [tuple(r) for r in starts] == [("2026-03-01", len(people))]
+    assert (params["profil"], params["definisi_profil"]["konstanta"]) == (
+        "bnba", {"tanggal_mulai": "01/03/2026"})
+

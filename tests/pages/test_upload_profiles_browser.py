@@ -12,7 +12,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import LiveApp, Watch, live_app, login_as, new_page, overflows_horizontally, screenshot
+from browser import (
+    LiveApp,
+    Watch,
+    batch_figures,
+    live_app,
+    login_as,
+    new_page,
+    overflows_horizontally,
+    screenshot,
+)
 
 from app.services.wilayah import load_boundaries
 
@@ -109,9 +118,7 @@ def test_the_analyst_loads_a_bdt_export_with_its_detected_profile(chromium, app,
         page.get_by_role("button", name="Muat data").click()
     page.wait_for_url("**/unggah/batch/*", timeout=60_000)
 
-    shown = dict(page.locator("#ringkasan-batch > div").evaluate_all(
-        "divs => divs.map(d => [d.querySelector('dt').innerText,"
-        " d.querySelector('dd').innerText])"))
+    shown = batch_figures(page)
     assert shown == {"Baris data": str(len(rows)), "Diterima": str(len(kept)),
                      "Baru": str(len(kept)), "Diperbarui": "0", "Ditolak": str(len(refused)),
                      "Diterima dengan peringatan": str(len(warned))}, shown
