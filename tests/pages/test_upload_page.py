@@ -395,3 +395,46 @@ def test_an_agency_gives_the_start_date_its_bnba_list_lacks(as_user, scratch):
     assert (params["profil"], params["definisi_profil"]["konstanta"]) == (
         "bnba", {"tanggal_mulai": "01/03/2026"})
 
+
+def test_another_sheet_of_a_workbook_is_detected_again(as_user, scratch):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    notes = book.active
+    notes.title = "Catatan"
+    notes.append(["keterangan"])
+    notes.append(["Ekspor DTKS Bontang Barat, lembar kedua"])
+    data = book.create_sheet("BDT")
+    data.append(BDT_HEADER)
+    rows = bdt_rows()
+    for cells in rows:
+        data.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    analyst = as_user("analyst", "analis-lembar")
+    staged = analyst.post("/unggah", data={"jenis": "rumah_tangga"}, files={
+        "berkas": ("dtks.xlsx", buffer.getvalue(), "application/octet-stream")},
+        follow_redirects=False)
+    job_url = staged.headers["location"]
+    first = analyst.get(job_url).text
+    assert "Terdeteksi: <strong>Format Sasaran</strong>" in first
+    assert '<option value="sasaran" selected>' in first
+    assert '<option value="Catatan" selected>' in first
+    second = analyst.post(job_url, data={"lembar": "BDT", "aksi": "pratinjau",
+                                         **selects(first)})
+    assert second.status_code == 200, second.text
+    assert '<option value="BDT" selected>' in second.text
+    assert "Terdeteksi: <strong>DTKS/BDT (rumah tangga)</strong>" in second.text
+    assert f"(keyakinan {round(10 / 11 * 100)} %)" in second.text
+    assert '<option value="dtks" selected>' in second.text
+    assert second.text.count("<td>64.74.03.1002</td>") == len(rows) - 1  # row 6: desa 1999
+    loading = analyst.post(job_url, data={"lembar": "BDT", "aksi": "muat",
+                                          **selects(second.text)}, follow_redirects=False)
+    assert loading.status_code == 303, loading.text
+    result = analyst.get(finish(analyst, job_url)).text
+    assert f'data-angka="diterima">{len(rows) - 1}<' in result
+    assert 'data-angka="ditolak">1<' in result
+    with scratch.connect() as conn:
+        params = conn.execute(text("SELECT parameter FROM import_batch "
+                                   "WHERE jenis = 'rumah_tangga'")).scalar_one()
+    assert (params["profil"], params["lembar"]) == ("dtks", "BDT")
