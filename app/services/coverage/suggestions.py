@@ -34,19 +34,16 @@ from geo.coverage.linkage import (
     similarity,
 )
 
-PROBE_SCHEMA = {"digest": pl.String, "ref": pl.Int64, "reason": pl.String, "kind": pl.String}
+PROBE_SCHEMA = {"kind": pl.String, "digest": pl.String, "ref": pl.Int64, "reason": pl.String}
+# Digests per lookup statement: few enough that the planner looks each one up in the index
+# (with tens of thousands in one array it scans the registry instead; EXPLAIN in
+# docs/scale.md).
+CHUNK = 2_000
 
 
 def suggest_for_batch(conn: Connection, batch_id: int, rows: Sequence[EnrollmentRow],
                       key: bytes) -> int:
-    """Suggestions for the rows of ``batch_id`` left unmatched; returns how many were stored.
-
-    Not on Citus yet: the candidate search joins a probe table laterally to households of every
-    kab/kota, which Citus cannot plan (docs/scale.md); unmatched rows are kept as everywhere."""
-    from app.db.citus import is_citus
-
-    if is_citus(conn):
-        return 0
+    """Suggestions for the rows of ``batch_id`` left unmatched; returns how many were stored."""
     by_number = {r.number: r for r in rows}
     unmatched = conn.execute(text(
         "SELECT id, nomor_baris, kunci_hash FROM enrollment WHERE batch_id = :b "
@@ -71,13 +68,18 @@ def suggest(conn: Connection, queries: Sequence[Query], key: bytes,
     if keys:
         refused = _rejected_pairs(conn, keys)
         evidence = [e for e in evidence if (keys.get(e[0]), e[1].household_id) not in refused]
+    # In a fixed order: ``rank`` keeps the first of equal scores for a household, and the rows
+    # come back in any order (on Citus, shard by shard).
+    evidence.sort(key=lambda e: (e[0], e[1].household_id, -e[2], e[3]))
     return rank(evidence)
 
 
 def _identity_evidence(conn: Connection, queries: Sequence[Query], key: bytes
                        ) -> list[tuple[int, Person, float, list[str]]]:
-    """Near-miss NIK / No. KK (``identity_variants``), hashed natively (polars-hash), copied in
-    one block into a temporary table and looked up by digest."""
+    """Near-miss NIK / No. KK (``identity_variants``), hashed natively (polars-hash) and looked
+    up as arrays of digests, ``CHUNK`` at a time; each digest found is mapped back here to the
+    rows (and reasons) that asked for it. The same statement runs on one node and on Citus (a
+    probe table joined to the registry cannot be planned there across kab/kota)."""
     frames = []
     for kind in ("nik", "kk"):
         asking = [q for q in queries if (q.nik if kind == "nik" else q.no_kk)]
@@ -85,23 +87,36 @@ def _identity_evidence(conn: Connection, queries: Sequence[Query], key: bytes
                                       for q in asking], kind)
         digests = identity.digest_hex_column(pl.Series(variants.numbers, dtype=pl.String), key)
         frames.append(pl.DataFrame({
-            "digest": "\\x" + digests, "ref": [asking[i].ref for i in variants.source.tolist()],
-            "reason": variants.reasons, "kind": kind}, schema=PROBE_SCHEMA))
-    conn.execute(text("DROP TABLE IF EXISTS suggestion_probe"))
-    conn.execute(text("CREATE TEMP TABLE suggestion_probe (digest bytea, ref bigint, "
-                      "reason text, kind text) ON COMMIT DROP"))
-    dbapi = conn.connection.driver_connection
-    with dbapi.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
-        "COPY suggestion_probe (digest, ref, reason, kind) FROM STDIN (FORMAT csv)"
-    ) as copy:
-        copy.write(pl.concat(frames).write_csv(include_header=False))
+            "kind": kind, "digest": digests,
+            "ref": [asking[i].ref for i in variants.source.tolist()],
+            "reason": variants.reasons}, schema=PROBE_SCHEMA))
+    probes = pl.concat(frames)
+    wanted = {kind: probes.filter(pl.col("kind") == kind)["digest"].unique().sort().to_list()
+              for kind in ("nik", "kk")}
+    found: list[Any] = []
+    for start in range(0, max(map(len, wanted.values())), CHUNK):
+        found += conn.execute(text(statement("coverage/suggestion_identity.sql")), {
+            kind: _bytea_array(digests[start:start + CHUNK])
+            for kind, digests in wanted.items()}).all()
+    asked: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    hits = pl.DataFrame({"kind": [r.kind for r in found],
+                         "digest": [bytes(r.digest).hex() for r in found]},
+                        schema={"kind": pl.String, "digest": pl.String}).unique()
+    for kind, digest, ref, reason in probes.join(hits, on=["kind", "digest"]).iter_rows():
+        asked[kind, digest].append((ref, reason))
     by_ref = {q.ref: q for q in queries}
     out = []
-    for r in conn.execute(text(statement("coverage/suggestion_identity.sql"))):
+    for r in found:
         person = Person(r.id, r.kode_kelurahan, r.nama, r.tanggal_lahir, r.head)
-        out.append((r.ref, person, *score_identity(by_ref[r.ref], person, r.reason)))
-    conn.execute(text("DROP TABLE suggestion_probe"))
+        for ref, reason in asked[r.kind, bytes(r.digest).hex()]:
+            out.append((ref, person, *score_identity(by_ref[ref], person, reason)))
     return out
+
+
+def _bytea_array(hex_digests: list[str]) -> str:
+    """A bytea[] literal of hex digests, for CAST(:p AS bytea[]): built as one string, since
+    psycopg escapes a list of bytes element by element (a second per 100,000 digests)."""
+    return "{" + ",".join("\\\\x" + d for d in hex_digests) + "}"
 
 
 def _name_evidence(conn: Connection, queries: Sequence[Query]
@@ -138,23 +153,22 @@ def _head_evidence(conn: Connection, queries: Sequence[Query]
             blocks[q.kecamatan].append(q)
     if not blocks:
         return []
-    found: list[tuple[Query, int, str, float, int]] = []  # row, household, name, sim., namesakes
-    for kecamatan, ids, names in conn.execute(text(statement("coverage/suggestion_heads.sql")),
-                                              {"kecamatan": sorted(blocks)}):
+    found: list[tuple[Query, Person, float, int]] = []  # row, head, similarity, namesakes
+    for kecamatan, ids, kelurahan, names in conn.execute(
+            text(statement("coverage/suggestion_heads.sql")),
+            {"kecamatan": sorted(blocks), "kabkota": sorted({k[:5] for k in blocks})}):
         block = blocks[kecamatan]
         scores = process.cdist([q.nama for q in block], names, scorer=fuzz.token_sort_ratio,
                                processor=utils.default_process,
                                score_cutoff=int(SAME_HEAD * 100), dtype=np.uint8, workers=-1)
         namesakes = np.count_nonzero(scores, axis=1)
-        found += [(block[i], ids[j], names[j], scores[i, j] / 100, int(namesakes[i]))
-                  for i, j in zip(*np.nonzero(scores), strict=True)]
-    where: dict[int, str] = dict(conn.execute(text("SELECT id, kode_kelurahan FROM household "
-                                   "WHERE id = ANY (:ids)"), {"ids": [f[1] for f in found]}).all())
+        found += [(block[i], Person(ids[j], kelurahan[j], names[j]), scores[i, j] / 100,
+                   int(namesakes[i])) for i, j in zip(*np.nonzero(scores), strict=True)]
     out = []
-    for query, household, name, sim, namesakes in found:
+    for query, head, sim, namesakes in found:
         scored = score_head(sim, namesakes)
         if scored is not None:
-            out.append((query.ref, Person(household, where[household], name), *scored))
+            out.append((query.ref, head, *scored))
     return out
 
 
