@@ -5,6 +5,7 @@ birth date, and a stranger; then the officer confirms and rejects through the AP
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -105,9 +106,12 @@ def test_officer_confirms_one_and_rejects_another_through_the_api(registry, tmp_
     assert [e["nomor_baris"] for e in listed] == [2, 3, 4, 5]
     assert listed[0]["saran"][0]["nama_kepala"] == "Siti Aminah"  # admin may see persons
     assert client.post(f"/api/v1/enrollments/suggestions/{top[2].id}/confirm").status_code == 200
-    row = conn.execute(text("SELECT household_id, status FROM enrollment WHERE nomor_baris = 2")
-                       ).one()
-    assert (row.household_id, row.status) == (ids["K1"], "matched")
+    row = conn.execute(text("SELECT household_id, status, kode_kabkota FROM enrollment "
+                            "WHERE nomor_baris = 2")).one()
+    assert tuple(row) == (ids["K1"], "matched", "64.74")  # in its household's kab/kota
+    covered = conn.execute(text("SELECT dari, sampai::text, n_program FROM coverage_segment "
+                                "WHERE household_id = :h"), {"h": ids["K1"]}).all()
+    assert [tuple(r) for r in covered] == [(date(2026, 1, 1), "infinity", 1)]
     audited = conn.execute(text("SELECT count(*) FROM audit_log WHERE aksi = "
                                 "'enrollment.suggestion.confirm'")).scalar_one()
     assert audited == 1

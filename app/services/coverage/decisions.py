@@ -14,9 +14,11 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from app.db.citus import KABKOTA_LENGTH, is_citus
 from app.principal import Principal
 from app.services.access import audit
 from app.services.coverage.segments import rebuild_segments
+from app.services.registry import relocate
 from app.services.scope import area_scope
 from app.sql import statement
 from geo.errors import Conflict, NotFound, PermissionDenied
@@ -62,7 +64,10 @@ def list_suggestions(conn: Connection, *, with_names: bool, agency: str | None =
     """Suggestions grouped by enrollment row, best first."""
     rows = conn.execute(text(statement("coverage/suggestions_list.sql")), {
         "status": status, "agency": agency, "program": program, "batch": batch_id,
-        **area_scope(area_prefixes)})
+        **area_scope(area_prefixes)}).all()
+    households = {h.id: h for h in conn.execute(
+        text(statement("coverage/suggestion_households.sql")),
+        {"ids": sorted({r.household_id for r in rows})})} if with_names and rows else {}
     grouped: dict[int, dict[str, Any]] = {}
     for r in rows:
         entry = grouped.setdefault(r.enrollment_id, {
@@ -72,7 +77,8 @@ def list_suggestions(conn: Connection, *, with_names: bool, agency: str | None =
         suggestion = {"id": r.id, "peringkat": r.peringkat, "skor": r.skor,
                       "alasan": r.alasan, "status": r.status, "kode_kelurahan": r.kode_kelurahan}
         if with_names:
-            suggestion.update({k: getattr(r, k) for k in PERSONAL})
+            household = households.get(r.household_id)
+            suggestion.update({k: household and getattr(household, k) for k in PERSONAL})
         entry["saran"].append(suggestion)
     return list(grouped.values())
 
@@ -84,24 +90,54 @@ def decide(conn: Connection, suggestion_id: int, *, confirm: bool, user: str,
         "id": suggestion_id, **area_scope(area_prefixes)}).first()
     if row is None:
         raise NotFound(f"Saran kecocokan {suggestion_id} tidak ditemukan.")
-    if (agency is not None and row.instansi != agency) or not row.in_scope:
+    enrollment = conn.execute(text(statement("coverage/suggestion_enrollment.sql")),
+                              {"id": row.enrollment_id}).first()
+    if enrollment is None:  # matched since (the row's suggestions were closed)
+        if row.status == "baru":
+            raise NotFound(f"Saran kecocokan {suggestion_id} tidak ditemukan.")
+        raise Conflict("Saran ini sudah diputuskan.")
+    if (agency is not None and enrollment.instansi != agency) or not row.in_scope:
         raise PermissionDenied("Saran ini bukan untuk program atau wilayah Anda.")
-    if row.status != "baru" or row.matched is not None:
+    if row.status != "baru":
         raise Conflict("Saran ini sudah diputuskan.")
     status = "dikonfirmasi" if confirm else "ditolak"
     conn.execute(text("UPDATE match_suggestion SET status = :st, diputuskan_oleh = :u, "
                       "diputuskan_pada = now() WHERE id = :id"),
                  {"st": status, "u": user, "id": suggestion_id})
     if confirm:
-        conn.execute(text("UPDATE enrollment SET household_id = :h, status = 'matched' "
-                          "WHERE id = :e"), {"h": row.household_id, "e": row.enrollment_id})
+        _match(conn, row.enrollment_id, row.household_id, row.kode_kelurahan)
         conn.execute(text("UPDATE match_suggestion SET status = 'diganti' WHERE enrollment_id "
                           "= :e AND status = 'baru'"), {"e": row.enrollment_id})
         rebuild_segments(conn, [row.household_id])
-    elif row.kunci_hash is not None:
+    elif enrollment.kunci_hash is not None:
         conn.execute(text(
             "INSERT INTO match_rejection (kunci_hash, household_id, kode_kelurahan, pengguna) "
             "VALUES (:k, :h, :kel, :u) ON CONFLICT DO NOTHING"),
-            {"k": row.kunci_hash, "h": row.household_id, "kel": row.kode_kelurahan, "u": user})
+            {"k": enrollment.kunci_hash, "h": row.household_id, "kel": row.kode_kelurahan,
+             "u": user})
     return {"id": suggestion_id, "status": status, "enrollment_id": row.enrollment_id,
-            "nomor_baris": row.nomor_baris, "household_id": row.household_id}
+            "nomor_baris": enrollment.nomor_baris, "household_id": row.household_id}
+
+
+def _match(conn: Connection, enrollment_id: int, household_id: int, kelurahan: str) -> None:
+    """The unmatched row becomes an enrollment of ``household_id``, in that household's
+    kab/kota (kab/kota '' holds only unmatched rows; coverage joins enrollments to households
+    by kab/kota). On Citus the kab/kota is the distribution column, which an UPDATE cannot
+    change: the row is copied there under the same id and removed from ''. On one node an
+    UPDATE, which keeps the suggestions' foreign key to the row."""
+    kabkota = conn.execute(text(  # where the suggestion saw it; else wherever it went since
+        "SELECT kode_kabkota FROM household WHERE kode_kabkota = :k AND id = :h "
+        "UNION ALL SELECT kode_kabkota FROM household WHERE id = :h LIMIT 1"),
+        {"k": kelurahan[:KABKOTA_LENGTH], "h": household_id}).scalar_one()
+    params = {"e": enrollment_id, "h": household_id, "k": kabkota}
+    if not is_citus(conn):
+        conn.execute(text("UPDATE enrollment SET household_id = :h, status = 'matched', "
+                          "kode_kabkota = :k WHERE kode_kabkota = '' AND id = :e"), params)
+        return
+    columns = list(conn.execute(relocate.COLUMNS, {"t": "enrollment"}).scalars())
+    values = [{"household_id": ":h", "status": "'matched'", "kode_kabkota": ":k"}.get(c, c)
+              for c in columns]
+    conn.execute(text(f"INSERT INTO enrollment ({', '.join(columns)}) "
+                      f"SELECT {', '.join(values)} FROM enrollment "
+                      "WHERE kode_kabkota = '' AND id = :e"), params)
+    conn.execute(text("DELETE FROM enrollment WHERE kode_kabkota = '' AND id = :e"), params)

@@ -1,13 +1,14 @@
--- Undecided (or decided, by :status) match suggestions with their enrollment row, program and
--- candidate household, for an agency / program / batch (NULL = any), in the caller's areas
--- by the candidate household's kelurahan.
-SELECT s.id, s.enrollment_id, s.peringkat, s.skor, s.alasan, s.status, s.kode_kelurahan,
-       e.batch_id, e.nomor_baris, e.kunci, e.kunci_tampil, e.tanggal_mulai, p.kode_program,
-       p.instansi, h.id_keluarga, h.nama_kepala, h.no_kk_mask, h.nik_kepala_mask
+-- Undecided (or decided, by :status) match suggestions with their enrollment row and program,
+-- for an agency / program / batch (NULL = any), in the caller's areas by the candidate
+-- household's kelurahan. The candidate households are read by coverage/suggestion_households.sql:
+-- on Citus, suggestions stay on the coordinator and enrollment rows (of kab/kota '' until
+-- confirmed) and households are distributed, and no one join can bring all three together.
+SELECT s.id, s.enrollment_id, s.household_id, s.peringkat, s.skor, s.alasan, s.status,
+       s.kode_kelurahan, e.batch_id, e.nomor_baris, e.kunci, e.kunci_tampil, e.tanggal_mulai,
+       p.kode_program, p.instansi
 FROM match_suggestion s
 JOIN enrollment e ON e.id = s.enrollment_id
 JOIN program p ON p.id = e.program_id
-JOIN household h ON h.id = s.household_id
 WHERE s.status = :status
   AND (CAST(:agency AS text) IS NULL OR p.instansi = :agency)
   AND (CAST(:program AS text) IS NULL OR p.kode_program = :program)
