@@ -21,6 +21,7 @@ from sqlalchemy import Connection, text
 
 from app.principal import LOCAL_ADMIN
 from app.services import coverage, registry
+from app.services.coverage.decisions import decide, list_suggestions
 from app.services.maps.data import MapFilter, hexagon_aggregate
 from app.services.maps.tiles import TileFilter, household_tile
 from app.services.registry.queries import HouseholdFilter
@@ -139,6 +140,7 @@ def play(conn: Connection, wilayah_dir: Path, folder: Path) -> dict[str, Any]:
                                      "tanggal_mulai", "tanggal_selesai"], enrollments(first)),
         key=KEY, user="uji")
     out["enrollments"] = (enrolled.accepted, enrolled.rejected, enrolled.status)
+    out.update(suggested(conn, first, folder))
     second = households(shapes, second=True)
     result = registry.import_households(
         conn, write_csv(folder / "rt2.csv", second), key=KEY, user="uji",
@@ -150,6 +152,42 @@ def play(conn: Connection, wilayah_dir: Path, folder: Path) -> dict[str, Any]:
     coverage.refresh_stale(conn)
     out["after refresh"] = figures(conn)
     return out
+
+
+def near_misses(first: list[dict[str, str]]) -> list[list[str]]:
+    """Enrollment rows (nik, no_kk, nama, tanggal_lahir) that match nobody but are near a
+    household of the first file: a head's NIK one digit off (S0001), a member's NIK with two
+    neighbouring digits swapped (S0002's child), a new No. KK with the head's name (S0005), a
+    member's name and birth date under an unknown NIK of the same kecamatan (S0004's child),
+    and a stranger."""
+    head = first[1]["nik_kepala"]
+    child = nik(first[2]["kode_kelurahan"], 2, 40)
+    return [
+        [head[:15] + ("9" if head[15] != "9" else "8"), "", "KEPALA 1", ""],
+        [child[:14] + child[15] + child[14], "", "anak 2", "01/05/2010"],
+        ["", first[5]["no_kk"][:10] + "999001", "Kepala 5", ""],
+        [first[4]["kode_kelurahan"][:8].replace(".", "") + "4105109999", "", "Anak 4",
+         "01/05/2010"],
+        ["6474011212990123", "", "Orang Baru", "12/12/1999"],
+    ]
+
+
+def suggested(conn: Connection, first: list[dict[str, str]], folder: Path) -> dict[str, Any]:
+    """The near misses uploaded for PKH, their suggestions; then the officer confirms the
+    first row's best and rejects the third row's, and the lists by status."""
+    rows = [[*row, "2024-07-01"] for row in near_misses(first)]
+    result = coverage.import_enrollments(conn, write_table(
+        folder / "pkh-saran.csv", ["nik", "no_kk", "nama", "tanggal_lahir", "tanggal_mulai"],
+        rows), key=KEY, user="uji", program="PKH")
+    out: dict[str, Any] = {"near misses": (result.accepted, result.rejected, result.status)}
+    out["suggestions"] = list_suggestions(conn, with_names=True)
+    best = {e["nomor_baris"]: e["saran"][0]["id"] for e in out["suggestions"]}
+    out["decisions"] = [decide(conn, best[2], confirm=True, user="uji"),
+                        decide(conn, best[4], confirm=False, user="uji")]
+    out["suggestions by status"] = {status: list_suggestions(conn, with_names=True,
+                                                             status=status)
+                                    for status in ("baru", "dikonfirmasi", "ditolak", "diganti")}
+    return _without_ids(out, ("enrollment_id", "household_id"))
 
 
 def _imported(result: Any) -> tuple[Any, ...]:
@@ -232,12 +270,12 @@ def _tile(conn: Connection) -> list[tuple[Any, ...]]:
                    tuple(sorted(f["properties"].items()))) for f in layer["features"])
 
 
-def _without_ids(value: Any) -> Any:
-    """Database ids and the time of writing dropped (``id``, ``batch_id``, ``diperbarui``),
-    lists of rows kept in their order."""
+def _without_ids(value: Any, drop: tuple[str, ...] = ()) -> Any:
+    """Database ids and the time of writing dropped (``id``, ``batch_id``, ``diperbarui`` and
+    the keys in ``drop``), lists of rows kept in their order."""
     if isinstance(value, dict):
-        return {k: _without_ids(v) for k, v in value.items()
-                if k not in ("id", "batch_id", "diperbarui")}
+        return {k: _without_ids(v, drop) for k, v in value.items()
+                if k not in ("id", "batch_id", "diperbarui", *drop)}
     if isinstance(value, list | tuple):
-        return [_without_ids(v) for v in value]
+        return [_without_ids(v, drop) for v in value]
     return value

@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -67,8 +68,9 @@ def test_the_database_under_test_is_citus(citus):
         "SELECT count(*) FROM pg_dist_node WHERE shouldhaveshards")).scalar_one() == 2
 
 
-@pytest.mark.parametrize("part", ["import 1", "enrollments", "import 2", "regeocode", "stored",
-                                  "before refresh", "after refresh"])
+@pytest.mark.parametrize("part", ["import 1", "enrollments", "near misses", "suggestions",
+                                  "decisions", "suggestions by status", "import 2", "regeocode",
+                                  "stored", "before refresh", "after refresh"])
 def test_citus_gives_the_figures_of_single_node(played, part):
     single, citus = played["single"][part], played["citus"][part]
     if isinstance(single, dict):
@@ -77,6 +79,39 @@ def test_citus_gives_the_figures_of_single_node(played, part):
             assert citus[key] == single[key], key
     else:
         assert citus == single
+
+
+@pytest.mark.parametrize("name", ["single", "citus"])
+def test_near_misses_get_their_household_first_and_a_confirmed_one_is_enrolled(played, name):
+    """The known truth of ``near_misses``, scored by hand from geo.coverage.linkage's rules."""
+    # "Kepala 5" is as close as 0.94 to the heads named with one digit more ("Kepala 15",
+    # "Kepala 50"...): each of them in S0005's kecamatan costs the reissued KK 0.12.
+    where = {h[0]: h[1] for h in played[name]["stored"]["household"]}
+    namesakes = [k for k in where if int(k[1:]) in (15, 25, 35, 45, *range(50, 60))
+                 and where[k][:8] == where["S0005"][:8]]
+    assert len(namesakes) == 1
+    top = {e["nomor_baris"]: e["saran"][0] for e in played[name]["suggestions"]
+           if e["kode_program"] == "PKH" and e["kunci"] != "id_keluarga"
+           and e["tanggal_mulai"] == date(2024, 7, 1)}
+    assert {n: (s["id_keluarga"], s["skor"], [r["kode"] for r in s["alasan"]])
+            for n, s in top.items()} == {
+        2: ("S0001", round(0.62 + 0.30, 3), ["nik_satu_digit", "nama_mirip"]),
+        3: ("S0002", 0.99, ["nik_tertukar", "nama_mirip", "tanggal_lahir_sama"]),  # capped
+        4: ("S0005", round(0.30 + 0.40 - 0.12 * len(namesakes), 3), ["kk_berubah_nama_kepala"]),
+        5: ("S0004", round(0.45 + 0.50, 3), ["nama_tanggal_lahir"]),
+    }  # row 6, a stranger: nothing
+    decided = played[name]["suggestions by status"]
+    assert [(e["nomor_baris"], [s["id_keluarga"] for s in e["saran"]])
+            for e in decided["dikonfirmasi"]] == [(2, ["S0001"])]
+    assert [(e["nomor_baris"], [s["id_keluarga"] for s in e["saran"]])
+            for e in decided["ditolak"]] == [(4, ["S0005"])]
+    assert 2 not in [e["nomor_baris"] for e in decided["baru"]]
+    # The confirmed row is S0001's enrollment, in its kab/kota, covering it from 2024-07-01.
+    s0001 = next(h for h in played[name]["stored"]["household"] if h[0] == "S0001")
+    confirmed = [e for e in played[name]["stored"]["enrollment"]
+                 if e[1] == "S0001" and e[5] == date(2024, 7, 1)]
+    assert [(e[0], e[2], e[3], e[6], e[7]) for e in confirmed] == [
+        ("PKH", s0001[3], "nik", None, "matched")]
 
 
 def test_moved_households_live_once_in_their_new_kabkota_with_their_rows(played):
