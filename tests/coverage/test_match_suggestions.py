@@ -13,6 +13,7 @@ from household_rows import nik
 from sqlalchemy import text
 
 from app.services.coverage import import_enrollments
+from app.services.coverage.decisions import decide
 from app.services.registry import import_households
 from app.services.wilayah import load_boundaries
 from geo import identity
@@ -185,3 +186,22 @@ def test_near_miss_numbers_are_every_valid_one_digit_change_and_swap(kind):
         assert set(mine) == plain_variants(number, valid), number
         swaps = {v for v in mine if sorted(v) == sorted(number)}
         assert {v for v, r in mine.items() if r == f"{kind}_tertukar"} == swaps
+
+
+def test_a_household_that_moved_kabkota_since_the_suggestion_is_enrolled_where_it_lives(
+        registry, tmp_path, wilayah_dir):
+    """The suggestion keeps the kelurahan it saw (64.74...); the household moved to Balikpapan
+    before the officer confirmed: the enrollment goes to 64.71, where its coverage is."""
+    conn, ids = registry
+    upload(conn, tmp_path)
+    top = suggestions(conn)
+    load_boundaries(conn, wilayah_dir / "balikpapan_kelurahan.geojson")
+    conn.execute(text("UPDATE household SET kode_kelurahan = '64.71.01.1001' "
+                      "WHERE id_keluarga = 'K1'"))
+    decide(conn, top[2].id, confirm=True, user="uji")
+    row = conn.execute(text("SELECT household_id, status, kode_kabkota FROM enrollment "
+                            "WHERE nomor_baris = 2")).one()
+    assert tuple(row) == (ids["K1"], "matched", "64.71")
+    covered = conn.execute(text("SELECT kode_kabkota, kode_kelurahan FROM coverage_segment "
+                                "WHERE household_id = :h"), {"h": ids["K1"]}).all()
+    assert [tuple(r) for r in covered] == [("64.71", "64.71.01.1001")]

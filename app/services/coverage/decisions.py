@@ -125,10 +125,11 @@ def _match(conn: Connection, enrollment_id: int, household_id: int, kelurahan: s
     by kab/kota). On Citus the kab/kota is the distribution column, which an UPDATE cannot
     change: the row is copied there under the same id and removed from ''. On one node an
     UPDATE, which keeps the suggestions' foreign key to the row."""
-    kabkota = conn.execute(text(  # where the suggestion saw it; else wherever it went since
-        "SELECT kode_kabkota FROM household WHERE kode_kabkota = :k AND id = :h "
-        "UNION ALL SELECT kode_kabkota FROM household WHERE id = :h LIMIT 1"),
-        {"k": kelurahan[:KABKOTA_LENGTH], "h": household_id}).scalar_one()
+    # Where the suggestion saw it (on Citus routed to one shard); else wherever it went since.
+    kabkota = conn.execute(text(
+        "SELECT kode_kabkota FROM household WHERE kode_kabkota = :k AND id = :h"),
+        {"k": kelurahan[:KABKOTA_LENGTH], "h": household_id}).scalar() or conn.execute(text(
+            "SELECT kode_kabkota FROM household WHERE id = :h"), {"h": household_id}).scalar_one()
     params = {"e": enrollment_id, "h": household_id, "k": kabkota}
     if not is_citus(conn):
         conn.execute(text("UPDATE enrollment SET household_id = :h, status = 'matched', "
