@@ -16,8 +16,9 @@ from sqlalchemy import Connection, text
 
 from app.services.coverage.check import check_identities
 from app.services.coverage.lists import gap_list, leakage_list, poverty_by_area
-from app.services.coverage.sql import Query, area_names, check_parent, make_query
+from app.services.coverage.sql import Query, check_parent, make_query
 from app.services.coverage.steps import area_targets, enrolled_by_area, stale_codes
+from app.services.wilayah import area_names
 from app.sql import statement
 from geo.coverage import check_level, rate
 

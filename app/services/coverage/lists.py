@@ -11,8 +11,9 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from app.services.coverage.sql import area_names, make_query
+from app.services.coverage.sql import make_query
 from app.services.scope import area_scope
+from app.services.wilayah import area_names
 from app.sql import statement
 from geo.coverage import check_level, check_line, fgt_from_sums
 

@@ -34,7 +34,7 @@ from app.services.coverage.figures import (
     overlap_matrix,
 )
 from app.services.coverage.lists import poverty_by_area
-from app.services.coverage.sql import area_names
+from app.services.wilayah import area_names
 from geo.coverage import fgt_total, rate
 from geo.coverage.poverty import COUNTS as POVERTY_COUNTS
 from geo.coverage.poverty import WITHHELD_REASON, PovertyPattern

@@ -62,12 +62,6 @@ def program_filter(conn: Connection, q: Query) -> list[int] | None:
     return list(ids)
 
 
-def area_names(conn: Connection, codes: list[str]) -> dict[str, str]:
-    rows = conn.execute(text("SELECT kode, nama FROM wilayah WHERE kode = ANY(:codes)"),
-                        {"codes": codes})
-    return {r.kode: r.nama for r in rows}
-
-
 def check_parent(parent: str | None) -> None:
     if parent is not None and (not parent or len(parent) > 13):
         raise InvalidInput(f"Kode induk '{parent}' tidak sah.", {"parent": parent})
