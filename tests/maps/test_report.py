@@ -144,6 +144,8 @@ def test_report_holds_the_independently_computed_totals(city, tmp_path):
     # Ten largest gaps, in order, by name.
     gaps = sorted(per_kelurahan.items(), key=lambda kv: (-kv[1]["gap"], kv[0]))
     names = dict(city.execute(text("SELECT kode, nama FROM wilayah")).all())
+    # The report names its area as loaded: cover and summary heading.
+    assert f"{names['64.74']} (64.74)" in body and f"Ringkasan {names['64.74']}" in body
     top = body[body.index("Sepuluh kelurahan"):body.index("Aturan yang dipakai")]
     for rank, (kode, row) in enumerate(gaps[:10], start=1):
         line = next(x for x in top.splitlines() if re.match(rf"\s*{rank}\s+\S", x))
@@ -294,6 +296,22 @@ def test_the_picture_of_an_area_bound_analyst_is_titled_with_their_area(city):
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", render(pic, "svg").decode())
     assert "Bontang Barat · tanggal acuan 1 Jun 2025 · sasaran desil ≤ 4" in texts
     assert not any("Semua wilayah" in t for t in texts)
+
+
+def test_the_picture_of_a_kecamatan_is_titled_with_its_name_an_unknown_code_with_itself(city):
+    def subtitle(parent: str) -> str:
+        pic = picture(city, MapFilter(REF, 4, None, None, parent), Classing(figure="gap"),
+                      ReportScope(LOCAL_ADMIN))
+        return pic.subtitle.split(" · ")[0]
+
+    assert subtitle("64.74.03") == "Bontang Barat"
+    # A code with no loaded area of its own (its kelurahan are loaded) keeps its code.
+    city.execute(text("SAVEPOINT s"))
+    city.execute(text("UPDATE wilayah SET kode = '64.74.93' WHERE kode = '64.74.03'"))
+    try:
+        assert subtitle("64.74.03") == "64.74.03"
+    finally:
+        city.execute(text("ROLLBACK TO SAVEPOINT s"))
 
 
 def test_map_picture_holds_title_legend_scale_north_arrow_date_and_source(city, client):

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from app.clock import today
 from app.principal import PUBLIC, Principal
@@ -114,12 +114,10 @@ def _source_line() -> str:
 
 
 def _scope_name(conn: Connection, code: str | None, principal: Principal = PUBLIC) -> str:
-    if not code:
-        from app.services.wilayah import scope_name
+    """The area's name (its code when not loaded); without one, the principal's own area."""
+    from app.services.wilayah import scope_name
 
-        return scope_name(conn, principal.area_prefixes)
-    name = conn.execute(text("SELECT nama FROM wilayah WHERE kode = :k"), {"k": code}).scalar()
-    return str(name or code)
+    return scope_name(conn, (code,) if code else principal.area_prefixes)
 
 
 def _table(rows: list[dict[str, Any]], poverty: dict[str, dict[str, Any]],
