@@ -13,65 +13,24 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sample_city import COUNT_COLUMNS, REF, SAMPLES, expected_by_kelurahan, load_sample_city
 from sqlalchemy import text
 from suppression_attack import honest
 
 from app.principal import LOCAL_ADMIN, Principal
-from app.services.coverage import import_enrollments, import_programs, publication
+from app.services.coverage import publication
 from app.services.maps import Classing, MapFilter, ReportScope, report_data, report_pdf
 from app.services.maps.report import MAP_URL, _fetcher, picture, report_maps
-from app.services.registry import import_households
-from app.services.wilayah import load_boundaries
 from geo.errors import NotFound
 from geo.maps.render import Picture, render, scale_km
 
-SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
-REF = date(2025, 6, 1)
-COUNT_COLUMNS = ("targets", "covered", "overlap", "overlap_agency", "gap", "leakage")
 LINE = ReportScope().poverty_line
 
 
 @pytest.fixture
 def city(conn, settings):
-    for name in ("kota_kabkota", "kota_kecamatan", "kota_kelurahan"):
-        load_boundaries(conn, SAMPLES / f"{name}.geojson")
-    key = settings.hmac_key()
-    import_households(conn, SAMPLES / "rumah_tangga.csv", key=key, user="uji",
-                      members_path=SAMPLES / "anggota.csv")
-    import_programs(conn, SAMPLES / "program.csv", user="uji")
-    import_enrollments(conn, SAMPLES / "kepesertaan.csv", key=key, user="uji")
+    load_sample_city(conn, settings.hmac_key())
     return conn
-
-
-def expected_by_kelurahan(conn, ref: date = REF, desil_max: int = 4,
-                          program: str | None = None) -> dict[str, dict]:
-    """The domain rules in plain Python over the loaded households and enrollments (only the
-    enrollments of ``program`` count when it is given)."""
-    households = conn.execute(text(
-        "SELECT id, kode_kelurahan, desil, status_verifikasi FROM household")).all()
-    programs = {r.id: r.instansi for r in conn.execute(text("SELECT id, instansi FROM program"))}
-    only = {r.id for r in conn.execute(text("SELECT id FROM program WHERE kode_program = :p"),
-                                       {"p": program})} if program else set(programs)
-    active: dict[int, set[int]] = defaultdict(set)
-    for e in conn.execute(text("SELECT household_id, program_id, tanggal_mulai, "
-                               "tanggal_selesai FROM enrollment "
-                               "WHERE household_id IS NOT NULL")):
-        if e.program_id not in only:
-            continue
-        if e.tanggal_mulai <= ref and (e.tanggal_selesai is None or ref <= e.tanggal_selesai):
-            active[e.household_id].add(e.program_id)
-    out: dict[str, dict] = defaultdict(lambda: dict.fromkeys(COUNT_COLUMNS, 0))
-    for h in households:
-        row, mine = out[h.kode_kelurahan], active[h.id]
-        if h.status_verifikasi == "terverifikasi" and h.desil <= desil_max:
-            row["targets"] += 1
-            row["covered"] += bool(mine)
-            row["overlap"] += len(mine) >= 2
-            row["overlap_agency"] += len({programs[p] for p in mine}) >= 2
-            row["gap"] += not mine
-        else:
-            row["leakage"] += len(mine)
-    return out
 
 
 def active_programs(conn, ref: date = REF, desil_max: int = 4) -> list[set[str]]:
