@@ -232,6 +232,9 @@ class _Tiles(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         _Tiles.asked.append(self.path)
+        if not re.fullmatch(r"/\w+/\d+/\d+/\d+\.png", self.path):  # as a real tile server
+            self.send_error(404)
+            return
         self.send_response(200)
         self.send_header("Content-Type", "image/png")
         self.send_header("Content-Length", str(len(TILE)))

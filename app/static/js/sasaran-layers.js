@@ -95,11 +95,14 @@
     var first = list.filter(function (b) { return b.id === wanted; })[0] || list[0];
     if (!first || wanted === "none") return this.show("none");
     var self = this, probe = new Image(), center = this.page.map.getCenter();
-    var z = Math.min(this.page.map.getZoom(), 18), layer = this.layers[first.id];
+    var z = Math.min(this.page.map.getZoom(), 18);
     var tile = this.page.map.project(center, z).divideBy(256).floor();
     probe.onload = function () { self.show(first.id); };
     probe.onerror = function () { self.offline(); };
-    probe.src = layer.getTileUrl(L.extend(tile, { z: z }));
+    // The tile's address from the template itself: Leaflet's getTileUrl takes the zoom of a
+    // layer already on the map, and this one is not yet (it asked for ".../NaN/x/y.png", which a
+    // real tile server refuses: online, the basemap was declared offline).
+    probe.src = L.Util.template(first.url, { s: "a", r: "", x: tile.x, y: tile.y, z: z });
   };
 
   Basemaps.prototype.offline = function () {
