@@ -164,6 +164,9 @@ def anchor_s() -> float:
 def measure_click(page, kode: str) -> float:
     """Seconds from a real mouse click inside ``kode`` to its side panel drawn."""
     x, y = page.evaluate(POINT_JS, kode)
+    # A person clicks a map they see drawn: the view's tiles first finish loading, or the
+    # panel's request waits behind a dozen tile requests started a moment before.
+    page.evaluate(TILES_DRAWN_JS)
     page.evaluate(CLICK_WATCH_JS, kode)
     page.mouse.click(x, y)
     page.wait_for_selector(f"#sasaran-detail[data-kode='{kode}']", timeout=60000)
@@ -226,12 +229,25 @@ CLICK_WATCH_JS = """(kode) => { const box = document.getElementById('sasaran-det
     new MutationObserver((_, obs) => { if (box.getAttribute('data-kode') === kode) {
         window.__panelMs = performance.now() - window.__clickAt; obs.disconnect(); } })
         .observe(box, {attributes: true}); }"""
-ZOOM_JS = """([lat, lon]) => new Promise(resolve => {
-    const p = window.SasaranMap.page, t0 = performance.now();
-    setTimeout(() => resolve(-1), 20000);  // reported as -0.001 s: tiles never finished
-    p.points.once('load', () => resolve(performance.now() - t0));
-    p.map.setView([lat, lon], 15, {animate: false});
+TILES_DRAWN_JS = """() => new Promise(resolve => {
+    const map = window.SasaranMap.page.map, t0 = performance.now();
+    (function poll() {
+        let loading = false;
+        map.eachLayer(l => { loading = loading || Boolean(l._loading); });  // Leaflet GridLayer
+        if (!loading || performance.now() - t0 > 20000) resolve(); else setTimeout(poll, 25);
+    })();
 })"""
+ZOOM_JS = """async ([lat, lon]) => {
+    const p = window.SasaranMap.page, drawn = """ + TILES_DRAWN_JS + """;
+    // From a wide view: the click before zoomed into this kelurahan, and a z15 view whose
+    // tiles are already on the map loads nothing (and fires no 'load').
+    p.map.setView([lat, lon], 11, {animate: false});
+    await drawn();
+    const t0 = performance.now();
+    p.map.setView([lat, lon], 15, {animate: false});
+    await drawn();
+    return performance.now() - t0;
+}"""
 
 
 def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
