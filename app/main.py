@@ -34,6 +34,7 @@ from app.api import (
 )
 from app.api import coverage as coverage_api
 from app.api import map as map_api
+from app.compression import GZIP_LEVEL
 from app.db.engine import database_url, make_engine
 from app.errors import SasaranError, error_body
 from app.failures import failure
@@ -65,7 +66,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     install_hardening(app, settings)
     # Outermost: compresses the map's GeoJSON and figures (a 1.2 MB kelurahan layer becomes
     # ~0.3 MB). Never HTML: a page carrying a CSRF token must not be compressed (BREACH).
-    app.add_middleware(GZipMiddleware, minimum_size=1024,
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=GZIP_LEVEL,
                        exclude_content_types=("text/html", "text/event-stream"))
     for router in (health.router, auth.router, wilayah.router, households.router, imports.router):
         app.include_router(router)

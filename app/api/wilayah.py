@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from app.compression import gzip_response
 from app.deps import ConnDep, SettingsDep
 from app.security import PrincipalDep
 from app.services.coverage import publication
@@ -31,6 +32,7 @@ class WilayahOut(BaseModel):
 
 @router.get("", summary="Daftar wilayah yang dimuat", response_model=None)
 def get_wilayah(
+    request: Request,
     conn: ConnDep,
     settings: SettingsDep,
     principal: PrincipalDep,
@@ -40,10 +42,10 @@ def get_wilayah(
     simplify: float = Query(0.0, ge=0, le=0.01, description="Toleransi penyederhanaan (derajat)"),
 ) -> list[WilayahOut] | Response:
     if format == "geojson":
-        # Sent as the stored text: re-encoding a megabyte of coordinates costs more than the
-        # query (the map page's slowest request at 1 M households).
-        return Response(wilayah_geojson_text(conn, level, parent, simplify),
-                        media_type="application/geo+json")
+        # Sent as the stored text, compressed once: re-encoding or re-compressing a megabyte
+        # of coordinates costs more than the query (the map page's slowest request at 1 M).
+        return gzip_response(request, wilayah_geojson_text(conn, level, parent, simplify),
+                             "application/geo+json")
     rows = list_wilayah(conn, level, parent, principal.area_prefixes)
     if principal.suppress_small_counts:
         pub = publication(conn, principal)
