@@ -40,6 +40,7 @@ class Mutation:
 IDENTITY = ("tests/registry/test_identity.py",)
 BOUNDS = ("tests/coverage/test_rule_boundaries.py",)
 ATTACK = ("tests/coverage/test_suppression_attack.py",)
+KEYS = ("tests/coverage/test_coverage_keys.py",)
 MATRIX = "tests/access/test_access_matrix.py"
 UPLOADS = ("tests/platform/test_one_upload_rule.py",)
 MUTATIONS = (
@@ -53,7 +54,9 @@ MUTATIONS = (
     Mutation("overlap-two-agencies", "app/sql/coverage/steps_refresh.sql",
              "(s.n_instansi >= 2)::int", "(s.n_instansi > 2)::int", BOUNDS),
     Mutation("program-overlap-two", "app/sql/coverage/program_cells.sql",
-             "AND s.n_program >= 2)", "AND s.n_program > 2)", BOUNDS),
+             "AND s.n_program >= 2)", "AND s.n_program > 2)", BOUNDS + KEYS),
+    Mutation("program-key-overlap-two", "app/sql/coverage/key_steps_refresh.sql",
+             "FILTER (WHERE n_program >= 2)", "FILTER (WHERE n_program > 2)", BOUNDS + KEYS),
     Mutation("agency-overlap-two", "app/sql/coverage/agency_cells.sql",
              "AND s.n_instansi >= 2)", "AND s.n_instansi > 2)", BOUNDS),
     Mutation("end-date-inclusive", "app/sql/coverage/segments_rebuild.sql",

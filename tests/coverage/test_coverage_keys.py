@@ -112,3 +112,56 @@ def test_an_emptied_registry_is_stale_everywhere(world, conn):
     conn.execute(text("TRUNCATE household CASCADE"))
     assert stale_codes(conn) == ["*"]
     assert figures(conn, date(2024, 6, 1), 4) == {}
+
+
+def expected_programs(households, rows, on, desil, kel):
+    """Per program, the panel's figures for kelurahan ``kel`` by the domain rule: targets and
+    covered inside the program's service area, overlap (2+ programs) and overlap_agency (2+
+    agencies) among the covered, leakage = non-target households enrolled (anywhere)."""
+    active = active_programs(households, rows, on)
+    out = {}
+    for kode, _, area, _ in PROGRAMS:
+        here = [h for h in households if h.kel == kel]
+        inside = [h for h in here if not area or h.kel in area]
+        covered = [h for h in inside if is_target(h, desil) and kode in active[h.id_keluarga]]
+        out[kode] = {
+            "targets": sum(is_target(h, desil) for h in inside), "covered": len(covered),
+            "overlap": sum(len(active[h.id_keluarga]) >= 2 for h in covered),
+            "overlap_agency": sum(len({agency_of(p) for p in active[h.id_keluarga]}) >= 2
+                                  for h in covered),
+            "leakage": sum(not is_target(h, desil) and kode in active[h.id_keluarga]
+                           for h in here)}
+    return out
+
+
+def program_figures(conn, on, desil, kel):
+    keys = ("targets", "covered", "overlap", "overlap_agency", "leakage")
+    return {r["kode"]: {k: r[k] for k in keys} for r in coverage.coverage_by_program(
+        conn, ref_date=on, desil_max=desil, parent=kel)}
+
+
+def test_program_figures_of_one_kelurahan_from_the_key_steps_equal_an_independent_count(
+        world, conn):
+    """The click panel's per-program rows: from the per-program steps when nothing is stale,
+    from steps and segments together when one kelurahan is stale, and from the segments alone
+    when everything is; each time equal to the count over the fixture rows."""
+    households, rows = world
+    kels = sorted({h.kel for h in households})
+
+    def check(population):
+        for on in DATES:
+            for desil in (1, 4, 10):
+                for kel in kels:
+                    assert program_figures(conn, on, desil, kel) == expected_programs(
+                        population, rows, on, desil, kel), (on, desil, kel)
+
+    check(households)
+    extra = make_households(random.Random(7), n=8)[:2]
+    for i, h in enumerate(extra):
+        h.id_keluarga, h.kel, h.desil, h.status = f"PANEL{i}", kels[0], 1, "terverifikasi"
+        h.nik_kepala, h.members = nik_for(random.Random(50 + i), kels[0], 8000 + i), []
+    insert_households(conn, extra)
+    assert stale_codes(conn) == [kels[0]]
+    check(households + extra)
+    conn.execute(text("INSERT INTO coverage_stale (kode_kelurahan) VALUES ('*')"))
+    check(households + extra)
