@@ -6,10 +6,16 @@ STAMP   := .venv/.installed
 # The tests that run on a local Citus cluster (make test-citus; CI runs it after make test).
 CITUS_TESTS := tests/citus
 
-.PHONY: demo test setup lint bench bench-1m bench-10m samples clean-db citus test-citus
+.PHONY: demo demo-citus test setup lint bench bench-1m bench-10m samples clean-db citus test-citus
 
 demo: setup ## install what is missing, start PostGIS, load the samples, serve the map
 	$(SASARAN) db up --no-citus
+	$(SASARAN) migrate
+	$(SASARAN) demo-load
+	$(SASARAN) serve
+
+demo-citus: citus ## the same demo on a local Citus cluster (coordinator + 2 workers, docs/scale.md)
+	$(SASARAN) db up --citus --workers 2
 	$(SASARAN) migrate
 	$(SASARAN) demo-load
 	$(SASARAN) serve

@@ -7,37 +7,18 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from scenario import MOVED_BY_CODE, MOVED_BY_POINT, play
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, text
 
-from app.db import migrate
 from app.db.citus import is_citus
-from app.db.engine import make_engine
-from app.db.localpg import LocalPostgres
 from app.services.coverage.sql import make_query
 from app.sql import statement
 
 pytestmark = pytest.mark.citus
-
-
-@pytest.fixture(scope="module")
-def single_node() -> Iterator[Engine]:
-    """A single-node PostGIS beside the session's Citus cluster."""
-    workdir = Path(tempfile.mkdtemp(prefix="sasaran-single-"))
-    workdir.chmod(0o755)
-    cluster = LocalPostgres(workdir / "pgdata", fast_unsafe=True)
-    url = cluster.up()
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    yield engine
-    engine.dispose()
-    cluster.down()
-    shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture

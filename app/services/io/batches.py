@@ -35,6 +35,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from app.db.citus import is_citus
 from geo.errors import NotFound
 from geo.io import Rejection, RowWarning, csv_cells, xlsx_cells
 from geo.masking import mask_text, mask_value
@@ -47,6 +48,13 @@ def start_batch(
     parameter: dict[str, Any] | None = None,
 ) -> int:
     """Record the start of an import and return its batch id."""
+    if is_citus(conn):
+        # An import writes the reference table import_batch and distributed tables in one
+        # transaction, then reads them joined. Once a worker's placements were written over
+        # several connections Citus refuses that read ("cannot perform query with placements
+        # that were modified over multiple connections": the sample city's enrollment import
+        # failed so). One connection per worker for the rest of the import's transaction.
+        conn.execute(text("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'"))
     return int(conn.execute(
         text(
             "INSERT INTO import_batch (jenis, nama_berkas, sha256, pengguna, parameter) "
