@@ -17,12 +17,7 @@ from sqlalchemy import Connection, text
 from app.services.coverage.check import check_identities
 from app.services.coverage.lists import gap_list, leakage_list, poverty_by_area
 from app.services.coverage.sql import Query, check_parent, make_query
-from app.services.coverage.steps import (
-    area_targets,
-    enrolled_by_area,
-    program_cells,
-    stale_codes,
-)
+from app.services.coverage.steps import area_targets, enrolled_by_area, stale_codes
 from app.services.wilayah import area_names
 from app.sql import statement
 from geo.coverage import check_level, rate
@@ -96,15 +91,13 @@ def coverage_by_program(
     has none); leakage anywhere in scope; unmatched rows only for an unscoped query."""
     q = make_query(ref_date, desil_max, program, agency, parent, area_prefixes)
     params = {**q.params(conn), "code_length": KELURAHAN_LENGTH}
-    stale = stale_codes(conn)
-    targets = area_targets(conn, params, stale)
-    programs = _programs(conn, q)
+    targets = _targets(conn, params)
     cells: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for c in program_cells(conn, params, [p["id"] for p in programs], stale):
-        cells[c["program_id"]].append(c)
+    for r in conn.execute(text(statement("coverage/program_cells.sql")), params):
+        cells[r.program_id].append(dict(r._mapping))
     unmatched = _unmatched(conn, q, params)
     rows = []
-    for p in programs:
+    for p in _programs(conn, q):
         area = set(p["wilayah_layanan"] or ())
         inside = [c for c in cells[p["id"]] if not area or c["kode"] in area]
         seg = {k: sum(c[k] for c in inside) for k in ("covered", "overlap", "overlap_agency")}

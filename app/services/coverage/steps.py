@@ -91,22 +91,3 @@ def enrolled_by_area(conn: Connection, params: dict[str, Any], key: str | None,
         for name, value in row.items():
             into[name] = row["kode"] if name == "kode" else into[name] + int(value)
     return out
-
-
-def program_cells(conn: Connection, params: dict[str, Any], program_ids: list[int],
-                  stale: list[str]) -> list[dict[str, Any]]:
-    """Per program and kelurahan: covered, overlap, overlap_agency and leakage households of
-    ``program_ids``, from the per-program steps (one probe per group and program), with stale
-    kelurahan read from the segments (both exact). A click on a kelurahan reads its programs
-    here: from the segments that took ~300 ms at 1 M households for the densest kelurahan."""
-    segments = text(statement("coverage/program_cells.sql"))
-    if not program_ids:
-        return []
-    if EVERY_KELURAHAN in stale:
-        return [dict(r._mapping) for r in conn.execute(segments, {**params, "only": None})]
-    rows = [dict(r._mapping) for r in conn.execute(
-        text(statement("coverage/program_steps_by_area.sql")),
-        {**params, "stale": stale, "keys": [f"p{i}" for i in program_ids]})]
-    if stale:
-        rows += [dict(r._mapping) for r in conn.execute(segments, {**params, "only": stale})]
-    return rows

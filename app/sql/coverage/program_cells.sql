@@ -1,7 +1,5 @@
 -- Per program and kelurahan: target households actively enrolled (covered, overlap across
--- programs / agencies) and non-target enrolled households (leakage), on ref, from the
--- segments: used for kelurahan in :only (stale ones; NULL = all) when the per-program steps
--- cannot answer (program_steps_by_area.sql).
+-- programs / agencies) and non-target enrolled households (leakage), on ref.
 SELECT sp.id AS program_id, s.kode_kelurahan AS kode,
        count(*) FILTER (WHERE s.terverifikasi AND s.desil <= :desil) AS covered,
        count(*) FILTER (WHERE s.terverifikasi AND s.desil <= :desil AND s.n_program >= 2)
@@ -19,5 +17,4 @@ WHERE s.dari <= :ref AND :ref < s.sampai
            AND s.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))))
   AND (CAST(:area_kabs AS text[]) IS NULL
        OR s.kode_kabkota = ANY (CAST(:area_kabs AS text[])))
-  AND (CAST(:only AS text[]) IS NULL OR s.kode_kelurahan = ANY (CAST(:only AS text[])))
 GROUP BY 1, 2
