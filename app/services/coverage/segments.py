@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, text
 
+from app.services.coverage import statistics
 from app.services.coverage.steps import refresh_steps
 from app.sql import statement
 
@@ -25,6 +26,9 @@ def rebuild_segments(conn: Connection, household_ids: Sequence[int] | None = Non
                      {"ids": ids})
     result = conn.execute(text(statement("coverage/segments_rebuild.sql")),
                           {"all": everything, "ids": ids})
+    written = int(result.rowcount or 0)
+    # Before the steps are summed from the segments: that statement plans on these figures too.
+    statistics.analyze_if_rewritten(conn, ("coverage_segment",), written, everything)
     if everything:
         refresh_steps(conn)
     else:
@@ -32,7 +36,7 @@ def rebuild_segments(conn: Connection, household_ids: Sequence[int] | None = Non
             "SELECT DISTINCT kode_kelurahan FROM household WHERE id = ANY(:ids) "
             "UNION SELECT kode_kelurahan FROM coverage_stale"), {"ids": ids}).scalars().all()
         refresh_steps(conn, codes)
-    return int(result.rowcount or 0)
+    return written
 
 
 def rebuild_for_program(conn: Connection, program_id: int) -> int:

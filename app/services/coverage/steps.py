@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from app.db.citus import KABKOTA_LENGTH
+from app.services.coverage import statistics
 from app.sql import statement
 
 EVERY_KELURAHAN = "*"
@@ -42,6 +43,8 @@ def refresh_steps(conn: Connection, codes: Sequence[str] | None = None) -> int:
         f"INSERT INTO coverage_key_group (kunci, kode_kabkota, kode_kelurahan, desil, "
         f"terverifikasi) SELECT DISTINCT kunci, kode_kabkota, kode_kelurahan, desil, "
         f"terverifikasi FROM coverage_key_step WHERE {where}"), params)
+    # coverage_stale only holds marks (a handful of rows, emptied here): not worth it.
+    statistics.analyze_if_rewritten(conn, _TABLES[:-1], written, everything)
     return written
 
 
