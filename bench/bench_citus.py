@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import statistics
 import sys
 import tempfile
@@ -76,8 +77,11 @@ MEMBERS = """
     SELECT kode_kabkota, id, nik_kepala_hash, nik_kepala_mask, nama_kepala, 'kepala keluarga'
     FROM household
 """
-EMPTY = "TRUNCATE household, member, enrollment, coverage_segment, coverage_step, " \
-        "coverage_group, coverage_stale, rejected_row"
+# The match suggestions and rejections (issue 17) reference household on one node: truncated
+# with it (on Citus they are coordinator tables without those keys).
+EMPTY = "TRUNCATE match_suggestion, match_rejection, household, member, enrollment, " \
+        "coverage_segment, coverage_step, coverage_group, coverage_key_step, " \
+        "coverage_key_group, coverage_stale, rejected_row"
 
 
 def write_households(path: Path, rows: int, index) -> list[str]:
@@ -135,7 +139,9 @@ def in_turns(label: str, engines: dict[str, Engine], step: Callable, rounds: int
                 times[name].append(time.perf_counter() - started)
     a, b = (statistics.median(t) for t in times.values())
     spread = "; ".join(f"{n}: " + ", ".join(f"{t:.3f}" for t in ts) for n, ts in times.items())
-    print(f"{label}: single {a:.3f} s, citus {b:.3f} s, ratio {b / a:.2f}  ({spread})")
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"{label}: single {a:.3f} s, citus {b:.3f} s, ratio {b / a:.2f}  ({spread}; "
+          f"load {load})")
     return results
 
 
@@ -217,7 +223,7 @@ def queries(engines: dict[str, Engine], niks: list[str], index) -> None:
                         lambda conn: coverage_by_area(conn, level="kelurahan", parent=KAB,
                                                       ref_date=ON, program="PKH"), 15)
     assert filtered["single"] == filtered["citus"], "filtered figures differ"
-    checked = in_turns("check of 10,000 NIK", engines,
+    checked = in_turns(f"check of {len(niks):,} NIK", engines,
                        lambda conn: check_identities(conn, KEY, niks, ref_date=ON), 7)
     assert checked["single"] == checked["citus"], "check results differ"
     found = sum(r["ditemukan"] for r in checked["single"])
@@ -229,11 +235,12 @@ def queries(engines: dict[str, Engine], niks: list[str], index) -> None:
                      lambda conn: household_tile(conn, "households", z, x, y, TileFilter(ON)),
                      15)
     print(f"  tile bytes: single {len(tiles['single']):,}, citus {len(tiles['citus']):,}")
-    explain(engines["citus"])
+    explain(engines["citus"], (z, x, y))
 
 
-def explain(engine: Engine) -> None:
-    """The one-kab/kota step query on Citus: one task, on the worker holding that kab/kota."""
+def explain(engine: Engine, tile: tuple[int, int, int]) -> None:
+    """The one-kab/kota step query on Citus: one task, on the worker holding that kab/kota;
+    and the tile's bounding-box filter, which names no kab/kota: a task per shard."""
     from app.services.coverage.sql import make_query
     from app.sql import statement
 
@@ -243,10 +250,20 @@ def explain(engine: Engine) -> None:
                             {**params, "stale": [], "code_length": 13}).scalars().all()
         placement = conn.execute(text(
             "SELECT nodename FROM citus_shards WHERE shardid = "
-            "get_shard_id_for_distribution_column('household', :k)"), {"k": KAB}).scalar()
+            "get_shard_id_for_distribution_column('household', CAST(:k AS text))"),
+            {"k": KAB}).scalar()
+        z, x, y = tile
+        box = conn.execute(text(
+            "EXPLAIN SELECT count(*) FROM household WHERE geom && "
+            "ST_Transform(ST_TileEnvelope(:z, :x, :y), 4326)"), {"z": z, "x": x, "y": y}
+        ).scalars().all()
     print(f"EXPLAIN coverage steps of {KAB} on Citus (shard on {placement}):")
     for line in plan:
         if "Task Count" in line or "Node:" in line or "Custom Scan" in line:
+            print("  " + line.strip())
+    print(f"EXPLAIN the tile's bounding box (household.geom && tile {z}/{x}/{y}) on Citus:")
+    for line in box:
+        if "Task Count" in line:
             print("  " + line.strip())
 
 
