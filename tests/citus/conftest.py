@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from app.db import migrate
+from app.db.citus import is_citus
 from app.db.engine import make_engine
 from app.db.localpg import LocalPostgres
 
@@ -29,3 +30,10 @@ def single_node() -> Iterator[Engine]:
     engine.dispose()
     cluster.down()
     shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture
+def citus(conn: Connection) -> Connection:
+    if not is_citus(conn):
+        pytest.fail("The session database is not Citus: run these tests with make test-citus.")
+    return conn

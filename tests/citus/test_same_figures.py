@@ -12,20 +12,12 @@ from pathlib import Path
 
 import pytest
 from scenario import MOVED_BY_CODE, MOVED_BY_POINT, play
-from sqlalchemy import Connection, text
+from sqlalchemy import text
 
-from app.db.citus import is_citus
 from app.services.coverage.sql import make_query
 from app.sql import statement
 
 pytestmark = pytest.mark.citus
-
-
-@pytest.fixture
-def citus(conn: Connection) -> Connection:
-    if not is_citus(conn):
-        pytest.fail("The session database is not Citus: run these tests with make test-citus.")
-    return conn
 
 
 @pytest.fixture(scope="module")
