@@ -115,7 +115,9 @@ class CoverageGroup(Base):
 
 
 class CoverageKeyGroup(Base):
-    """The groups that have steps under a filter key (``p<program id>`` or ``a<agency>``)."""
+    """The groups that have steps under a filter key (``p<program id>`` or ``a<agency>``).
+    Written by the refresh but read by no query: the filtered area figures walk
+    ``coverage_group`` (``key_steps_by_area.sql``); to be dropped by a later migration."""
 
     __tablename__ = "coverage_key_group"
 

@@ -118,11 +118,13 @@ def test_a_kabkota_s_rows_of_every_table_share_one_worker(citus, wilayah_dir, tm
     assert len(set.union(*nodes.values())) == 2  # and both workers hold some
 
 
-def test_a_one_kabkota_query_is_routed_to_one_shard(citus):
-    sql = "EXPLAIN " + statement("coverage/steps_by_area.sql")
+@pytest.mark.parametrize("name", ["steps_by_area", "key_steps_by_area"])
+def test_a_one_kabkota_query_is_routed_to_one_shard(citus, name):
+    sql = "EXPLAIN " + statement(f"coverage/{name}.sql")
+    extra = {"stale": [], "code_length": 13, "kunci": "p1"}  # kunci: the filtered figures
     params = make_query(None, 4, None, None, "64.71", ()).params(citus)
-    plan = citus.execute(text(sql), {**params, "stale": [], "code_length": 13}).scalars().all()
+    plan = citus.execute(text(sql), {**params, **extra}).scalars().all()
     assert any(line.strip() == "Task Count: 1" for line in plan), plan
     national = make_query(None, 4, None, None, None, ()).params(citus)
-    plan = citus.execute(text(sql), {**national, "stale": [], "code_length": 13}).scalars().all()
+    plan = citus.execute(text(sql), {**national, **extra}).scalars().all()
     assert any(line.strip() == "Task Count: 16" for line in plan), plan
