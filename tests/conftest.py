@@ -34,8 +34,9 @@ ROOT = Path(__file__).resolve().parents[1]
 WILAYAH = ROOT.parent / "shared" / "data" / "wilayah"
 TEST_SECRET = "test-secret-key-not-for-production"
 TEST_ADMIN = Principal(username="uji-admin", role="admin")
-# Browser-test fixtures (the session-wide Chromium; the map world's servers) for every folder.
-pytest_plugins = ["browser", "map_pages"]
+# Browser-test fixtures (the session-wide Chromium; the map world's servers) and the Citus
+# tests' single node, for every folder.
+pytest_plugins = ["browser", "map_pages", "citus_fixtures"]
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-"""Fixtures of the distributed tests: a single-node PostGIS beside the session's Citus
+"""Fixtures of the distributed tests (a plugin of tests/conftest.py; a second conftest.py would
+shadow the root one for `from conftest import`): a single-node PostGIS beside the session's Citus
 cluster, for tests that compare the two on the same files."""
 
 from __future__ import annotations
