@@ -3,7 +3,8 @@
     nice -n 15 ionice -c3 .venv/bin/python bench/bench_figures.py --households 1000000
 
 On the data set of ``bench/dataset.py``, against ``sasaran serve`` (own process, loopback
-HTTP, keep-alive), warm, requests in turns over the filters so a noisy neighbour hits all:
+HTTP, keep-alive), warm (every request the rounds can draw asked once first; ``--cold``
+skips that), requests in turns over the filters so a noisy neighbour hits all:
 - ``/api/v1/coverage?level=kelurahan&parent=<kab/kota>`` with no filter, a program, an agency,
   desil 1-6 and a reference date, over the eleven kab/kota (p50/p95 per filter);
 - the anchor: the naive ``count(DISTINCT)`` join over household and enrollment for the same
@@ -61,6 +62,23 @@ def params_for(kind: str, rng: random.Random) -> dict:
     return p
 
 
+def warm_every_request(http: httpx.Client, pg: psycopg.Connection) -> None:
+    """Ask every request the rounds can draw once (each kab/kota with each program, agency,
+    desil and date; the naive join once per kab/kota), as a server that has been up for a
+    while has them in its cache: the cluster starts with empty buffers and a first touch of a
+    (kab/kota, program) pair's steps reads from disk (200-670 ms against 14-71 ms warm,
+    docs/performance.md). ``--cold`` measures without it."""
+    for parent in KABKOTA:
+        variants = [{}, *({"program": p[0]} for p in PROGRAMS),
+                    *({"agency": a} for a in sorted({p[1] for p in PROGRAMS})),
+                    *({"desil_max": d} for d in range(1, 7)),
+                    *({"ref_date": d} for d in DATES)]
+        for extra in variants:
+            http.get("/api/v1/coverage", params={"level": "kelurahan", "parent": parent,
+                                                 "ref_date": REF, **extra}).raise_for_status()
+        pg.execute(NAIVE_SQL, {"ref": REF, "program": PROGRAMS[0][0], "parent": parent}).fetchall()
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000
@@ -70,15 +88,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--households", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--cold", action="store_true",
+                        help="skip the warm-up pass (first touches read from disk)")
     args = parser.parse_args()
+    cold = args.cold
     rng = random.Random(18)
     times: dict[str, list[float]] = {k: [] for k in (*FILTERS, "naive")}
     with open_dataset(args.households) as url, app_server(url) as base, \
             httpx.Client(base_url=base, timeout=120) as http:
         dsn = psycopg.conninfo.make_conninfo(url.replace("postgresql+psycopg", "postgresql"))
         with psycopg.connect(dsn) as pg:
-            for kind in FILTERS:  # warm
-                http.get("/api/v1/coverage", params=params_for(kind, rng)).raise_for_status()
+            if cold:
+                for kind in FILTERS:  # one request per filter
+                    http.get("/api/v1/coverage", params=params_for(kind, rng)).raise_for_status()
+            else:
+                warm_every_request(http, pg)
             for i in range(args.rounds):
                 order = [*FILTERS, "naive"]
                 for kind in order[i % 6:] + order[:i % 6]:
@@ -99,7 +123,7 @@ def main() -> None:
                 if i:  # the first of each is the cold one
                     figures[name].append(time.perf_counter() - start)
     print(f"[{args.households:,} households] /api/v1/coverage per kelurahan of one kab/kota, "
-          f"{args.rounds} rounds in turns:")
+          f"{args.rounds} rounds in turns, {'cold' if cold else 'warm'}:")
     for kind, values in times.items():
         print(f"  {kind:8} p50 {statistics.median(values) * 1000:7.1f} ms  "
               f"p95 {pct(values, 0.95):7.1f} ms")
