@@ -312,6 +312,17 @@ def test_a_fresh_load_numbers_its_rows_and_moves_the_id_sequence_past_them(bonta
                            ).scalar_one() == first + 9
 
 
+def test_a_first_bulk_load_rejecting_every_row_leaves_the_id_sequence_where_it_was(
+        bontang, tmp_path):
+    # A new registry: the sequence has never given an id, so the load reserves id 1.
+    bontang.execute(text("SELECT setval(pg_get_serial_sequence('household', 'id'), 1, false)"))
+    rows = [row(1, desil="0"), row(2, nik_kepala="123")]
+    result = run(bontang, write_csv(tmp_path / "a.csv", rows), bulk=True)
+    assert (result.accepted, result.rejected, result.inserted) == (0, 2, 0)
+    run(bontang, write_csv(tmp_path / "b.csv", [row(3)]))  # the server numbers this one
+    assert bontang.execute(text("SELECT id FROM household")).scalar_one() == 1
+
+
 def filenode(conn):
     return conn.execute(text("SELECT pg_relation_filenode('household')")).scalar_one()
 

@@ -4,8 +4,10 @@ The file is streamed in chunks (50,000 rows by default: the first chunk's prepar
 last chunk's load are not overlapped, so smaller chunks waste less). While Python prepares
 chunk n+1, a worker thread loads chunk n (``app.services.registry.load``), so both cores
 work. Possible duplicates (same head NIK or No. KK digest in different households) are
-flagged at the end: set-based in SQL, or, on a fresh load into an empty registry, from the
-digests counted while streaming. NIK and No. KK reach the database only as HMAC digests and masks.
+flagged at the end: set-based in SQL around the digests the import touched (its rows' and the
+former digests of the households it changed), or, on a fresh load into an empty registry,
+from the digests counted while streaming. NIK and No. KK reach the database only as HMAC
+digests and masks.
 """
 
 from __future__ import annotations
@@ -123,12 +125,14 @@ def import_households(
                                        {"kolom": column_map or {}, "lembar": sheet,
                                         **profile_parameter(profile)})
         result = ImportResult(batch_id, table.name)
-        existing = load.household_count(conn)
         if area_prefixes:
             bulk = False
         if bulk is None:
-            bulk = _estimated_rows(Path(path), table.name) >= max(BULK_MIN_ROWS, existing)
-        fresh = bulk and existing == 0  # straight COPY: no row can conflict
+            # At least the registry's size: counted no further than the file's estimate.
+            estimate = _estimated_rows(Path(path), table.name)
+            bulk = estimate >= BULK_MIN_ROWS and \
+                estimate >= load.household_count(conn, at_most=estimate + 1)
+        fresh = bulk and load.household_count(conn, at_most=1) == 0  # no row can conflict
         # Citus routes a plain COPY to the shards; the side-table swap is single-node only.
         side = SideLoad.begin(conn, batch_id) if fresh and not is_citus(conn) else None
         try:
@@ -184,7 +188,7 @@ def _load(conn: Connection, table: Table, result: ImportResult, key: bytes,
         if pending is not None:
             _add_counts(result, pending.result())
     if rows.next_id is not None:
-        load.claim_ids(conn, rows.next_id - 1)
+        load.claim_ids(conn, rows.next_id)
     _finish(conn, result, rebuild, side, tracker, counts)
 
 
@@ -198,9 +202,8 @@ def _finish(conn: Connection, result: ImportResult, rebuild: list[str], side: Si
     indexed = time.perf_counter()
     if tracker is not None:  # a fresh load: every household is this batch's
         duplicates = load.flag_shared_digests(conn, *tracker.shared(), DUPLICATE)
-    else:
-        load.flag_possible_duplicates(conn)
-        duplicates = load.count_flag(conn, DUPLICATE, result.batch_id)
+    else:  # judged around the digests the upserts touched
+        duplicates = load.flag_possible_duplicates(conn, result.batch_id)
     log.debug("indexes %.2f s, possible duplicates %.2f s", indexed - started,
               time.perf_counter() - indexed)
     result.flags = {name: counts[name] for name in FLAG_ORDER if counts[name]}

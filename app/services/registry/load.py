@@ -55,9 +55,15 @@ WITH_REFERENCING = text(
 )
 
 
-
-def household_count(conn: Connection) -> int:
-    return int(conn.execute(text("SELECT count(*) FROM household")).scalar_one())
+def household_count(conn: Connection, at_most: int) -> int:
+    """How many households the registry holds, counted up to ``at_most`` only: an import needs
+    to know whether it is about as large as the registry, not the size of a large one (a
+    count of 1 M households is ~0.1 s of every small import)."""
+    if at_most <= 0:
+        return 0
+    return int(conn.execute(
+        text("SELECT count(*) FROM (SELECT 1 FROM household LIMIT :n) AS h"), {"n": at_most},
+    ).scalar_one())
 
 
 def drop_secondary_indexes(conn: Connection) -> list[str]:
@@ -88,6 +94,8 @@ def rebuild_indexes(conn: Connection, statements: list[str]) -> None:
 def prepare_staging(conn: Connection) -> None:
     conn.execute(text(statement("registry/staging.sql")))
     conn.execute(text("TRUNCATE household_staging"))
+    conn.execute(text(statement("registry/touched_create.sql")))
+    conn.execute(text("TRUNCATE household_touched"))
 
 
 def copy_rows(conn: Connection, table: str, payload: bytes, with_id: bool = False) -> None:
@@ -115,9 +123,13 @@ def reserve_ids(conn: Connection) -> int:
     return int(conn.execute(text(f"SELECT nextval({ID_SEQUENCE})")).scalar_one())
 
 
-def claim_ids(conn: Connection, last: int) -> None:
-    """Move the id sequence past the ids a fresh load gave out (up to ``last``)."""
-    conn.execute(text(f"SELECT setval({ID_SEQUENCE}, :last)"), {"last": last})
+def claim_ids(conn: Connection, following: int) -> None:
+    """Move the id sequence to the first id after those a fresh load gave out: the next
+    ``nextval`` returns ``following``. When the load stored nothing (every row rejected),
+    that is the id it reserved, which may be the sequence's first (1): ``setval(.., 0)``
+    would be out of its range."""
+    conn.execute(text(f"SELECT setval({ID_SEQUENCE}, :following, false)"),
+                 {"following": following})
 
 
 def remove_outside(conn: Connection, patterns: list[str]) -> list[str]:
@@ -136,13 +148,21 @@ def upsert_staging(conn: Connection) -> tuple[int, int]:
         relocate.stage_moves(conn, relocate.FROM_STAGING)
         relocate.relocate(conn)
         key = "kode_kabkota, id_keluarga"
+    conn.execute(text(statement("registry/touched.sql")))
     row = conn.execute(text(statement("registry/upsert.sql").format(key=key))).one()
     return int(row.inserted or 0), int(row.updated or 0)
 
 
-def flag_possible_duplicates(conn: Connection) -> None:
-    """Flag (and unflag) ``possible_duplicate`` over the whole registry, set-based."""
-    conn.execute(text(statement("registry/duplicates.sql")))
+def flag_possible_duplicates(conn: Connection, batch_id: int) -> int:
+    """Flag (and unflag) ``possible_duplicate`` where the import's upserts can have changed
+    it: the households with a digest it touched (``household_touched``), set-based. Returns
+    how many households of the batch are flagged.
+
+    The work follows the size of the import, not the registry's; in exchange, a flag edited
+    by hand in the database is set right only when an import touches one of its digests."""
+    conn.execute(text("ANALYZE household_touched"))
+    return int(conn.execute(text(statement("registry/duplicates.sql")),
+                            {"batch": batch_id}).one().flagged)
 
 
 def flag_shared_digests(conn: Connection, nik: list[bytes], kk: list[bytes], flag: str) -> int:
@@ -157,11 +177,3 @@ def flag_shared_digests(conn: Connection, nik: list[bytes], kk: list[bytes], fla
              "AND NOT CAST(:flag AS text) = ANY (flags)"),
         {"nik": nik, "kk": kk, "flag": flag},
     ).rowcount
-
-
-def count_flag(conn: Connection, flag: str, batch_id: int) -> int:
-    return int(conn.execute(
-        text("SELECT count(*) FROM household WHERE CAST(:flag AS text) = ANY (flags) "
-             "AND batch_id = :batch"),
-        {"flag": flag, "batch": batch_id},
-    ).scalar_one())

@@ -1,19 +1,65 @@
 -- Possible duplicates: different households sharing a head NIK or a No. KK digest. Both are
 -- kept and flagged for verification; a household no longer sharing either loses the flag.
-WITH shared_nik AS (
-    SELECT nik_kepala_hash FROM household GROUP BY nik_kepala_hash HAVING count(*) > 1
+-- Only the households whose flag an import can have changed are judged: those holding a head
+-- NIK or No. KK digest it touched (household_touched: the digests of the rows it wrote and the
+-- former digests of the households it changed), so the work follows the import's size, not
+-- the registry's. Returns how many households of the batch (:batch) end up flagged, and how
+-- many flags changed.
+WITH touched AS MATERIALIZED (
+    SELECT 'nik' AS kind, nik_kepala_hash AS digest FROM household_touched
+    UNION
+    SELECT 'kk', no_kk_hash FROM household_touched
 ),
-shared_kk AS (
-    SELECT no_kk_hash FROM household GROUP BY no_kk_hash HAVING count(*) > 1
-),
-judged AS (
-    SELECT h.kode_kabkota, h.id,
-           (h.nik_kepala_hash IN (SELECT nik_kepala_hash FROM shared_nik)
-            OR h.no_kk_hash IN (SELECT no_kk_hash FROM shared_kk)) AS duplicate
+candidate AS MATERIALIZED (
+    SELECT h.kode_kabkota, h.id, h.nik_kepala_hash, h.no_kk_hash, h.batch_id,
+           'possible_duplicate' = ANY (h.flags) AS flagged
     FROM household h
+    WHERE h.nik_kepala_hash IN (SELECT digest FROM touched WHERE kind = 'nik')
+    UNION
+    SELECT h.kode_kabkota, h.id, h.nik_kepala_hash, h.no_kk_hash, h.batch_id,
+           'possible_duplicate' = ANY (h.flags) AS flagged
+    FROM household h
+    WHERE h.no_kk_hash IN (SELECT digest FROM touched WHERE kind = 'kk')
+),
+-- Each candidate's two digests, and which of them it shares.
+held AS MATERIALIZED (
+    SELECT kode_kabkota, id, 'nik' AS kind, nik_kepala_hash AS digest FROM candidate
+    UNION ALL
+    SELECT kode_kabkota, id, 'kk', no_kk_hash FROM candidate
+),
+-- Every household holding a touched digest is a candidate: those digests are counted among the
+-- candidates. A candidate's other digest (a partner found through one digest) is counted in
+-- the registry, through its index.
+untouched AS MATERIALIZED (
+    SELECT DISTINCT kind, digest FROM held x
+    WHERE NOT EXISTS (SELECT 1 FROM touched t WHERE t.kind = x.kind AND t.digest = x.digest)
+),
+shared AS (
+    SELECT kind, digest FROM held
+    WHERE (kind, digest) IN (SELECT kind, digest FROM touched)
+    GROUP BY kind, digest HAVING count(*) > 1
+    UNION ALL
+    SELECT 'nik', h.nik_kepala_hash FROM household h
+    WHERE h.nik_kepala_hash IN (SELECT digest FROM untouched WHERE kind = 'nik')
+    GROUP BY h.nik_kepala_hash HAVING count(*) > 1
+    UNION ALL
+    SELECT 'kk', h.no_kk_hash FROM household h
+    WHERE h.no_kk_hash IN (SELECT digest FROM untouched WHERE kind = 'kk')
+    GROUP BY h.no_kk_hash HAVING count(*) > 1
+),
+judged AS MATERIALIZED (
+    SELECT c.kode_kabkota, c.id, c.batch_id, c.flagged, d.id IS NOT NULL AS duplicate
+    FROM candidate c
+    LEFT JOIN (SELECT DISTINCT x.kode_kabkota, x.id FROM held x JOIN shared s USING (kind, digest)
+              ) d ON d.kode_kabkota = c.kode_kabkota AND d.id = c.id
+),
+changed AS (
+    UPDATE household h
+    SET flags = CASE WHEN j.duplicate THEN array_append(h.flags, 'possible_duplicate')
+                     ELSE array_remove(h.flags, 'possible_duplicate') END
+    FROM judged j
+    WHERE j.kode_kabkota = h.kode_kabkota AND j.id = h.id AND j.duplicate <> j.flagged
+    RETURNING h.id
 )
-UPDATE household h
-SET flags = CASE WHEN j.duplicate THEN array_append(h.flags, 'possible_duplicate')
-                 ELSE array_remove(h.flags, 'possible_duplicate') END
-FROM judged j
-WHERE j.kode_kabkota = h.kode_kabkota AND j.id = h.id AND j.duplicate <> ('possible_duplicate' = ANY (h.flags))
+SELECT (SELECT count(*) FROM judged WHERE duplicate AND batch_id = :batch) AS flagged,
+       (SELECT count(*) FROM changed) AS changed
