@@ -2,6 +2,11 @@
 
 Run under the machine-wide lock:
     flock /tmp/sasaran-bench.lock .venv/bin/python bench/bench_import.py [--rows N]
+    ... bench_import.py --rows 10000 --existing 1000000 --repeat 5 --import-only
+
+``--existing N`` first loads N other households (not timed), so that the measured file is
+imported beside them, as a monthly update lands in a full registry: each turn's households are
+removed again before the next.
 
 A private PostGIS cluster is created in a temporary directory (normal durability settings),
 Pangkalpinang's 42 real kelurahan are loaded from ../shared/data/wilayah/, and a seeded CSV is
@@ -47,15 +52,17 @@ HEADER = ["id_keluarga", "no_kk", "nik_kepala", "nama_kepala", "alamat", "kode_k
 STATUS = np.array(["terverifikasi", "belum", "ditolak"])
 
 
-def write_households(path: Path, rows: int, codes: list[str], bounds: tuple, seed: int) -> None:
-    """Seeded synthetic households, written in slices so memory stays flat."""
+def write_households(path: Path, rows: int, codes: list[str], bounds: tuple, seed: int,
+                     first: int = 0) -> None:
+    """Seeded synthetic households numbered from ``first``, written in slices so memory stays
+    flat. Households of different numbers share no id, head NIK or No. KK."""
     rng = np.random.default_rng(seed)
     minx, miny, maxx, maxy = bounds
     with open(path, "w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
-        for start in range(0, rows, 100_000):
-            n = min(100_000, rows - start)
+        for start in range(first, first + rows, 100_000):
+            n = min(100_000, first + rows - start)
             i = np.arange(start, start + n)
             code = np.array(codes, dtype=object)[rng.integers(0, len(codes), n)]
             kec = [c.replace(".", "")[:6] for c in code]
@@ -67,7 +74,9 @@ def write_households(path: Path, rows: int, codes: list[str], bounds: tuple, see
                 k = int(i[j])
                 nik = f"{kec[j]}{1 + k % 28:02d}{1 + (k // 28) % 12:02d}{(k // 336) % 100:02d}" \
                       f"{1 + k // 33600:04d}"
-                row = [f"B{k:07d}", f"{kec[j]}0101{k:06d}", nik, f"Kepala {k}", f"Jl. {k}",
+                # No. KK: 16 digits at any k (0101 + six digits below a million, as before)
+                no_kk = f"{kec[j]}{101 + k // 1_000_000:04d}{k % 1_000_000:06d}"
+                row = [f"B{k:07d}", no_kk, nik, f"Kepala {k}", f"Jl. {k}",
                        code[j], str(lat[j]), str(lon[j]), str(1 + k % 7), str(desil[j]),
                        str(300_000 + k % 900_000), STATUS[k % 3], "2025-02-01"]
                 assert len(row) == len(HEADER)
@@ -80,14 +89,25 @@ def write_households(path: Path, rows: int, codes: list[str], bounds: tuple, see
                 writer.writerow(row)
 
 
-def seeded_city(engine, folder: Path, rows: int) -> tuple[Path, object]:
-    """Pangkalpinang's kelurahan loaded, and a seeded households file over them."""
+def seeded_city(engine, folder: Path, rows: int, existing: int = 0) -> tuple[Path, object]:
+    """Pangkalpinang's kelurahan loaded, ``existing`` households already imported (numbered
+    first) and a seeded households file over them (numbered after those)."""
     with engine.begin() as conn:
         load_boundaries(conn, BOUNDARIES)
         index = kelurahan_index(conn)
+    codes, bounds = list(index.codes), tuple(shapely.total_bounds(index.geometries))
+    if existing:
+        before = folder / "existing.csv"
+        write_households(before, existing, codes, bounds, seed=7)
+        started = time.perf_counter()
+        with engine.begin() as conn:
+            loaded = import_households(conn, before, key=b"bench-key", user="bench")
+            conn.exec_driver_sql("ANALYZE household")
+        before.unlink()
+        print(f"existing: {loaded.accepted:,} households loaded in "
+              f"{time.perf_counter() - started:.1f} s (not part of any figure)", flush=True)
     data = folder / "households.csv"
-    write_households(data, rows, list(index.codes), tuple(shapely.total_bounds(index.geometries)),
-                     seed=42)
+    write_households(data, rows, codes, bounds, seed=42, first=existing)
     return data, index
 
 
@@ -158,23 +178,26 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="anchor and import in turns")
     parser.add_argument("--import-only", action="store_true",
                         help="stop after the first import (quick before/after comparisons)")
+    parser.add_argument("--existing", type=int, default=0,
+                        help="households already in the registry beside the imported file")
     args = parser.parse_args()
     with bench_database(port=5432) as url, \
             tempfile.TemporaryDirectory(prefix="sasaran-bench-data-") as folder:
         engine = make_engine(url)
-        data, index = seeded_city(engine, Path(folder), args.rows)
+        data, index = seeded_city(engine, Path(folder), args.rows, args.existing)
         print(f"rows: {args.rows:,}; file {data.stat().st_size / 1e6:.0f} MB; "
-              f"42 real kelurahan of Pangkalpinang")
+              f"42 real kelurahan of Pangkalpinang; --existing {args.existing:,}")
         rss_before = peak_rss_mb()
         floors, anchors, imports = [], [], []
+        last_batch = 0
         for turn in range(args.repeat):  # anchor and import in turns, medians reported
             floor, anchor = copy_and_index(url, data)
             floors.append(floor)
             anchors.append(anchor)
             if turn:
-                with engine.begin() as conn:
-                    conn.exec_driver_sql("TRUNCATE household, import_batch CASCADE")
+                _remove_import(engine, last_batch, args.existing)
             elapsed, result = timed_import(engine, data)
+            last_batch = result.batch_id
             imports.append(elapsed)
             print(f"  turn {turn + 1}: plain COPY {floor:.2f} s, COPY + the same indexes "
                   f"{anchor:.2f} s, import {elapsed:.2f} s", flush=True)
@@ -195,6 +218,18 @@ def main() -> None:
         _geocoding_figures(engine, data, index, args.rows)
         print(f"peak RSS overall: {peak_rss_mb():.0f} MB")
         engine.dispose()
+
+
+def _remove_import(engine, batch_id: int, existing: int) -> None:
+    """Take the last turn's households out again, leaving the ``existing`` ones."""
+    with engine.begin() as conn:
+        if not existing:
+            conn.exec_driver_sql("TRUNCATE household, import_batch CASCADE")
+            return
+        conn.exec_driver_sql(f"DELETE FROM household WHERE batch_id = {int(batch_id)}")
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+            "VACUUM ANALYZE household")
 
 
 def _geocoding_figures(engine, data: Path, index, rows: int) -> None:
