@@ -18,8 +18,13 @@ def bontang(conn, wilayah_dir):
     return conn
 
 
-def run(conn, tmp_path, name, rows):
-    return import_households(conn, write_csv(tmp_path / name, rows), key=KEY, user="uji")
+def run(conn, tmp_path, name, rows, bulk=None):
+    return import_households(conn, write_csv(tmp_path / name, rows), key=KEY, user="uji",
+                             bulk=bulk)
+
+
+# A bulk upsert (a file as large as the registry) judges the whole registry instead.
+BULK = pytest.mark.parametrize("bulk", [None, True], ids=["upsert", "bulk"])
 
 
 def flagged(conn):
@@ -34,22 +39,26 @@ def set_flag(conn, id_keluarga, on):
                  {"k": id_keluarga})
 
 
-def test_a_household_left_alone_is_flagged_when_an_import_shares_its_digest(bontang, tmp_path):
+@BULK
+def test_a_household_left_alone_is_flagged_when_an_import_shares_its_digest(
+        bontang, tmp_path, bulk):
     run(bontang, tmp_path, "a.csv", [row(1), row(2), row(3)])
     assert flagged(bontang) == set()
     # K00004 takes K00001's head NIK, K00005 K00002's No. KK: the first two are not in the file.
-    second = run(bontang, tmp_path, "b.csv", [row(4, nik_kepala=nik(1)), row(5, no_kk=kk(2))])
+    second = run(bontang, tmp_path, "b.csv", [row(4, nik_kepala=nik(1)), row(5, no_kk=kk(2))],
+                 bulk)
     assert flagged(bontang) == {"K00001", "K00002", "K00004", "K00005"}
     assert second.flags[DUPLICATE] == 2  # the batch's own: K00004 and K00005
 
 
-def test_an_import_that_ends_the_sharing_unflags_both_sides(bontang, tmp_path):
+@BULK
+def test_an_import_that_ends_the_sharing_unflags_both_sides(bontang, tmp_path, bulk):
     run(bontang, tmp_path, "a.csv", [row(1), row(2, nik_kepala=nik(1)), row(3),
                                      row(4, no_kk=kk(3)), row(5)])
     assert flagged(bontang) == {"K00001", "K00002", "K00003", "K00004"}
     # K00002 and K00004 get digests of their own: K00001 and K00003, not in the file, no longer
     # share anything (their partners' former digests are judged again).
-    fix = run(bontang, tmp_path, "fix.csv", [row(2), row(4)])
+    fix = run(bontang, tmp_path, "fix.csv", [row(2), row(4)], bulk)
     assert (fix.updated, fix.flags[DUPLICATE]) == (2, 0)
     assert flagged(bontang) == set()
 

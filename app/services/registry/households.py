@@ -181,7 +181,7 @@ def _load(conn: Connection, table: Table, result: ImportResult, key: bytes,
                       prepared - started, time.perf_counter() - prepared)
             area = None if patterns is None else Area(patterns, rows.origin)
             pending = loader.submit(_load_chunk, conn, result.batch_id, payload, rejections,
-                                    warnings, fresh, side, area)
+                                    warnings, (fresh, side, area, not bulk))
             result.add(total, accepted, rejections, warnings)
             if progress:
                 progress(total)
@@ -189,11 +189,15 @@ def _load(conn: Connection, table: Table, result: ImportResult, key: bytes,
             _add_counts(result, pending.result())
     if rows.next_id is not None:
         load.claim_ids(conn, rows.next_id)
-    _finish(conn, result, rebuild, side, tracker, counts)
+    _finish(conn, result, (rebuild, side, tracker, bulk), counts)
 
 
-def _finish(conn: Connection, result: ImportResult, rebuild: list[str], side: SideLoad | None,
-            tracker: DuplicateTracker | None, counts: Counter[str]) -> None:
+def _finish(conn: Connection, result: ImportResult,
+            how: tuple[list[str], SideLoad | None, DuplicateTracker | None, bool],
+            counts: Counter[str]) -> None:
+    """Rebuild what a bulk load dropped, flag possible duplicates, close the batch (``how``:
+    the index statements, the side table, a fresh load's digest tracker, bulk)."""
+    rebuild, side, tracker, bulk = how
     started = time.perf_counter()
     if side is not None:
         side.swap_in(conn)
@@ -202,8 +206,8 @@ def _finish(conn: Connection, result: ImportResult, rebuild: list[str], side: Si
     indexed = time.perf_counter()
     if tracker is not None:  # a fresh load: every household is this batch's
         duplicates = load.flag_shared_digests(conn, *tracker.shared(), DUPLICATE)
-    else:  # judged around the digests the upserts touched
-        duplicates = load.flag_possible_duplicates(conn, result.batch_id)
+    else:  # around the digests the upserts touched; everywhere after a bulk upsert
+        duplicates = load.flag_possible_duplicates(conn, result.batch_id, everywhere=bulk)
     log.debug("indexes %.2f s, possible duplicates %.2f s", indexed - started,
               time.perf_counter() - indexed)
     result.flags = {name: counts[name] for name in FLAG_ORDER if counts[name]}
@@ -265,10 +269,13 @@ class Preparer:
 
 
 def _load_chunk(conn: Connection, batch_id: int, payload: bytes, rejections: list[Rejection],
-                warnings: list[RowWarning], fresh: bool, side: SideLoad | None,
-                area: Area | None) -> tuple[int, int, list[Rejection]]:
+                warnings: list[RowWarning],
+                how: tuple[bool, SideLoad | None, Area | None, bool],
+                ) -> tuple[int, int, list[Rejection]]:
     """Store the chunk's rejections and warnings and load its rows; returns (inserted,
-    updated, rows refused for lying outside the uploader's area)."""
+    updated, rows refused for lying outside the uploader's area). ``how``: fresh, the side
+    table, the uploader's area, whether to record the digests the upsert touches."""
+    fresh, side, area, touched = how
     started = time.perf_counter()
     batches.store_rejections(conn, batch_id, rejections)
     batches.store_warnings(conn, batch_id, warnings)
@@ -284,7 +291,7 @@ def _load_chunk(conn: Connection, batch_id: int, payload: bytes, rejections: lis
     refused = area.refuse(load.remove_outside(conn, area.patterns)) if area else []
     batches.store_rejections(conn, batch_id, refused)
     copied = time.perf_counter()
-    inserted, updated = load.upsert_staging(conn)
+    inserted, updated = load.upsert_staging(conn, record_touched=touched)
     log.debug("chunk: COPY %.2f s, upsert %.2f s", copied - started, time.perf_counter() - copied)
     return inserted, updated, refused
 

@@ -139,30 +139,37 @@ def remove_outside(conn: Connection, patterns: list[str]) -> list[str]:
                              {"area_patterns": patterns}).scalars())
 
 
-def upsert_staging(conn: Connection) -> tuple[int, int]:
+def upsert_staging(conn: Connection, record_touched: bool = True) -> tuple[int, int]:
     """Upsert the staged chunk; returns (inserted, updated). On Citus the key id_keluarga is
     unique per kab/kota only: households of the chunk found in another kab/kota are moved to
-    the new one first, so that the upsert finds and updates them there."""
+    the new one first, so that the upsert finds and updates them there. ``record_touched``
+    notes the digests it is about to touch first (``flag_possible_duplicates``)."""
     key = "id_keluarga"
     if is_citus(conn):
         relocate.stage_moves(conn, relocate.FROM_STAGING)
         relocate.relocate(conn)
         key = "kode_kabkota, id_keluarga"
-    conn.execute(text(statement("registry/touched.sql")))
+    if record_touched:
+        conn.execute(text(statement("registry/touched.sql")))
     row = conn.execute(text(statement("registry/upsert.sql").format(key=key))).one()
     return int(row.inserted or 0), int(row.updated or 0)
 
 
-def flag_possible_duplicates(conn: Connection, batch_id: int) -> int:
+def flag_possible_duplicates(conn: Connection, batch_id: int, everywhere: bool = False) -> int:
     """Flag (and unflag) ``possible_duplicate`` where the import's upserts can have changed
-    it: the households with a digest it touched (``household_touched``), set-based. Returns
-    how many households of the batch are flagged.
+    it: the households holding a digest they touched (``household_touched``), set-based; or,
+    ``everywhere``, over the whole registry (a bulk import, as large as the registry: judging
+    all costs less than recording and looking up each touched digest). Returns how many
+    households of the batch are flagged.
 
     The work follows the size of the import, not the registry's; in exchange, a flag edited
     by hand in the database is set right only when an import touches one of its digests."""
-    conn.execute(text("ANALYZE household_touched"))
-    return int(conn.execute(text(statement("registry/duplicates.sql")),
-                            {"batch": batch_id}).one().flagged)
+    if everywhere:
+        sql = "registry/duplicates_all.sql"
+    else:
+        conn.execute(text("ANALYZE household_touched"))
+        sql = "registry/duplicates.sql"
+    return int(conn.execute(text(statement(sql)), {"batch": batch_id}).one().flagged)
 
 
 def flag_shared_digests(conn: Connection, nik: list[bytes], kk: list[bytes], flag: str) -> int:

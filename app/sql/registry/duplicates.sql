@@ -10,16 +10,17 @@ WITH touched AS MATERIALIZED (
     UNION
     SELECT 'kk', no_kk_hash FROM household_touched
 ),
+-- Read from the (analysed) table itself, so that the planner knows how many there are.
 candidate AS MATERIALIZED (
     SELECT h.kode_kabkota, h.id, h.nik_kepala_hash, h.no_kk_hash, h.batch_id,
            'possible_duplicate' = ANY (h.flags) AS flagged
     FROM household h
-    WHERE h.nik_kepala_hash IN (SELECT digest FROM touched WHERE kind = 'nik')
+    WHERE h.nik_kepala_hash IN (SELECT nik_kepala_hash FROM household_touched)
     UNION
     SELECT h.kode_kabkota, h.id, h.nik_kepala_hash, h.no_kk_hash, h.batch_id,
            'possible_duplicate' = ANY (h.flags) AS flagged
     FROM household h
-    WHERE h.no_kk_hash IN (SELECT digest FROM touched WHERE kind = 'kk')
+    WHERE h.no_kk_hash IN (SELECT no_kk_hash FROM household_touched)
 ),
 -- Each candidate's two digests, and which of them it shares.
 held AS MATERIALIZED (
