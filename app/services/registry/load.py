@@ -164,12 +164,15 @@ def flag_possible_duplicates(conn: Connection, batch_id: int, everywhere: bool =
 
     The work follows the size of the import, not the registry's; in exchange, a flag edited
     by hand in the database is set right only when an import touches one of its digests."""
+    conn.execute(text(statement("registry/judged_create.sql")))
+    conn.execute(text("TRUNCATE household_judged"))
     if everywhere:
         sql = "registry/duplicates_all.sql"
     else:
         conn.execute(text("ANALYZE household_touched"))
         sql = "registry/duplicates.sql"
-    return int(conn.execute(text(statement(sql)), {"batch": batch_id}).one().flagged)
+    conn.execute(text(statement(sql)), {"batch": batch_id})
+    return int(conn.execute(text(statement("registry/flags_apply.sql"))).one().flagged)
 
 
 def flag_shared_digests(conn: Connection, nik: list[bytes], kk: list[bytes], flag: str) -> int:

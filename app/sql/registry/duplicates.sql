@@ -3,8 +3,8 @@
 -- Only the households whose flag an import can have changed are judged: those holding a head
 -- NIK or No. KK digest it touched (household_touched: the digests of the rows it wrote and the
 -- former digests of the households it changed), so the work follows the import's size, not
--- the registry's. Returns how many households of the batch (:batch) end up flagged, and how
--- many flags changed.
+-- the registry's. Into household_judged: the households whose flag changes and the batch's
+-- (:batch) flagged ones (registry/flags_apply.sql writes them).
 WITH touched AS MATERIALIZED (
     SELECT 'nik' AS kind, nik_kepala_hash AS digest FROM household_touched
     UNION
@@ -48,19 +48,12 @@ shared AS (
     WHERE h.no_kk_hash IN (SELECT digest FROM untouched WHERE kind = 'kk')
     GROUP BY h.no_kk_hash HAVING count(*) > 1
 ),
-judged AS MATERIALIZED (
+judged AS (
     SELECT c.kode_kabkota, c.id, c.batch_id, c.flagged, d.id IS NOT NULL AS duplicate
     FROM candidate c
     LEFT JOIN (SELECT DISTINCT x.kode_kabkota, x.id FROM held x JOIN shared s USING (kind, digest)
               ) d ON d.kode_kabkota = c.kode_kabkota AND d.id = c.id
-),
-changed AS (
-    UPDATE household h
-    SET flags = CASE WHEN j.duplicate THEN array_append(h.flags, 'possible_duplicate')
-                     ELSE array_remove(h.flags, 'possible_duplicate') END
-    FROM judged j
-    WHERE j.kode_kabkota = h.kode_kabkota AND j.id = h.id AND j.duplicate <> j.flagged
-    RETURNING h.id
 )
-SELECT (SELECT count(*) FROM judged WHERE duplicate AND batch_id = :batch) AS flagged,
-       (SELECT count(*) FROM changed) AS changed
+INSERT INTO household_judged (kode_kabkota, id, duplicate, flagged, of_batch)
+SELECT kode_kabkota, id, duplicate, flagged, batch_id = :batch FROM judged
+WHERE duplicate <> flagged OR (duplicate AND batch_id = :batch)
