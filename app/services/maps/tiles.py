@@ -29,6 +29,7 @@ from sqlalchemy import Connection, text
 from app.db.citus import is_citus
 from app.principal import Principal
 from app.services.coverage.sql import Query, program_filter
+from app.services.maps.inflight import SingleFlight
 from app.services.scope import area_scope, within
 from app.sql import statement
 from geo.errors import InvalidInput
@@ -98,6 +99,10 @@ def no_parallel_tile_plans(conn: Connection) -> None:
     conn.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
 
 
+# Tiles of one view asked together share each area table (``app.services.maps.inflight``).
+_AREA_TABLES = SingleFlight()
+
+
 def cluster_level(z: int) -> str:
     return next(level for top, level in CLUSTER_LEVELS if z <= top)
 
@@ -119,8 +124,14 @@ def area_tables(conn: Connection, z: int, x: int, y: int, flt: TileFilter,
     if level == "kabkota" or len(parents) > MAX_TILE_PARENTS:
         parents = [None]
     pub = publication(conn, principal, ref_date=flt.ref_date, desil_max=flt.desil_max)
-    tables = [pub.areas(level, parent, program=flt.program, agency=flt.agency)
-              for parent in parents]
+
+    def table(parent: str | None) -> list[dict[str, Any]]:
+        rows = _AREA_TABLES.run(
+            (principal, level, parent, flt.ref_date, flt.desil_max, flt.program, flt.agency),
+            lambda: pub.areas(level, parent, program=flt.program, agency=flt.agency))
+        return [dict(r) for r in rows]  # each caller its own rows: they may be shared
+
+    tables = [table(parent) for parent in parents]
     if flt.parent:
         tables = [[r for r in rows if within(r["kode"], flt.parent)] for rows in tables]
     return tables
