@@ -19,8 +19,9 @@ from app.services.coverage import statistics
 from app.sql import statement
 
 EVERY_KELURAHAN = "*"
-_TABLES = ("coverage_step", "coverage_group", "coverage_key_step", "coverage_key_group",
-           "coverage_stale")
+# What a refresh rewrites; coverage_stale only holds marks (a handful of rows, emptied by it).
+_REWRITTEN = ("coverage_step", "coverage_group", "coverage_key_step", "coverage_key_group")
+_TABLES = (*_REWRITTEN, "coverage_stale")
 
 
 def refresh_steps(conn: Connection, codes: Sequence[str] | None = None) -> int:
@@ -43,8 +44,7 @@ def refresh_steps(conn: Connection, codes: Sequence[str] | None = None) -> int:
         f"INSERT INTO coverage_key_group (kunci, kode_kabkota, kode_kelurahan, desil, "
         f"terverifikasi) SELECT DISTINCT kunci, kode_kabkota, kode_kelurahan, desil, "
         f"terverifikasi FROM coverage_key_step WHERE {where}"), params)
-    # coverage_stale only holds marks (a handful of rows, emptied here): not worth it.
-    statistics.analyze_if_rewritten(conn, _TABLES[:-1], written, everything)
+    statistics.analyze_if_rewritten(conn, _REWRITTEN, written, everything)
     return written
 
 
