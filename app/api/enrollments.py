@@ -45,6 +45,7 @@ def post_enrollments(
                  {"berkas": result.file, "program": program}, result.accepted)
     return {
         "batch": batches.get_batch(conn, result.batch_id), "status": result.status,
+        "sudah_ada": result.unchanged,
         "profil": choice.profile.name if choice.profile else None,
         "keyakinan_profil": choice.confidence, "peringatan": result.warned,
         "saran_kecocokan": result.suggested,

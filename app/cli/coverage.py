@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 # Services (and polars, pandas... behind them) are imported by the command that runs, so that
 # ``sasaran --help`` and every other command start without them (docs/performance.md).
 
+STATUS_WORDS = {"matched": "cocok", "ambiguous": "ambigu", "unmatched": "tidak cocok"}
 coverage_app = typer.Typer(help="Cakupan program.", no_args_is_help=True)
 cli.add_typer(coverage_app, name="coverage")
 RefDate = typer.Option(None, "--ref-date", help="Tanggal acuan YYYY-MM-DD (bawaan: hari ini)")
@@ -83,7 +84,9 @@ def import_enrollments_command(
                                     sheet=sheet, profile=chosen)
         audit.record(conn, LOCAL_ADMIN, "enrollment.import", f"batch:{result.batch_id}",
                      {"berkas": result.file, "program": program}, result.accepted)
-    status = ", ".join(f"{k} {v}" for k, v in sorted(result.status.items())) or "-"
+    counts = [(STATUS_WORDS.get(k, k), v) for k, v in sorted(result.status.items())]
+    counts += [("sudah ada, tidak diubah", result.unchanged)] * bool(result.unchanged)
+    status = ", ".join(f"{k} {v}" for k, v in counts) or "-"
     console.print(f"{result.file}: {result.accepted} baris diterima ({status}), "
                   f"{result.rejected} ditolak, {result.warned} dengan peringatan, "
                   f"{result.suggested} saran kecocokan (batch {result.batch_id}).")

@@ -31,6 +31,7 @@ FLAG_LABELS = {
 }
 STATUS_LABELS = {"matched": "Cocok dengan rumah tangga", "ambiguous": "Ambigu (beberapa rumah "
                  "tangga)", "unmatched": "Tidak cocok (disimpan, perlu diperbaiki)"}
+UNCHANGED_LABEL = "Sudah ada, tidak diubah"  # identical to an enrollment of an earlier upload
 KIND_LABELS = {**{k: v.label for k, v in KINDS.items()}, "anggota": "Anggota rumah tangga"}
 MEDIA = {"csv": "text/csv; charset=utf-8",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -83,6 +84,7 @@ def batch_view(conn: Connection, principal: Principal, batch_id: int) -> dict[st
     elif info["jenis"] == ENROLLMENTS:
         status = summary.get("status") or {}
         view["counts"] = [(label, status.get(key, 0)) for key, label in STATUS_LABELS.items()]
+        view["counts"].append((UNCHANGED_LABEL, summary.get("sudah_ada", 0)))
         view["unmatched"] = unmatched_rows(conn, batch_id=batch_id,
                                            area_prefixes=principal.area_prefixes)
         audit.record(conn, principal, "enrollment.unmatched", f"batch:{batch_id}",

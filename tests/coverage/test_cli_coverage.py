@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import os
 import random
+import re
 import subprocess
 from pathlib import Path
 
@@ -72,7 +73,12 @@ def test_import_check_and_export_from_the_command_line(cli_world):
     done = run("import", "enrollments", str(enrollments), url=url)
     assert done.returncode == 0, done.stderr
     unmatched = sum(1 for e in rows if not matched_households(e, households))
-    assert f"unmatched {unmatched}" in done.stdout
+    assert f"tidak cocok {unmatched}" in done.stdout
+    accepted = int(re.search(r"(\d+) baris diterima", done.stdout).group(1))
+    again = run("import", "enrollments", str(enrollments), url=url)
+    assert again.returncode == 0, again.stderr
+    # every row is stored already: none is counted again, all are said to be there
+    assert f"{accepted} baris diterima (sudah ada, tidak diubah {accepted})" in again.stdout
 
     candidates = folder / "calon.csv"
     candidates.write_text("nama,nik\nSatu," + households[0].nik_kepala + "\nDua,123\n",

@@ -194,12 +194,25 @@ def test_an_agency_uploads_its_own_program_and_sees_the_unmatched_rows(as_user, 
     result = officer.get(result_url)
     assert "Cocok dengan rumah tangga</dt><dd>2<" in result.text
     assert "Tidak cocok (disimpan, perlu diperbaiki)</dt><dd>1<" in result.text
+    assert "Sudah ada, tidak diubah</dt><dd>0<" in result.text
     unmatched = result.text[result.text.index('id="tabel-tak-cocok"'):]
     assert "647403********9999" in unmatched and "6474031505809999" not in result.text
     batch = int(result_url.rsplit("/", 1)[1])
     assert as_user("agency", "petugas-baznas", agency="BAZNAS").get(
         f"/unggah/batch/{batch}").status_code == 403
     assert officer.get(f"/unggah/batch/{batch - 1}").status_code == 403  # households
+
+    # The same list again, with one household more: only the new row counts as matched; the
+    # three rows already stored (the unmatched one too) are said to be there, not hidden.
+    bigger = list_ + f"{row(3)['nik_kepala']},2026-01-03\n"
+    staged = stage(officer, "pkh-lagi.csv", bigger.encode(), jenis="kepesertaan", program="PKH")
+    job_url = staged.headers["location"]
+    officer.post(job_url, data={"aksi": "muat", **selects(officer.get(job_url).text)})
+    again = officer.get(finish(officer, job_url)).text
+    assert '<dd data-angka="diterima">4<' in again
+    assert "Cocok dengan rumah tangga</dt><dd>1<" in again
+    assert "Tidak cocok (disimpan, perlu diperbaiki)</dt><dd>0<" in again
+    assert "Sudah ada, tidak diubah</dt><dd>3<" in again
 
 
 def test_form_mistakes_are_named_next_to_their_field(as_user):

@@ -53,8 +53,15 @@ class EnrollmentImport:
     warned: int = 0
     suggested: int = 0
 
+    @property
+    def unchanged(self) -> int:
+        """Accepted rows identical to an enrollment already stored (an earlier upload of the
+        same list): skipped, so they are in no status count."""
+        return self.accepted - sum(self.status.values())
+
     def summary(self) -> dict[str, Any]:
-        return {"status": self.status, "peringatan": self.warned, "saran": self.suggested}
+        return {"status": self.status, "sudah_ada": self.unchanged,
+                "peringatan": self.warned, "saran": self.suggested}
 
 
 def program_codes(conn: Connection) -> dict[str, int]:
