@@ -21,6 +21,7 @@ from app.services.coverage.steps import area_targets, enrolled_by_area, stale_co
 from app.services.wilayah import area_names
 from app.sql import statement
 from geo.coverage import check_level, rate
+from geo.coverage.overlap import pair_matrix
 
 __all__ = ["check_identities", "coverage_by_agency", "coverage_by_area", "coverage_by_program",
            "gap_list", "leakage_list", "overlap_matrix", "poverty_by_area"]
@@ -154,13 +155,9 @@ def overlap_matrix(
     q = make_query(ref_date, desil_max, program, agency, parent, area_prefixes)
     params = q.params(conn)
     programs = _programs(conn, Query(q.ref_date, agency=q.agency))
-    ids = [p["id"] for p in programs]
-    pairs = conn.execute(text(statement("coverage/overlap_pairs.sql")), params).all()
-    index = {pid: i for i, pid in enumerate(ids)}
-    matrix = [[0] * len(ids) for _ in ids]
-    for a, b, n in pairs:
-        if a in index and b in index:
-            matrix[index[a]][index[b]] = int(n)
+    combos = conn.execute(text(statement("coverage/overlap_combinations.sql")), params)
+    matrix = pair_matrix([p["id"] for p in programs],
+                        ((r.programs, int(r.n)) for r in combos))
     return {
         "programs": [{"kode_program": p["kode_program"], "nama": p["nama"],
                       "instansi": p["instansi"]} for p in programs],
