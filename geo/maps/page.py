@@ -10,6 +10,7 @@ only external request, and it is optional.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 
 import folium
@@ -155,6 +156,11 @@ def build_map(config: MapConfig) -> folium.Map:
     root.header.add_child(Element(f'<meta name="sasaran-lang" content="{config.lang}">'))
     # No favicon request: the page makes no request the app does not answer.
     root.header.add_child(Element('<link rel="icon" href="data:,">'))
+    # The first data requests start with the page, not after its scripts; crossorigin:
+    # the page script's fetch (same-origin credentials) may then use the preloaded answer.
+    for url in config.page.get("preload", []):
+        root.header.add_child(Element(
+            f'<link rel="preload" as="fetch" crossorigin="anonymous" href="{escape(url)}">'))
     fullscreen = Fullscreen(position="topleft", title=t["fullscreen"],
                             title_cancel=t["fullscreen_exit"])
     fullscreen.default_js = [("Control.Fullscreen.js",

@@ -193,6 +193,36 @@ def test_drill_down_from_kecamatan_to_kelurahan_and_back_up(browser, live_url):
     page.close()
 
 
+def _asked(watch: Watch, part: str) -> list[str]:
+    return [u for u in watch.urls if part in u]
+
+
+def test_the_first_view_asks_each_of_its_data_once_and_the_ranking_after(browser, live_url):
+    page, watch = open_map(browser, f"{live_url}/map?ref_date={REF.isoformat()}&figure=gap")
+    page.wait_for_selector("#sasaran-rollout[data-ready='1']")
+    page.wait_for_load_state("networkidle")
+    # Preloaded with the page and used by its script: one request each, not two.
+    assert len(_asked(watch, "/api/v1/map/figures")) == 1, watch.urls
+    assert "figure=gap" in _asked(watch, "/api/v1/map/figures")[0]
+    wilayah = _asked(watch, "/api/v1/wilayah")
+    assert sorted(u.rsplit("level=", 1)[1] for u in wilayah) == ["kabkota", "kecamatan",
+                                                                 "kelurahan"]
+    # Tiles of the fitted view only (none of the placeholder view before it), each once.
+    tiles = _asked(watch, "/tiles/")
+    zoom = page.evaluate("SasaranMap.page.map.getZoom()")
+    assert tiles and len(tiles) == len(set(tiles)), tiles
+    assert {int(u.split("/tiles/")[1].split("/")[1]) for u in tiles} == {zoom}, tiles
+    # The planning ranking (a pass over every household) waits for the map to be drawn.
+    ready_ms = float(page.get_attribute("body", "data-map-ready-ms") or 0)
+    started = page.evaluate("""() => performance.getEntriesByType('resource')
+        .filter(e => e.name.includes('/api/v1/rollout/priorities')).map(e => e.startTime)""")
+    assert len(started) == 1 and started[0] >= ready_ms - 1, (started, ready_ms)
+    assert page.inner_text("#sasaran-rollout .sasaran-rollout-status") == ""
+    assert page.locator("#sasaran-rollout .sasaran-rollout-priorities li").count() > 0
+    assert watch.problems == []
+    page.close()
+
+
 def test_a_copied_link_reopens_the_same_view(browser, live_url):
     page, _ = open_map(browser, f"{live_url}/map?ref_date={REF.isoformat()}")
     page.select_option("#sasaran-filters select[name=figure]", "gap")
@@ -217,6 +247,8 @@ def test_a_copied_link_reopens_the_same_view(browser, live_url):
     assert again.input_value("#sasaran-filters select[name=figure]") == "gap"
     assert not again.evaluate("SasaranMap.page.map.hasLayer(SasaranMap.page.layers.labels)")
     assert "Kesenjangan (RT)" in again.inner_text(".sasaran-title")
+    # The preload is spelled as the page script spells its request for this state too.
+    assert len(_asked(watch, "/api/v1/map/figures")) == 1, watch.urls
     assert watch.problems == []
     again.close()
 

@@ -38,6 +38,8 @@
     this.startLevel = this.state.level || "kelurahan";
     this.figures = {};
     this.areas = {};
+    // Settled once the first figures are drawn (or failed): what may wait for the map waits.
+    this.drawn = new Promise(function (resolve) { self.settleDrawn = resolve; });
     // Without its own zoom range, Leaflet narrows the map's to its layers' (the point tiles'
     // minZoom 14), and the city overview could never be seen.
     map.options.minZoom = 0;
@@ -72,8 +74,10 @@
       return self.source(level, self.cfg.urls[level]).then(function (fc) { self.addAreas(level, fc); });
     });
     return Promise.all(loads).then(function () {
-      self.addOverlays();
+      // The view first: overlays added before it would fetch the tiles of the map's
+      // placeholder view (twenty z12 tiles at 1 M) only to drop them.
       self.firstView();
+      self.addOverlays();
       self.basemaps.start(self.state.basemap);
       return figures;
     }).then(function (data) { return self.applyFigures(data); })
@@ -86,7 +90,8 @@
         document.body.setAttribute("data-map-ready-ms", String(Math.round(performance.now())));
         document.body.setAttribute("data-map-ready", "1");
       })
-      .catch(function (err) { self.panel.error(err); });
+      .catch(function (err) { self.panel.error(err); })
+      .then(function () { self.settleDrawn(); });
   };
 
   Page.prototype.source = function (name, url) {

@@ -114,6 +114,9 @@
   }
 
   Page.prototype.setTileUrl = function (layer, url) {
+    // The same URL (the first figures, a change of mapped figure) keeps the tiles drawn:
+    // a redraw would fetch every tile of the view again.
+    if (layer._url === url) return;
     // GridLayer.redraw ignores minZoom: below it, only swap the URL (used once zoomed in),
     // or the overview would fetch city-wide point tiles.
     layer.setUrl(url, this.map.getZoom() < layer.options.minZoom);
