@@ -77,6 +77,14 @@ def _merge(terms: Iterable[tuple[int, int]]) -> Relation:
     return tuple(sorted((c, k) for c, k in out.items() if k))
 
 
+# A relation of more cells than this (the total over a thousand hexagons) is nobody's
+# neighbourhood: it gains a hidden cell with every complement, and waiting for it made each
+# round mend one cell (a thousand rounds, each a full check: minutes at 1 M households). Not
+# waiting may hide a cell more than needed, never fewer: the rounds go on until the check
+# finds nothing exposed.
+NEIGHBOURHOOD = 64
+
+
 def protect(table: Table) -> list[int]:
     """The status of every cell: ``SHOWN``, ``SMALL_CELL`` (1-4), ``COMPLEMENT`` or
     ``WITHHELD``."""
@@ -98,16 +106,19 @@ def protect(table: Table) -> list[int]:
         exposed = _exposed(table, status, given_up)
         if not exposed:
             return _settle(table, status, given_up)
-        changed: set[Relation] = set()  # relations that got a new hidden cell in this round
+        # Relations (by identity: hashing a total over a thousand cells costs as much as
+        # reading it) that got a new hidden cell in this round.
+        changed: set[int] = set()
         for cell, given in exposed:
             if given is not None and sum(1 for c, _ in given if status[c] != SHOWN) > 1:
                 continue  # already mended by an earlier complement of this round
-            if given is None and any(r in changed for r in touching[cell]):
+            if given is None and any(id(r) in changed for r in touching[cell]
+                                     if len(r) <= NEIGHBOURHOOD):
                 continue  # its neighbourhood changed: check it again first
             partner = _partner(cell, given, touching, values, status, frozen)
             if partner is not None:
                 status[partner] = COMPLEMENT
-                changed.update(touching[partner])
+                changed.update(id(r) for r in touching[partner])
             elif not _hide_zeros(cell, touching, status, frozen, changed):
                 given_up.add(cell)
 
@@ -187,21 +198,31 @@ def _best(groups: Iterable[Relation], touching: list[list[Relation]], values: li
           status: list[int], frozen: dict[int, int]) -> int | None:
     """The candidate that also completes most relations now holding a single hidden cell
     (one complement serving two needs), then a roomy one, then the smallest."""
+    groups = list({id(rel): rel for rel in groups}.values())  # one relation, many neighbours
     candidates = {c for rel in groups for c, _ in rel
                   if status[c] == SHOWN and c not in frozen and values[c] >= MIN_COMPLEMENT}
     if not candidates:
         return None
+    # Hidden cells per relation, counted once per call (status does not change in it): a
+    # total over a thousand hexagons touches every candidate, and counting it again for each
+    # made one suppression of a 1 M household map take minutes.
+    hidden: dict[int, int] = {}
+
+    def single(rel: Relation) -> bool:
+        n = hidden.get(id(rel))
+        if n is None:
+            n = hidden[id(rel)] = sum(1 for c, _ in rel if status[c] != SHOWN)
+        return n == 1
 
     def completes(cell: int) -> int:
-        return sum(1 for rel in touching[cell]
-                   if sum(1 for c, _ in rel if status[c] != SHOWN) == 1)
+        return sum(1 for rel in touching[cell] if single(rel))
 
     return min(candidates,
                key=lambda c: (-completes(c), values[c] < ROOMY_COMPLEMENT, values[c], c))
 
 
 def _hide_zeros(cell: int, touching: list[list[Relation]], status: list[int],
-               frozen: dict[int, int], changed: set[Relation]) -> bool:
+               frozen: dict[int, int], changed: set[int]) -> bool:
     """Last resort when no count of 5 or more is left to hide (a tiny area whose ``<5`` cells
     add up to a ``<5``): hide the zeros that share a relation with ``cell``, shown ``<5`` too,
     so that an attacker can no longer count the cells that are at least 1."""
@@ -210,6 +231,6 @@ def _hide_zeros(cell: int, touching: list[list[Relation]], status: list[int],
         for other, _ in relation:
             if status[other] == SHOWN and other not in frozen:
                 status[other] = COMPLEMENT
-                changed.update(touching[other])
+                changed.update(id(r) for r in touching[other])
                 added = True
     return added
