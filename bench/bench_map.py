@@ -15,7 +15,8 @@ figures, legend and panel drawn; median of 3 cold loads), the page transfer, the
 click on the densest kelurahan to its side panel drawn (median of 3), the time until the
 household tiles of a dense z15 view are drawn, tile request latency at z14-16 over loopback
 HTTP (p50/p95 of 200 requests at household locations), the H3 hexagon aggregate (what roles
-without person access get instead of points) for the whole dataset, and the PDF report of a
+without person access get instead of points) for the whole dataset, as the admin and as the
+viewer (small counts protected across the cells), and the PDF report of a
 kota (the sample city: 15 kelurahan; at 1 M: Kota Balikpapan, 34 kelurahan; median of 3).
 Targets (issue 15): interactive < 2 s and transfer < 2 MB at 1 M households, click-to-panel
 < 300 ms at 1 M, PDF < 10 s; tile p95 < 100 ms.
@@ -136,9 +137,10 @@ def add_programs(engine: Engine) -> None:
     print(f"  {n:,} households; enrollments and segments in {time.perf_counter() - start:.0f} s")
 
 
-def serve(url: str, settings: Settings) -> tuple[uvicorn.Server, threading.Thread, str]:
+def serve(url: str, settings: Settings, role: str = "admin"
+          ) -> tuple[uvicorn.Server, threading.Thread, str]:
     app = create_app(settings, engine=make_engine(url))
-    app.dependency_overrides[current_principal] = lambda: Principal("bench", "admin")
+    app.dependency_overrides[current_principal] = lambda: Principal("bench", role)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -280,9 +282,10 @@ def measure_tiles(engine: Engine, base: str, requests: int = 200) -> dict[str, f
 
 
 def measure_hexagons(base: str, requests: int = 10) -> dict[str, float]:
-    """The H3 aggregate that roles without person access get instead of points, whole dataset."""
+    """The H3 aggregate that roles without person access get instead of points, whole dataset
+    (as the admin: counts as they are; as the viewer: protected, small counts hidden)."""
     times = []
-    with httpx.Client(base_url=base, timeout=60) as client:
+    with httpx.Client(base_url=base, timeout=600) as client:
         for _ in range(requests):
             start = time.perf_counter()
             response = client.get("/api/v1/map/hexagons", params={"ref_date": REF})
@@ -313,6 +316,12 @@ def run(name: str, url: str, settings: Settings, browser, report_area: str) -> N
         page = measure_page(browser, base, (lat, lon), kode)
         tiles = measure_tiles(engine, base)
         hexagons = measure_hexagons(base)
+        viewer_server, viewer_thread, viewer_base = serve(url, settings, role="viewer")
+        try:
+            protected = measure_hexagons(viewer_base, requests=3)
+        finally:
+            viewer_server.should_exit = True
+            viewer_thread.join(10)
         report = measure_report(base, report_area)
         anchor = statistics.median([before, anchor_s()])
     finally:
@@ -336,6 +345,9 @@ def run(name: str, url: str, settings: Settings, browser, report_area: str) -> N
     print(f"[{name}] hexagons (whole dataset): p50 {hexagons['p50_ms']:.0f} ms, "
           f"max {hexagons['max_ms']:.0f} ms, {hexagons['cells']:,} cells at resolution "
           f"{hexagons['resolution']}, {hexagons['kb']:.0f} kB")
+    print(f"[{name}] hexagons as the viewer (protected): p50 {protected['p50_ms']:.0f} ms "
+          f"{units(protected['p50_ms'] / 1000)}, max {protected['max_ms']:.0f} ms, "
+          f"{protected['cells']:,} cells at resolution {protected['resolution']}")
 
 
 def main() -> None:
