@@ -7,7 +7,7 @@ from itertools import combinations_with_replacement
 
 
 def pair_matrix(ids: Sequence[int], combos: Iterable[tuple[Sequence[int], int]]
-                   ) -> list[list[int]]:
+                ) -> list[list[int]]:
     """``matrix[i][j]``: the households whose combination holds both ``ids[i]`` and ``ids[j]``
     (the diagonal: those holding ``ids[i]``), from ``(programs, households)`` pairs. Programs
     outside ``ids`` (another agency's, under an agency filter) are ignored; a combination may

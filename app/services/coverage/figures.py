@@ -157,7 +157,7 @@ def overlap_matrix(
     programs = _programs(conn, Query(q.ref_date, agency=q.agency))
     combos = conn.execute(text(statement("coverage/overlap_combinations.sql")), params)
     matrix = pair_matrix([p["id"] for p in programs],
-                        ((r.programs, int(r.n)) for r in combos))
+                         ((r.programs, int(r.n)) for r in combos))
     return {
         "programs": [{"kode_program": p["kode_program"], "nama": p["nama"],
                       "instansi": p["instansi"]} for p in programs],
