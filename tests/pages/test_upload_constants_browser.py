@@ -137,6 +137,7 @@ def test_an_officer_sets_the_start_date_a_bnba_list_lacks_and_loads_it(chromium,
         "Cocok dengan rumah tangga": str(len(matched)),
         "Ambigu (beberapa rumah tangga)": "0",
         "Tidak cocok (disimpan, perlu diperbaiki)": str(len(unmatched)),
+        "Sudah ada, tidak diubah": "0",  # a first upload: nothing was stored before
         "Ditolak": str(len(refused)), "Diterima dengan peringatan": str(len(warned))}, shown
     rejected = page.locator("#tabel-ditolak tbody tr td").all_inner_texts()
     assert [int(rejected[0]), rejected[1]] == [refused[0], "nik"]
