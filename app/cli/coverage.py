@@ -85,7 +85,8 @@ def import_enrollments_command(
         audit.record(conn, LOCAL_ADMIN, "enrollment.import", f"batch:{result.batch_id}",
                      {"berkas": result.file, "program": program}, result.accepted)
     counts = [(STATUS_WORDS.get(k, k), v) for k, v in sorted(result.status.items())]
-    counts += [("sudah ada, tidak diubah", result.unchanged)] * bool(result.unchanged)
+    if result.unchanged:
+        counts.append(("sudah ada, tidak diubah", result.unchanged))
     status = ", ".join(f"{k} {v}" for k, v in counts) or "-"
     console.print(f"{result.file}: {result.accepted} baris diterima ({status}), "
                   f"{result.rejected} ditolak, {result.warned} dengan peringatan, "
