@@ -8,7 +8,6 @@ suppress small counts for roles that may not see persons. Definitions: ``geo.cov
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 from typing import Any
 
@@ -21,10 +20,12 @@ from app.services.coverage.steps import area_targets, enrolled_by_area, stale_co
 from app.services.wilayah import area_names
 from app.sql import statement
 from geo.coverage import check_level, rate
+from geo.coverage.mix import MixRow, agency_cells, program_cells, target_combinations
 from geo.coverage.overlap import pair_matrix
 
 __all__ = ["check_identities", "coverage_by_agency", "coverage_by_area", "coverage_by_program",
-           "gap_list", "leakage_list", "overlap_matrix", "poverty_by_area"]
+           "gap_list", "leakage_list", "overlap_matrix", "poverty_by_area", "scope_figures",
+           "segment_mix"]
 
 KELURAHAN_LENGTH = check_level("kelurahan")  # the whole code: one row per kelurahan
 
@@ -92,23 +93,33 @@ def coverage_by_program(
     has none); leakage anywhere in scope; unmatched rows only for an unscoped query."""
     q = make_query(ref_date, desil_max, program, agency, parent, area_prefixes)
     params = {**q.params(conn), "code_length": KELURAHAN_LENGTH}
-    targets = _targets(conn, params)
-    cells: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for r in conn.execute(text(statement("coverage/program_cells.sql")), params):
-        cells[r.program_id].append(dict(r._mapping))
+    return _program_rows(conn, q, params, segment_mix(conn, params), _targets(conn, params))
+
+
+def _program_rows(conn: Connection, q: Query, params: dict[str, Any], mix: list[MixRow],
+                  targets: dict[str, int]) -> list[dict[str, Any]]:
+    cells = program_cells(mix)
     unmatched = _unmatched(conn, q, params)
     rows = []
     for p in _programs(conn, q):
         area = set(p["wilayah_layanan"] or ())
-        inside = [c for c in cells[p["id"]] if not area or c["kode"] in area]
+        mine = cells.get(p["id"], {})
+        inside = [c for kode, c in mine.items() if not area or kode in area]
         seg = {k: sum(c[k] for c in inside) for k in ("covered", "overlap", "overlap_agency")}
-        seg["leakage"] = seg["leakage_households"] = sum(c["leakage"] for c in cells[p["id"]])
+        seg["leakage"] = seg["leakage_households"] = sum(c["leakage"] for c in mine.values())
         total = sum(n for k, n in targets.items() if not area or k in area)
         row = _figures(p["kode_program"], p["nama"], "program", total, seg,
                        None if unmatched is None else unmatched.get(p["id"], 0))
         rows.append({**row, "instansi": p["instansi"], "nama_instansi": p["nama_instansi"],
                      "wilayah_layanan": list(p["wilayah_layanan"] or [])})
     return rows
+
+
+def segment_mix(conn: Connection, params: dict[str, Any]) -> list[MixRow]:
+    """The active segments of the query counted per combination of programs, kelurahan and
+    target or not (``geo.coverage.mix``)."""
+    return [MixRow(tuple(r.programs), tuple(r.agencies), r.kode, r.target, int(r.households))
+            for r in conn.execute(text(statement("coverage/segment_mix.sql")), params)]
 
 
 def _unmatched(conn: Connection, q: Query, params: dict[str, Any]) -> dict[int, int] | None:
@@ -126,21 +137,24 @@ def coverage_by_agency(
     all targets in scope; leakage = sum of its programs' leakage (pairs are additive)."""
     q = make_query(ref_date, desil_max, None, agency, parent, area_prefixes)
     params = {**q.params(conn), "code_length": KELURAHAN_LENGTH}
-    targets = sum(_targets(conn, params).values())
-    per = {r.instansi: dict(r._mapping) for r in conn.execute(
-        text(statement("coverage/agency_cells.sql")), params)}
-    programs = coverage_by_program(conn, ref_date=q.ref_date, desil_max=desil_max,
-                                   agency=agency, parent=parent, area_prefixes=area_prefixes)
+    mix, targets = segment_mix(conn, params), _targets(conn, params)
+    return _agency_rows(conn, q, mix, targets, _program_rows(conn, q, params, mix, targets))
+
+
+def _agency_rows(conn: Connection, q: Query, mix: list[MixRow], targets: dict[str, int],
+                 programs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    total = sum(targets.values())
+    per = agency_cells(mix)
     agencies = conn.execute(text(
         "SELECT kode, nama FROM agency WHERE CAST(:ag AS text) IS NULL OR kode = :ag "
-        "ORDER BY kode"), {"ag": agency}).all()
+        "ORDER BY kode"), {"ag": q.agency}).all()
     rows = []
     for a in agencies:
         mine = [p for p in programs if p["instansi"] == a.kode]
         seg = dict(per.get(a.kode, {}))
         seg["leakage"] = sum(p["leakage"] for p in mine)
         unmatched = None if q.scoped else sum(p["unmatched"] or 0 for p in mine)
-        rows.append({**_figures(a.kode, a.nama, "instansi", targets, seg, unmatched),
+        rows.append({**_figures(a.kode, a.nama, "instansi", total, seg, unmatched),
                      "programs": len(mine)})
     return rows
 
@@ -151,15 +165,30 @@ def overlap_matrix(
     area_prefixes: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """``matrix[i][j]`` = target households actively enrolled in both programs i and j on the
-    reference date (the diagonal: in program i)."""
+    reference date (the diagonal: in program i). A program filter does not narrow it: the
+    matrix shows a program beside every other."""
     q = make_query(ref_date, desil_max, program, agency, parent, area_prefixes)
-    params = q.params(conn)
+    params = {**q.params(conn), "pids": None}
+    return _matrix(conn, q, segment_mix(conn, params))
+
+
+def _matrix(conn: Connection, q: Query, mix: list[MixRow]) -> dict[str, Any]:
     programs = _programs(conn, Query(q.ref_date, agency=q.agency))
-    combos = conn.execute(text(statement("coverage/overlap_combinations.sql")), params)
-    matrix = pair_matrix([p["id"] for p in programs],
-                         ((r.programs, int(r.n)) for r in combos))
+    matrix = pair_matrix([p["id"] for p in programs], target_combinations(mix))
     return {
         "programs": [{"kode_program": p["kode_program"], "nama": p["nama"],
                       "instansi": p["instansi"]} for p in programs],
         "matrix": matrix,
     }
+
+
+def scope_figures(conn: Connection, *, ref_date: date, desil_max: int = 4,
+                  area_prefixes: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The whole scope's ``coverage_by_program``, ``coverage_by_agency`` and ``overlap_matrix``
+    (no filter) from one pass over the segments: what a protected page needs all of."""
+    q = make_query(ref_date, desil_max, None, None, None, area_prefixes)
+    params = {**q.params(conn), "code_length": KELURAHAN_LENGTH}
+    mix, targets = segment_mix(conn, params), _targets(conn, params)
+    programs = _program_rows(conn, q, params, mix, targets)
+    return {"programs": programs, "agencies": _agency_rows(conn, q, mix, targets, programs),
+            "overlap": _matrix(conn, q, mix)}

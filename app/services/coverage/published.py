@@ -32,6 +32,7 @@ from app.services.coverage.figures import (
     coverage_by_area,
     coverage_by_program,
     overlap_matrix,
+    scope_figures,
 )
 from app.services.coverage.lists import poverty_by_area
 from app.services.wilayah import area_names
@@ -100,9 +101,12 @@ class CoveragePublication:
                  agency: str | None = None) -> list[dict[str, Any]]:
         """One row per program (``coverage_by_program``)."""
         self._whole_scope_only(parent, "per program")
-        rows = coverage_by_program(self.conn, ref_date=self.ref_date,
-                                   desil_max=self.desil_max, program=program, agency=agency,
-                                   parent=parent, area_prefixes=self.principal.area_prefixes)
+        if parent is None and program is None and agency is None:
+            rows = [dict(r) for r in self._scope["programs"]]
+        else:
+            rows = coverage_by_program(self.conn, ref_date=self.ref_date,
+                                       desil_max=self.desil_max, program=program, agency=agency,
+                                       parent=parent, area_prefixes=self.principal.area_prefixes)
         if not self.protected:
             return rows
         out = []
@@ -123,9 +127,12 @@ class CoveragePublication:
                  ) -> list[dict[str, Any]]:
         """One row per agency (``coverage_by_agency``)."""
         self._whole_scope_only(parent, "per instansi")
-        rows = coverage_by_agency(self.conn, ref_date=self.ref_date, desil_max=self.desil_max,
-                                  agency=agency, parent=parent,
-                                  area_prefixes=self.principal.area_prefixes)
+        if parent is None and agency is None:
+            rows = [dict(r) for r in self._scope["agencies"]]
+        else:
+            rows = coverage_by_agency(self.conn, ref_date=self.ref_date,
+                                      desil_max=self.desil_max, agency=agency, parent=parent,
+                                      area_prefixes=self.principal.area_prefixes)
         if not self.protected:
             return rows
         out = []
@@ -142,9 +149,12 @@ class CoveragePublication:
         """The program overlap matrix (``overlap_matrix``); its diagonal is each program's
         covered households."""
         self._whole_scope_only(parent, "tumpang tindih program")
-        result = overlap_matrix(self.conn, ref_date=self.ref_date, desil_max=self.desil_max,
-                                parent=parent, agency=agency,
-                                area_prefixes=self.principal.area_prefixes)
+        if parent is None and agency is None:
+            result = dict(self._scope["overlap"])
+        else:
+            result = overlap_matrix(self.conn, ref_date=self.ref_date, desil_max=self.desil_max,
+                                    parent=parent, agency=agency,
+                                    area_prefixes=self.principal.area_prefixes)
         if not self.protected:
             return result
         codes = [p["kode_program"] for p in result["programs"]]
@@ -237,6 +247,13 @@ class CoveragePublication:
         return {r["kode"]: {(f, None): int(r[f]) for f in AREA_FIELDS} for r in rows}
 
     @cached_property
+    def _scope(self) -> dict[str, Any]:
+        """The whole scope's per-program, per-agency and overlap tables, from one pass: the
+        protected pattern needs all three whatever table is asked for."""
+        return scope_figures(self.conn, ref_date=self.ref_date, desil_max=self.desil_max,
+                             area_prefixes=self.principal.area_prefixes)
+
+    @cached_property
     def _figures(self) -> Figures:
         return Figures(self._leaves, self._agency_of, self._service_areas)
 
@@ -302,12 +319,11 @@ def _top_figures(pub: CoveragePublication
     """The whole-scope per-program, pair, per-agency and service-area figures, and the
     unmatched rows per program (None for a scoped principal: they have no area), from the
     coverage service's own tables."""
-    conn, scope = pub.conn, pub.principal.area_prefixes
-    common: dict[str, Any] = {"ref_date": pub.ref_date, "desil_max": pub.desil_max,
-                              "area_prefixes": scope}
+    scope = pub._scope
     top: dict[tuple[str, Any], int] = {}
-    unmatched: dict[tuple[str, Any], int] | None = None if scope else {}
-    matrix = overlap_matrix(conn, **common)
+    unmatched: dict[tuple[str, Any], int] | None = (None if pub.principal.area_prefixes
+                                                    else {})
+    matrix = scope["overlap"]
     codes = [p["kode_program"] for p in matrix["programs"]]
     targets = sum(f[("targets", None)] for f in pub._leaves.values())
     for i, a in enumerate(codes):
@@ -315,7 +331,7 @@ def _top_figures(pub: CoveragePublication
             if i <= j:
                 top[_pair(a, b)] = int(matrix["matrix"][i][j])
         top[("gap", ("program", a))] = targets - top[_pair(a, a)]
-    for row in coverage_by_program(conn, **common):
+    for row in scope["programs"]:
         kode = row["kode"]
         for fld in ("leakage", "leakage_households"):
             top[(fld, ("program", kode))] = int(row["leakage"])
@@ -324,7 +340,7 @@ def _top_figures(pub: CoveragePublication
                 top[(fld, ("service", kode))] = int(row[fld])
         if unmatched is not None:
             unmatched[("unmatched", ("program", kode))] = int(row["unmatched"] or 0)
-    for row in coverage_by_agency(conn, **common):
+    for row in scope["agencies"]:
         for fld in TOP_FIELDS:
             top[(fld, ("agency", row["kode"]))] = int(row[fld])
     return top, unmatched

@@ -1,0 +1,16 @@
+-- The active segments on ref counted per (programs, agencies, kelurahan, target or not): the
+-- few rows every per-program, per-agency and overlap figure is summed from
+-- (geo/coverage/mix.py). One pass instead of one per table; unnesting each segment's programs
+-- in SQL multiplied the rows to aggregate (docs/performance.md).
+SELECT s.program_ids AS programs, s.instansi AS agencies, s.kode_kelurahan AS kode,
+       (s.terverifikasi AND s.desil <= :desil) AS target, count(*) AS households
+FROM coverage_segment s
+WHERE s.dari <= :ref AND :ref < s.sampai
+  AND (CAST(:pids AS int[]) IS NULL OR s.program_ids && CAST(:pids AS int[]))
+  AND (CAST(:area_patterns AS text[]) IS NULL
+       OR (s.kode_kelurahan ~>=~ CAST(:area_from AS text)
+           AND s.kode_kelurahan ~<~ CAST(:area_to AS text)
+           AND s.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))))
+  AND (CAST(:area_kabs AS text[]) IS NULL
+       OR s.kode_kabkota = ANY (CAST(:area_kabs AS text[])))
+GROUP BY 1, 2, 3, 4

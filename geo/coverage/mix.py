@@ -1,0 +1,76 @@
+"""Coverage figures per program, per agency and per pair of programs from one "mix", pure.
+
+The mix is the active coverage segments on a date counted per (programs held, agencies held,
+kelurahan, target or not): a few thousand rows even at 10 M households, since a household's
+programs come in few combinations. Every per-program, per-agency and overlap figure is a sum
+over these rows, so one pass over the segments gives them all (it used to be one pass per
+table: five for a protected map page). Definitions: ``geo.coverage.rules`` and domain.md
+(overlap = enrolled in two or more programs, or with two or more agencies).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+OVERLAP_MIN = 2  # "tumpang tindih": two or more programs (or agencies)
+
+
+@dataclass(frozen=True)
+class MixRow:
+    """``households`` active segments of ``kode`` holding exactly ``programs`` (ids) of
+    ``agencies``; ``target``: verified and within the desil threshold."""
+
+    programs: tuple[int, ...]
+    agencies: tuple[str, ...]
+    kode: str
+    target: bool
+    households: int
+
+
+def _counts(row: MixRow) -> dict[str, int]:
+    n = row.households
+    if not row.target:
+        return {"covered": 0, "overlap": 0, "overlap_agency": 0, "leakage": n}
+    return {"covered": n, "overlap": n if len(set(row.programs)) >= OVERLAP_MIN else 0,
+            "overlap_agency": n if len(set(row.agencies)) >= OVERLAP_MIN else 0, "leakage": 0}
+
+
+def program_cells(mix: Iterable[MixRow]) -> dict[int, dict[str, dict[str, int]]]:
+    """Per program id and kelurahan: target households it covers (``covered``; of them in two
+    or more programs ``overlap``, of two or more agencies ``overlap_agency``) and non-target
+    households it reaches (``leakage``)."""
+    cells: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
+    for row in mix:
+        counts = _counts(row)
+        for pid in set(row.programs):
+            _add(cells[pid].setdefault(row.kode, dict.fromkeys(counts, 0)), counts)
+    return cells
+
+
+def agency_cells(mix: Iterable[MixRow]) -> dict[str, dict[str, int]]:
+    """Per agency: target households with one of its programs (``covered``, ``overlap``,
+    ``overlap_agency``) and non-target households it reaches (``leakage_households``), each
+    household once however many of the agency's programs it holds."""
+    cells: dict[str, dict[str, int]] = {}
+    for row in mix:
+        counts = _counts(row)
+        for agency in set(row.agencies):
+            _add(cells.setdefault(agency, dict.fromkeys(counts, 0)), counts)
+    return {a: {**{k: v for k, v in c.items() if k != "leakage"},
+                "leakage_households": c["leakage"]} for a, c in cells.items()}
+
+
+def target_combinations(mix: Iterable[MixRow]) -> list[tuple[tuple[int, ...], int]]:
+    """Target households per combination of programs (for ``geo.coverage.overlap.pair_matrix``)."""
+    combos: dict[tuple[int, ...], int] = defaultdict(int)
+    for row in mix:
+        if row.target:
+            combos[row.programs] += row.households
+    return list(combos.items())
+
+
+def _add(into: dict[str, int], counts: dict[str, int]) -> None:
+    for key, n in counts.items():
+        into[key] += n
