@@ -81,6 +81,8 @@ class Household(Base):
     # Its kab/kota (distribution column on Citus; migration 0007).
     kode_kabkota: Mapped[str] = mapped_column(String(5))
     geom = mapped_column(Geometry("POINT", srid=4326, spatial_index=True), nullable=True)
+    # The H3 cell (resolution 8) of geom, stored at import for the hexagon map (migration 0014).
+    h3_cell: Mapped[int | None] = mapped_column(BigInteger)
     jumlah_anggota: Mapped[int] = mapped_column(SmallInteger)
     desil: Mapped[int] = mapped_column(SmallInteger)
     pengeluaran_per_kapita: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))

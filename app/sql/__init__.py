@@ -16,6 +16,9 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, text
 
 HERE = Path(__file__).resolve().parent
 
@@ -30,3 +33,17 @@ def statement(name: str) -> str:
 def script(name: str) -> list[str]:
     """The statements of a multi-statement file."""
     return [s.strip() for s in statement(name).split(";\n") if s.strip()]
+
+
+def fetch_rows(conn: Connection, name: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """All rows of statement ``name`` as plain tuples, transferred in PostgreSQL's binary
+    format: for statements returning hundreds of thousands of rows to Python (the hexagon
+    points), where SQLAlchemy's row objects and text parsing cost more than the query
+    (1.5 s against 0.9 s for 340,000 rows in bench_map at 1 M). Same bound parameters."""
+    clause = text(statement(name))
+    compiled = clause.bindparams(**{k: v for k, v in params.items()
+                                    if k in clause._bindparams}).compile(dialect=conn.dialect)
+    dbapi = conn.connection.driver_connection
+    with dbapi.cursor(binary=True) as cursor:  # type: ignore[union-attr]
+        cursor.execute(compiled.string, compiled.params)
+        return cursor.fetchall()

@@ -24,6 +24,7 @@ from map_world import (
 from sqlalchemy import text
 
 from app.services.maps import MapFilter, hexagon_aggregate
+from app.services.registry.cells import fill_missing_cells
 
 
 @pytest.fixture
@@ -240,6 +241,33 @@ def test_hexagon_counts_equal_an_independent_count_per_cell(client, conn, world,
                                                        "resolution": 9, **filters}).json()
     assert body["resolusi"] == 9
     assert _cells(body) == _expected_cells(conn, world, 9, **filters)
+
+
+@pytest.mark.parametrize("stored", ["none", "some", "all"])
+@pytest.mark.parametrize("filters", [{}, {"program": "PKH"}, {"desil_max": 1}])
+def test_hexagons_from_stored_cells_equal_an_independent_count_per_cell(client, conn, world,
+                                                                         stored, filters):
+    # At the stored resolution the cells come from household.h3_cell, counted in SQL; a
+    # household without one (written by other means, or no coordinates) from its point.
+    if stored != "none":
+        assert fill_missing_cells(conn) > 0
+    if stored == "some":
+        conn.execute(text("UPDATE household SET h3_cell = NULL WHERE id % 2 = 0"))
+    body = client.get("/api/v1/map/hexagons", params={"ref_date": REF.isoformat(),
+                                                       "resolution": 8, **filters}).json()
+    assert body["resolusi"] == 8
+    assert _cells(body) == _expected_cells(conn, world, 8, **filters)
+
+
+def test_filling_cells_stores_the_cell_of_each_point_and_none_without_one(conn, world):
+    filled = fill_missing_cells(conn)
+    rows = conn.execute(text(
+        "SELECT h3_cell, ST_Y(geom) AS lat, ST_X(geom) AS lon FROM household")).all()
+    assert filled == sum(r.lat is not None for r in rows) > 0
+    for r in rows:
+        assert r.h3_cell == (None if r.lat is None else int(h3.latlng_to_cell(r.lat, r.lon, 8),
+                                                            16))
+    assert fill_missing_cells(conn) == 0  # nothing left to fill
 
 
 def test_hexagons_merge_into_parent_cells_when_there_are_too_many(conn, world):

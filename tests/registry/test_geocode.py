@@ -1,6 +1,7 @@
 import json
 import random
 
+import h3
 import numpy as np
 import pytest
 from household_rows import GUNUNG_TELIHAN, inside, kelurahan_shapes, row, write_csv
@@ -166,3 +167,34 @@ def test_reloading_boundaries_regeocodes_households(bontang, tmp_path, wilayah_d
     assert any("digeokode ulang" in m for m in result.messages)
     got = stored(bontang)["K00001"]
     assert (got.kode_kelurahan, got.flags) == (other, ["kelurahan_mismatch"])
+
+
+def stored_cells(conn):
+    return {r.id_keluarga: r for r in conn.execute(text(
+        "SELECT id_keluarga, h3_cell, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM household"))}
+
+
+def test_import_stores_each_points_h3_cell_and_a_move_updates_it(bontang, tmp_path,
+                                                                 wilayah_dir):
+    # The hexagon map counts households by this stored cell (geo.hexagons): it must be
+    # the cell of the point as stored (corrected when swapped), none without a point, and
+    # follow the point when a re-import moves the household.
+    shapes = kelurahan_shapes(wilayah_dir)
+    lon, lat = inside(shapes, GUNUNG_TELIHAN)
+    other_lon, other_lat = inside(shapes, "64.74.03.1001")
+    rows = [row(1, lat=lat, lon=lon), row(2, lat=lon, lon=lat),  # the second one swapped
+            row(3), row(4, lat="0", lon="0"),
+            row(5, lat=str(lat).replace(".", ","), lon=str(lon).replace(".", ",")),
+            # A D/M/Y date: these rows take the exact row rules (copy_payload), not the frame.
+            row(6, lat=lon, lon=lat, tanggal_verifikasi="15/06/2025"),
+            row(7, tanggal_verifikasi="15/06/2025")]
+    import_households(bontang, write_csv(tmp_path / "rt.csv", rows), key=KEY, user="uji")
+    got = stored_cells(bontang)
+    cell = int(h3.latlng_to_cell(lat, lon, 8), 16)
+    assert {k: h.h3_cell for k, h in got.items()} == {
+        "K00001": cell, "K00002": cell, "K00003": None, "K00004": None, "K00005": cell,
+        "K00006": cell, "K00007": None}
+    moved = [row(1, lat=other_lat, lon=other_lon, kode_kelurahan="64.74.03.1001")]
+    import_households(bontang, write_csv(tmp_path / "rt2.csv", moved), key=KEY, user="uji")
+    again = stored_cells(bontang)["K00001"]
+    assert again.h3_cell == int(h3.latlng_to_cell(other_lat, other_lon, 8), 16) != cell

@@ -12,13 +12,15 @@ from datetime import date
 from typing import Any
 
 import h3
+from h3.api import basic_int as h3_int
 from sqlalchemy import Connection, text
 
 from app.principal import Principal
 from app.services.coverage.sql import make_query
-from app.sql import statement
+from app.sql import fetch_rows
 from geo.coverage.publication import protect_partition
 from geo.errors import InvalidInput
+from geo.hexagons import STORED_RESOLUTION
 from geo.maps import (
     COUNT_FIGURES,
     FIGURES,
@@ -164,15 +166,11 @@ def hexagon_aggregate(
         flt, resolution = MapFilter(flt.ref_date, flt.desil_max), 8
     q = make_query(flt.ref_date, flt.desil_max, flt.program, flt.agency, flt.parent,
                    principal.area_prefixes)
-    cells: dict[str, list[int]] = {}
-    to_cell = h3.latlng_to_cell
-    for lat, lon, n in conn.execute(text(statement("maps/hexagon_points.sql")),
-                                    q.params(conn)):
-        counts = cells.setdefault(to_cell(lat, lon, resolution), [0, 0, 0])
-        counts[min(n, 2)] += 1
-    while len(cells) > max_cells and resolution > MIN_HEX_RESOLUTION:
+    by_int = _target_cells(conn, q.params(conn), resolution)
+    while len(by_int) > max_cells and resolution > MIN_HEX_RESOLUTION:
         resolution -= 1
-        cells = _parents(cells, resolution)
+        by_int = _parents(by_int, resolution)
+    cells = {h3_int.int_to_str(cell): counts for cell, counts in by_int.items()}
     labels = protect_partition(
         {c: {"gap": g, "one": o, "overlap": v, "targets": g + o + v}
          for c, (g, o, v) in cells.items()}, pub.scope) if suppress else {}
@@ -186,13 +184,44 @@ def hexagon_aggregate(
             "legend": legend_json(classes, classing.lang), "features": features}
 
 
-def _parents(cells: dict[str, list[int]], resolution: int) -> dict[str, list[int]]:
-    merged: dict[str, list[int]] = {}
+def _target_cells(conn: Connection, params: dict[str, Any], resolution: int
+                  ) -> dict[int, list[int]]:
+    """Target households per cell of ``resolution`` (h3 integers) as [no program, one, two
+    or more]: from the cells stored with the households (``geo.hexagons``), counted in
+    the database; a finer resolution than the stored one from each household's point."""
+    if resolution > STORED_RESOLUTION:
+        return _cells_of_points(fetch_rows(conn, "maps/hexagon_points.sql", params), resolution)
+    rows = fetch_rows(conn, "maps/hexagon_cells.sql", params)
+    cells = {cell: [none, one, more] for cell, _, _, none, one, more in rows if cell is not None}
+    to_cell = h3_int.latlng_to_cell
+    for cell, lat, lon, *counts in rows:
+        if cell is None:  # no stored cell: these households share one point
+            _add(cells.setdefault(to_cell(lat, lon, STORED_RESOLUTION), [0, 0, 0]), counts)
+    return cells if resolution == STORED_RESOLUTION else _parents(cells, resolution)
+
+
+def _cells_of_points(points: list[tuple[float, float, int]], resolution: int
+                     ) -> dict[int, list[int]]:
+    """Households per cell as [no program, one, two or more], one point at a time."""
+    cells: dict[int, list[int]] = {}
+    to_cell = h3_int.latlng_to_cell
+    for lat, lon, n in points:
+        counts = cells.setdefault(to_cell(lat, lon, resolution), [0, 0, 0])
+        counts[min(n, 2)] += 1
+    return cells
+
+
+def _parents(cells: dict[int, list[int]], resolution: int) -> dict[int, list[int]]:
+    merged: dict[int, list[int]] = {}
+    to_parent = h3_int.cell_to_parent
     for cell, counts in cells.items():
-        total = merged.setdefault(h3.cell_to_parent(cell, resolution), [0, 0, 0])
-        for i, n in enumerate(counts):
-            total[i] += n
+        _add(merged.setdefault(to_parent(cell, resolution), [0, 0, 0]), counts)
     return merged
+
+
+def _add(total: list[int], counts: list[int]) -> None:
+    for i, n in enumerate(counts):
+        total[i] += n
 
 
 def _hex_feature(cell: str, counts: list[int], labels: dict[str, str | None] | None

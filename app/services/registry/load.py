@@ -25,7 +25,7 @@ COLUMNS = (
     "id_keluarga, no_kk_hash, no_kk_mask, nik_kepala_hash, nik_kepala_mask, nama_kepala, "
     "alamat, kode_kelurahan_deklarasi, kode_kelurahan, geom, jumlah_anggota, desil, "
     "pengeluaran_per_kapita, status_verifikasi, tanggal_verifikasi, flags, batch_id, "
-    "kode_kabkota"
+    "kode_kabkota, h3_cell"
 )
 SECONDARY_INDEXES = text(
     """

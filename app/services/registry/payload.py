@@ -1,7 +1,8 @@
 """Accepted household rows -> COPY text (``household_load.COLUMNS`` order), column-wise.
 
 Identity numbers become HMAC digests and masks here; points become EWKB (EPSG:4326, lon/lat)
-built with numpy. Joining whole columns once is several times faster than a csv writer.
+built with numpy, and their stored H3 cell (``geo.hexagons``). Joining whole columns once
+is several times faster than a csv writer.
 Two entries, one text: ``copy_payload`` for rows judged by the exact row rules (Python
 lists), ``frame_payload`` for the clean rows of a polars frame (``geo.registry.frames``).
 """
@@ -17,6 +18,7 @@ import polars as pl
 
 from app.db.citus import KABKOTA_LENGTH
 from geo import identity
+from geo.hexagons import cells_of
 from geo.registry import FLAG_ORDER, KelurahanIndex, ValidHouseholds, flag_names, parse_coordinates
 from geo.registry import frames as household_frames
 
@@ -85,6 +87,7 @@ def copy_payload(valid: ValidHouseholds, key: bytes, index: KelurahanIndex, batc
         valid.jumlah_anggota, valid.desil, copy_text(valid.pengeluaran_per_kapita, True),
         valid.status_verifikasi, copy_text(valid.tanggal_verifikasi, nullable=True),
         [tail[b] for b in flag_bits], [code[:KABKOTA_LENGTH] for code in effective],
+        copy_cells(located.lon, located.lat),
     )
     if first_id is not None:
         columns = (list(map(str, range(first_id, first_id + len(valid)))), *columns)
@@ -143,6 +146,11 @@ def copy_text(values: list[str], nullable: bool = False) -> list[str]:
     return values
 
 
+def copy_cells(lon: Any, lat: Any) -> list[str]:
+    """The stored H3 cell of each point (``geo.hexagons``), NULL where lon is NaN."""
+    return [NULL if c is None else str(c) for c in cells_of(lon.tolist(), lat.tolist())]
+
+
 def copy_points(lon: Any, lat: Any) -> list[str]:
     """EWKB hex of each point (NULL where lon is NaN), without making shapely objects."""
     text = _point_hex(lon, lat)
@@ -192,6 +200,8 @@ def frame_payload(clean: pl.DataFrame, key: bytes, index: KelurahanIndex, batch_
         pl.lit(tail.gather(located.flags.astype(np.int64))).alias("tail"),
         _effective_code(located.spatial, index.codes).str.slice(0, KABKOTA_LENGTH)
         .alias("kode_kabkota"),
+        pl.lit(pl.Series(cells_of(located.lon.tolist(), located.lat.tolist()),
+                         dtype=pl.Int64)).alias("h3_cell"),
     )
     buffer = io.BytesIO()
     rows.write_csv(buffer, include_header=False, separator="\t", quote_style="never",

@@ -18,5 +18,6 @@ CREATE TEMPORARY TABLE IF NOT EXISTS household_staging (
     tanggal_verifikasi date,
     flags text[] NOT NULL,
     batch_id integer NOT NULL,
-    kode_kabkota text NOT NULL
+    kode_kabkota text NOT NULL,
+    h3_cell bigint
 ) ON COMMIT DROP

@@ -8,12 +8,12 @@ WITH upserted AS (
         id_keluarga, no_kk_hash, no_kk_mask, nik_kepala_hash, nik_kepala_mask, nama_kepala,
         alamat, kode_kelurahan_deklarasi, kode_kelurahan, geom, jumlah_anggota, desil,
         pengeluaran_per_kapita, status_verifikasi, tanggal_verifikasi, flags, batch_id,
-        kode_kabkota, diperbarui
+        kode_kabkota, h3_cell, diperbarui
     )
     SELECT id_keluarga, no_kk_hash, no_kk_mask, nik_kepala_hash, nik_kepala_mask, nama_kepala,
            alamat, kode_kelurahan_deklarasi, kode_kelurahan, geom,
            jumlah_anggota, desil, pengeluaran_per_kapita, status_verifikasi, tanggal_verifikasi,
-           flags, batch_id, kode_kabkota, now()
+           flags, batch_id, kode_kabkota, h3_cell, now()
     FROM household_staging
     ON CONFLICT ({key}) DO UPDATE SET
         no_kk_hash = EXCLUDED.no_kk_hash, no_kk_mask = EXCLUDED.no_kk_mask,
@@ -26,7 +26,8 @@ WITH upserted AS (
         status_verifikasi = EXCLUDED.status_verifikasi,
         tanggal_verifikasi = EXCLUDED.tanggal_verifikasi,
         flags = EXCLUDED.flags, batch_id = EXCLUDED.batch_id,
-        kode_kabkota = EXCLUDED.kode_kabkota, diperbarui = EXCLUDED.diperbarui
+        kode_kabkota = EXCLUDED.kode_kabkota, h3_cell = EXCLUDED.h3_cell,
+        diperbarui = EXCLUDED.diperbarui
     RETURNING (xmax = 0) AS inserted
 )
 SELECT count(*) FILTER (WHERE inserted) AS inserted,
