@@ -306,9 +306,20 @@ def test_narrow_screen_map_fills_the_screen_and_the_panel_is_a_bottom_sheet(brow
 def test_viewer_sees_hexagons_by_figure_and_small_counts_hidden_in_the_panel(browser,
                                                                             viewer_url):
     page, watch = open_map(browser, f"{viewer_url}/map?ref_date={REF.isoformat()}&figure=gap")
+    # The map is usable before its hexagons are drawn; they come on their own.
+    page.wait_for_selector("body[data-hexagons-ready='1']")
     assert page.locator(".legend-hexagons").inner_text().startswith("Heksagon: Kesenjangan")
     assert page.locator(".legend-points").inner_text() == ""
     assert not any("/tiles/" in u for u in watch.urls)
+    # The hexagons are preloaded with the page, alongside the figures (not after them), and
+    # that one request is the one the script uses.
+    page.wait_for_load_state("networkidle")
+    hexagons = _asked(watch, "/api/v1/map/hexagons")
+    assert len(hexagons) == 1 and "figure=gap" in hexagons[0], watch.urls
+    starts = page.evaluate("""() => Object.fromEntries(performance.getEntriesByType('resource')
+        .filter(e => /map\\/(figures|hexagons)/.test(e.name))
+        .map(e => [e.name.includes('hexagons') ? 'hexagons' : 'figures', e.startTime]))""")
+    assert starts["hexagons"] < starts["figures"] + 50, starts
     x, y = screen_point(page, KELURAHAN)
     page.mouse.click(x, y)  # on a hexagon: the kelurahan below opens
     page.wait_for_selector(f"#sasaran-detail[data-kode='{KELURAHAN}']")

@@ -210,6 +210,7 @@ def test_counts_have_whole_number_classes_and_own_swatches_for_small_and_missing
     assert watch.problems == []
     page.close()
     page, watch = open_map(chromium, f"{viewer_url}/map?ref_date={REF}&figure=gap")
+    page.wait_for_selector("body[data-hexagons-ready='1']")
     rows = {r.locator(".legend-label").inner_text(): r for r in
             page.locator(".legend-classes .legend-row").all()}
     small = rows["<5 (angka kecil disamarkan)"]

@@ -38,7 +38,8 @@
     this.startLevel = this.state.level || "kelurahan";
     this.figures = {};
     this.areas = {};
-    // Settled once the first figures are drawn (or failed): what may wait for the map waits.
+    // Settled once the first figures and hexagons are drawn (or failed): what may wait for
+    // the map waits.
     this.drawn = new Promise(function (resolve) { self.settleDrawn = resolve; });
     // Without its own zoom range, Leaflet narrows the map's to its layers' (the point tiles'
     // minZoom 14), and the city overview could never be seen.
@@ -91,6 +92,7 @@
         document.body.setAttribute("data-map-ready", "1");
       })
       .catch(function (err) { self.panel.error(err); })
+      .then(function () { return self.overlaysLoaded; })  // the hexagons too
       .then(function () { self.settleDrawn(); });
   };
 
@@ -277,7 +279,9 @@
     this.drawTitle();
     this.legend.fit();  // the title's height changes with its trail
     this.saveState();
-    return this.reloadPoints();
+    // The map is usable once its areas are drawn: the points or hexagons over them come on
+    // their own (the hexagons are the slowest request at 1 M households, ~1 s).
+    this.overlaysLoaded = this.reloadPoints();
   };
 
   Page.prototype.refresh = function () {

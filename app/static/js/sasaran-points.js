@@ -132,10 +132,17 @@
     if (!this.hexagons) return Promise.resolve();
     var url = this.cfg.urls.hexagons + "?" + this.filterQuery() + "&" +
       query(this.state, ["figure", "scheme", "k", "ramp", "lang"]);
+    // Only the latest request draws: an earlier one answering late must not overwrite it.
+    var seq = this.hexagonSeq = (this.hexagonSeq || 0) + 1;
+    document.body.removeAttribute("data-hexagons-ready");
     return window.SasaranMap.getJSON(url).then(function (fc) {
+      if (seq !== self.hexagonSeq) return;
       self.hexagons.clearLayers();
       self.hexagons.addData(fc);
       self.legend.drawHexagons(fc);
-    });
+      // Milliseconds since navigation start, read by bench/bench_map.py.
+      document.body.setAttribute("data-hexagons-ready-ms", String(Math.round(performance.now())));
+      document.body.setAttribute("data-hexagons-ready", "1");
+    }).catch(function (err) { self.panel.error(err); });
   };
 })();
