@@ -85,7 +85,7 @@ def first_requests(state: dict[str, Any], lang: str, *, persons: bool) -> list[s
     them had run; at 1 M about 0.3 s later). A URL spelled otherwise is fetched twice, which
     the map's browser tests would see. Roles without household points get the hexagons too:
     the script asks them only once the figures are drawn, and at 1 M they are the slowest
-    request (about 1.5 s), so asked alongside the figures rather than after them."""
+    request (about 1 s), so asked alongside the figures rather than after them."""
     state = {**state, "lang": lang}
 
     def query(keys: tuple[str, ...]) -> str:
