@@ -101,7 +101,7 @@ class CoveragePublication:
                  agency: str | None = None) -> list[dict[str, Any]]:
         """One row per program (``coverage_by_program``)."""
         self._whole_scope_only(parent, "per program")
-        if parent is None and program is None and agency is None:
+        if self.protected and parent is None and program is None and agency is None:
             rows = [dict(r) for r in self._scope["programs"]]
         else:
             rows = coverage_by_program(self.conn, ref_date=self.ref_date,
@@ -127,7 +127,7 @@ class CoveragePublication:
                  ) -> list[dict[str, Any]]:
         """One row per agency (``coverage_by_agency``)."""
         self._whole_scope_only(parent, "per instansi")
-        if parent is None and agency is None:
+        if self.protected and parent is None and agency is None:
             rows = [dict(r) for r in self._scope["agencies"]]
         else:
             rows = coverage_by_agency(self.conn, ref_date=self.ref_date,
@@ -149,7 +149,7 @@ class CoveragePublication:
         """The program overlap matrix (``overlap_matrix``); its diagonal is each program's
         covered households."""
         self._whole_scope_only(parent, "tumpang tindih program")
-        if parent is None and agency is None:
+        if self.protected and parent is None and agency is None:
             result = dict(self._scope["overlap"])
         else:
             result = overlap_matrix(self.conn, ref_date=self.ref_date, desil_max=self.desil_max,
@@ -249,7 +249,8 @@ class CoveragePublication:
     @cached_property
     def _scope(self) -> dict[str, Any]:
         """The whole scope's per-program, per-agency and overlap tables, from one pass: the
-        protected pattern needs all three whatever table is asked for."""
+        protected pattern needs all three whatever table is asked for (roles that may see
+        persons ask each table on its own, for its own filter)."""
         return scope_figures(self.conn, ref_date=self.ref_date, desil_max=self.desil_max,
                              area_prefixes=self.principal.area_prefixes)
 
