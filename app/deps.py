@@ -11,11 +11,13 @@ from sqlalchemy import Connection, Engine
 from app.settings import Settings
 
 
-def get_settings(request: Request) -> Settings:
+# The cheap dependencies are coroutines: FastAPI runs a plain ``def`` dependency in the
+# threadpool, one thread hop each, and a point tile passed through seven (docs/performance.md).
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     return request.app.state.engine
 
 

@@ -44,7 +44,7 @@ Level = Literal["kelurahan", "kecamatan", "kabkota"]
 Lang = Literal["id", "en"]
 
 
-def map_filter(
+async def map_filter(  # a coroutine: no thread hop for parsing (app/deps.py)
     settings: SettingsDep,
     ref_date: date | None = Query(None, description="Tanggal acuan (bawaan: hari ini)"),
     desil_max: int | None = Query(None, ge=1, le=10, description="Ambang desil sasaran"),
