@@ -187,28 +187,16 @@ def hexagon_aggregate(
 def _target_cells(conn: Connection, params: dict[str, Any], resolution: int
                   ) -> dict[int, list[int]]:
     """Target households per cell of ``resolution`` (h3 integers) as [no program, one, two
-    or more]: from the cells stored with the households (``geo.hexagons``), counted in
-    the database; a finer resolution than the stored one from each household's point."""
-    if resolution > STORED_RESOLUTION:
-        return _cells_of_points(fetch_rows(conn, "maps/hexagon_points.sql", params), resolution)
-    rows = fetch_rows(conn, "maps/hexagon_cells.sql", params)
+    or more]: from the cells stored with the households (``geo.hexagons``), counted in the
+    database; a finer resolution than the stored one from the households' points."""
+    stored = resolution <= STORED_RESOLUTION
+    rows = fetch_rows(conn, "maps/hexagon_cells.sql", {**params, "stored_cells": stored})
     cells = {cell: [none, one, more] for cell, _, _, none, one, more in rows if cell is not None}
-    to_cell = h3_int.latlng_to_cell
+    to_cell, at = h3_int.latlng_to_cell, STORED_RESOLUTION if stored else resolution
     for cell, lat, lon, *counts in rows:
-        if cell is None:  # no stored cell: these households share one point
-            _add(cells.setdefault(to_cell(lat, lon, STORED_RESOLUTION), [0, 0, 0]), counts)
-    return cells if resolution == STORED_RESOLUTION else _parents(cells, resolution)
-
-
-def _cells_of_points(points: list[tuple[float, float, int]], resolution: int
-                     ) -> dict[int, list[int]]:
-    """Households per cell as [no program, one, two or more], one point at a time."""
-    cells: dict[int, list[int]] = {}
-    to_cell = h3_int.latlng_to_cell
-    for lat, lon, n in points:
-        counts = cells.setdefault(to_cell(lat, lon, resolution), [0, 0, 0])
-        counts[min(n, 2)] += 1
-    return cells
+        if cell is None:  # no stored cell used: these households share one point
+            _add(cells.setdefault(to_cell(lat, lon, at), [0, 0, 0]), counts)
+    return _parents(cells, resolution) if resolution < at else cells
 
 
 def _parents(cells: dict[int, list[int]], resolution: int) -> dict[int, list[int]]:
