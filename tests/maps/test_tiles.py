@@ -270,6 +270,19 @@ def test_filling_cells_stores_the_cell_of_each_point_and_none_without_one(conn, 
     assert fill_missing_cells(conn) == 0  # nothing left to fill
 
 
+def test_filling_cells_in_small_chunks_pages_through_every_household(conn, world,
+                                                                     monkeypatch):
+    from app.services.registry import cells
+
+    monkeypatch.setattr(cells, "CHUNK", 3)
+    with_point = conn.execute(text(
+        "SELECT count(*) FROM household WHERE geom IS NOT NULL")).scalar_one()
+    assert with_point > 3 * 2  # several chunks
+    assert fill_missing_cells(conn) == with_point
+    assert conn.execute(text("SELECT count(*) FROM household WHERE geom IS NOT NULL "
+                             "AND h3_cell IS NULL")).scalar_one() == 0
+
+
 def test_hexagons_merge_into_parent_cells_when_there_are_too_many(conn, world):
     sizes = {r: len(_expected_cells(conn, world, r)) for r in range(9, 4, -1)}
     cap = min(sizes.values())

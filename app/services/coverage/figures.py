@@ -24,8 +24,7 @@ from geo.coverage.mix import MixRow, agency_cells, program_cells, target_combina
 from geo.coverage.overlap import pair_matrix
 
 __all__ = ["check_identities", "coverage_by_agency", "coverage_by_area", "coverage_by_program",
-           "gap_list", "leakage_list", "overlap_matrix", "poverty_by_area", "scope_figures",
-           "segment_mix"]
+           "gap_list", "leakage_list", "overlap_matrix", "poverty_by_area", "scope_figures"]
 
 KELURAHAN_LENGTH = check_level("kelurahan")  # the whole code: one row per kelurahan
 
@@ -93,7 +92,7 @@ def coverage_by_program(
     has none); leakage anywhere in scope; unmatched rows only for an unscoped query."""
     q = make_query(ref_date, desil_max, program, agency, parent, area_prefixes)
     params = {**q.params(conn), "code_length": KELURAHAN_LENGTH}
-    return _program_rows(conn, q, params, segment_mix(conn, params), _targets(conn, params))
+    return _program_rows(conn, q, params, _segment_mix(conn, params), _targets(conn, params))
 
 
 def _program_rows(conn: Connection, q: Query, params: dict[str, Any], mix: list[MixRow],
@@ -115,7 +114,7 @@ def _program_rows(conn: Connection, q: Query, params: dict[str, Any], mix: list[
     return rows
 
 
-def segment_mix(conn: Connection, params: dict[str, Any]) -> list[MixRow]:
+def _segment_mix(conn: Connection, params: dict[str, Any]) -> list[MixRow]:
     """The active segments of the query counted per combination of programs, kelurahan and
     target or not (``geo.coverage.mix``)."""
     return [MixRow(tuple(r.programs), tuple(r.agencies), r.kode, r.target, int(r.households))
@@ -137,7 +136,7 @@ def coverage_by_agency(
     all targets in scope; leakage = sum of its programs' leakage (pairs are additive)."""
     q = make_query(ref_date, desil_max, None, agency, parent, area_prefixes)
     params = {**q.params(conn), "code_length": KELURAHAN_LENGTH}
-    mix, targets = segment_mix(conn, params), _targets(conn, params)
+    mix, targets = _segment_mix(conn, params), _targets(conn, params)
     return _agency_rows(conn, q, mix, targets, _program_rows(conn, q, params, mix, targets))
 
 
@@ -190,7 +189,7 @@ def scope_figures(conn: Connection, *, ref_date: date, desil_max: int = 4,
     (no filter) from one pass over the segments: what a protected page needs all of."""
     q = make_query(ref_date, desil_max, None, None, None, area_prefixes)
     params = {**q.params(conn), "code_length": KELURAHAN_LENGTH}
-    mix, targets = segment_mix(conn, params), _targets(conn, params)
+    mix, targets = _segment_mix(conn, params), _targets(conn, params)
     programs = _program_rows(conn, q, params, mix, targets)
     return {"programs": programs, "agencies": _agency_rows(conn, q, mix, targets, programs),
             "overlap": _matrix(conn, q, target_combinations(mix))}
