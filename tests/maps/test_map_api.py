@@ -56,6 +56,17 @@ def test_figures_match_the_domain_rules_and_classes_cover_every_kelurahan(client
                                  "gap": len(gaps), "targets": len(targets)}]
 
 
+@pytest.mark.parametrize(("param", "value"), [("program", "ZAKAT"), ("agency", "BAZNAS")])
+def test_viewer_hexagons_under_a_program_or_agency_filter_are_refused(client_as, world, param,
+                                                                      value):
+    # As the area tables: one program's (or agency's) hexagons beside the all-program ones
+    # would tie the two partitions together.
+    refused = client_as("viewer").get("/api/v1/map/hexagons",
+                                      params={"ref_date": REF.isoformat(), param: value})
+    assert refused.status_code == 403
+    assert "seluruh wilayah" in refused.json()["error"]["message"]
+
+
 def test_viewer_gets_small_counts_suppressed(client_as, world):
     viewer = client_as("viewer")
     by_program = viewer.get("/api/v1/map/figures",

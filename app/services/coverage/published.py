@@ -68,17 +68,22 @@ class CoveragePublication:
     def areas(self, level: str, parent: str | None = None, *, program: str | None = None,
               agency: str | None = None) -> list[dict[str, Any]]:
         """One row per area of ``level`` under ``parent`` (``coverage_by_area``)."""
-        if self.protected and (program or agency):
-            raise PermissionDenied(
-                "Angka per program atau per instansi untuk tiap wilayah hanya untuk peran yang "
-                "boleh melihat data perorangan; gunakan tabel per program untuk seluruh "
-                "wilayah.")
+        self.refuse_area_filters(program, agency)
         rows = coverage_by_area(self.conn, level=level, parent=parent, ref_date=self.ref_date,
                                 desil_max=self.desil_max, program=program, agency=agency,
                                 area_prefixes=self.principal.area_prefixes)
         if not self.protected:
             return rows
         return [self._overlay(row, row["kode"], AREA_FIELDS, None) for row in rows]
+
+    def refuse_area_filters(self, program: str | None, agency: str | None) -> None:
+        """Per-area figures under a program or agency filter are refused to protected roles
+        (they would tie the tables together through the household mix)."""
+        if self.protected and (program or agency):
+            raise PermissionDenied(
+                "Angka per program atau per instansi untuk tiap wilayah hanya untuk peran yang "
+                "boleh melihat data perorangan; gunakan tabel per program untuk seluruh "
+                "wilayah.")
 
     def total(self, parent: str | None = None) -> dict[str, Any]:
         """The figures of ``parent`` (None: the whole scope) as one row: a table's total row

@@ -162,7 +162,7 @@ def hexagon_aggregate(
     pub = publication(conn, principal, ref_date=flt.ref_date, desil_max=flt.desil_max)
     suppress = pub.protected
     if suppress:
-        pub.areas("kelurahan", None, program=flt.program, agency=flt.agency)  # refuses filters
+        pub.refuse_area_filters(flt.program, flt.agency)
         flt, resolution = MapFilter(flt.ref_date, flt.desil_max), 8
     q = make_query(flt.ref_date, flt.desil_max, flt.program, flt.agency, flt.parent,
                    principal.area_prefixes)
