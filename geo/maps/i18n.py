@@ -51,6 +51,9 @@ ID = {
     "all": "Semua",
     "program": "Program",
     "agency": "Instansi",
+    "area_filters_protected": "Filter program dan instansi per wilayah hanya untuk peran yang "
+                              "boleh melihat data perorangan; angka per program untuk seluruh "
+                              "wilayah ada di Tabel cakupan.",
     "desil_max": "Desil maks.",
     "ref_date": "Tanggal acuan",
     "apply": "Terapkan",
@@ -141,6 +144,9 @@ EN = {
     "kecamatan_filter": "Area",
     "all": "All",
     "agency": "Agency",
+    "area_filters_protected": "Program and agency filters per area are only for roles allowed "
+                              "to see persons; per-program figures for the whole area are in "
+                              "the coverage table.",
     "desil_max": "Max. decile",
     "ref_date": "Reference date",
     "apply": "Apply",

@@ -331,6 +331,29 @@ def test_viewer_sees_hexagons_by_figure_and_small_counts_hidden_in_the_panel(bro
     page.close()
 
 
+def test_viewer_opening_a_link_with_a_program_filter_gets_the_map_without_it_and_why(
+        browser, viewer_url):
+    """Per-area figures under a program or agency are not published to this role: a link
+    carrying one (shared by an analyst) opens the unfiltered map with a notice, not a 403."""
+    page, watch = open_map(browser, f"{viewer_url}/map?ref_date={REF.isoformat()}&figure=gap"
+                                    "&program=PKH&agency=DINSOS")
+    page.wait_for_selector("body[data-hexagons-ready='1']")
+    notice = page.locator(".panel-notice").inner_text()
+    assert notice.startswith("Filter program dan instansi per wilayah hanya untuk peran"), notice
+    assert page.locator("select[name=program], select[name=agency]").count() == 0
+    assert "Tabel cakupan" in page.locator(".panel-filters-note").inner_text()
+    data = [u for u in watch.urls if "/api/v1/map/" in u]
+    assert data and not any("program=" in u or "agency=" in u for u in data), data
+    x, y = screen_point(page, KELURAHAN)
+    page.mouse.click(x, y)
+    page.wait_for_selector(f"#sasaran-detail[data-kode='{KELURAHAN}']")
+    gaps, filtered = expected("gap"), expected("gap", program="PKH")
+    assert gaps != filtered  # the world tells the two apart
+    assert detail(page)["gap"] == ("<5" if 1 <= gaps <= 4 else str(gaps))
+    assert watch.problems == []
+    page.close()
+
+
 def test_map_page_in_english(browser, live_url):
     page, watch = open_map(browser, f"{live_url}/map?lang=en&ref_date={REF}")
     assert "No data" in page.inner_text(".sasaran-legend")

@@ -106,8 +106,16 @@ _SAFE = "-_.!~*'()"  # what encodeURIComponent leaves as it is
 def page_config(
     conn: Connection, principal: Principal, flt: MapFilter, classing: Classing, *, level: str,
 ) -> dict[str, Any]:
+    # Per-area figures under one program or agency are published only to roles that may see
+    # persons (CoveragePublication.refuse_area_filters): for the others a link carrying such
+    # a filter opens the map without it, saying why, instead of failing with a 403.
+    area_filters = not principal.suppress_small_counts
+    choices = filter_choices(conn, principal)
+    if not area_filters:
+        choices = {**choices, "programs": [], "agencies": []}
     state = {"ref_date": flt.ref_date.isoformat(), "desil_max": flt.desil_max,
-             "program": flt.program or "", "agency": flt.agency or "",
+             "program": (flt.program or "") if area_filters else "",
+             "agency": (flt.agency or "") if area_filters else "",
              "kecamatan": flt.parent or "", "figure": classing.figure,
              "scheme": classing.scheme, "k": classing.k, "ramp": classing.ramp, "level": level}
     return {
@@ -115,7 +123,8 @@ def page_config(
         "preload": first_requests(state, classing.lang, persons=principal.can_see_persons),
         "persons": principal.can_see_persons,
         "point_min_zoom": POINT_MIN_ZOOM,
-        "choices": filter_choices(conn, principal),
+        "choices": choices,
+        "area_filters": area_filters,
         # The trail's root: the user's own area when their scope is bounded.
         "scope": {"name": scope_name(conn, principal.area_prefixes),
                   "codes": list(principal.area_prefixes)},

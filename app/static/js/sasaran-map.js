@@ -34,6 +34,10 @@
     this.inline = cfg.inline || null;
     this.state = Object.assign({ lang: cfg.lang, pilih: "", basemap: "" }, cfg.state || {});
     URL_KEYS.forEach(function (k) { if (url.has(k)) self.state[k] = url.get(k); });
+    // A shared link may carry a program or agency filter this role is not given per area
+    // (page.py page_config): the map opens without it and says why once the panel exists.
+    this.droppedFilter = !cfg.area_filters && Boolean(this.state.program || this.state.agency);
+    if (!cfg.area_filters) { this.state.program = ""; this.state.agency = ""; }
     // The trail's root ("Semua wilayah") goes back to the level the page was opened with.
     this.startLevel = this.state.level || "kelurahan";
     this.figures = {};
@@ -67,6 +71,7 @@
     var self = this;
     this.legend = new window.SasaranLegend(this);
     this.panel = window.SasaranPanel.create(this);
+    if (this.droppedFilter) this.notice(this.t.area_filters_protected);
     this.detail = new window.SasaranDetail(this);
     this.basemaps = new Layers.Basemaps(this);
     this.basemaps.register(this.control);

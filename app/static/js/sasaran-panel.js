@@ -123,8 +123,12 @@
     this.field(form, t.k, this.select("k", names(["3", "4", "5", "6", "7"]), false));
     this.field(form, t.ramp, this.select("ramp", names(cfg.ramps), false));
     this.field(form, t.kecamatan_filter, this.select("kecamatan", choices.kecamatan, true));
-    this.field(form, t.program, this.select("program", choices.programs, true));
-    this.field(form, t.agency, this.select("agency", choices.agencies, true));
+    if (cfg.area_filters) {
+      this.field(form, t.program, this.select("program", choices.programs, true));
+      this.field(form, t.agency, this.select("agency", choices.agencies, true));
+    } else {
+      form.appendChild(el("p", "panel-note panel-filters-note", t.area_filters_protected));
+    }
     var desil = el("input");
     desil.type = "number"; desil.name = "desil_max"; desil.min = 1; desil.max = 10;
     desil.value = page.state.desil_max;
