@@ -214,7 +214,7 @@ def main() -> None:
             segments = rebuild_segments(conn)
             steps = conn.execute(text("SELECT count(*) FROM coverage_step")).scalar_one()
             print(f"coverage segments and steps rebuilt from scratch: {segments:,} segments, "
-                  f"{steps:,} steps in {time.perf_counter() - start:.1f} s")
+                  f"{steps:,} step rows (one per group) in {time.perf_counter() - start:.1f} s")
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
         params = {"ref": date(2024, 1, 1), "desil": 4, "parent": KAB,

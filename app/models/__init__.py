@@ -16,7 +16,6 @@ from app.models.files import (
 from app.models.programs import (
     Agency,
     CoverageGroup,
-    CoverageKeyGroup,
     CoverageKeyStep,
     CoverageSegment,
     CoverageStale,
@@ -29,7 +28,7 @@ from app.models.rollout import RolloutPlan, RolloutWave
 from app.models.wilayah import Wilayah
 
 __all__ = ["Agency", "ApiKey", "AreaCrosswalk", "AuditLog", "AuditTileMinute", "Base",
-           "CoverageGroup", "CoverageKeyGroup", "CoverageKeyStep", "CoverageSegment",
+           "CoverageGroup", "CoverageKeyStep", "CoverageSegment",
            "CoverageStale", "CoverageStep", "Enrollment", "Household", "ImportBatch",
            "ImportWarning", "MatchRejection", "MatchSuggestion", "Member", "Program",
            "RejectedRow", "RolloutPlan", "RolloutWave", "SavedProfile", "User", "WebSession",

@@ -114,20 +114,6 @@ class CoverageGroup(Base):
     households: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
-class CoverageKeyGroup(Base):
-    """The groups that have steps under a filter key (``p<program id>`` or ``a<agency>``).
-    Written by the refresh but read by no query: the filtered area figures walk
-    ``coverage_group`` (``key_steps_by_area.sql``); to be dropped by a later migration."""
-
-    __tablename__ = "coverage_key_group"
-
-    kunci: Mapped[str] = mapped_column(String(40), primary_key=True)
-    kode_kelurahan: Mapped[str] = mapped_column(String(13), primary_key=True)
-    kode_kabkota: Mapped[str] = mapped_column(String(5))
-    desil: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
-    terverifikasi: Mapped[bool] = mapped_column(Boolean, primary_key=True)
-
-
 class CoverageKeyStep(Base):
     """As ``CoverageStep``, counting only the programs of one filter key: households in a
     program of the key, those of them in >= 2 programs / agencies of any kind, and the
@@ -136,32 +122,35 @@ class CoverageKeyStep(Base):
     __tablename__ = "coverage_key_step"
 
     kunci: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kode_kabkota: Mapped[str] = mapped_column(String(5), primary_key=True)
     kode_kelurahan: Mapped[str] = mapped_column(String(13), primary_key=True)
-    kode_kabkota: Mapped[str] = mapped_column(String(5))
     desil: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     terverifikasi: Mapped[bool] = mapped_column(Boolean, primary_key=True)
-    berlaku: Mapped[date] = mapped_column(Date, primary_key=True)
-    households: Mapped[int] = mapped_column(Integer)
-    overlap: Mapped[int] = mapped_column(Integer)
-    overlap_agency: Mapped[int] = mapped_column(Integer)
-    pairs: Mapped[int] = mapped_column(Integer)
+    berlaku: Mapped[list[date]] = mapped_column(ARRAY(Date))
+    households: Mapped[list[int]] = mapped_column(ARRAY(Integer))
+    overlap: Mapped[list[int]] = mapped_column(ARRAY(Integer))
+    overlap_agency: Mapped[list[int]] = mapped_column(ARRAY(Integer))
+    pairs: Mapped[list[int]] = mapped_column(ARRAY(Integer))
 
 
 class CoverageStep(Base):
-    """A group's counters from ``berlaku`` until its next row: enrolled households, those in
-    >= 2 programs / agencies, and (household, program) pairs, all active on that date."""
+    """A group's step function of the date, one row per group (migration 0015): ``berlaku``
+    holds its change dates in ascending order, and each counter array the value valid from the
+    date at the same position until the next: enrolled households, those in >= 2 programs /
+    agencies, and (household, program) pairs, all active on that date. The value on a date
+    ``d`` is at ``width_bucket(d, berlaku)`` (none before the first date)."""
 
     __tablename__ = "coverage_step"
 
+    kode_kabkota: Mapped[str] = mapped_column(String(5), primary_key=True)
     kode_kelurahan: Mapped[str] = mapped_column(String(13), primary_key=True)
-    kode_kabkota: Mapped[str] = mapped_column(String(5))
     desil: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     terverifikasi: Mapped[bool] = mapped_column(Boolean, primary_key=True)
-    berlaku: Mapped[date] = mapped_column(Date, primary_key=True)
-    households: Mapped[int] = mapped_column(Integer)
-    overlap: Mapped[int] = mapped_column(Integer)
-    overlap_agency: Mapped[int] = mapped_column(Integer)
-    pairs: Mapped[int] = mapped_column(Integer)
+    berlaku: Mapped[list[date]] = mapped_column(ARRAY(Date))
+    households: Mapped[list[int]] = mapped_column(ARRAY(Integer))
+    overlap: Mapped[list[int]] = mapped_column(ARRAY(Integer))
+    overlap_agency: Mapped[list[int]] = mapped_column(ARRAY(Integer))
+    pairs: Mapped[list[int]] = mapped_column(ARRAY(Integer))
 
 
 class CoverageStale(Base):

@@ -83,6 +83,24 @@ def test_filtered_figures_from_the_key_steps_equal_an_independent_count(world, c
             assert figures(conn, on, desil, **filters) == want, (on, desil)
 
 
+@pytest.mark.parametrize("filters", [{}, {"program": PROGRAMS[0][0]}, {"agency": PROGRAMS[0][1]}])
+def test_the_step_of_a_date_is_right_on_every_change_date_and_the_days_around_it(
+        world, conn, filters):
+    """Each group's steps are looked up by binary search (width_bucket over its change
+    dates): on a start or end date itself, the day before and the day after, and before the
+    first change of all, the figures equal the independent count."""
+    households, rows = world
+    changes = sorted({d for e in rows for d in (e.start, e.end) if d is not None})
+    picked = [changes[0], *random.Random(7).sample(changes[1:], 25), changes[-1]]
+    for day in sorted({d + timedelta(days=k) for d in picked for k in (-1, 0, 1)}):
+        want = {k: v for k, v in expected(households, rows, day, 4, **filters).items()
+                if v["targets"] or v["covered"] or v["leakage"]}
+        assert figures(conn, day, 4, **filters) == want, day
+    before = changes[0] - timedelta(days=1)
+    assert all(r["covered"] == 0 and r["leakage"] == 0
+               for r in figures(conn, before, 10, **filters).values())
+
+
 def test_an_agency_without_programs_covers_nobody(world, conn):
     conn.execute(text("INSERT INTO agency (kode, nama) VALUES ('KOSONG', 'Tanpa program')"))
     got = figures(conn, date(2024, 6, 1), 4, agency="KOSONG")

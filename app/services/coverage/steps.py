@@ -1,8 +1,10 @@
 """Coverage steps (``app/sql/coverage/steps_refresh.sql``, ``key_steps_refresh.sql``): the
 segments summed per group (kelurahan, desil, verified) as step functions of the date, once for
-all programs and once per filter key (one program, one agency), and the groups' household
-counts (``groups_refresh.sql``). Area figures on any date, with or without a program or agency
-filter, read one step per group and sum the targets over groups; kelurahan marked stale by a
+all programs and once per filter key (one program, one agency), one row per group holding its
+change dates and counters as arrays, and the groups' household counts
+(``groups_refresh.sql``). Area figures on any date, with or without a program or agency
+filter, read each group's row once (the step of the date by binary search, ``width_bucket``)
+and sum the targets over groups; kelurahan marked stale by a
 registry change are counted from the registry and the segments until ``refresh_steps`` runs
 (at every enrollment import, or ``sasaran coverage refresh``). The stale mark ``*`` stands for
 every kelurahan (a registry loaded or emptied whole)."""
@@ -20,7 +22,7 @@ from app.sql import statement
 
 EVERY_KELURAHAN = "*"
 # What a refresh rewrites; coverage_stale only holds marks (a handful of rows, emptied by it).
-_REWRITTEN = ("coverage_step", "coverage_group", "coverage_key_step", "coverage_key_group")
+_REWRITTEN = ("coverage_step", "coverage_group", "coverage_key_step")
 _TABLES = (*_REWRITTEN, "coverage_stale")
 
 
@@ -40,10 +42,6 @@ def refresh_steps(conn: Connection, codes: Sequence[str] | None = None) -> int:
     written = int(conn.execute(text(statement("coverage/steps_refresh.sql")), params).rowcount or 0)
     conn.execute(text(statement("coverage/groups_refresh.sql")), params)
     conn.execute(text(statement("coverage/key_steps_refresh.sql")), params)
-    conn.execute(text(
-        f"INSERT INTO coverage_key_group (kunci, kode_kabkota, kode_kelurahan, desil, "
-        f"terverifikasi) SELECT DISTINCT kunci, kode_kabkota, kode_kelurahan, desil, "
-        f"terverifikasi FROM coverage_key_step WHERE {where}"), params)
     statistics.analyze_if_rewritten(conn, _REWRITTEN, written, everything)
     return written
 
@@ -75,7 +73,7 @@ def area_targets(conn: Connection, params: dict[str, Any],
 
 def enrolled_by_area(conn: Connection, params: dict[str, Any], key: str | None,
                      stale: list[str]) -> dict[str, dict[str, Any]]:
-    """Enrollment figures per area: from the steps of ``key`` (None: all programs), one probe
+    """Enrollment figures per area: from the steps of ``key`` (None: all programs), one row
     per group, with stale kelurahan read from the segments (both exact)."""
     segments = text(statement("coverage/segments_by_area.sql"))
     if params["pids"] is not None and not params["pids"]:

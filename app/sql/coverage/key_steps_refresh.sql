@@ -4,7 +4,8 @@
 -- holds 2+ programs (2+ agencies for overlap_agency) of any kind, and as many (household,
 -- program) pairs as it holds programs of the key. Segments are first summed per (key, group,
 -- period), then each period adds its counters on dari and removes them on sampai; a running
--- sum per (key, group) gives the counters valid from each change date until the next one.
+-- sum per (key, group) gives the counters valid from each change date until the next one,
+-- kept as one row per (key, group) with the dates and counters in arrays (steps_refresh.sql).
 -- kode_kabkota (the kelurahan's own prefix) rides along: on Citus each worker sums its shards.
 WITH per_program AS (
     SELECT s.kode_kabkota, s.kode_kelurahan, s.desil, s.terverifikasi, s.dari, s.sampai, s.n_program,
@@ -47,7 +48,17 @@ changes AS (
 )
 INSERT INTO coverage_key_step (kunci, kode_kabkota, kode_kelurahan, desil, terverifikasi,
                                berlaku, households, overlap, overlap_agency, pairs)
-SELECT kunci, kode_kabkota, kode_kelurahan, desil, terverifikasi, t, sum(dh) OVER w,
-       sum(dov) OVER w, sum(dag) OVER w, sum(dp) OVER w
-FROM changes
-WINDOW w AS (PARTITION BY kode_kabkota, kunci, kode_kelurahan, desil, terverifikasi ORDER BY t)
+SELECT kunci, kode_kabkota, kode_kelurahan, desil, terverifikasi, array_agg(t ORDER BY t),
+       array_agg(households ORDER BY t), array_agg(overlap ORDER BY t),
+       array_agg(overlap_agency ORDER BY t), array_agg(pairs ORDER BY t)
+FROM (
+    SELECT kunci, kode_kabkota, kode_kelurahan, desil, terverifikasi, t,
+           CAST(sum(dh) OVER w AS integer) AS households,
+           CAST(sum(dov) OVER w AS integer) AS overlap,
+           CAST(sum(dag) OVER w AS integer) AS overlap_agency,
+           CAST(sum(dp) OVER w AS integer) AS pairs
+    FROM changes
+    WINDOW w AS (PARTITION BY kode_kabkota, kunci, kode_kelurahan, desil, terverifikasi
+                 ORDER BY t)
+) steps
+GROUP BY 1, 2, 3, 4, 5
