@@ -107,8 +107,8 @@ class CoverageGroup(Base):
 
     __tablename__ = "coverage_group"
 
+    kode_kabkota: Mapped[str] = mapped_column(String(5), primary_key=True)
     kode_kelurahan: Mapped[str] = mapped_column(String(13), primary_key=True)
-    kode_kabkota: Mapped[str] = mapped_column(String(5))
     desil: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     terverifikasi: Mapped[bool] = mapped_column(Boolean, primary_key=True)
     households: Mapped[int] = mapped_column(Integer, server_default="0")
