@@ -81,7 +81,7 @@ MEMBERS = """
 # with it (on Citus they are coordinator tables without those keys).
 EMPTY = "TRUNCATE match_suggestion, match_rejection, household, member, enrollment, " \
         "coverage_segment, coverage_step, coverage_group, coverage_key_step, " \
-        "coverage_stale, rejected_row"
+        "coverage_combination_step, coverage_stale, rejected_row"
 
 
 def write_households(path: Path, rows: int, index) -> list[str]:

@@ -188,14 +188,14 @@ def agency_of(program: str) -> str:
     return next(a for k, a, _, _ in PROGRAMS if k == program)
 
 
-def enrolled_world(conn: Connection, folder: Path, key: bytes, seed: int
+def enrolled_world(conn: Connection, folder: Path, key: bytes, seed: int, n: int = 40
                    ) -> tuple[list[H], list[E]]:
     """Households, the five programs and random enrollments imported by the real service
     (hashed with ``key``, which must be the key the code under test uses)."""
     from app.services.coverage import import_enrollments
 
     rng = random.Random(seed)
-    households = make_households(rng)
+    households = make_households(rng, n)
     insert_households(conn, households)
     insert_programs(conn)
     rows = make_enrollments(rng, households)

@@ -15,6 +15,7 @@ from app.models.files import (
 )
 from app.models.programs import (
     Agency,
+    CoverageCombinationStep,
     CoverageGroup,
     CoverageKeyStep,
     CoverageSegment,
@@ -28,7 +29,7 @@ from app.models.rollout import RolloutPlan, RolloutWave
 from app.models.wilayah import Wilayah
 
 __all__ = ["Agency", "ApiKey", "AreaCrosswalk", "AuditLog", "AuditTileMinute", "Base",
-           "CoverageGroup", "CoverageKeyStep", "CoverageSegment",
+           "CoverageCombinationStep", "CoverageGroup", "CoverageKeyStep", "CoverageSegment",
            "CoverageStale", "CoverageStep", "Enrollment", "Household", "ImportBatch",
            "ImportWarning", "MatchRejection", "MatchSuggestion", "Member", "Program",
            "RejectedRow", "RolloutPlan", "RolloutWave", "SavedProfile", "User", "WebSession",

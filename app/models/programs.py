@@ -153,6 +153,21 @@ class CoverageStep(Base):
     pairs: Mapped[list[int]] = mapped_column(ARRAY(Integer))
 
 
+class CoverageCombinationStep(Base):
+    """Per kab/kota, desil, verified and combination of programs held (``program_ids``,
+    sorted): the households active, as a step function of the date like ``CoverageStep``
+    (``households[width_bucket(d, berlaku)]``). The overlap matrix of whole kab/kota."""
+
+    __tablename__ = "coverage_combination_step"
+
+    kode_kabkota: Mapped[str] = mapped_column(String(5), primary_key=True)
+    desil: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    terverifikasi: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    program_ids: Mapped[list[int]] = mapped_column(ARRAY(Integer), primary_key=True)
+    berlaku: Mapped[list[date]] = mapped_column(ARRAY(Date))
+    households: Mapped[list[int]] = mapped_column(ARRAY(Integer))
+
+
 class CoverageStale(Base):
     """Kelurahan whose steps lag a registry change (figures come from the segments)."""
 

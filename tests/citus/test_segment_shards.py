@@ -34,7 +34,7 @@ ON_SHARDS = """
 
 KELURAHAN = {"64.74.01.1001": 700, "64.71.01.1001": 1303, "19.71.01.1001": 41}
 CLEAN = ("TRUNCATE coverage_segment, coverage_step, coverage_group, coverage_key_step, "
-         "coverage_stale",
+         "coverage_combination_step, coverage_stale",
          "DELETE FROM enrollment WHERE kunci_tampil LIKE 'ST-%'",
          "DELETE FROM household WHERE id_keluarga LIKE 'ST-%'",
          "DELETE FROM coverage_stale", "DELETE FROM program WHERE kode_program = 'ST-PROG'",

@@ -16,7 +16,13 @@ from sqlalchemy import Connection, text
 from app.services.coverage.check import check_identities
 from app.services.coverage.lists import gap_list, leakage_list, poverty_by_area
 from app.services.coverage.sql import Query, check_parent, make_query
-from app.services.coverage.steps import area_targets, enrolled_by_area, stale_codes
+from app.services.coverage.steps import (
+    area_targets,
+    combinations_usable,
+    enrolled_by_area,
+    stale_codes,
+)
+from app.services.scope import scope_areas
 from app.services.wilayah import area_names
 from app.sql import statement
 from geo.coverage import check_level, rate
@@ -167,8 +173,12 @@ def overlap_matrix(
     reference date (the diagonal: in program i). A program filter does not narrow it: the
     matrix shows a program beside every other."""
     q = make_query(ref_date, desil_max, program, agency, parent, area_prefixes)
-    # The matrix alone: target households per combination only, half the work of the mix.
-    combos = conn.execute(text(statement("coverage/overlap_combinations.sql")), q.params(conn))
+    # The matrix alone: target households per combination only, half the work of the mix;
+    # for whole kab/kota from their combination steps, else counted from the segments.
+    usable = combinations_usable(stale_codes(conn), scope_areas(area_prefixes, parent))
+    sql = ("coverage/combination_steps_by_scope.sql" if usable
+           else "coverage/overlap_combinations.sql")
+    combos = conn.execute(text(statement(sql)), q.params(conn))
     return _matrix(conn, q, [(tuple(r.programs), int(r.n)) for r in combos])
 
 

@@ -18,12 +18,15 @@ from sqlalchemy import Connection, text
 
 from app.db.citus import KABKOTA_LENGTH
 from app.services.coverage import statistics
+from app.services.scope import within
 from app.sql import statement
 
 EVERY_KELURAHAN = "*"
-# What a refresh rewrites; coverage_stale only holds marks (a handful of rows, emptied by it).
-_REWRITTEN = ("coverage_step", "coverage_group", "coverage_key_step")
-_TABLES = (*_REWRITTEN, "coverage_stale")
+# What a refresh rewrites per kelurahan (the combination steps: per kab/kota); coverage_stale
+# only holds marks (a handful of rows, emptied by it).
+_BY_KELURAHAN = ("coverage_step", "coverage_group", "coverage_key_step")
+_REWRITTEN = (*_BY_KELURAHAN, "coverage_combination_step")
+_TABLES = (*_BY_KELURAHAN, "coverage_stale")
 
 
 def refresh_steps(conn: Connection, codes: Sequence[str] | None = None) -> int:
@@ -33,8 +36,8 @@ def refresh_steps(conn: Connection, codes: Sequence[str] | None = None) -> int:
     everything = codes is None or EVERY_KELURAHAN in codes
     chosen = [] if everything else list(codes or [])
     # The kab/kota of the codes as well: on Citus it limits each statement to their shards.
-    params = {"all": everything, "codes": chosen,
-              "kabs": sorted({code[:KABKOTA_LENGTH] for code in chosen})}
+    kabs = sorted({code[:KABKOTA_LENGTH] for code in chosen})
+    params = {"all": everything, "codes": chosen, "kabs": kabs}
     where = "TRUE" if everything else ("kode_kabkota = ANY(CAST(:kabs AS text[])) "
                                        "AND kode_kelurahan = ANY(CAST(:codes AS text[]))")
     for table in _TABLES:
@@ -42,8 +45,30 @@ def refresh_steps(conn: Connection, codes: Sequence[str] | None = None) -> int:
     written = int(conn.execute(text(statement("coverage/steps_refresh.sql")), params).rowcount or 0)
     conn.execute(text(statement("coverage/groups_refresh.sql")), params)
     conn.execute(text(statement("coverage/key_steps_refresh.sql")), params)
+    refresh_combinations(conn, None if everything else kabs)
     statistics.analyze_if_rewritten(conn, _REWRITTEN, written, everything)
     return written
+
+
+def refresh_combinations(conn: Connection, kabs: Sequence[str] | None) -> None:
+    """Rebuild the program-combination steps of the kab/kota ``kabs`` (all when None) from
+    their segments, which are always current: a whole kab/kota at a time, since its rows mix
+    all its kelurahan (``combination_steps_refresh.sql``)."""
+    params = {"all": kabs is None, "kabs": list(kabs or [])}
+    conn.execute(text("DELETE FROM coverage_combination_step WHERE CAST(:all AS boolean) "
+                      "OR kode_kabkota = ANY (CAST(:kabs AS text[]))"), params)
+    conn.execute(text(statement("coverage/combination_steps_refresh.sql")), params)
+
+
+def combinations_usable(stale: list[str], areas: list[str] | None) -> bool:
+    """Whether the combination steps answer a scope: whole kab/kota or wider (``areas``
+    None: everywhere), with no kelurahan of it waiting for a refresh."""
+    if areas is not None and any(len(area) > KABKOTA_LENGTH for area in areas):
+        return False
+    if EVERY_KELURAHAN in stale:
+        return False
+    return not any(areas is None or any(within(code, area) for area in areas)
+                   for code in stale)
 
 
 def stale_codes(conn: Connection) -> list[str]:
