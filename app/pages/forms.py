@@ -14,6 +14,7 @@ from starlette.datastructures import QueryParams
 
 from app.clock import today
 from geo.codes import level_of
+from geo.maps.i18n import texts
 
 FILTER_KEYS = ("ref_date", "desil_max", "program", "agency", "kecamatan")
 
@@ -73,10 +74,15 @@ def read_filter(params: QueryParams, default_desil: int, choices: dict[str, list
             desil = int(raw_desil)
         else:
             errors["desil_max"] = "Ambang desil harus bilangan bulat 1 sampai 10."
-    program = _choice(params, "program", choices.get("programs", []), errors,
-                      "Program tidak dikenal.")
-    agency = _choice(params, "agency", choices.get("agencies", []), errors,
-                     "Instansi tidak dikenal.")
+    if choices.get("area_filters", True):
+        program = _choice(params, "program", choices.get("programs", []), errors,
+                          "Program tidak dikenal.")
+        agency = _choice(params, "agency", choices.get("agencies", []), errors,
+                         "Instansi tidak dikenal.")
+    else:  # not offered to this role (filter_choices): a shared link's filter is dropped
+        program = agency = None
+        if _text(params, "program") or _text(params, "agency"):
+            errors["program"] = texts("id")["area_filters_protected"]
     parent = _text(params, "kecamatan")
     if parent and level_of(parent) not in ("kabkota", "kecamatan"):
         errors["kecamatan"] = "Kode wilayah harus kode kab/kota atau kecamatan, mis. 64.74.03."

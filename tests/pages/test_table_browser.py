@@ -160,6 +160,28 @@ def test_viewer_sees_suppressed_small_counts_and_no_person(chromium, app):
     page.context.close()
 
 
+def test_viewer_opening_a_link_with_a_program_filter_gets_the_whole_table_and_why(chromium,
+                                                                                app):
+    """An analyst's link carries ?program=; per-area figures under a program are not
+    published to a viewer: the table opens unfiltered with the reason, not a refusal."""
+    page = new_page(chromium)
+    watch = Watch(page)
+    login_as(page, app.url, "viewer",
+             f"/tabel?ref_date={REF.isoformat()}&level=kecamatan&kecamatan=64.74&program=PKH")
+    page.wait_for_selector(".tabulator-row")
+    assert page.locator(".galat-isian").inner_text().startswith(
+        "Filter program dan instansi per wilayah hanya untuk peran")
+    want, filtered = expected(WORLD, "kecamatan"), expected(WORLD, "kecamatan", program="PKH")
+    gap = _column(page, "Kesenjangan (RT)")
+    assert any(want[c]["gap"] != filtered[c]["gap"] for c in want)  # the filter would show
+    rows = _rows(page)
+    for code, figures in want.items():
+        assert protected_ok(rows[code][gap], figures["gap"]), (code, figures)
+    assert "program=" not in page.get_by_role("link", name="Unduh CSV").get_attribute("href")
+    assert [p for p in watch.problems if "net::ERR_ABORTED" not in p] == []
+    page.context.close()
+
+
 def test_without_javascript_the_server_table_sorts_and_drills(chromium, app):
     page = new_page(chromium, java_script_enabled=False)
     login_as(page, app.url, "admin", f"/tabel?ref_date={REF.isoformat()}&level=kecamatan"

@@ -55,17 +55,25 @@ def basemaps(settings: Settings, choice: str | None = None) -> list[dict[str, st
     return sorted(offered, key=lambda b: b["id"] != choice)
 
 
-def filter_choices(conn: Connection, principal: Principal) -> dict[str, list[dict[str, str]]]:
+def filter_choices(conn: Connection, principal: Principal) -> dict[str, Any]:
+    """The choices of the coverage filters for ``principal``. Per-area figures under one
+    program or agency are published only to roles that may see persons
+    (``CoveragePublication.refuse_area_filters``): the others get no program or agency choice
+    (``area_filters`` false), and a shared link carrying one opens without it, saying why."""
+    area_filters = not principal.suppress_small_counts
     # Kab/kota and kecamatan: the area choices and the names on the drill-down breadcrumb.
     kecamatan = [dict(r._mapping) for r in conn.execute(text(
         "SELECT kode, nama, level FROM wilayah WHERE level IN ('kabkota', 'kecamatan') "
         "ORDER BY kode"))
                  if _in_scope(r.kode, principal.area_prefixes)]
+    if not area_filters:
+        return {"kecamatan": kecamatan, "programs": [], "agencies": [], "area_filters": False}
     programs = [dict(r._mapping) for r in conn.execute(text(
         "SELECT kode_program AS kode, nama, instansi FROM program ORDER BY kode_program"))]
     agencies = [dict(r._mapping) for r in conn.execute(text(
         "SELECT kode, nama FROM agency ORDER BY kode"))]
-    return {"kecamatan": kecamatan, "programs": programs, "agencies": agencies}
+    return {"kecamatan": kecamatan, "programs": programs, "agencies": agencies,
+            "area_filters": True}
 
 
 def _in_scope(kode: str, prefixes: tuple[str, ...]) -> bool:
@@ -106,13 +114,8 @@ _SAFE = "-_.!~*'()"  # what encodeURIComponent leaves as it is
 def page_config(
     conn: Connection, principal: Principal, flt: MapFilter, classing: Classing, *, level: str,
 ) -> dict[str, Any]:
-    # Per-area figures under one program or agency are published only to roles that may see
-    # persons (CoveragePublication.refuse_area_filters): for the others a link carrying such
-    # a filter opens the map without it, saying why, instead of failing with a 403.
-    area_filters = not principal.suppress_small_counts
     choices = filter_choices(conn, principal)
-    if not area_filters:
-        choices = {**choices, "programs": [], "agencies": []}
+    area_filters = choices["area_filters"]  # without: a link's program/agency is dropped
     state = {"ref_date": flt.ref_date.isoformat(), "desil_max": flt.desil_max,
              "program": (flt.program or "") if area_filters else "",
              "agency": (flt.agency or "") if area_filters else "",
