@@ -1,11 +1,13 @@
 """Coverage figures per program, per agency and per pair of programs from one "mix", pure.
 
 The mix is the active coverage segments on a date counted per (programs held, agencies held,
-kelurahan, target or not): a few thousand rows even at 10 M households, since a household's
-programs come in few combinations. Every per-program, per-agency and overlap figure is a sum
-over these rows, so one pass over the segments gives them all (it used to be one pass per
-table: five for a protected map page). Definitions: ``geo.coverage.rules`` and domain.md
-(overlap = enrolled in two or more programs, or with two or more agencies).
+kelurahan, target or not), the kelurahan kept only inside some program's service area (None
+elsewhere, where only whole-scope sums are asked): a few hundred rows even at 10 M
+households, since a household's programs come in few combinations. Every per-program,
+per-agency and overlap figure is a sum over these rows, so one pass over the segments gives
+them all (it used to be one pass per table: five for a protected map page). Definitions:
+``geo.coverage.rules`` and domain.md (overlap = enrolled in two or more programs, or with
+two or more agencies).
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ OVERLAP_MIN = 2  # "tumpang tindih": two or more programs (or agencies)
 
 @dataclass(frozen=True)
 class MixRow:
-    """``households`` active segments of ``kode`` holding exactly ``programs`` (ids) of
-    ``agencies``; ``target``: verified and within the desil threshold."""
+    """``households`` active segments of ``kode`` (a kelurahan inside some program's service
+    area; None: anywhere else in scope) holding exactly ``programs`` (ids) of ``agencies``;
+    ``target``: verified and within the desil threshold."""
 
     programs: tuple[int, ...]
     agencies: tuple[str, ...]
-    kode: str
+    kode: str | None
     target: bool
     households: int
 
@@ -37,11 +40,11 @@ def _counts(row: MixRow) -> dict[str, int]:
             "overlap_agency": n if len(set(row.agencies)) >= OVERLAP_MIN else 0, "leakage": 0}
 
 
-def program_cells(mix: Iterable[MixRow]) -> dict[int, dict[str, dict[str, int]]]:
-    """Per program id and kelurahan: target households it covers (``covered``; of them in two
-    or more programs ``overlap``, of two or more agencies ``overlap_agency``) and non-target
-    households it reaches (``leakage``)."""
-    cells: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
+def program_cells(mix: Iterable[MixRow]) -> dict[int, dict[str | None, dict[str, int]]]:
+    """Per program id and kelurahan (None: outside every service area): target households it
+    covers (``covered``; of them in two or more programs ``overlap``, of two or more agencies
+    ``overlap_agency``) and non-target households it reaches (``leakage``)."""
+    cells: dict[int, dict[str | None, dict[str, int]]] = defaultdict(dict)
     for row in mix:
         counts = _counts(row)
         for pid in set(row.programs):

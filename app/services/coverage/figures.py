@@ -121,10 +121,13 @@ def _program_rows(conn: Connection, q: Query, params: dict[str, Any], mix: list[
 
 
 def _segment_mix(conn: Connection, params: dict[str, Any]) -> list[MixRow]:
-    """The active segments of the query counted per combination of programs, kelurahan and
-    target or not (``geo.coverage.mix``)."""
+    """The active segments of the query counted per combination of programs, kelurahan (only
+    inside some program's service area, else None) and target or not (``geo.coverage.mix``)."""
+    service = conn.execute(text(
+        "SELECT DISTINCT unnest(wilayah_layanan) FROM program")).scalars().all()
     return [MixRow(tuple(r.programs), tuple(r.agencies), r.kode, r.target, int(r.households))
-            for r in conn.execute(text(statement("coverage/segment_mix.sql")), params)]
+            for r in conn.execute(text(statement("coverage/segment_mix.sql")),
+                                  {**params, "service_kelurahan": list(service)})]
 
 
 def _unmatched(conn: Connection, q: Query, params: dict[str, Any]) -> dict[int, int] | None:
