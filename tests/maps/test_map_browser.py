@@ -277,6 +277,26 @@ def test_unreachable_basemap_falls_back_once_without_a_console_flood(browser, br
         page.close()
 
 
+def test_both_notices_show_when_a_viewer_opens_a_filtered_link_without_a_basemap(
+        browser, browser_db, tmp_path):
+    """A closed network (no basemap) and a shared ?program= link on one opening: the panel
+    says both, neither replaces the other."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    dead = f"http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png"
+    with map_server(browser_db, tmp_path, Principal("uji-pimpinan", "viewer"), tile_url=dead,
+                    tile_light_url=None) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 850})
+        page.goto(f"{url}/map?ref_date={REF.isoformat()}&program=PKH")
+        page.wait_for_selector("body[data-map-ready='1']", timeout=15000)
+        page.wait_for_selector(".folium-map.no-basemap")
+        notice = page.inner_text(".panel-notice")
+        assert "Peta dasar tidak dapat dimuat" in notice, notice
+        assert "Filter program dan instansi per wilayah hanya untuk peran" in notice, notice
+        page.close()
+
+
 def test_narrow_screen_map_fills_the_screen_and_the_panel_is_a_bottom_sheet(browser, live_url):
     page, watch = open_map(browser, f"{live_url}/map?ref_date={REF.isoformat()}", 390, 844)
     map_box = page.locator(".folium-map").bounding_box()

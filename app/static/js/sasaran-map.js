@@ -301,10 +301,13 @@
       .catch(function (err) { self.panel.error(err); });
   };
 
+  // Notices add up (a dropped link filter and an unreachable basemap can both happen on
+  // opening); each is said once.
   Page.prototype.notice = function (text) {
-    if (this.noticeShown === text) return;
-    this.noticeShown = text;
-    this.panel.say(text);
+    this.noticesShown = this.noticesShown || [];
+    if (this.noticesShown.indexOf(text) >= 0) return;
+    this.noticesShown.push(text);
+    this.panel.say(this.noticesShown.join(" "));
   };
 
   Page.prototype.zoomNotes = function () {
