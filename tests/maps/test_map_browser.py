@@ -253,12 +253,17 @@ def test_a_copied_link_reopens_the_same_view(browser, live_url):
     again.close()
 
 
-def test_unreachable_basemap_falls_back_once_without_a_console_flood(browser, browser_db,
-                                                                      tmp_path):
-    with socket.socket() as sock:  # a port nobody listens on: connection refused
+def _dead_basemap() -> tuple[int, str]:
+    """A basemap URL on a port nobody listens on (connection refused), and that port."""
+    with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    dead = f"http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png"
+    return port, f"http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png"
+
+
+def test_unreachable_basemap_falls_back_once_without_a_console_flood(browser, browser_db,
+                                                                      tmp_path):
+    port, dead = _dead_basemap()
     with map_server(browser_db, tmp_path, Principal("uji-peta", "admin"), tile_url=dead,
                  tile_light_url=None) as url:
         page = browser.new_page(viewport={"width": 1400, "height": 850})
@@ -281,10 +286,7 @@ def test_both_notices_show_when_a_viewer_opens_a_filtered_link_without_a_basemap
         browser, browser_db, tmp_path):
     """A closed network (no basemap) and a shared ?program= link on one opening: the panel
     says both, neither replaces the other."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    dead = f"http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png"
+    _, dead = _dead_basemap()
     with map_server(browser_db, tmp_path, Principal("uji-pimpinan", "viewer"), tile_url=dead,
                     tile_light_url=None) as url:
         page = browser.new_page(viewport={"width": 1400, "height": 850})
