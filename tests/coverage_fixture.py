@@ -201,3 +201,14 @@ def enrolled_world(conn: Connection, folder: Path, key: bytes, seed: int, n: int
     rows = make_enrollments(rng, households)
     import_enrollments(conn, write_csv(folder / "kepesertaan.csv", rows), key=key, user="uji")
     return households, rows
+
+
+def remove_a_household_in_two_programs(conn: Connection, households: list[H], rows: list[E],
+                                       on: date) -> tuple[H, list[H]]:
+    """Delete a target household active in two or more programs on ``on`` from the registry
+    (its segments cascade; its kelurahan is marked stale, its steps wait for the refresh);
+    returns it and the households left."""
+    active = active_programs(households, rows, on)
+    gone = next(h for h in households if is_target(h, 10) and len(active[h.id_keluarga]) >= 2)
+    conn.execute(text("DELETE FROM household WHERE id = :id"), {"id": gone.db_id})
+    return gone, [h for h in households if h is not gone]

@@ -9,7 +9,15 @@ import random
 from datetime import timedelta
 
 import pytest
-from coverage_fixture import KELURAHAN, KEY, PROGRAMS, active_programs, enrolled_world, is_target
+from coverage_fixture import (
+    KELURAHAN,
+    KEY,
+    PROGRAMS,
+    active_programs,
+    enrolled_world,
+    is_target,
+    remove_a_household_in_two_programs,
+)
 from sqlalchemy import text
 
 from app.services import coverage
@@ -75,12 +83,9 @@ def test_a_kecamatan_is_counted_from_the_segments(world, conn):
 def test_a_kab_kota_waiting_for_a_refresh_is_counted_from_the_segments(world, conn):
     households, rows = world
     day = sorted(e.start for e in rows)[len(rows) // 2]
-    active = active_programs(households, rows, day)
     # A target household in two programs leaves the registry: its kab/kota's combination
     # steps still count it until the refresh; the segments (cascaded) no longer do.
-    gone = next(h for h in households if is_target(h, 10) and len(active[h.id_keluarga]) >= 2)
-    conn.execute(text("DELETE FROM household WHERE id = :id"), {"id": gone.db_id})
-    rest = [h for h in households if h is not gone]
+    gone, rest = remove_a_household_in_two_programs(conn, households, rows, day)
     assert stale_codes(conn) == [gone.kel]
     assert expected(rest, rows, day, 10) != expected(households, rows, day, 10)
     assert matrix(conn, day, 10) == expected(rest, rows, day, 10)

@@ -6,7 +6,7 @@ test_coverage_figures.py and test_rule_boundaries.py."""
 
 from __future__ import annotations
 
-from geo.coverage.mix import MixRow, agency_cells, program_cells, target_combinations
+from geo.coverage.mix import KeyRow, MixRow, agency_cells, program_cells
 
 MIX = [
     MixRow((1,), ("DINSOS",), "K1", True, 3),                 # one program
@@ -36,6 +36,28 @@ def test_agency_cells_count_each_household_once_per_agency():
         "BAZNAS": {"covered": 4, "overlap": 4, "overlap_agency": 4, "leakage_households": 1}}
 
 
-def test_only_target_households_enter_the_overlap_combinations():
-    assert sorted(target_combinations(MIX)) == [((1,), 3), ((1, 2), 2), ((1, 3), 4)]
-    assert target_combinations([]) == []
+# MIX as the per-key steps give it (counted by hand): per key, kelurahan and target or not,
+# the households and of them those in 2+ programs and of 2+ agencies.
+KEYS = [
+    KeyRow(1, None, "K1", True, 5, 2, 0), KeyRow(1, None, "K2", True, 4, 4, 4),
+    KeyRow(1, None, "K2", False, 1, 1, 1), KeyRow(2, None, "K1", True, 2, 2, 0),
+    KeyRow(2, None, "K2", False, 6, 1, 1), KeyRow(3, None, "K2", True, 4, 4, 4),
+    KeyRow(3, None, "K2", False, 1, 1, 1),
+    KeyRow(None, "DINSOS", "K1", True, 5, 2, 0), KeyRow(None, "DINSOS", "K2", True, 4, 4, 4),
+    KeyRow(None, "DINSOS", "K2", False, 6, 1, 1), KeyRow(None, "BAZNAS", "K2", True, 4, 4, 4),
+    KeyRow(None, "BAZNAS", "K2", False, 1, 1, 1),
+]
+
+
+def test_the_key_rows_give_the_cells_of_the_mix():
+    assert program_cells([], KEYS) == program_cells(MIX)
+    assert agency_cells([], KEYS) == agency_cells(MIX)
+
+
+def test_segments_of_one_kelurahan_and_keys_of_the_other_add_up():
+    k1, k2 = [r for r in MIX if r.kode == "K1"], [k for k in KEYS if k.kode == "K2"]
+    assert program_cells(k1, k2) == program_cells(MIX)
+    assert agency_cells(k1, k2) == agency_cells(MIX)
+    # Leaving either part out changes the figures: both are read.
+    assert program_cells(k1) != program_cells(MIX)
+    assert agency_cells([], k2) != agency_cells(MIX)

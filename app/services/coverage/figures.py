@@ -9,7 +9,7 @@ suppress small counts for roles that may not see persons. Definitions: ``geo.cov
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, text
 
@@ -17,6 +17,7 @@ from app.services.coverage.check import check_identities
 from app.services.coverage.lists import gap_list, leakage_list, poverty_by_area
 from app.services.coverage.sql import Query, check_parent, make_query
 from app.services.coverage.steps import (
+    EVERY_KELURAHAN,
     area_targets,
     combinations_usable,
     enrolled_by_area,
@@ -26,7 +27,7 @@ from app.services.scope import scope_areas
 from app.services.wilayah import area_names
 from app.sql import statement
 from geo.coverage import check_level, rate
-from geo.coverage.mix import MixRow, agency_cells, program_cells, target_combinations
+from geo.coverage.mix import KeyRow, MixRow, agency_cells, program_cells
 from geo.coverage.overlap import pair_matrix
 
 __all__ = ["check_identities", "coverage_by_agency", "coverage_by_area", "coverage_by_program",
@@ -98,12 +99,20 @@ def coverage_by_program(
     has none); leakage anywhere in scope; unmatched rows only for an unscoped query."""
     q = make_query(ref_date, desil_max, program, agency, parent, area_prefixes)
     params = {**q.params(conn), "code_length": KELURAHAN_LENGTH}
-    return _program_rows(conn, q, params, _segment_mix(conn, params), _targets(conn, params))
+    return _program_rows(conn, q, params, _mix(conn, params), _targets(conn, params))
 
 
-def _program_rows(conn: Connection, q: Query, params: dict[str, Any], mix: list[MixRow],
+class Mix(NamedTuple):
+    """The active households of a query per combination (``segments``) and per key
+    (``keys``), each kelurahan in exactly one of the two (``geo.coverage.mix``)."""
+
+    segments: list[MixRow]
+    keys: list[KeyRow]
+
+
+def _program_rows(conn: Connection, q: Query, params: dict[str, Any], mix: Mix,
                   targets: dict[str, int]) -> list[dict[str, Any]]:
-    cells = program_cells(mix)
+    cells = program_cells(*mix)
     unmatched = _unmatched(conn, q, params)
     rows = []
     for p in _programs(conn, q):
@@ -120,14 +129,36 @@ def _program_rows(conn: Connection, q: Query, params: dict[str, Any], mix: list[
     return rows
 
 
-def _segment_mix(conn: Connection, params: dict[str, Any]) -> list[MixRow]:
-    """The active segments of the query counted per combination of programs, kelurahan (only
-    inside some program's service area, else None) and target or not (``geo.coverage.mix``)."""
-    service = conn.execute(text(
-        "SELECT DISTINCT unnest(wilayah_layanan) FROM program")).scalars().all()
+def _mix(conn: Connection, params: dict[str, Any]) -> Mix:
+    """The query's households per combination of programs or per key, the kelurahan kept only
+    inside some program's service area (else None). Unfiltered, from the per-key steps with
+    kelurahan waiting for a refresh from the segments; with a program or agency filter (few
+    segments, and agency rows narrowed to households of the filter), from the segments."""
+    service = list(conn.execute(text(
+        "SELECT DISTINCT unnest(wilayah_layanan) FROM program")).scalars())
+    stale = stale_codes(conn)
+    if params["pids"] is not None or EVERY_KELURAHAN in stale:
+        return Mix(_segment_mix(conn, params, service, None), [])
+    keys = [_key_row(r) for r in conn.execute(text(statement("coverage/key_mix.sql")),
+                                              {**params, "service_kelurahan": service,
+                                               "stale": stale})]
+    return Mix(_segment_mix(conn, params, service, stale) if stale else [], keys)
+
+
+def _segment_mix(conn: Connection, params: dict[str, Any], service: list[str],
+                 only: list[str] | None) -> list[MixRow]:
     return [MixRow(tuple(r.programs), tuple(r.agencies), r.kode, r.target, int(r.households))
             for r in conn.execute(text(statement("coverage/segment_mix.sql")),
-                                  {**params, "service_kelurahan": list(service)})]
+                                  {**params, "service_kelurahan": service, "only": only})]
+
+
+def _key_row(r: Any) -> KeyRow:
+    """A row of key_mix.sql; keys are 'p' + program id or 'a' + agency code
+    (key_steps_refresh.sql)."""
+    program = int(r.kunci[1:]) if r.kunci.startswith("p") else None
+    agency = r.kunci[1:] if r.kunci.startswith("a") else None
+    return KeyRow(program, agency, r.kode, r.target, int(r.households), int(r.overlap),
+                  int(r.overlap_agency))
 
 
 def _unmatched(conn: Connection, q: Query, params: dict[str, Any]) -> dict[int, int] | None:
@@ -145,14 +176,14 @@ def coverage_by_agency(
     all targets in scope; leakage = sum of its programs' leakage (pairs are additive)."""
     q = make_query(ref_date, desil_max, None, agency, parent, area_prefixes)
     params = {**q.params(conn), "code_length": KELURAHAN_LENGTH}
-    mix, targets = _segment_mix(conn, params), _targets(conn, params)
+    mix, targets = _mix(conn, params), _targets(conn, params)
     return _agency_rows(conn, q, mix, targets, _program_rows(conn, q, params, mix, targets))
 
 
-def _agency_rows(conn: Connection, q: Query, mix: list[MixRow], targets: dict[str, int],
+def _agency_rows(conn: Connection, q: Query, mix: Mix, targets: dict[str, int],
                  programs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     total = sum(targets.values())
-    per = agency_cells(mix)
+    per = agency_cells(*mix)
     agencies = conn.execute(text(
         "SELECT kode, nama FROM agency WHERE CAST(:ag AS text) IS NULL OR kode = :ag "
         "ORDER BY kode"), {"ag": q.agency}).all()
@@ -176,13 +207,18 @@ def overlap_matrix(
     reference date (the diagonal: in program i). A program filter does not narrow it: the
     matrix shows a program beside every other."""
     q = make_query(ref_date, desil_max, program, agency, parent, area_prefixes)
-    # The matrix alone: target households per combination only, half the work of the mix;
-    # for whole kab/kota from their combination steps, else counted from the segments.
-    usable = combinations_usable(stale_codes(conn), scope_areas(area_prefixes, parent))
+    return _matrix(conn, q, _combinations(conn, q, scope_areas(area_prefixes, parent)))
+
+
+def _combinations(conn: Connection, q: Query, areas: list[str] | None
+                  ) -> list[tuple[tuple[int, ...], int]]:
+    """Target households per combination of programs held: for whole kab/kota from their
+    combination steps, else counted from the segments."""
+    usable = combinations_usable(stale_codes(conn), areas)
     sql = ("coverage/combination_steps_by_scope.sql" if usable
            else "coverage/overlap_combinations.sql")
-    combos = conn.execute(text(statement(sql)), q.params(conn))
-    return _matrix(conn, q, [(tuple(r.programs), int(r.n)) for r in combos])
+    return [(tuple(r.programs), int(r.n))
+            for r in conn.execute(text(statement(sql)), q.params(conn))]
 
 
 def _matrix(conn: Connection, q: Query, combos: list[tuple[tuple[int, ...], int]]
@@ -199,10 +235,11 @@ def _matrix(conn: Connection, q: Query, combos: list[tuple[tuple[int, ...], int]
 def scope_figures(conn: Connection, *, ref_date: date, desil_max: int = 4,
                   area_prefixes: tuple[str, ...] = ()) -> dict[str, Any]:
     """The whole scope's ``coverage_by_program``, ``coverage_by_agency`` and ``overlap_matrix``
-    (no filter) from one pass over the segments: what a protected page needs all of."""
+    (no filter) from one mix: what a protected page needs all of."""
     q = make_query(ref_date, desil_max, None, None, None, area_prefixes)
     params = {**q.params(conn), "code_length": KELURAHAN_LENGTH}
-    mix, targets = _segment_mix(conn, params), _targets(conn, params)
+    mix, targets = _mix(conn, params), _targets(conn, params)
     programs = _program_rows(conn, q, params, mix, targets)
     return {"programs": programs, "agencies": _agency_rows(conn, q, mix, targets, programs),
-            "overlap": _matrix(conn, q, target_combinations(mix))}
+            "overlap": _matrix(conn, q, _combinations(conn, q, scope_areas(area_prefixes,
+                                                                           None)))}

@@ -5,6 +5,8 @@
 -- where some program's service area (:service_kelurahan) needs it, NULL elsewhere: every
 -- figure that is not a service area's is a sum over the whole scope, and keeping all
 -- kelurahan made 158,000 rows at 1 M households (seconds of Python) instead of a few hundred.
+-- :only (NULL: all) keeps the kelurahan whose steps wait for a refresh (key_mix.sql reads
+-- the others).
 SELECT s.program_ids AS programs, s.instansi AS agencies,
        CASE WHEN s.kode_kelurahan = ANY (CAST(:service_kelurahan AS text[]))
             THEN s.kode_kelurahan END AS kode,
@@ -12,6 +14,7 @@ SELECT s.program_ids AS programs, s.instansi AS agencies,
 FROM coverage_segment s
 WHERE s.dari <= :ref AND :ref < s.sampai
   AND (CAST(:pids AS int[]) IS NULL OR s.program_ids && CAST(:pids AS int[]))
+  AND (CAST(:only AS text[]) IS NULL OR s.kode_kelurahan = ANY (CAST(:only AS text[])))
   AND (CAST(:area_patterns AS text[]) IS NULL
        OR (s.kode_kelurahan ~>=~ CAST(:area_from AS text)
            AND s.kode_kelurahan ~<~ CAST(:area_to AS text)
