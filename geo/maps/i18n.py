@@ -53,7 +53,7 @@ ID = {
     "agency": "Instansi",
     "area_filters_protected": "Filter program dan instansi per wilayah hanya untuk peran yang "
                               "boleh melihat data perorangan; angka per program untuk seluruh "
-                              "wilayah ada di Tabel cakupan.",
+                              "wilayah ada di Beranda (Cakupan per program).",
     "desil_max": "Desil maks.",
     "ref_date": "Tanggal acuan",
     "apply": "Terapkan",
@@ -143,10 +143,11 @@ EN = {
     "ramp": "Colour ramp",
     "kecamatan_filter": "Area",
     "all": "All",
+    "program": "Program",
     "agency": "Agency",
     "area_filters_protected": "Program and agency filters per area are only for roles allowed "
-                              "to see persons; per-program figures for the whole area are in "
-                              "the coverage table.",
+                              "to see persons; per-program figures for the whole area are on "
+                              "the home page (coverage by program).",
     "desil_max": "Max. decile",
     "ref_date": "Reference date",
     "apply": "Apply",

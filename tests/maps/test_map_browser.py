@@ -123,13 +123,17 @@ def test_map_page_loads_offline_with_legend_layers_and_filters(browser, live_url
             page.evaluate(zoom_in, KELURAHAN)
     assert any("/tiles/households/15/" in u for u in watch.urls)
 
-    # A filter reloads the figures: only PKH enrollments count now.
+    # A filter reloads the figures: only PKH enrollments count now, and the title says so
+    # (the PNG and the report are made of it).
+    assert page.locator(".sasaran-title .title-filter").count() == 0
     page.select_option("#sasaran-filters select[name=program]", "PKH")
     page.click("#sasaran-filters button[type=submit]")
     page.wait_for_selector("body[data-map-ready='1']")
     page.wait_for_load_state("networkidle")
     assert any("/api/v1/map/figures" in u and "program=PKH" in u for u in watch.urls)
     assert count(total(page, "Tercakup")) == expected_covered(program="PKH")
+    assert page.locator(".sasaran-title .title-filter").inner_text() == \
+        f"Program: {PROGRAMS['PKH'][0]} (PKH)"
 
     page.wait_for_timeout(300)  # let the canvas tiles paint before the picture
     ARTIFACTS.mkdir(exist_ok=True)
@@ -363,7 +367,7 @@ def test_viewer_opening_a_link_with_a_program_filter_gets_the_map_without_it_and
     notice = page.locator(".panel-notice").inner_text()
     assert notice.startswith("Filter program dan instansi per wilayah hanya untuk peran"), notice
     assert page.locator("select[name=program], select[name=agency]").count() == 0
-    assert "Tabel cakupan" in page.locator(".panel-filters-note").inner_text()
+    assert "Beranda (Cakupan per program)" in page.locator(".panel-filters-note").inner_text()
     data = [u for u in watch.urls if "/api/v1/map/" in u]
     assert data and not any("program=" in u or "agency=" in u for u in data), data
     x, y = screen_point(page, KELURAHAN)

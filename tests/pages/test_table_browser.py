@@ -22,7 +22,7 @@ from browser import (
     screenshot,
 )
 from openpyxl import load_workbook
-from pages_world import REF, Hh, build, expected, protected_ok, shown, total
+from pages_world import PROGRAMS, REF, Hh, build, expected, protected_ok, shown, total
 
 pytestmark = pytest.mark.browser
 WORLD: list[Hh] = []
@@ -169,8 +169,9 @@ def test_viewer_opening_a_link_with_a_program_filter_gets_the_whole_table_and_wh
     login_as(page, app.url, "viewer",
              f"/tabel?ref_date={REF.isoformat()}&level=kecamatan&kecamatan=64.74&program=PKH")
     page.wait_for_selector(".tabulator-row")
-    assert page.locator(".galat-isian").inner_text().startswith(
-        "Filter program dan instansi per wilayah hanya untuk peran")
+    message = page.locator(".galat-isian").inner_text()
+    assert message.startswith("Filter program dan instansi per wilayah hanya untuk peran")
+    assert message.endswith("ada di Beranda (Cakupan per program).")
     want, filtered = expected(WORLD, "kecamatan"), expected(WORLD, "kecamatan", program="PKH")
     gap = _column(page, "Kesenjangan (RT)")
     assert any(want[c]["gap"] != filtered[c]["gap"] for c in want)  # the filter would show
@@ -178,6 +179,12 @@ def test_viewer_opening_a_link_with_a_program_filter_gets_the_whole_table_and_wh
     for code, figures in want.items():
         assert protected_ok(rows[code][gap], figures["gap"]), (code, figures)
     assert "program=" not in page.get_by_role("link", name="Unduh CSV").get_attribute("href")
+    # Where the message points: the whole area's figures per program, every program named.
+    page.get_by_role("link", name="Beranda").first.click()
+    chart = page.locator("figure:has(#grafik-program-judul)")
+    assert chart.locator("figcaption").inner_text().startswith("Cakupan per program")
+    names = {t.split(":")[0] for t in chart.locator("svg title").all_text_contents()}
+    assert names == {nama for nama, _ in PROGRAMS.values()}
     assert [p for p in watch.problems if "net::ERR_ABORTED" not in p] == []
     page.context.close()
 

@@ -50,6 +50,21 @@
     bar.appendChild(crumbs);
     bar.appendChild(el("div", "title-meta", t.date + " " + F.date(s.ref_date) + " · " +
       t.threshold + " " + s.desil_max));
+    // A filtered map counts one program's or agency's households only: its title (and so the
+    // PNG and the report made of it) says which, also on a phone, where the date line hides.
+    var filters = this.filterNames();
+    if (filters.length) bar.appendChild(el("div", "title-filter", filters.join(" · ")));
+  };
+
+  Page.prototype.filterNames = function () {
+    var s = this.state, t = this.t, choices = this.cfg.choices || {}, out = [];
+    function named(list, code) {
+      var found = (list || []).filter(function (c) { return c.kode === code; })[0];
+      return found ? found.nama + " (" + code + ")" : code;
+    }
+    if (s.program) out.push(t.program + ": " + named(choices.programs, s.program));
+    if (s.agency) out.push(t.agency + ": " + named(choices.agencies, s.agency));
+    return out;
   };
 
   Page.prototype.saveState = function () {
