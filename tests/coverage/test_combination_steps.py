@@ -5,6 +5,7 @@ waiting for the refresh are counted from the segments, and stay exact."""
 
 from __future__ import annotations
 
+import logging
 import random
 from datetime import timedelta
 
@@ -13,14 +14,17 @@ from coverage_fixture import (
     KELURAHAN,
     KEY,
     PROGRAMS,
+    E,
     active_programs,
     enrolled_world,
     is_target,
     remove_a_household_in_two_programs,
+    write_csv,
 )
 from sqlalchemy import text
 
 from app.services import coverage
+from app.services.coverage import import_enrollments
 from app.services.coverage.steps import refresh_stale, stale_codes
 
 CODES = sorted(k for k, _, _, _ in PROGRAMS)
@@ -95,3 +99,68 @@ def test_a_kab_kota_waiting_for_a_refresh_is_counted_from_the_segments(world, co
     refresh_stale(conn)
     conn.execute(text("DELETE FROM coverage_segment"))  # from the refreshed steps alone
     assert matrix(conn, day, 10) == expected(rest, rows, day, 10)
+
+
+def more_enrollments(households, rows, kab):
+    """New rows for four target households of ``kab``: a program from a change date, one
+    ending on another, one starting before every earlier row."""
+    mine = [h for h in households if h.kel.startswith(kab) and is_target(h, 4)][:4]
+    days = change_days(rows)
+    return [E("ZAKAT", id_keluarga=mine[0].id_keluarga, start=days[3]),
+            E("PBI", id_keluarga=mine[1].id_keluarga, start=days[5], end=days[20]),
+            E("RTLH", id_keluarga=mine[2].id_keluarga, start=days[0] - timedelta(days=30),
+              end=days[8]),
+            E("PKH", id_keluarga=mine[3].id_keluarga, start=days[10])]
+
+
+def import_more(conn, tmp_path, extra):
+    result = import_enrollments(conn, write_csv(tmp_path / "tambahan.csv", extra), key=KEY,
+                                user="uji")
+    assert result.rejected == 0
+
+
+def all_exact(conn, households, rows):
+    conn.execute(text("DELETE FROM coverage_segment"))  # from the combination steps alone
+    for day in change_days(rows):
+        for kab in ("", *sorted({kel[:5] for kel in KELURAHAN})):
+            want = expected(households, rows, day, 4, kab)
+            assert matrix(conn, day, 4, kab or None) == want, (day, kab)
+
+
+def test_a_small_import_updates_its_kab_kota_s_steps_by_the_segments_it_changed(
+        world, conn, tmp_path, caplog):
+    households, rows = world
+    extra = more_enrollments(households, rows, "64.74")
+    with caplog.at_level(logging.WARNING, logger="app.services.coverage.steps"):
+        import_more(conn, tmp_path, extra)
+    assert caplog.records == []  # taken as changes, not recounted
+    assert stale_codes(conn) == []
+    assert any(expected(households, rows + extra, day, 4) != expected(households, rows, day, 4)
+               for day in change_days(rows))
+    all_exact(conn, households, rows + extra)
+
+
+def test_a_kab_kota_with_a_registry_change_is_recounted_at_the_next_import(
+        world, conn, tmp_path):
+    households, rows = world
+    day = sorted(e.start for e in rows)[len(rows) // 2]
+    gone, rest = remove_a_household_in_two_programs(conn, households, rows, day)
+    extra = more_enrollments(rest, rows, gone.kel[:5])
+    import_more(conn, tmp_path, extra)
+    assert stale_codes(conn) == []
+    all_exact(conn, rest, rows + extra)
+
+
+def test_steps_that_do_not_match_their_changes_are_recounted(world, conn, tmp_path, caplog):
+    households, rows = world
+    # Steps not counted from these segments (hand-edited, or a bug elsewhere): adding the
+    # import's changes would take them below zero; the kab/kota is recounted instead.
+    conn.execute(text("UPDATE coverage_combination_step SET households = "
+                      "array_fill(0, ARRAY[cardinality(households)]) "
+                      "WHERE kode_kabkota = '64.74'"))
+    extra = more_enrollments(households, rows, "64.74")
+    with caplog.at_level(logging.WARNING, logger="app.services.coverage.steps"):
+        import_more(conn, tmp_path, extra)
+    assert [r.getMessage() for r in caplog.records] == [
+        "Langkah kombinasi 64.74 tidak cocok dengan perubahannya; dihitung ulang"]
+    all_exact(conn, households, rows + extra)

@@ -1,6 +1,7 @@
 """Maintaining ``coverage_segment`` (see ``app/sql/coverage/segments_rebuild.sql``): rebuilt,
 set-based, for the households an enrollment import or a program change touched, followed by the
-steps of their kelurahan. The registry trigger of revision 0004 keeps the copied
+steps of their kelurahan (and the combination steps of their kab/kota, by the difference between
+the households' old and new segments). The registry trigger of revision 0004 keeps the copied
 kelurahan/desil/status in step with household updates (and marks the kelurahan's steps stale)."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, text
 
 from app.services.coverage import statistics
-from app.services.coverage.steps import refresh_steps
+from app.services.coverage.steps import CombinationChanges, combination_changes, refresh_steps
 from app.sql import statement
 
 
@@ -19,9 +20,11 @@ def rebuild_segments(conn: Connection, household_ids: Sequence[int] | None = Non
     many segments were written."""
     everything = household_ids is None
     ids = [] if household_ids is None else list(household_ids)
+    changes: CombinationChanges = {}
     if everything:
         conn.execute(text("TRUNCATE coverage_segment"))
     else:
+        combination_changes(conn, ids, -1, changes)
         conn.execute(text("DELETE FROM coverage_segment WHERE household_id = ANY(:ids)"),
                      {"ids": ids})
     result = conn.execute(text(statement("coverage/segments_rebuild.sql")),
@@ -35,7 +38,8 @@ def rebuild_segments(conn: Connection, household_ids: Sequence[int] | None = Non
         codes = conn.execute(text(
             "SELECT DISTINCT kode_kelurahan FROM household WHERE id = ANY(:ids) "
             "UNION SELECT kode_kelurahan FROM coverage_stale"), {"ids": ids}).scalars().all()
-        refresh_steps(conn, codes)
+        combination_changes(conn, ids, 1, changes)
+        refresh_steps(conn, codes, changes)
     return written
 
 

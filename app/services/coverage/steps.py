@@ -11,7 +11,10 @@ every kelurahan (a registry loaded or emptied whole)."""
 
 from __future__ import annotations
 
+import logging
+from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -20,6 +23,9 @@ from app.db.citus import KABKOTA_LENGTH
 from app.services.coverage import statistics
 from app.services.scope import within
 from app.sql import statement
+from geo.coverage.stepfunctions import InconsistentSteps, add_changes
+
+LOG = logging.getLogger(__name__)
 
 EVERY_KELURAHAN = "*"
 # What a refresh rewrites per kelurahan (the combination steps: per kab/kota); coverage_stale
@@ -28,16 +34,23 @@ _BY_KELURAHAN = ("coverage_step", "coverage_group", "coverage_key_step")
 _REWRITTEN = (*_BY_KELURAHAN, "coverage_combination_step")
 _TABLES = (*_BY_KELURAHAN, "coverage_stale")
 
+# (kab/kota, desil, verified, programs held) -> {date: households added from that date on}
+CombinationChanges = dict[tuple[str, int, bool, tuple[int, ...]], dict[date, int]]
 
-def refresh_steps(conn: Connection, codes: Sequence[str] | None = None) -> int:
+
+def refresh_steps(conn: Connection, codes: Sequence[str] | None = None,
+                  changes: CombinationChanges | None = None) -> int:
     """Rebuild the steps and groups of the kelurahan ``codes`` (all when None or when they
     hold the ``*`` mark), clearing their stale marks; returns the number of step rows
-    written."""
+    written. The combination steps are per kab/kota: given the ``changes`` the rebuilt
+    segments made (``combination_changes``), they are updated by them, except in a kab/kota
+    with a stale mark (a registry change the changes do not hold), which is recounted."""
     everything = codes is None or EVERY_KELURAHAN in codes
     chosen = [] if everything else list(codes or [])
     # The kab/kota of the codes as well: on Citus it limits each statement to their shards.
     kabs = sorted({code[:KABKOTA_LENGTH] for code in chosen})
     params = {"all": everything, "codes": chosen, "kabs": kabs}
+    marked = {code[:KABKOTA_LENGTH] for code in stale_codes(conn) if code in chosen}
     where = "TRUE" if everything else ("kode_kabkota = ANY(CAST(:kabs AS text[])) "
                                        "AND kode_kelurahan = ANY(CAST(:codes AS text[]))")
     for table in _TABLES:
@@ -45,9 +58,71 @@ def refresh_steps(conn: Connection, codes: Sequence[str] | None = None) -> int:
     written = int(conn.execute(text(statement("coverage/steps_refresh.sql")), params).rowcount or 0)
     conn.execute(text(statement("coverage/groups_refresh.sql")), params)
     conn.execute(text(statement("coverage/key_steps_refresh.sql")), params)
-    refresh_combinations(conn, None if everything else kabs)
+    if everything:
+        refresh_combinations(conn, None)
+    elif changes is None:
+        refresh_combinations(conn, kabs)
+    else:
+        recount = marked | apply_combination_changes(conn, {
+            group: days for group, days in changes.items() if group[0] not in marked})
+        if recount:
+            refresh_combinations(conn, sorted(recount))
     statistics.analyze_if_rewritten(conn, _REWRITTEN, written, everything)
     return written
+
+
+def combination_changes(conn: Connection, household_ids: Sequence[int], sign: int,
+                        into: CombinationChanges) -> None:
+    """Add to ``into`` what the current segments of ``household_ids`` count in the
+    combination steps, times ``sign`` (-1 before they are deleted, +1 once rebuilt)."""
+    for r in conn.execute(text(statement("coverage/combination_changes.sql")),
+                          {"ids": list(household_ids), "sign": sign}):
+        days = into.setdefault((r.kode_kabkota, r.desil, r.terverifikasi,
+                                tuple(r.program_ids)), defaultdict(int))
+        days[r.changed_on] += r.d
+
+
+def apply_combination_changes(conn: Connection, changes: CombinationChanges) -> set[str]:
+    """Add ``changes`` to the stored combination steps, group by group; returns the kab/kota
+    whose steps did not take them (a count below zero: not what the changes were computed
+    against), which the caller recounts."""
+    changed = {group: days for group, days in changes.items() if any(days.values())}
+    if not changed:
+        return set()
+    # The kab/kota's rows (a few thousand), matched here: a statement selecting groups by
+    # their program arrays would need a function of the columns, which Citus refuses in a
+    # DELETE; the writes below name each group by its columns.
+    stored = {(r.kode_kabkota, r.desil, r.terverifikasi, tuple(r.program_ids)):
+              (r.berlaku, r.households) for r in conn.execute(text(
+                  "SELECT kode_kabkota, desil, terverifikasi, program_ids, berlaku, households "
+                  "FROM coverage_combination_step "
+                  "WHERE kode_kabkota = ANY (CAST(:kabs AS text[]))"),
+                  {"kabs": sorted({group[0] for group in changed})})
+              if (r.kode_kabkota, r.desil, r.terverifikasi, tuple(r.program_ids)) in changed}
+    rows, failed = [], set()
+    for group, days in changed.items():
+        try:
+            dates, values = add_changes(*stored.get(group, ([], [])), days)
+        except InconsistentSteps:
+            failed.add(group[0])
+            continue
+        rows.append({"kab": group[0], "desil": group[1], "verified": group[2],
+                     "programs": list(group[3]), "dates": dates, "values": values})
+    for kab in sorted(failed):
+        LOG.warning("Langkah kombinasi %s tidak cocok dengan perubahannya; dihitung ulang", kab)
+    rows = [row for row in rows if row["kab"] not in failed]
+    if rows:
+        conn.execute(text(
+            "DELETE FROM coverage_combination_step WHERE kode_kabkota = :kab AND desil = :desil "
+            "AND terverifikasi = :verified AND program_ids = CAST(:programs AS int[])"), rows)
+        kept = [row for row in rows if row["dates"]]  # a group counting nobody any more goes
+        if kept:
+            conn.execute(text(
+                "INSERT INTO coverage_combination_step (kode_kabkota, desil, terverifikasi, "
+                "program_ids, berlaku, households) VALUES (:kab, :desil, :verified, "
+                "CAST(:programs AS int[]), CAST(:dates AS date[]), CAST(:values AS int[]))"),
+                kept)
+    return failed
 
 
 def refresh_combinations(conn: Connection, kabs: Sequence[str] | None) -> None:
