@@ -39,7 +39,7 @@ from app.services.wilayah import area_names
 from geo.coverage import fgt_total, rate
 from geo.coverage.poverty import COUNTS as POVERTY_COUNTS
 from geo.coverage.poverty import WITHHELD_REASON, PovertyPattern
-from geo.coverage.publication import HIDDEN, ROOT, SMALL, Figures, Publication
+from geo.coverage.publication import HIDDEN, ROOT, SMALL, Figures, Publication, published
 from geo.errors import PermissionDenied
 
 AREA_FIELDS = ("targets", "covered", "overlap", "overlap_agency", "gap", "leakage",
@@ -310,13 +310,13 @@ class _Tiers(dict[int, Publication]):
 
     def __missing__(self, tier: int) -> Publication:
         if tier == 0:
-            self[0] = Publication(self.pub._figures, 0)
+            self[0] = published(self.pub._figures, 0)
             return self[0]
         top, unmatched = _top_figures(self.pub)
         figures = Figures(self.pub._leaves, self.pub._agency_of, self.pub._service_areas,
                           top=top, unmatched=unmatched)
-        self[1] = Publication(figures, 1, self[0])
-        self[2] = Publication(figures, 2, self[1])
+        self[1] = published(figures, 1, self[0])
+        self[2] = published(figures, 2, self[1])
         return self[tier]
 
 
