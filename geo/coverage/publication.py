@@ -228,6 +228,8 @@ _KEPT_LOCK = threading.Lock()
 def published(figures: Figures, tier: int, earlier: Publication | None = None) -> Publication:
     """``Publication(figures, tier, earlier)``, reused when the same figures (and the same
     earlier tier) were published before."""
+    if earlier is not None and not earlier.fingerprint:
+        return Publication(figures, tier, earlier)  # an earlier tier not kept: no key for it
     key = (fingerprint(figures), tier, "" if earlier is None else earlier.fingerprint)
     with _KEPT_LOCK:
         kept = _KEPT.get(key)

@@ -72,6 +72,9 @@ def test_a_publication_is_kept_with_its_earlier_tier_and_the_oldest_goes_first()
     assert over is not zero
     assert published(figures(3), 0, zero) is over
     assert published(figures(3), 0) is zero
+    # Over a publication built without ``published`` (no key of its own): built, not kept.
+    loose = Publication(figures(3), 0)
+    assert published(figures(3), 0, loose) is not published(figures(3), 0, loose)
     oldest = published(figures(4), 0)
     for seed in range(100, 100 + publication._KEPT_MAX):
         published(figures(seed), 0)

@@ -50,7 +50,8 @@ def refresh_steps(conn: Connection, codes: Sequence[str] | None = None,
     # The kab/kota of the codes as well: on Citus it limits each statement to their shards.
     kabs = sorted({code[:KABKOTA_LENGTH] for code in chosen})
     params = {"all": everything, "codes": chosen, "kabs": kabs}
-    marked = {code[:KABKOTA_LENGTH] for code in stale_codes(conn) if code in chosen}
+    wanted = set(chosen)
+    marked = {code[:KABKOTA_LENGTH] for code in stale_codes(conn) if code in wanted}
     where = "TRUE" if everything else ("kode_kabkota = ANY(CAST(:kabs AS text[])) "
                                        "AND kode_kelurahan = ANY(CAST(:codes AS text[]))")
     for table in _TABLES:
