@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -21,7 +22,19 @@ async def get_engine(request: Request) -> Engine:
     return request.app.state.engine
 
 
-def get_conn(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Connection]:
+Transaction = Callable[[], AbstractContextManager[Connection]]
+"""Opens a request's transaction: ``engine.begin`` (``create_app``); the tests put a savepoint of
+their own rolled-back transaction in ``app.state.transaction`` instead."""
+
+
+async def get_transaction(request: Request) -> Transaction:
+    return request.app.state.transaction
+
+
+TransactionDep = Annotated[Transaction, Depends(get_transaction)]
+
+
+def get_conn(transaction: TransactionDep) -> Iterator[Connection]:
     """One transaction per request: committed on success, rolled back on any error.
 
     A database that cannot be reached surfaces as ``OperationalError``, answered with 503.
@@ -30,7 +43,7 @@ def get_conn(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Connect
     the login form could ask for the next page before its session row was committed and
     land back on the login form (seen under load), and a page after a form post could miss
     what the post saved."""
-    with engine.begin() as conn:
+    with transaction() as conn:
         yield conn
 
 

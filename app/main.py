@@ -62,12 +62,15 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(database_url(settings, start_local=False))
+    app.state.transaction = app.state.engine.begin
     _install_error_handlers(app)
     install_hardening(app, settings)
     # Outermost: compresses the map's GeoJSON and figures (a 1.2 MB kelurahan layer becomes
     # ~0.3 MB). Never HTML: a page carrying a CSRF token must not be compressed (BREACH).
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=GZIP_LEVEL,
                        exclude_content_types=("text/html", "text/event-stream"))
+    # First: a map view asks for dozens of tiles, and Starlette tries the routes in order.
+    app.include_router(map_api.router)
     for router in (health.router, auth.router, wilayah.router, households.router, imports.router):
         app.include_router(router)
     app.include_router(suggestions.router)  # before enrollments: its paths are more specific
@@ -75,7 +78,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.include_router(router)
     app.include_router(profiles.router)
     app.include_router(rollout.router)
-    app.include_router(map_api.router)
     install_pages(app)
     app.include_router(map_report.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -12,10 +12,11 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
+from acting import act_as
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine
@@ -24,10 +25,8 @@ from app.db import migrate
 from app.db.engine import make_engine, normalise_url
 from app.db.localcitus import LocalCitus
 from app.db.localpg import LocalPostgres
-from app.deps import get_conn
 from app.main import create_app
 from app.principal import Principal
-from app.security import current_principal
 from app.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,13 +100,14 @@ def app_on(settings: Settings, engine: Engine, conn: Connection,
     ``principal`` None keeps the real authentication (API keys, session cookie)."""
     app = create_app(settings, engine=engine)
 
-    def savepoint_conn() -> Iterator[Connection]:
+    @contextmanager
+    def savepoint() -> Iterator[Connection]:
         with conn.begin_nested():
             yield conn
 
-    app.dependency_overrides[get_conn] = savepoint_conn
+    app.state.transaction = savepoint
     if principal is not None:
-        app.dependency_overrides[current_principal] = lambda: principal
+        act_as(app, principal)
     return app
 
 

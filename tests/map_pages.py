@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from acting import act_as
 from browser import throwaway_database
 from live_server import serving
 from map_world import HOUSEHOLDS, build, expected_status
@@ -24,7 +25,6 @@ from map_world import HOUSEHOLDS, build, expected_status
 from app.db.engine import make_engine
 from app.main import create_app
 from app.principal import Principal
-from app.security import current_principal
 from app.settings import Settings
 
 
@@ -46,7 +46,7 @@ def map_server(db: str, data_dir: Path, principal: Principal, **settings: Any) -
                       secret_key="browser-test-secret-key-0123456789abcdef", **settings)
     engine = make_engine(db)
     app = create_app(config, engine=engine)
-    app.dependency_overrides[current_principal] = lambda: principal
+    act_as(app, principal)
     try:
         with serving(app) as url:
             yield url

@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 from app.clock import today
 from app.deps import ConnDep, SettingsDep
 from app.principal import Principal
-from app.security import PrincipalDep, api_key_prefix
+from app.security import DbWorkDep, PrincipalDep, api_key_prefix
 from app.services.access import audit
 from app.services.maps import (
     Classing,
@@ -111,40 +111,48 @@ def get_hexagons(
 
 @router.get("/tiles/areas/{z}/{x}/{y}.pbf",
             summary="Petak vektor (MVT) agregat wilayah: satu titik per wilayah dengan angkanya")
-def get_area_tile(
-    conn: ConnDep, principal: PrincipalDep, flt: FilterDep,
+async def get_area_tile(
+    db: DbWorkDep, flt: FilterDep,
     z: Annotated[int, Path(ge=0, le=22)], x: Annotated[int, Path(ge=0)],
     y: Annotated[int, Path(ge=0)],
 ) -> Response:
     """For every role: the area table's figures at the areas' label points (kab/kota, then
     kecamatan, then kelurahan as the zoom grows), small counts suppressed as in the table."""
-    return _area_tile(conn, principal, "households", z, x, y, _tile_filter(flt))
+    tile_filter = _tile_filter(flt)
+    return await db.run(lambda conn, principal: _area_tile(
+        conn, principal, "households", z, x, y, tile_filter))
 
 
 @router.get("/tiles/{layer}/{z}/{x}/{y}.pbf", summary="Petak vektor (MVT) rumah tangga sasaran")
-def get_tile(
-    request: Request, conn: ConnDep, principal: PrincipalDep, flt: FilterDep,
+async def get_tile(
+    request: Request, db: DbWorkDep, flt: FilterDep,
     layer: Literal["households", "enrolled"],
     z: Annotated[int, Path(ge=0, le=22)], x: Annotated[int, Path(ge=0)],
     y: Annotated[int, Path(ge=0)],
 ) -> Response:
     """Household points from zoom 14; below it the same URL answers with area aggregates
-    (``cluster = true``), so a map switches from one to the other without a second layer."""
-    principal.require(principal.can_see_persons, "melihat titik rumah tangga")
+    (``cluster = true``), so a map switches from one to the other without a second layer.
+    Async with its database work in one thread hop (``DbWork``): a map view asks for dozens."""
     tile_filter = _tile_filter(flt)
-    if not draws_points(z, principal.can_see_persons):
-        return _area_tile(conn, principal, layer, z, x, y, tile_filter)
     key = api_key_prefix(request)
-    if key is not None:
-        # The page's tiles are covered by its audited /map load; a machine client reading
-        # tiles directly leaves one row per key, layer and minute (the first tile, and the
-        # areas it could see), so harvesting the points shows in the log without burying it.
-        audit.record_tile_read(conn, principal, key, layer, f"{layer}/{z}/{x}/{y}", {
-            "tanggal_acuan": flt.ref_date.isoformat(), "desil_maks": flt.desil_max,
-            "program": flt.program, "instansi": flt.agency, "kecamatan": flt.parent,
-            "wilayah": _seen_areas(principal, flt.parent)})
-    tile = household_tile(conn, layer, z, x, y, tile_filter, principal.area_prefixes)
-    return _mvt(tile, "no-store")  # household points: person data, never kept in a cache
+
+    def tile(conn: Connection, principal: Principal) -> Response:
+        principal.require(principal.can_see_persons, "melihat titik rumah tangga")
+        if not draws_points(z, principal.can_see_persons):
+            return _area_tile(conn, principal, layer, z, x, y, tile_filter)
+        if key is not None:
+            # The page's tiles are covered by its audited /map load; a machine client reading
+            # tiles directly leaves one row per key, layer and minute (the first tile, and the
+            # areas it could see), so harvesting the points shows in the log without burying
+            # it.
+            audit.record_tile_read(conn, principal, key, layer, f"{layer}/{z}/{x}/{y}", {
+                "tanggal_acuan": flt.ref_date.isoformat(), "desil_maks": flt.desil_max,
+                "program": flt.program, "instansi": flt.agency, "kecamatan": flt.parent,
+                "wilayah": _seen_areas(principal, flt.parent)})
+        points = household_tile(conn, layer, z, x, y, tile_filter, principal.area_prefixes)
+        return _mvt(points, "no-store")  # household points: person data, never kept in a cache
+
+    return await db.run(tile)
 
 
 def _seen_areas(principal: Principal, parent: str | None) -> list[str] | str:

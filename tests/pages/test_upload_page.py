@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from acting import act_as
 from fastapi import Request
 from fastapi.testclient import TestClient
 from household_rows import row
@@ -22,7 +23,6 @@ from sqlalchemy import Engine, text
 
 from app.main import create_app
 from app.principal import Principal
-from app.security import current_principal
 from app.settings import Settings
 
 from scratch import bontang_database
@@ -60,7 +60,7 @@ def as_user(scratch: Engine, tmp_path: Path) -> Iterator[Callable[..., TestClien
         return TestClient(app, raise_server_exceptions=False,
                           headers={"x-uji-pengguna": principal.username})
 
-    app.dependency_overrides[current_principal] = who
+    act_as(app, who)
     yield make
     if hasattr(app.state, "jobs"):
         app.state.jobs.shutdown()

@@ -3,13 +3,13 @@ import io
 
 import openpyxl
 import pytest
+from acting import act_as
 from household_rows import GUNUNG_TELIHAN, HEADER, nik, row
 from sqlalchemy import text
 
 from app.api.households import HouseholdDetailOut, HouseholdPage
 from app.api.imports import BatchOut, ImportOut
 from app.principal import Principal
-from app.security import current_principal
 from app.services.wilayah import load_boundaries
 
 KELURAHAN = ["64.74.01.1001", "64.74.02.1001", GUNUNG_TELIHAN]
@@ -52,7 +52,7 @@ def loaded(client, conn, wilayah_dir):
 
 
 def as_role(client, role, areas=()):
-    client.app.dependency_overrides[current_principal] = lambda: Principal("uji", role, areas)
+    act_as(client.app, Principal("uji", role, areas))
 
 
 def test_upload_reports_counts_rejections_and_members(loaded):

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from acting import act_as
 from openpyxl import load_workbook
 from rollout_rows import (
     BELIMBING,
@@ -28,7 +29,6 @@ from rollout_rows import (
 from sqlalchemy import text
 
 from app.principal import Principal
-from app.security import current_principal
 from app.services.coverage import rebuild_segments
 from app.services.wilayah import load_boundaries
 
@@ -39,7 +39,7 @@ ADMIN = Principal("perencana", "admin")
 def bontang(client, conn, wilayah_dir):
     """Bontang's kelurahan and the fixture households; requests run as an admin unless a
     test says otherwise."""
-    client.app.dependency_overrides[current_principal] = lambda: ADMIN
+    act_as(client.app, ADMIN)
     load_boundaries(conn, wilayah_dir / "bontang_kelurahan.geojson")
     return insert_households(conn)
 
@@ -55,8 +55,7 @@ def expected_p0(kode: str) -> float:
 
 
 def as_viewer(client, prefixes: tuple[str, ...] = ()) -> None:
-    client.app.dependency_overrides[current_principal] = lambda: Principal(
-        "tamu", "viewer", prefixes)
+    act_as(client.app, Principal("tamu", "viewer", prefixes))
 
 
 def test_priorities_show_every_component_and_add_up(client, bontang):
@@ -160,8 +159,7 @@ def test_invalid_plans_are_refused_with_reasons(client, bontang):
 
 def test_viewer_cannot_edit_and_other_areas_cannot_see_the_plan(client, bontang):
     plan_id = client.post("/api/v1/rollout/plans", json=plan_body()).json()["id"]
-    client.app.dependency_overrides[current_principal] = lambda: Principal(
-        "balikpapan", "analyst", ("64.71",))
+    act_as(client.app, Principal("balikpapan", "analyst", ("64.71",)))
     assert client.get("/api/v1/rollout/plans").json() == []
     assert client.get(f"/api/v1/rollout/plans/{plan_id}").status_code == 404
     as_viewer(client)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from acting import act_as
 from live_server import serving
 from map_world import REF, build
 from sqlalchemy import create_engine, make_url, text
@@ -16,7 +17,7 @@ from app.db import migrate
 from app.db.engine import make_engine
 from app.main import create_app
 from app.principal import Principal
-from app.security import LOCAL_ADMIN, current_principal
+from app.security import LOCAL_ADMIN
 from app.services.rollout import PlanInput, WaveInput, create_plan
 from app.services.rollout.output import PILOT_OUTLINE, WAVE_COLOURS
 from app.settings import Settings
@@ -46,7 +47,7 @@ def app_url(db_url: str, wilayah_dir: Path, tmp_path_factory) -> Iterator[str]:
     settings = Settings(database_url=url, data_dir=tmp_path_factory.mktemp("data"),
                         secret_key="rollout-browser-secret-key-0123456789")
     app = create_app(settings, engine=engine)
-    app.dependency_overrides[current_principal] = lambda: Principal("perencana", "analyst")
+    act_as(app, Principal("perencana", "analyst"))
     with serving(app) as url:
         yield url
     engine.dispose()
