@@ -26,6 +26,6 @@ class Wilayah(Base):
     level: Mapped[str] = mapped_column(String(10), index=True)
     parent_kode: Mapped[str | None] = mapped_column(String(13), index=True)
     geom = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=False)
-    label_point = mapped_column(Geometry("POINT", srid=4326, spatial_index=False), nullable=False)
+    label_point = mapped_column(Geometry("POINT", srid=4326, spatial_index=True), nullable=False)
     luas_km2: Mapped[float] = mapped_column(Float)
     diperbarui: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
