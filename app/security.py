@@ -137,8 +137,8 @@ class DbWork:
     endpoints a map asks dozens of times a view (the tiles). ``ConnDep`` + ``PrincipalDep`` +
     a sync endpoint cost four hops into the threadpool (open, principal, endpoint, commit) and
     FastAPI's resolution of each: at 1 M households a point tile took 1,22x tipg's time, with
-    this 1,05x (docs/performance.md, "Petak titik: satu lompatan"). The transaction commits before the answer is sent, as
-    ``ConnDep``'s does."""
+    this 1,05x (docs/performance.md, "Petak titik: satu lompatan"). The transaction commits
+    before the answer is sent, as ``ConnDep``'s does."""
 
     transaction: Transaction
     resolve: Resolver
