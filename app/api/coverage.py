@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from app.api.coverage_params import ParamsDep
 from app.deps import ConnDep, SettingsDep
-from app.security import PrincipalDep
+from app.security import DbWorkDep, PrincipalDep
 from app.services import coverage
 from app.services.access import audit
 from app.services.coverage import MAX_NUMBERS, export_coverage
@@ -24,33 +24,38 @@ router = APIRouter(prefix="/api/v1/coverage", tags=["cakupan"])
 Level = Literal["kelurahan", "kecamatan", "kabkota"]
 
 
+# The figure endpoints are coroutines with their database work in one thread hop (``DbWork``):
+# the map and the tables ask for them at every filter change.
 @router.get("", summary="Cakupan per wilayah (kelurahan, kecamatan, kab/kota)")
-def by_area(conn: ConnDep, principal: PrincipalDep, p: ParamsDep,
-            level: Level = Query("kelurahan", description="kelurahan, kecamatan, atau kabkota")
-            ) -> list[dict[str, Any]]:
-    return p.publication(conn, principal).areas(level, p.parent, program=p.program,
-                                                agency=p.agency)
+async def by_area(db: DbWorkDep, p: ParamsDep,
+                  level: Level = Query("kelurahan",
+                                       description="kelurahan, kecamatan, atau kabkota")
+                  ) -> list[dict[str, Any]]:
+    return await db.run(lambda conn, principal: p.publication(conn, principal).areas(
+        level, p.parent, program=p.program, agency=p.agency))
 
 
 @router.get("/total", summary="Jumlah untuk satu wilayah induk (atau seluruh wilayah)")
-def total(conn: ConnDep, principal: PrincipalDep, p: ParamsDep) -> dict[str, Any]:
-    return p.publication(conn, principal).total(p.parent)
+async def total(db: DbWorkDep, p: ParamsDep) -> dict[str, Any]:
+    return await db.run(lambda conn, principal: p.publication(conn, principal).total(p.parent))
 
 
 @router.get("/programs", summary="Cakupan per program")
-def by_program(conn: ConnDep, principal: PrincipalDep, p: ParamsDep) -> list[dict[str, Any]]:
-    return p.publication(conn, principal).programs(p.parent, program=p.program,
-                                                   agency=p.agency)
+async def by_program(db: DbWorkDep, p: ParamsDep) -> list[dict[str, Any]]:
+    return await db.run(lambda conn, principal: p.publication(conn, principal).programs(
+        p.parent, program=p.program, agency=p.agency))
 
 
 @router.get("/agencies", summary="Cakupan per instansi")
-def by_agency(conn: ConnDep, principal: PrincipalDep, p: ParamsDep) -> list[dict[str, Any]]:
-    return p.publication(conn, principal).agencies(p.parent, agency=p.agency)
+async def by_agency(db: DbWorkDep, p: ParamsDep) -> list[dict[str, Any]]:
+    return await db.run(lambda conn, principal: p.publication(conn, principal).agencies(
+        p.parent, agency=p.agency))
 
 
 @router.get("/overlap", summary="Matriks tumpang tindih program x program")
-def overlap(conn: ConnDep, principal: PrincipalDep, p: ParamsDep) -> dict[str, Any]:
-    return p.publication(conn, principal).overlap(p.parent, agency=p.agency)
+async def overlap(db: DbWorkDep, p: ParamsDep) -> dict[str, Any]:
+    return await db.run(lambda conn, principal: p.publication(conn, principal).overlap(
+        p.parent, agency=p.agency))
 
 
 def _person_list(kind: str, conn: ConnDep, principal: PrincipalDep, p: ParamsDep,

@@ -32,7 +32,7 @@ class CoverageParams:
                 "program": self.program, "instansi": self.agency, "induk": self.parent}
 
 
-def coverage_params(
+async def coverage_params(  # a coroutine: no thread hop for parsing (app/deps.py)
     settings: SettingsDep,
     ref_date: date | None = Query(None, description="Tanggal acuan YYYY-MM-DD (bawaan: hari ini)"),
     desil_max: int | None = Query(None, ge=1, le=10, description=(
