@@ -134,7 +134,7 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class DbWork:
     """A request's transaction, principal and database work in ONE thread hop, for the
-    endpoints a map asks dozens of times a view (the tiles). ``ConnDep`` + ``PrincipalDep`` +
+    endpoints asked most often (tiles; coverage figures). ``ConnDep`` + ``PrincipalDep`` +
     a sync endpoint cost four hops into the threadpool (open, principal, endpoint, commit) and
     FastAPI's resolution of each: at 1 M households a point tile took 1,22x tipg's time, with
     this 1,05x (docs/performance.md, "Petak titik: satu lompatan"). The transaction commits
