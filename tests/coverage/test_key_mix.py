@@ -1,7 +1,9 @@
-"""Program and agency rows (and the protected scope's figures) from the per-key steps: equal to
-an independent count over the fixture rows on change dates and the days around them, with the
-segments deleted (only the steps can answer), with one kelurahan waiting for a refresh (the
-steps for the rest, the segments for it) and with the whole registry waiting (the segments)."""
+"""Program and agency rows (and the protected scope's figures) from the steps: equal to an
+independent count over the fixture rows on change dates and the days around them. Whole kab/kota
+from the combination steps (the service-area kelurahan from their per-key steps), a narrower
+scope from the per-key steps, each with the other sources deleted so only it can answer; with
+one kelurahan waiting for a refresh (the per-key steps for the rest, the segments for it) and
+with the whole registry waiting (the segments)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from sqlalchemy import text
 from app.services import coverage
 from app.services.coverage.figures import scope_figures
 from app.services.coverage.steps import refresh_stale, stale_codes
+from app.services.scope import within
 
 FIELDS = ("targets", "covered", "overlap", "overlap_agency", "leakage", "leakage_households")
 
@@ -69,14 +72,20 @@ def _row(targets, covered, active, leakage, leakage_households):
             "leakage": leakage, "leakage_households": leakage_households}
 
 
-def program_rows(conn, on, desil):
+def program_rows(conn, on, desil, areas=()):
     return {r["kode"]: {k: r[k] for k in FIELDS}
-            for r in coverage.coverage_by_program(conn, ref_date=on, desil_max=desil)}
+            for r in coverage.coverage_by_program(conn, ref_date=on, desil_max=desil,
+                                                  area_prefixes=areas)}
 
 
-def agency_rows(conn, on, desil):
+def agency_rows(conn, on, desil, areas=()):
     return {r["kode"]: {k: r[k] for k in FIELDS}
-            for r in coverage.coverage_by_agency(conn, ref_date=on, desil_max=desil)}
+            for r in coverage.coverage_by_agency(conn, ref_date=on, desil_max=desil,
+                                                 area_prefixes=areas)}
+
+
+def inside(households, areas):
+    return [h for h in households if not areas or any(within(h.kel, a) for a in areas)]
 
 
 def days(rows, count):
@@ -85,19 +94,46 @@ def days(rows, count):
     return sorted({d + timedelta(days=k) for d in picked for k in (-1, 0, 1)})
 
 
-def test_program_and_agency_rows_come_from_the_key_steps_exactly(world, conn):
+def service_kelurahan(conn):
+    return list(conn.execute(text(
+        "SELECT DISTINCT unnest(wilayah_layanan) FROM program")).scalars())
+
+
+@pytest.mark.parametrize("areas", [(), ("64.74",)])
+def test_whole_kabkota_rows_come_from_the_combination_steps_exactly(world, conn, areas):
     households, rows = world
-    conn.execute(text("DELETE FROM coverage_segment"))  # only the steps can answer now
+    service = service_kelurahan(conn)
+    assert service  # RTLH's service area: its kelurahan are split off by their key steps
+    # Only the combination steps and the service-area kelurahan's key steps can answer now.
+    conn.execute(text("DELETE FROM coverage_segment"))
+    conn.execute(text("DELETE FROM coverage_key_step WHERE NOT kode_kelurahan = ANY (:s)"),
+                 {"s": service})
+    mine = inside(households, areas)
     for day in days(rows, 8):
         for desil in (1, 4, 10):
-            assert program_rows(conn, day, desil) == expected_programs(
-                households, rows, day, desil), (day, desil)
-            assert agency_rows(conn, day, desil) == expected_agencies(
-                households, rows, day, desil), (day, desil)
+            assert program_rows(conn, day, desil, areas) == expected_programs(
+                mine, rows, day, desil), (day, desil)
+            assert agency_rows(conn, day, desil, areas) == expected_agencies(
+                mine, rows, day, desil), (day, desil)
     # RTLH has a service area smaller than the scope: the rows above did test that rule.
     day = days(rows, 8)[len(days(rows, 8)) // 2]
-    rtlh = expected_programs(households, rows, day, 10)["RTLH"]
-    assert rtlh["targets"] < sum(is_target(h, 10) for h in households)
+    rtlh = expected_programs(mine, rows, day, 10)["RTLH"]
+    assert rtlh["targets"] < sum(is_target(h, 10) for h in mine)
+
+
+def test_a_scope_inside_a_kabkota_comes_from_the_key_steps_exactly(world, conn):
+    households, rows = world
+    areas = ("64.74.01",)  # a kecamatan: the combination steps are per kab/kota
+    conn.execute(text("DELETE FROM coverage_segment"))
+    conn.execute(text("DELETE FROM coverage_combination_step"))
+    mine = inside(households, areas)
+    assert 0 < len(mine) < len(inside(households, ("64.74",)))
+    for day in days(rows, 8):
+        for desil in (1, 4, 10):
+            assert program_rows(conn, day, desil, areas) == expected_programs(
+                mine, rows, day, desil), (day, desil)
+            assert agency_rows(conn, day, desil, areas) == expected_agencies(
+                mine, rows, day, desil), (day, desil)
 
 
 def test_a_kelurahan_waiting_for_a_refresh_is_counted_from_the_segments(world, conn):

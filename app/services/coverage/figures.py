@@ -8,6 +8,7 @@ suppress small counts for roles that may not see persons. Definitions: ``geo.cov
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -99,7 +100,8 @@ def coverage_by_program(
     has none); leakage anywhere in scope; unmatched rows only for an unscoped query."""
     q = make_query(ref_date, desil_max, program, agency, parent, area_prefixes)
     params = {**q.params(conn), "code_length": KELURAHAN_LENGTH}
-    return _program_rows(conn, q, params, _mix(conn, params), _targets(conn, params))
+    mix = _mix(conn, params, scope_areas(area_prefixes, parent))
+    return _program_rows(conn, q, params, mix, _targets(conn, params))
 
 
 class Mix(NamedTuple):
@@ -129,20 +131,49 @@ def _program_rows(conn: Connection, q: Query, params: dict[str, Any], mix: Mix,
     return rows
 
 
-def _mix(conn: Connection, params: dict[str, Any]) -> Mix:
-    """The query's households per combination of programs or per key, the kelurahan kept only
-    inside some program's service area (else None). Unfiltered, from the per-key steps with
-    kelurahan waiting for a refresh from the segments; with a program or agency filter (few
-    segments, and agency rows narrowed to households of the filter), from the segments."""
+def _mix(conn: Connection, params: dict[str, Any], areas: list[str] | None) -> Mix:
+    """The query's households (``areas``: its scope, ``scope_areas``) per combination of
+    programs or per key, the kelurahan kept only inside some program's service area (else
+    None). With a program or agency filter (few segments, and agency rows narrowed to
+    households of the filter), from the segments. Unfiltered, for whole kab/kota with nothing
+    waiting for a refresh, from the combination steps, the service-area kelurahan split off
+    them by their per-key steps; else from the per-key steps, with kelurahan waiting for a
+    refresh from the segments."""
     service = list(conn.execute(text(
         "SELECT DISTINCT unnest(wilayah_layanan) FROM program")).scalars())
     stale = stale_codes(conn)
     if params["pids"] is not None or EVERY_KELURAHAN in stale:
         return Mix(_segment_mix(conn, params, service, None), [])
+    keyed = {**params, "service_kelurahan": service, "stale": stale}
+    if combinations_usable(stale, areas):
+        return Mix(_combination_mix(conn, params),
+                   _service_split(conn, keyed) if service else [])
     keys = [_key_row(r) for r in conn.execute(text(statement("coverage/key_mix.sql")),
-                                              {**params, "service_kelurahan": service,
-                                               "stale": stale})]
+                                              {**keyed, "only": None})]
     return Mix(_segment_mix(conn, params, service, stale) if stale else [], keys)
+
+
+def _combination_mix(conn: Connection, params: dict[str, Any]) -> list[MixRow]:
+    """The scope's mix from the combination steps, every row outside the service areas
+    (kelurahan None); each combination's agencies from its programs, as the segments take
+    them."""
+    agency_of: dict[int, str] = {r.id: r.instansi for r in conn.execute(
+        text("SELECT id, instansi FROM program"))}
+    return [MixRow(tuple(r.programs), tuple(sorted({agency_of[p] for p in r.programs})),
+                   None, r.target, int(r.households))
+            for r in conn.execute(text(statement("coverage/combination_mix.sql")), params)]
+
+
+def _service_split(conn: Connection, params: dict[str, Any]) -> list[KeyRow]:
+    """The per-key rows of the service-area kelurahan in scope, each both under its
+    kelurahan and, negated, under None: added to a mix that counts them under None, they
+    move there without changing any sum."""
+    rows = [_key_row(r) for r in conn.execute(
+        text(statement("coverage/key_mix.sql")),
+        {**params, "only": params["service_kelurahan"]})]
+    return rows + [replace(row, kode=None, households=-row.households,
+                           overlap=-row.overlap, overlap_agency=-row.overlap_agency)
+                   for row in rows]
 
 
 def _segment_mix(conn: Connection, params: dict[str, Any], service: list[str],
@@ -176,7 +207,8 @@ def coverage_by_agency(
     all targets in scope; leakage = sum of its programs' leakage (pairs are additive)."""
     q = make_query(ref_date, desil_max, None, agency, parent, area_prefixes)
     params = {**q.params(conn), "code_length": KELURAHAN_LENGTH}
-    mix, targets = _mix(conn, params), _targets(conn, params)
+    mix = _mix(conn, params, scope_areas(area_prefixes, parent))
+    targets = _targets(conn, params)
     return _agency_rows(conn, q, mix, targets, _program_rows(conn, q, params, mix, targets))
 
 
@@ -238,7 +270,7 @@ def scope_figures(conn: Connection, *, ref_date: date, desil_max: int = 4,
     (no filter) from one mix: what a protected page needs all of."""
     q = make_query(ref_date, desil_max, None, None, None, area_prefixes)
     params = {**q.params(conn), "code_length": KELURAHAN_LENGTH}
-    mix, targets = _mix(conn, params), _targets(conn, params)
+    mix, targets = _mix(conn, params, scope_areas(area_prefixes)), _targets(conn, params)
     programs = _program_rows(conn, q, params, mix, targets)
     return {"programs": programs, "agencies": _agency_rows(conn, q, mix, targets, programs),
             "overlap": _matrix(conn, q, _combinations(conn, q, scope_areas(area_prefixes,

@@ -35,6 +35,8 @@ from app.services.coverage.figures import (
     scope_figures,
 )
 from app.services.coverage.lists import poverty_by_area
+from app.services.coverage.sql import check_parent
+from app.services.scope import within
 from app.services.wilayah import area_names
 from geo.coverage import fgt_total, rate
 from geo.coverage.poverty import COUNTS as POVERTY_COUNTS
@@ -69,9 +71,15 @@ class CoveragePublication:
               agency: str | None = None) -> list[dict[str, Any]]:
         """One row per area of ``level`` under ``parent`` (``coverage_by_area``)."""
         self.refuse_area_filters(program, agency)
-        rows = coverage_by_area(self.conn, level=level, parent=parent, ref_date=self.ref_date,
-                                desil_max=self.desil_max, program=program, agency=agency,
-                                area_prefixes=self.principal.area_prefixes)
+        if self.protected and level == "kelurahan":
+            # The protected pattern reads every kelurahan of the scope anyway: the same rows.
+            check_parent(parent)
+            rows = [r for r in self._kelurahan_rows if not parent or within(r["kode"], parent)]
+        else:
+            rows = coverage_by_area(self.conn, level=level, parent=parent,
+                                    ref_date=self.ref_date, desil_max=self.desil_max,
+                                    program=program, agency=agency,
+                                    area_prefixes=self.principal.area_prefixes)
         if not self.protected:
             return rows
         return [self._overlay(row, row["kode"], AREA_FIELDS, None) for row in rows]
@@ -245,11 +253,15 @@ class CoveragePublication:
 
     # -- the protected pattern -------------------------------------------------------------
     @cached_property
-    def _leaves(self) -> dict[str, dict[tuple[str, Any], int]]:
-        rows = coverage_by_area(self.conn, level="kelurahan", parent=None,
+    def _kelurahan_rows(self) -> list[dict[str, Any]]:
+        return coverage_by_area(self.conn, level="kelurahan", parent=None,
                                 ref_date=self.ref_date, desil_max=self.desil_max,
                                 area_prefixes=self.principal.area_prefixes)
-        return {r["kode"]: {(f, None): int(r[f]) for f in AREA_FIELDS} for r in rows}
+
+    @cached_property
+    def _leaves(self) -> dict[str, dict[tuple[str, Any], int]]:
+        return {r["kode"]: {(f, None): int(r[f]) for f in AREA_FIELDS}
+                for r in self._kelurahan_rows}
 
     @cached_property
     def _scope(self) -> dict[str, Any]:

@@ -4,7 +4,8 @@
 -- active on :ref and of them those in two or more programs or agencies. The step valid on
 -- :ref is found as in key_steps_by_area.sql; 268,000 step rows at 1 M households read in a
 -- fifth of the time the active segments take (2.4 M). Kelurahan in :stale are left out here
--- and read from the segments instead.
+-- and read from the segments instead. :only (NULL: all) keeps the given kelurahan (the
+-- service-area kelurahan split off the combination steps, figures.py _service_split).
 SELECT kunci, kode, target, sum(households) AS households, sum(overlap) AS overlap,
        sum(overlap_agency) AS overlap_agency
 FROM (
@@ -23,6 +24,7 @@ FROM (
       AND (CAST(:area_kabs AS text[]) IS NULL
            OR s.kode_kabkota = ANY (CAST(:area_kabs AS text[])))
       AND NOT s.kode_kelurahan = ANY (CAST(:stale AS text[]))
+      AND (CAST(:only AS text[]) IS NULL OR s.kode_kelurahan = ANY (CAST(:only AS text[])))
     OFFSET 0
 ) v
 WHERE households > 0
