@@ -94,6 +94,17 @@ def days(rows, count):
     return sorted({d + timedelta(days=k) for d in picked for k in (-1, 0, 1)})
 
 
+def assert_tables_exact(conn, mine, rows, areas):
+    """Program and agency rows of ``areas`` equal the count over ``mine`` (its households) on
+    change dates and the days around them, desil 1, 4 and 10."""
+    for day in days(rows, 8):
+        for desil in (1, 4, 10):
+            assert program_rows(conn, day, desil, areas) == expected_programs(
+                mine, rows, day, desil), (day, desil)
+            assert agency_rows(conn, day, desil, areas) == expected_agencies(
+                mine, rows, day, desil), (day, desil)
+
+
 def service_kelurahan(conn):
     return list(conn.execute(text(
         "SELECT DISTINCT unnest(wilayah_layanan) FROM program")).scalars())
@@ -109,12 +120,7 @@ def test_whole_kabkota_rows_come_from_the_combination_steps_exactly(world, conn,
     conn.execute(text("DELETE FROM coverage_key_step WHERE NOT kode_kelurahan = ANY (:s)"),
                  {"s": service})
     mine = inside(households, areas)
-    for day in days(rows, 8):
-        for desil in (1, 4, 10):
-            assert program_rows(conn, day, desil, areas) == expected_programs(
-                mine, rows, day, desil), (day, desil)
-            assert agency_rows(conn, day, desil, areas) == expected_agencies(
-                mine, rows, day, desil), (day, desil)
+    assert_tables_exact(conn, mine, rows, areas)
     # RTLH has a service area smaller than the scope: the rows above did test that rule.
     day = days(rows, 8)[len(days(rows, 8)) // 2]
     rtlh = expected_programs(mine, rows, day, 10)["RTLH"]
@@ -128,12 +134,7 @@ def test_a_scope_inside_a_kabkota_comes_from_the_key_steps_exactly(world, conn):
     conn.execute(text("DELETE FROM coverage_combination_step"))
     mine = inside(households, areas)
     assert 0 < len(mine) < len(inside(households, ("64.74",)))
-    for day in days(rows, 8):
-        for desil in (1, 4, 10):
-            assert program_rows(conn, day, desil, areas) == expected_programs(
-                mine, rows, day, desil), (day, desil)
-            assert agency_rows(conn, day, desil, areas) == expected_agencies(
-                mine, rows, day, desil), (day, desil)
+    assert_tables_exact(conn, mine, rows, areas)
 
 
 def test_a_kelurahan_waiting_for_a_refresh_is_counted_from_the_segments(world, conn):

@@ -245,12 +245,13 @@ def overlap_matrix(
 def _combinations(conn: Connection, q: Query, areas: list[str] | None
                   ) -> list[tuple[tuple[int, ...], int]]:
     """Target households per combination of programs held: for whole kab/kota from their
-    combination steps, else counted from the segments."""
-    usable = combinations_usable(stale_codes(conn), areas)
-    sql = ("coverage/combination_steps_by_scope.sql" if usable
-           else "coverage/overlap_combinations.sql")
-    return [(tuple(r.programs), int(r.n))
-            for r in conn.execute(text(statement(sql)), q.params(conn))]
+    combination steps (the target rows of ``combination_mix.sql``), else counted from the
+    segments."""
+    if combinations_usable(stale_codes(conn), areas):
+        return [(tuple(r.programs), int(r.households)) for r in conn.execute(
+            text(statement("coverage/combination_mix.sql")), q.params(conn)) if r.target]
+    return [(tuple(r.programs), int(r.n)) for r in conn.execute(
+        text(statement("coverage/overlap_combinations.sql")), q.params(conn))]
 
 
 def _matrix(conn: Connection, q: Query, combos: list[tuple[tuple[int, ...], int]]

@@ -3,7 +3,9 @@
 -- (geo/coverage/mix.py MixRow, kelurahan None). Every per-program and per-agency figure of
 -- the scope is a sum over these rows, as over the segments' mix; 27,000 step rows at
 -- 1 M households are read instead of the 268,000 per-key steps (key_mix.sql), a tenth of
--- the time. The scope filter is combination_steps_by_scope.sql's.
+-- the time. Its target rows are the overlap matrix's combinations (figures.py
+-- _combinations); overlap_combinations.sql counts the same from the segments for narrower
+-- scopes and stale kab/kota.
 SELECT program_ids AS programs, target, sum(n) AS households
 FROM (
     SELECT c.program_ids, c.terverifikasi AND c.desil <= :desil AS target,
