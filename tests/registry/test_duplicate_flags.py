@@ -110,3 +110,15 @@ def test_the_registry_is_counted_no_further_than_asked(bontang, tmp_path):
     run(bontang, tmp_path, "a.csv", [row(i) for i in range(1, 6)])
     assert [load.household_count(bontang, at_most=n) for n in (0, 1, 4, 5, 6, 100)] == \
         [0, 1, 4, 5, 5, 5]
+
+
+@BULK
+def test_a_household_loaded_without_a_batch_is_judged_like_any_other(bontang, tmp_path, bulk):
+    # Households written outside an import (the benchmark data set, a migration) have no
+    # batch: an import sharing their digest flags them, and counts only its own.
+    run(bontang, tmp_path, "a.csv", [row(1), row(2)])
+    bontang.execute(text("UPDATE household SET batch_id = NULL"))
+    second = run(bontang, tmp_path, "b.csv", [row(3, nik_kepala=nik(1)), row(4, no_kk=kk(2))],
+                 bulk)
+    assert flagged(bontang) == {"K00001", "K00002", "K00003", "K00004"}
+    assert second.flags[DUPLICATE] == 2
