@@ -180,5 +180,10 @@ class CoverageStale(Base):
 # Targets of stale kelurahan are counted from this partial index alone (index-only scan).
 Index("ix_household_target", Household.kode_kelurahan, Household.desil,
       postgresql_where=text("status_verifikasi = 'terverifikasi'"))
+# The gap list's order (coverage/gap_households.sql): a kab/kota's poorest uncovered targets
+# are found by walking it (migration 0019).
+Index("ix_household_gap_order", Household.desil, Household.pengeluaran_per_kapita,
+      Household.jumlah_anggota.desc(), Household.id_keluarga,
+      postgresql_where=text("status_verifikasi = 'terverifikasi'"))
 # A tile finds the households without a point of the kelurahan around it (migration 0007).
 Index("ix_household_no_geom", Household.kode_kelurahan, postgresql_where=text("geom IS NULL"))
