@@ -140,6 +140,8 @@ ANCHOR_INDEXES = (
     "CREATE INDEX ON plain_copy (kode_kelurahan)",
     "CREATE INDEX ON plain_copy (kode_kelurahan, desil) "
     "WHERE status_verifikasi = 'terverifikasi'",
+    "CREATE INDEX ON plain_copy (desil, pengeluaran_per_kapita, jumlah_anggota DESC, "
+    "id_keluarga) WHERE status_verifikasi = 'terverifikasi'",
     "CREATE INDEX ON plain_copy USING gist "
     "(ST_SetSRID(ST_MakePoint(lon::float8, lat::float8), 4326))",
 )
