@@ -102,7 +102,9 @@ def refresh_command(
     from app.services.coverage import rebuild_segments, refresh_stale
 
     with transaction() as conn:
-        written = rebuild_segments(conn) if full else refresh_stale(conn)
+        written = rebuild_segments(conn) if full else 0
+        # The stored FGT sums follow the configured poverty line (all rewritten when it moved).
+        written += refresh_stale(conn, settings().poverty_line)
     console.print(f"Ringkasan cakupan disegarkan ({written:,} baris).")
 
 

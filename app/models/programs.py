@@ -19,6 +19,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -176,6 +177,34 @@ class CoverageStale(Base):
     kode_kelurahan: Mapped[str] = mapped_column(String(13), primary_key=True)
     kode_kabkota: Mapped[str] = mapped_column(String(5))
 
+
+
+class PovertyKelurahan(Base):
+    """A kelurahan's FGT sums for the poverty line of record (migration 0020), rewritten by the
+    coverage refresh; ``app.services.coverage.poverty_sums``."""
+
+    __tablename__ = "poverty_kelurahan"
+
+    kode_kabkota: Mapped[str] = mapped_column(String(5), primary_key=True)
+    kode_kelurahan: Mapped[str] = mapped_column(String(13), primary_key=True)
+    garis: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    households: Mapped[int] = mapped_column(Integer)
+    persons: Mapped[int] = mapped_column(BigInteger)
+    households_without_expenditure: Mapped[int] = mapped_column(Integer)
+    poor_persons: Mapped[int] = mapped_column(BigInteger)
+    poor_households: Mapped[int] = mapped_column(Integer)
+    gap_sum: Mapped[float] = mapped_column(Float(53))
+    gap_sq_sum: Mapped[float] = mapped_column(Float(53))
+
+
+class PovertyStale(Base):
+    """Kelurahan whose stored FGT sums lag a change of expenditure, size or kelurahan
+    (``*``: all of them)."""
+
+    __tablename__ = "poverty_stale"
+
+    kode_kabkota: Mapped[str] = mapped_column(String(5), primary_key=True)
+    kode_kelurahan: Mapped[str] = mapped_column(String(13), primary_key=True)
 
 # Targets of stale kelurahan are counted from this partial index alone (index-only scan).
 Index("ix_household_target", Household.kode_kelurahan, Household.desil,

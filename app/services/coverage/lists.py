@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from app.services.coverage.poverty_sums import sums_by_area
 from app.services.coverage.sql import make_query
 from app.services.scope import area_scope
 from app.services.wilayah import area_names
@@ -48,15 +49,15 @@ def poverty_by_area(
     area_prefixes: tuple[str, ...] = (),
 ) -> list[dict[str, Any]]:
     """FGT P0/P1/P2, person-weighted, over every accepted household of the area whatever its
-    status; households without expenditure are left out and counted."""
-    rows = conn.execute(text(statement("coverage/poverty_by_area.sql")), {
-        "line": check_line(line), "code_length": check_level(level),
-        **area_scope(area_prefixes, parent)}).all()
-    names = area_names(conn, [r.kode for r in rows])
+    status; households without expenditure are left out and counted. Summed from the stored
+    per-kelurahan sums where they hold (``poverty_sums``)."""
+    rows = sums_by_area(conn, {"line": check_line(line), "code_length": check_level(level),
+                               **area_scope(area_prefixes, parent)})
+    names = area_names(conn, [r["kode"] for r in rows])
     return [{
-        "kode": r.kode, "nama": names.get(r.kode), "level": level,
-        **fgt_from_sums(r.persons, r.gap_sum, r.gap_sq_sum, r.poor_persons),
-        "persons": int(r.persons), "households": int(r.households),
-        "households_without_expenditure": int(r.households_without_expenditure),
-        "poor_households": int(r.poor_households),
+        "kode": r["kode"], "nama": names.get(r["kode"]), "level": level,
+        **fgt_from_sums(r["persons"], r["gap_sum"], r["gap_sq_sum"], r["poor_persons"]),
+        "persons": int(r["persons"]), "households": int(r["households"]),
+        "households_without_expenditure": int(r["households_without_expenditure"]),
+        "poor_households": int(r["poor_households"]),
     } for r in rows]

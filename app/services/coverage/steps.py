@@ -7,7 +7,8 @@ filter, read each group's row once (the step of the date by binary search, ``wid
 and sum the targets over groups; kelurahan marked stale by a
 registry change are counted from the registry and the segments until ``refresh_steps`` runs
 (at every enrollment import, or ``sasaran coverage refresh``). The stale mark ``*`` stands for
-every kelurahan (a registry loaded or emptied whole)."""
+every kelurahan (a registry loaded or emptied whole). The same refresh rewrites the kelurahan's
+stored FGT sums (``poverty_sums``)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from sqlalchemy import Connection, text
 
 from app.db.citus import KABKOTA_LENGTH
 from app.services.coverage import statistics
+from app.services.coverage.poverty_sums import refresh_poverty
 from app.services.scope import within
 from app.sql import statement
 from geo.coverage.stepfunctions import InconsistentSteps, add_changes
@@ -69,6 +71,7 @@ def refresh_steps(conn: Connection, codes: Sequence[str] | None = None,
         if recount:
             refresh_combinations(conn, sorted(recount))
     statistics.analyze_if_rewritten(conn, _REWRITTEN, written, everything)
+    refresh_poverty(conn, None if everything else chosen)
     return written
 
 
@@ -151,10 +154,14 @@ def stale_codes(conn: Connection) -> list[str]:
     return list(conn.execute(text("SELECT kode_kelurahan FROM coverage_stale")).scalars())
 
 
-def refresh_stale(conn: Connection) -> int:
-    """Refresh only the kelurahan a registry change marked stale."""
+def refresh_stale(conn: Connection, poverty_line: float | None = None) -> int:
+    """Refresh only the kelurahan a registry change marked stale (and the stored FGT sums of
+    those marked for them alone; of every kelurahan when ``poverty_line`` is not the line
+    stored)."""
     codes = stale_codes(conn)
-    return refresh_steps(conn, codes) if codes else 0
+    written = refresh_steps(conn, codes) if codes else 0
+    refresh_poverty(conn, [], poverty_line)
+    return written
 
 
 def area_targets(conn: Connection, params: dict[str, Any],

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, text
 
 from app.db.citus import is_citus
 from app.services.registry import relocate
+from app.sql import statement
 from geo import codes
 from geo.registry import KelurahanIndex
 
@@ -85,13 +86,17 @@ def regeocode_households(conn: Connection) -> int:
     """Re-apply the geocoding rules to all households set-based; returns rows changed. On
     Citus a household that lands in another kab/kota is first moved there (``relocate``)."""
     if not is_citus(conn):
-        return conn.execute(REGEOCODE_SQL).rowcount
-    moved: set[int] = set()
-    if relocate.stage_moves(conn, MOVES_SQL):
-        moved = set(conn.execute(text(f"SELECT id FROM {relocate.MOVES}")).scalars())
-        relocate.relocate(conn)
-    updated = conn.execute(text(REGEOCODE_SQL.text + " RETURNING h.id")).scalars()
-    return len(moved | set(updated))
+        changed = int(conn.execute(REGEOCODE_SQL).rowcount or 0)
+    else:
+        moved: set[int] = set()
+        if relocate.stage_moves(conn, MOVES_SQL):
+            moved = set(conn.execute(text(f"SELECT id FROM {relocate.MOVES}")).scalars())
+            relocate.relocate(conn)
+        updated = conn.execute(text(REGEOCODE_SQL.text + " RETURNING h.id")).scalars()
+        changed = len(moved | set(updated))
+    if changed:  # households changed kelurahan: their stored FGT sums lag
+        conn.execute(text(statement("registry/poverty_mark_all.sql")))
+    return changed
 
 
 def regeocode_after_boundary_load(conn: Connection, loaded_codes: list[str]) -> str | None:

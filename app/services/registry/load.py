@@ -151,6 +151,9 @@ def upsert_staging(conn: Connection, record_touched: bool = True) -> tuple[int, 
         key = "kode_kabkota, id_keluarga"
     if record_touched:
         conn.execute(text(statement("registry/touched.sql")))
+        conn.execute(text(statement("registry/poverty_touched.sql")))
+    else:  # a bulk upsert, as large as the registry: its kelurahan are not listed one by one
+        conn.execute(text(statement("registry/poverty_mark_all.sql")))
     row = conn.execute(text(statement("registry/upsert.sql").format(key=key))).one()
     return int(row.inserted or 0), int(row.updated or 0)
 
