@@ -150,5 +150,9 @@ def test_one_kelurahan_or_kecamatan_is_read_through_an_index(conn, name, kode):
     plan = plan if isinstance(plan, dict) else json.loads(plan)
     scans = [n for n in plan_nodes(plan["Plan"]) if n.get("Relation Name") == "household"]
     assert scans and all(n["Node Type"] != "Seq Scan" for n in scans), scans
-    assert {n.get("Index Name") for n in plan_nodes(plan["Plan"])} & {
-        "ix_household_kode_kelurahan", "ix_household_target"}
+    area_indexes = {"ix_household_kode_kelurahan", "ix_household_target"}
+    if name == "coverage/gap_households.sql" and kode == "99.01.03":
+        # or the walk down the list's own order, which stops at the limit (migration 0019):
+        # chosen here for a kecamatan holding a quarter of the registry, all uncovered
+        area_indexes.add("ix_household_gap_order")
+    assert {n.get("Index Name") for n in plan_nodes(plan["Plan"])} & area_indexes
