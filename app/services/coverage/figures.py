@@ -106,15 +106,18 @@ def coverage_by_program(
 
 class Mix(NamedTuple):
     """The active households of a query per combination (``segments``) and per key
-    (``keys``), each kelurahan in exactly one of the two (``geo.coverage.mix``)."""
+    (``keys``), each kelurahan in exactly one of the two (``geo.coverage.mix``); when read
+    from the combination steps, also their target households per combination of programs
+    (``combinations``, what the overlap matrix of the same scope is made of)."""
 
     segments: list[MixRow]
     keys: list[KeyRow]
+    combinations: list[tuple[tuple[int, ...], int]] | None = None
 
 
 def _program_rows(conn: Connection, q: Query, params: dict[str, Any], mix: Mix,
                   targets: dict[str, int]) -> list[dict[str, Any]]:
-    cells = program_cells(*mix)
+    cells = program_cells(mix.segments, mix.keys)
     unmatched = _unmatched(conn, q, params)
     rows = []
     for p in _programs(conn, q):
@@ -146,8 +149,9 @@ def _mix(conn: Connection, params: dict[str, Any], areas: list[str] | None) -> M
         return Mix(_segment_mix(conn, params, service, None), [])
     keyed = {**params, "service_kelurahan": service, "stale": stale}
     if combinations_usable(stale, areas):
-        return Mix(_combination_mix(conn, params),
-                   _service_split(conn, keyed) if service else [])
+        rows = _combination_mix(conn, params)
+        return Mix(rows, _service_split(conn, keyed) if service else [],
+                   [(r.programs, r.households) for r in rows if r.target])
     keys = [_key_row(r) for r in conn.execute(text(statement("coverage/key_mix.sql")),
                                               {**keyed, "only": None})]
     return Mix(_segment_mix(conn, params, service, stale) if stale else [], keys)
@@ -215,7 +219,7 @@ def coverage_by_agency(
 def _agency_rows(conn: Connection, q: Query, mix: Mix, targets: dict[str, int],
                  programs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     total = sum(targets.values())
-    per = agency_cells(*mix)
+    per = agency_cells(mix.segments, mix.keys)
     agencies = conn.execute(text(
         "SELECT kode, nama FROM agency WHERE CAST(:ag AS text) IS NULL OR kode = :ag "
         "ORDER BY kode"), {"ag": q.agency}).all()
@@ -271,8 +275,11 @@ def scope_figures(conn: Connection, *, ref_date: date, desil_max: int = 4,
     (no filter) from one mix: what a protected page needs all of."""
     q = make_query(ref_date, desil_max, None, None, None, area_prefixes)
     params = {**q.params(conn), "code_length": KELURAHAN_LENGTH}
-    mix, targets = _mix(conn, params, scope_areas(area_prefixes)), _targets(conn, params)
+    areas = scope_areas(area_prefixes)
+    mix, targets = _mix(conn, params, areas), _targets(conn, params)
     programs = _program_rows(conn, q, params, mix, targets)
+    combos = mix.combinations
+    if combos is None:
+        combos = _combinations(conn, q, areas)
     return {"programs": programs, "agencies": _agency_rows(conn, q, mix, targets, programs),
-            "overlap": _matrix(conn, q, _combinations(conn, q, scope_areas(area_prefixes,
-                                                                           None)))}
+            "overlap": _matrix(conn, q, combos)}
