@@ -21,8 +21,8 @@ PRODUCT = "Sasaran"
 
 env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                   trim_blocks=True, lstrip_blocks=True)
-env.filters.update(angka=idtext.number, persen=idtext.percent, rupiah=idtext.rupiah,
-                   tanggal=idtext.date_id, waktu=idtext.datetime_id)
+env.filters.update(angka=idtext.number, persen=idtext.percent, angka_figur=idtext.figure,
+                   rupiah=idtext.rupiah, tanggal=idtext.date_id, waktu=idtext.datetime_id)
 
 
 def layout_context(request: Request, principal: Principal | None) -> dict[str, Any]:

@@ -48,6 +48,19 @@ def percent(ratio: Any, decimals: int = 1) -> str:
     return f"{number(float(ratio) * 100, decimals)} %"
 
 
+# Decimals per rate figure, one rule for pages, map and report: P1 and P2 are small (P2 is often
+# under 1 %), so with one decimal most kelurahan would read alike; two, as BPS publishes them.
+RATE_DECIMALS = {"coverage_rate": 1, "overlap_share": 1, "p0": 1, "p1": 2, "p2": 2}
+
+
+def figure(value: Any, name: str) -> str:
+    """A figure by its name: a rate as a percentage with its decimals, anything else as a
+    whole number (``p1`` 0.0766 -> ``7,66 %``, ``gap`` 1877 -> ``1.877``)."""
+    if name in RATE_DECIMALS:
+        return percent(value, RATE_DECIMALS[name])
+    return number(value)
+
+
 def rupiah(value: Any) -> str:
     """Whole rupiah: ``147500000`` -> ``Rp 147.500.000`` (no sen: budgets are whole)."""
     shown = _passthrough(value)

@@ -160,6 +160,11 @@ def test_click_opens_the_panel_with_the_kelurahan_s_figures_in_every_layer_combi
     assert count(shown["overlap"]) == expected("overlap")
     rate = expected_covered() / expected()
     assert shown["coverage_rate"] == f"{rate * 100:.1f} %".replace(".", ",")
+    # Every household of the world spends Rp 300.000 a head, under the default line: P1 and P2
+    # with two decimals, as on Beranda (32,04 % and 10,27 %; one decimal would read 32,0 / 10,3).
+    depth = (441_448 - 300_000) / 441_448
+    assert shown["p1"] == f"{depth * 100:.2f} %".replace(".", ",")
+    assert shown["p2"] == f"{depth * depth * 100:.2f} %".replace(".", ",")
     pkh = page.locator("#sasaran-detail tr[data-program='PKH'] td").all_inner_texts()
     pkh_covered = sum(1 for hh in HOUSEHOLDS if expected_status(hh, program="PKH") in
                       ("one", "overlap"))

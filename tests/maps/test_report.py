@@ -55,8 +55,16 @@ def expected_p0(conn) -> float:
     return sum(n for n, y in rows if y < LINE) / sum(n for n, _ in rows)
 
 
-def id_percent(share: float) -> str:
-    return f"{share * 100:.1f} %".replace(".", ",")
+def expected_p1(conn) -> float:
+    """Mean poverty gap ratio, person-weighted over every household with an expenditure."""
+    rows = conn.execute(text("SELECT jumlah_anggota, pengeluaran_per_kapita FROM household "
+                             "WHERE pengeluaran_per_kapita IS NOT NULL")).all()
+    return sum(n * max(0.0, (LINE - float(y)) / LINE) for n, y in rows) / \
+        sum(n for n, _ in rows)
+
+
+def id_percent(share: float, decimals: int = 1) -> str:
+    return f"{share * 100:.{decimals}f} %".replace(".", ",")
 
 
 def numbers_after(line: str, label: str) -> list[str]:
@@ -123,6 +131,8 @@ def test_report_holds_the_independently_computed_totals(city, tmp_path):
     # The summary's P0, person-weighted over every household with an expenditure.
     p0 = next(x for x in body.splitlines() if "P0 (persentase penduduk miskin)" in x)
     assert p0.split()[-2:] == id_percent(expected_p0(city)).split()
+    p1 = next(x for x in body.splitlines() if "P1 (indeks kedalaman)" in x)
+    assert p1.split()[-2:] == id_percent(expected_p1(city), 2).split()  # two decimals
     # The overlap matrix: targets active in both programs (the diagonal: in the program).
     targets = active_programs(city)
     matrix = body[body.index("Matriks tumpang tindih program"):body.index("Sepuluh kelurahan")]

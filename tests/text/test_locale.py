@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from geo.text import date_id, datetime_id, number, percent, rupiah
+from geo.text import date_id, datetime_id, figure, number, percent, rupiah
 
 
 @pytest.mark.parametrize(("value", "shown"), [
@@ -28,6 +28,15 @@ def test_decimals_use_a_comma():
 ])
 def test_percent_has_one_decimal_and_a_space(ratio, shown):
     assert percent(ratio) == shown
+
+
+@pytest.mark.parametrize(("value", "name", "shown"), [
+    (0.0766, "p1", "7,66 %"), (0.00357, "p2", "0,36 %"), (0.0049, "p2", "0,49 %"),
+    (0.0766, "p0", "7,7 %"), (0.519, "coverage_rate", "51,9 %"), (0.25, "overlap_share", "25,0 %"),
+    (1877, "gap", "1.877"), ("<5", "targets", "<5"), (None, "p1", "–"),
+])
+def test_a_figure_by_its_name_p1_and_p2_with_two_decimals(value, name, shown):
+    assert figure(value, name) == shown
 
 
 def test_rupiah_is_whole_with_dots():

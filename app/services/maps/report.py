@@ -50,8 +50,9 @@ class ReportScope:
 
 
 def _legend_rows(legend: dict[str, Any], figure: str) -> list[tuple[str, str]]:
-    show = locale.percent if figure in ("coverage_rate", "overlap_share", "p0", "p1", "p2") \
-        else locale.number
+    def show(value: Any) -> str:
+        return locale.figure(value, figure)
+
     rows = []
     for e in legend["entries"]:
         if "label" in e:
@@ -187,8 +188,8 @@ def report_html(data: dict[str, Any], maps: list[bytes]) -> str:
     bytes go to ``html_pdf``, not into the HTML: WeasyPrint's HTML parser reads a base64 data
     URI character by character)."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
-    env.filters.update(number=locale.number, percent=locale.percent, rupiah=locale.rupiah,
-                       date_id=locale.date_id)
+    env.filters.update(number=locale.number, percent=locale.percent, figure=locale.figure,
+                       rupiah=locale.rupiah, date_id=locale.date_id)
     html = env.get_template("report.html").render(
         **data, maps=[MAP_URL.format(i) for i in range(len(maps))], today=today())
     # The template's indentation between tags shows nothing (blocks and table cells), but

@@ -2,12 +2,14 @@
  * 30 Nov 2026; and the one DOM helper (text only through textContent, never innerHTML). */
 (function () {
   "use strict";
-  var RATES = { coverage_rate: 1, overlap_share: 1, p0: 1, p1: 1, p2: 1 };
+  // Decimals per rate, the rule of geo/text/locale.py RATE_DECIMALS: P1 and P2 are small, two.
+  var RATES = { coverage_rate: 1, overlap_share: 1, p0: 1, p1: 2, p2: 2 };
   var locale = "id-ID";
   var integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
   var decimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
-  var percent = new Intl.NumberFormat(locale, { minimumFractionDigits: 1,
-    maximumFractionDigits: 1 });
+  var percents = [1, 2].map(function (d) {
+    return new Intl.NumberFormat(locale, { minimumFractionDigits: d, maximumFractionDigits: d });
+  });
   var day = new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", year: "numeric" });
 
   function el(tag, cls, text) {
@@ -26,13 +28,13 @@
   }
 
   // "51,9 %": Indonesian writes a space before the percent sign (PUEBI, Babel's id_ID).
-  function pct(v) {
+  function pct(v, decimals) {
     if (missing(v)) return "–";
     if (typeof v === "string") return v;
-    return percent.format(v * 100) + " %";
+    return percents[decimals === 2 ? 1 : 0].format(v * 100) + " %";
   }
 
-  function value(v, figure) { return RATES[figure] ? pct(v) : num(v); }
+  function value(v, figure) { return RATES[figure] ? pct(v, RATES[figure]) : num(v); }
 
   function rupiah(v) { return missing(v) ? "–" : "Rp " + integer.format(Math.round(Number(v))); }
 
