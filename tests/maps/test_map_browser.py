@@ -328,6 +328,17 @@ def test_narrow_screen_map_fills_the_screen_and_the_panel_is_a_bottom_sheet(brow
                            ".getBoundingClientRect().height > 844 * 0.5", timeout=10000)
     opened = page.locator("#sasaran-panel").bounding_box()
     assert opened["height"] > 844 * 0.5 and opened["width"] == 390
+    # The chosen kelurahan is fitted into the strip of map above the sheet, below the title
+    # bar, not behind the sheet (waited for: the view animates to it).
+    page.wait_for_function("""([kode, sheetTop]) => { const p = SasaranMap.page;
+        let found = null;
+        p.choropleth.eachLayer(l => { if (l.feature.properties.kode === kode) found = l; });
+        const b = found.getBounds(), r = p.map.getContainer().getBoundingClientRect();
+        const ne = p.map.latLngToContainerPoint(b.getNorthEast());
+        const sw = p.map.latLngToContainerPoint(b.getSouthWest());
+        const title = document.querySelector('.sasaran-title').getBoundingClientRect();
+        return r.top + sw.y <= sheetTop + 1 && r.top + ne.y >= title.bottom - 1
+            && sw.y - ne.y > 50; }""", arg=[KELURAHAN, opened["y"]], timeout=10000)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "map-390.png"))
     assert watch.problems == []

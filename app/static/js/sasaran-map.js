@@ -248,11 +248,28 @@
     this.state.pilih = kode;
     this.eachArea(function (layer, k) { if (k === kode) found = layer; });
     this.choropleth.setStyle(function (f) { return self.areaStyle(f); });
-    if (found && zoom) this.map.fitBounds(found.getBounds(), { maxZoom: 15 });
+    if (found && zoom) {
+      this.map.fitBounds(found.getBounds(), Object.assign({ maxZoom: 15 }, this.clearOfPanel()));
+    }
     if (found) found.bringToFront();
     this.drawTitle();
     this.saveState();
     return this.detail.show(kode, this.figures[kode]);
+  };
+
+  /* On a narrow screen the panel opens as a bottom sheet over the lower part of the map (the
+   * CSS --sheet-open of the screen's height) and the title bar sits over its top: a chosen area
+   * is fitted into the strip between them, not behind the sheet. Beside the map (a side panel
+   * narrower than the map) nothing covers it. */
+  Page.prototype.clearOfPanel = function () {
+    var box = this.map.getContainer().getBoundingClientRect();
+    if (this.panel.root.getBoundingClientRect().width < box.width) return {};
+    var open = parseFloat(getComputedStyle(document.documentElement)
+      .getPropertyValue("--sheet-open"));
+    var sheetTop = window.innerHeight * (1 - (open || 0) / 100);
+    var title = this.titleBar.getBoundingClientRect();
+    return { paddingTopLeft: L.point(0, Math.max(0, title.bottom - box.top)),
+      paddingBottomRight: L.point(0, Math.max(0, box.bottom - sheetTop)) };
   };
 
   Page.prototype.setLevel = function (level) {
