@@ -16,12 +16,20 @@ def serve(
     import uvicorn
 
     from app.db import migrate as migrations
-    from app.db.engine import database_url
+    from app.db.engine import database_url, make_engine
     from app.main import create_app
+    from app.services.coverage.poverty_sums import adopt_line
+    from geo.text import rupiah
 
     config = settings()
-    migrations.upgrade(database_url(config))
-    app = create_app(config)
+    url = database_url(config)
+    migrations.upgrade(url)
+    engine = make_engine(url)
+    with engine.begin() as conn:  # once per change of line: ~25 s at 10 M households
+        if adopt_line(conn, config.poverty_line):
+            console.print("Jumlah FGT per kelurahan dihitung ulang untuk garis kemiskinan "
+                          f"{rupiah(config.poverty_line)}.")
+    app = create_app(config, engine)
     host, port = host or config.host, port or config.port
     console.print(f"Sasaran siap di http://{host}:{port}/  (API: /docs)")
     uvicorn.run(app, host=host, port=port, log_level="info")

@@ -10,7 +10,7 @@ from household_rows import row, write_csv
 from sqlalchemy import text
 
 from app.services import coverage
-from app.services.coverage.poverty_sums import pending_codes, stored_line
+from app.services.coverage.poverty_sums import adopt_line, pending_codes, stored_line
 from app.services.coverage.steps import refresh_stale
 from app.services.registry import import_households
 from app.services.wilayah import load_boundaries
@@ -138,3 +138,14 @@ def test_a_refresh_for_another_line_rewrites_every_kelurahan_for_it(registry):
     assert_exact(registry, LINE)
     assert registry.execute(text(
         "SELECT count(*), count(DISTINCT garis) FROM poverty_kelurahan")).one() == (3, 1)
+
+
+def test_a_configured_line_is_adopted_once_and_nothing_is_adopted_before_a_first_refresh(
+        conn, registry):
+    assert adopt_line(registry, LINE) is False  # already stored
+    assert adopt_line(registry, OTHER_LINE) is True
+    assert (stored_line(registry), pending_codes(registry, OTHER_LINE)) == (OTHER_LINE, [])
+    assert_exact(registry, OTHER_LINE)
+    assert adopt_line(registry, OTHER_LINE) is False
+    registry.execute(text("DELETE FROM poverty_kelurahan"))
+    assert adopt_line(registry, LINE) is False and stored_line(registry) is None

@@ -85,6 +85,18 @@ def refresh_poverty(conn: Connection, codes: Sequence[str] | None,
         "only": None if everything else chosen})
 
 
+def adopt_line(conn: Connection, line: float) -> bool:
+    """Rewrite every kelurahan's sums for ``line`` when sums for another line are stored (the
+    deployment's configured line is not the default, or was changed); True when it did. Until
+    then ``line``'s indices are exact but counted from the registry. Nothing stored yet (no
+    refresh since the registry was loaded): nothing to adopt, the next refresh writes them."""
+    stored = stored_line(conn)
+    if stored is None or stored == float(line):
+        return False
+    refresh_poverty(conn, [], line)
+    return True
+
+
 def sums_by_area(conn: Connection, params: dict[str, Any]) -> list[dict[str, Any]]:
     """The FGT sums per area of ``coverage/poverty_by_area.sql``'s ``params`` (without
     ``only``): from the stored sums where they hold, from the registry elsewhere."""
