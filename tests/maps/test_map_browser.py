@@ -369,6 +369,15 @@ def test_viewer_sees_hexagons_by_figure_and_small_counts_hidden_in_the_panel(bro
     gaps = expected("gap")
     assert shown["gap"] == ("<5" if 1 <= gaps <= 4 else str(gaps))
     assert page.locator("#sasaran-detail .detail-gaps").count() == 0
+    # The tooltip (the kelurahan's figure and the hexagon's counts) stays on the map, wherever
+    # the mouse is: just left of the middle, where Leaflet still opens it to the right.
+    box = page.locator(".folium-map").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2 - 20, box["y"] + box["height"] / 2)
+    tooltip = page.locator(".area-tooltip")
+    tooltip.wait_for()
+    assert "Heksagon" in tooltip.inner_text()
+    tip = tooltip.bounding_box()
+    assert box["x"] <= tip["x"] and tip["x"] + tip["width"] <= box["x"] + box["width"], (tip, box)
     assert watch.problems == []
     page.close()
 
