@@ -122,6 +122,13 @@ def test_a_plan_with_a_pilot_and_two_waves_is_saved_as_typed(client_as, world, c
     book = openpyxl.load_workbook(io.BytesIO(export.content))
     assert book.sheetnames == ["Parameter", "Gelombang", "Wilayah"]
     assert [r[0] for r in book["Wilayah"].iter_rows(min_row=2, values_only=True)] == [1, 2, 2]
+    # The list of saved plans names the reference date typed, or "today" for a plan left to
+    # follow the day (tanggal acuan kosong), never a dash.
+    analyst.post("/perencanaan/rencana/baru", data=plan_form(nama="Ikut hari ini",
+                                                             tanggal_acuan=""))
+    listed = analyst.get("/perencanaan").text
+    assert "2 gelombang · acuan 30 Jun 2026 · desil 1–4" in listed
+    assert "2 gelombang · acuan hari ini · desil 1–4" in listed
 
 
 @pytest.mark.parametrize(("changes", "field", "message"), [
