@@ -70,6 +70,9 @@ def test_officer_confirms_one_suggestion_and_rejects_another(chromium, app):
     main = page.locator("main").inner_text()
     assert "Siti Aminah" not in main and "Rahmat Hidayat" not in main  # no names for agency
     assert f"{TYPO[:6]}********{TYPO[-4:]}" in page.locator("section[data-baris='2']").inner_text()
+    # The filter's fields line up: the batch number is a field like the program's list.
+    heights = [page.locator(f).bounding_box()["height"] for f in ("#f-batch", "#f-program")]
+    assert abs(heights[0] - heights[1]) <= 3, heights  # was 22 against 36 px
     take_screenshot(page, "saran-instansi")
     page.set_viewport_size({"width": NARROW, "height": 900})
     assert not overflows_horizontally(page)
