@@ -118,7 +118,8 @@ def test_analyst_drills_down_sorts_and_downloads_what_is_shown(chromium, app):
     body = [[c.value for c in row] for row in sheet.iter_rows(min_row=4)]
     data, jumlah = body[:-1], body[-1]
     assert jumlah[0] == "Jumlah" and len(data) == len(rows)
-    for title in ("Sasaran (RT)", "Tercakup (RT)", "Kesenjangan (RT)", "Tercakup PKH (RT)"):
+    for title in ("Sasaran (RT)", "Tercakup (RT)", "Kesenjangan (RT)", "Tercakup PKH (RT)",
+                  "Tumpang tindih ≥ 2 program", "Tumpang tindih ≥ 2 instansi"):
         i = header.index(title)
         assert jumlah[i] == sum(r[i] for r in data)  # the total equals the sum of its rows
     i = header.index("Sasaran (RT)")

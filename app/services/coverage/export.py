@@ -26,7 +26,7 @@ RULES = (
     "Aktif pada tanggal acuan D: tanggal_mulai <= D dan (tanggal_selesai kosong atau "
     "D <= tanggal_selesai).",
     "Tercakup: sasaran dengan >= 1 kepesertaan aktif (pada program yang disaring, bila ada).",
-    "Tumpang tindih: tercakup dan aktif di >= 2 program berbeda; varian instansi: >= 2 instansi.",
+    "Tumpang tindih: tercakup dan aktif di ≥ 2 program berbeda; varian instansi: ≥ 2 instansi.",
     "Kesenjangan = sasaran - tercakup. Tingkat cakupan = tercakup / sasaran.",
     "Kebocoran: pasangan (rumah tangga, program) aktif pada rumah tangga yang bukan sasaran.",
     "Wilayah = kelurahan efektif rumah tangga (hasil geokode); kecamatan dan kab/kota dari "

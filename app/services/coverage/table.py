@@ -19,8 +19,8 @@ from geo.errors import PermissionDenied
 
 COLUMNS = (
     ("kode", "Kode wilayah"), ("nama", "Nama wilayah"), ("targets", "Sasaran (RT)"),
-    ("covered", "Tercakup (RT)"), ("overlap", "Tumpang tindih >=2 program"),
-    ("overlap_agency", "Tumpang tindih >=2 instansi"), ("gap", "Kesenjangan (RT)"),
+    ("covered", "Tercakup (RT)"), ("overlap", "Tumpang tindih ≥ 2 program"),
+    ("overlap_agency", "Tumpang tindih ≥ 2 instansi"), ("gap", "Kesenjangan (RT)"),
     ("coverage_rate", "Tingkat cakupan"), ("leakage", "Kebocoran (kepesertaan)"),
     ("leakage_households", "Kebocoran (RT)"),
 )
