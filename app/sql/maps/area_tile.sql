@@ -4,9 +4,11 @@
 -- The point is the area's interior label point, or, for an area whose own boundary is not
 -- loaded (a kota known only by its kelurahan), the centroid of its loaded sub-areas' points.
 -- Counts travel as text: a suppressed count is "<5".
+-- The margin is clipped to the world before it is reprojected (maps/area_tile_parents.sql).
 WITH env AS (
     SELECT ST_TileEnvelope(:z, :x, :y) AS m,
-           ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => 0.02), 4326) AS g
+           ST_Transform(ST_ClipByBox2D(ST_TileEnvelope(:z, :x, :y, margin => 0.02),
+                                        ST_TileEnvelope(0, 0, 0)::box2d), 4326) AS g
 ),
 placed AS (
     SELECT a.*, w.nama,

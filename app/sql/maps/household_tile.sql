@@ -7,9 +7,11 @@
 -- scan. The programs come from the household's one coverage segment containing :ref (the
 -- segments hold each household's active program ids per period), one index probe per point
 -- instead of counting enrollments. Geometry: EPSG:4326 points reprojected to Web Mercator.
+-- The margin is clipped to the world before it is reprojected (maps/area_tile_parents.sql).
 WITH env AS (
     SELECT ST_TileEnvelope(:z, :x, :y) AS m,
-           ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => 0.02), 4326) AS g
+           ST_Transform(ST_ClipByBox2D(ST_TileEnvelope(:z, :x, :y, margin => 0.02),
+                                        ST_TileEnvelope(0, 0, 0)::box2d), 4326) AS g
 ),
 pts AS (
     SELECT h.kode_kabkota, h.id, h.kode_kelurahan, h.desil, h.geom AS g, false AS no_coords
