@@ -21,8 +21,25 @@ PRODUCT = "Sasaran"
 
 env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                   trim_blocks=True, lstrip_blocks=True)
+
+
+def detail_text(details: dict[str, Any] | None) -> str:
+    """An audit entry's details as people read them: ``key=value`` pairs, lists joined with
+    commas, the empty ones (None, [], "") left out: ``wilayah=64.74; instansi=DINSOS``, not
+    ``wilayah=['64.74']; instansi=None``."""
+    parts = []
+    for key, value in (details or {}).items():
+        if value is None or value == "" or value == []:
+            continue
+        if isinstance(value, list | tuple):
+            value = ", ".join(str(v) for v in value)
+        parts.append(f"{key}={value}")
+    return "; ".join(parts)
+
+
 env.filters.update(angka=idtext.number, persen=idtext.percent, angka_figur=idtext.figure,
-                   rupiah=idtext.rupiah, tanggal=idtext.date_id, waktu=idtext.datetime_id)
+                   rupiah=idtext.rupiah, tanggal=idtext.date_id, waktu=idtext.datetime_id,
+                   rincian=detail_text)
 
 
 def layout_context(request: Request, principal: Principal | None) -> dict[str, Any]:

@@ -117,6 +117,9 @@ def test_admin_manages_an_account_and_its_api_key_and_reads_the_audit(chromium, 
     for action in ("user.add", "apikey.create", "apikey.revoke", "user.disable"):
         assert action in actions
     assert actions.index("user.disable") < actions.index("user.add")  # newest first
+    # Its details as people read them: no empty area list, no "None" for a missing value.
+    added = page.locator("tbody tr", has_text="user.add").filter(has_text=NEW)
+    assert added.locator("td.saringan").inner_text() == "peran=agency; instansi=DINSOS"
     page.get_by_label("Awalan aksi").fill("apikey")
     _submit(page, "Terapkan")
     assert set(page.locator("tbody tr td:nth-child(4)").all_inner_texts()) == {
