@@ -9,7 +9,7 @@ the server's own local date.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_TIMEZONE = "Asia/Jakarta"  # WIB; Kaltim deployments set Asia/Makassar (WITA)
@@ -39,3 +39,17 @@ def today(at: datetime | None = None, timezone: str | None = None) -> date:
     if instant.tzinfo is None:
         raise ValueError("today() needs an aware instant: a naive one has no zone to convert")
     return instant.astimezone(zone(timezone) if timezone else _zone).date()
+
+
+def local(instant: datetime) -> datetime:
+    """``instant`` (aware) as the deployment's wall clock: what an office in Bontang reads, not
+    the database server's UTC."""
+    if instant.tzinfo is None:
+        raise ValueError("local() needs an aware instant: a naive one has no zone to convert")
+    return instant.astimezone(_zone)
+
+
+def day_start(day: date) -> datetime:
+    """Midnight opening ``day`` in the deployment's zone: "sejak 4 Des" in WITA starts at
+    3 Des 16.00 UTC, not at 4 Des 00.00 UTC (eight hours of entries later)."""
+    return datetime.combine(day, time(0), tzinfo=_zone)

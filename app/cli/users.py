@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from app import clock
 from app.cli.base import cli, console, settings, transaction
 from app.principal import ROLES, Principal
 from geo.errors import InvalidInput
@@ -167,6 +168,9 @@ def audit_list(
     """Tampilkan atau ekspor log audit (siapa melihat/mengubah apa, kapan)."""
     from app.services.access import audit
 
+    if since is not None:  # the date is the office's (SASARAN_TIMEZONE), as on the audit page
+        settings()
+        since = clock.day_start(since.date())
     with transaction() as conn:
         rows = audit.entries(conn, user, action, since, None if out else limit)
         if out:
@@ -179,8 +183,8 @@ def audit_list(
         return
     table = Table("waktu", "pengguna", "peran", "aksi", "sasaran", "baris")
     for r in rows:
-        table.add_row(f"{r['waktu']:%Y-%m-%d %H:%M:%S}", r["pengguna"], r["peran"], r["aksi"],
-                      r["sasaran"] or "-", str(r["jumlah_baris"]))
+        table.add_row(f"{clock.local(r['waktu']):%Y-%m-%d %H:%M:%S %Z}", r["pengguna"],
+                      r["peran"], r["aksi"], r["sasaran"] or "-", str(r["jumlah_baris"]))
     console.print(table)
 
 

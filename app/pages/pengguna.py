@@ -5,13 +5,14 @@ audit log and download it. The same service functions and audit actions as ``sas
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 from io import StringIO
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app import clock
 from app.deps import ConnDep
 from app.pages.access import guard
 from app.pages.flash import set_flash
@@ -117,7 +118,7 @@ def _audit_filter(request: Request) -> tuple[dict[str, Any], dict[str, str], dic
     since = None
     if shown["sejak"]:
         try:
-            since = datetime.fromisoformat(shown["sejak"])
+            since = clock.day_start(date.fromisoformat(shown["sejak"]))
         except ValueError:
             errors["sejak"] = "Tanggal tidak sah; tulis seperti 2026-11-30."
     query = {"user": shown["pengguna"] or None, "action": shown["aksi"] or None, "since": since}

@@ -4,6 +4,7 @@ the role, CSRF token, flash message)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from app import clock
 from app.pages.flash import clear_flash, read_flash
 from app.pages.nav import ROLE_LABELS, visible
 from app.principal import Principal
@@ -37,8 +39,22 @@ def detail_text(details: dict[str, Any] | None) -> str:
     return "; ".join(parts)
 
 
+def wall_time(value: datetime | None) -> str:
+    """A stored instant (timestamptz arrives in the database's zone, UTC) as the deployment's
+    wall clock, zone named: ``4 Des 2026 02.16 WITA``."""
+    return idtext.datetime_id(clock.local(value) if value is not None else None)
+
+
+def wall_date(value: date | datetime | str | None) -> str:
+    """A date as is; an instant by its date in the deployment's zone (a key revoked at
+    01.00 WIB on the 4th reads "4 Des", not the UTC date "3 Des")."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = clock.local(value)
+    return idtext.date_id(value)
+
+
 env.filters.update(angka=idtext.number, persen=idtext.percent, angka_figur=idtext.figure,
-                   rupiah=idtext.rupiah, tanggal=idtext.date_id, waktu=idtext.datetime_id,
+                   rupiah=idtext.rupiah, tanggal=wall_date, waktu=wall_time,
                    rincian=detail_text)
 
 

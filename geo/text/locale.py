@@ -81,7 +81,9 @@ def date_id(value: date | datetime | str | None) -> str:
 
 
 def datetime_id(value: datetime | None) -> str:
-    """``30 Nov 2026 14.05`` in the timestamp's own time zone (the server's for the audit log)."""
+    """``30 Nov 2026 14.05 WITA``: the wall clock of the timestamp's own zone, named (WIB, WITA,
+    WIT), so a time is never read in the wrong zone. Callers convert to the deployment's zone
+    first (``app.clock.local``)."""
     if value is None:
         return MISSING
-    return format_datetime(value, "d MMM y HH.mm", tzinfo=value.tzinfo, locale=LOCALE)
+    return format_datetime(value, "d MMM y HH.mm zzz", tzinfo=value.tzinfo, locale=LOCALE)

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
 from app.services.access import users
 
@@ -26,8 +26,10 @@ def cli_url(db_url, tmp_path):
         yield url
 
 
-def run(*args: str, url: str, data_dir: Path, stdin: str | None = None):
-    env = dict(os.environ, DATABASE_URL=url, COLUMNS="200", SASARAN_DATA_DIR=str(data_dir))
+def run(*args: str, url: str, data_dir: Path, stdin: str | None = None,
+        zone: str = "Asia/Jakarta"):
+    env = dict(os.environ, DATABASE_URL=url, COLUMNS="200", SASARAN_DATA_DIR=str(data_dir),
+               SASARAN_TIMEZONE=zone)
     return subprocess.run([str(SASARAN), *args], capture_output=True, text=True, env=env,
                           cwd=ROOT, input=stdin)
 
@@ -93,3 +95,27 @@ def test_demo_accounts_one_per_role_kept_private_and_made_once(cli_url, tmp_path
     with engine.begin() as conn:
         assert users.authenticate(conn, "dinsos", passwords["dinsos"]) is not None
     engine.dispose()
+
+
+def test_audit_since_is_the_offices_midnight_and_times_are_its_wall_clock(cli_url, tmp_path):
+    # Midnight opening 4 Dec is 17.00 UTC in WIB (UTC+7) and 16.00 UTC in WITA (UTC+8): the
+    # entry at 16.59.59 UTC is on the 3rd in WIB and on the 4th in WITA.
+    engine = create_engine(cli_url)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO audit_log (waktu, pengguna, peran, aksi) VALUES "
+            "('2026-12-03 15:59:59+00', 'uji-zona', 'admin', 'zona.a'), "
+            "('2026-12-03 16:59:59+00', 'uji-zona', 'admin', 'zona.b'), "
+            "('2026-12-03 17:00:00+00', 'uji-zona', 'admin', 'zona.c')"))
+    engine.dispose()
+    out = tmp_path / "sejak.csv"
+    for zone, kept in [("Asia/Jakarta", ["zona.c"]), ("Asia/Makassar", ["zona.c", "zona.b"])]:
+        exported = run("audit", "--user", "uji-zona", "--since", "2026-12-04", "--out", str(out),
+                       url=cli_url, data_dir=tmp_path, zone=zone)
+        assert exported.returncode == 0, exported.stderr
+        rows = list(csv.DictReader(out.open(encoding="utf-8")))
+        assert [r["aksi"] for r in rows] == kept
+    shown = run("audit", "--user", "uji-zona", url=cli_url, data_dir=tmp_path,
+                zone="Asia/Makassar")
+    assert "2026-12-04 01:00:00 WITA" in shown.stdout  # zona.c
+    assert "2026-12-03 23:59:59 WITA" in shown.stdout  # zona.a

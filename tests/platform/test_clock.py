@@ -84,3 +84,23 @@ def test_no_code_reads_the_servers_local_date():
              for n, line in enumerate(path.read_text().splitlines(), 1)
              if local.search(line) and not line.lstrip().startswith("#")]
     assert found == []
+
+
+@pytest.mark.parametrize(("zone", "opening"), [
+    ("Asia/Jakarta", datetime(2026, 12, 1, 17, tzinfo=UTC)),
+    ("Asia/Makassar", datetime(2026, 12, 1, 16, tzinfo=UTC)),
+])
+def test_a_day_starts_at_midnight_in_the_deployments_zone(zone, opening):
+    clock.use_timezone(zone)
+    assert clock.day_start(DEC_2) == opening
+    # The instant just before belongs to the day before, in that zone's own reckoning.
+    assert clock.today(opening - TICK, zone) == DEC_1
+    assert clock.today(opening, zone) == DEC_2
+
+
+def test_local_reads_an_instant_on_the_deployments_wall_clock():
+    clock.use_timezone("Asia/Makassar")
+    shown = clock.local(utc(18, 16))
+    assert (shown.date(), shown.hour, shown.minute, shown.tzname()) == (DEC_2, 2, 16, "WITA")
+    with pytest.raises(ValueError, match="aware"):
+        clock.local(datetime(2026, 12, 1, 18, 16))

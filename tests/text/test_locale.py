@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -54,5 +55,12 @@ def test_dates_use_indonesian_month_abbreviations(day, shown):
     assert date_id(day) == shown
 
 
-def test_timestamps_add_hours_and_minutes():
-    assert datetime_id(datetime(2026, 11, 30, 14, 5, tzinfo=UTC)) == "30 Nov 2026 14.05"
+@pytest.mark.parametrize(("zone", "shown"), [
+    ("Asia/Jakarta", "4 Des 2026 01.16 WIB"),
+    ("Asia/Makassar", "4 Des 2026 02.16 WITA"),
+    ("Asia/Jayapura", "4 Des 2026 03.16 WIT"),
+])
+def test_timestamps_show_the_wall_clock_of_their_zone_and_name_it(zone, shown):
+    instant = datetime(2026, 12, 3, 18, 16, tzinfo=UTC)  # the UTC date is still the 3rd
+    assert datetime_id(instant.astimezone(ZoneInfo(zone))) == shown
+    assert datetime_id(None) == "–"

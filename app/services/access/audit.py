@@ -9,6 +9,7 @@ from typing import IO, Any
 
 from sqlalchemy import Connection, text
 
+from app import clock
 from app.principal import Principal
 from app.services.scope import like_escape
 from geo.io import csv_cells
@@ -101,6 +102,6 @@ def write_csv(rows: list[dict[str, Any]], target: IO[str]) -> None:
     for row in rows:
         writer.writerow(csv_cells(
             json.dumps(row[c], ensure_ascii=False) if c == "filter" else
-            row[c].isoformat() if isinstance(row[c], datetime) else row[c]
+            clock.local(row[c]).isoformat() if isinstance(row[c], datetime) else row[c]
             for c in AUDIT_COLUMNS
         ))
