@@ -8,6 +8,9 @@ CITUS_TESTS := tests/citus
 
 .PHONY: demo demo-citus test setup lint bench bench-1m bench-10m samples clean-db citus test-citus
 
+# The sample city is Bontang (Kalimantan Timur, WITA): its dates and times in its own zone,
+# unless the caller's environment names another.
+demo demo-citus: export SASARAN_TIMEZONE ?= Asia/Makassar
 demo: setup ## install what is missing, start PostGIS, load the samples, serve the map
 	$(SASARAN) db up --no-citus
 	$(SASARAN) migrate
