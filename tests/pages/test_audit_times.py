@@ -20,9 +20,9 @@ def _two_entries_around_midnight_wib(conn) -> None:
         "('2026-12-03 17:00:00+00', :u, 'admin', 'zona.tepat')"), {"u": USER})
 
 
-def _cells(html: str, action: str) -> str:
-    row = html.split(f"<td>{action}</td>")[0].rsplit("<tr>", 1)[1]
-    return row
+def _row_html(html: str, action: str) -> str:
+    """The cells of the audit row before its action's cell."""
+    return html.split(f"<td>{action}</td>")[0].rsplit("<tr>", 1)[1]
 
 
 def test_audit_page_shows_and_filters_by_the_offices_day(client_as, conn):
@@ -31,8 +31,8 @@ def test_audit_page_shows_and_filters_by_the_offices_day(client_as, conn):
 
     everything = admin.get("/pengguna/audit", params={"pengguna": USER})
     assert everything.status_code == 200
-    assert "<td>3 Des 2026 23.59 WIB</td>" in _cells(everything.text, "zona.sebelum")
-    assert "<td>4 Des 2026 00.00 WIB</td>" in _cells(everything.text, "zona.tepat")
+    assert "<td>3 Des 2026 23.59 WIB</td>" in _row_html(everything.text, "zona.sebelum")
+    assert "<td>4 Des 2026 00.00 WIB</td>" in _row_html(everything.text, "zona.tepat")
 
     since = admin.get("/pengguna/audit", params={"pengguna": USER, "sejak": "2026-12-04"})
     assert "zona.tepat" in since.text and "zona.sebelum" not in since.text

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +51,7 @@ class ReportScope:
 
 
 def _legend_rows(legend: dict[str, Any], figure: str) -> list[tuple[str, str]]:
-    def show(value: Any) -> str:
-        return locale.figure(value, figure)
-
+    show = partial(locale.figure, name=figure)
     rows = []
     for e in legend["entries"]:
         if "label" in e:
@@ -188,7 +187,7 @@ def report_html(data: dict[str, Any], maps: list[bytes]) -> str:
     bytes go to ``html_pdf``, not into the HTML: WeasyPrint's HTML parser reads a base64 data
     URI character by character)."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
-    env.filters.update(number=locale.number, percent=locale.percent, figure=locale.figure,
+    env.filters.update(number=locale.number, figure=locale.figure,
                        rupiah=locale.rupiah, date_id=locale.date_id)
     html = env.get_template("report.html").render(
         **data, maps=[MAP_URL.format(i) for i in range(len(maps))], today=today())

@@ -7,8 +7,10 @@
   var locale = "id-ID";
   var integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
   var decimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
-  var percents = [1, 2].map(function (d) {
-    return new Intl.NumberFormat(locale, { minimumFractionDigits: d, maximumFractionDigits: d });
+  var percents = {};  // one formatter per number of decimals RATES uses
+  [1, 2].forEach(function (d) {
+    percents[d] = new Intl.NumberFormat(locale, { minimumFractionDigits: d,
+      maximumFractionDigits: d });
   });
   var day = new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", year: "numeric" });
 
@@ -31,7 +33,7 @@
   function pct(v, decimals) {
     if (missing(v)) return "–";
     if (typeof v === "string") return v;
-    return percents[decimals === 2 ? 1 : 0].format(v * 100) + " %";
+    return percents[decimals || 1].format(v * 100) + " %";
   }
 
   function value(v, figure) { return RATES[figure] ? pct(v, RATES[figure]) : num(v); }
