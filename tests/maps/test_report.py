@@ -80,6 +80,27 @@ def pdf_text(pdf: bytes, tmp_path: Path, *pages: str) -> str:
                           capture_output=True, text=True).stdout
 
 
+def overlapping_words(pdf: bytes, tmp_path: Path) -> list[tuple[str, str]]:
+    """Pairs of words printed over each other on one line of a page (pdftotext's word boxes):
+    text that ran out of its table cell into the next one."""
+    path = tmp_path / "laporan-kotak.pdf"
+    path.write_bytes(pdf)
+    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    found = []
+    for page in html.split("<page ")[1:]:
+        lines: dict[float, list[tuple[float, float, str]]] = defaultdict(list)
+        for x0, y0, x1, word in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<',
+                page):
+            lines[round(float(y0))].append((float(x0), float(x1), word))
+        for words in lines.values():
+            words.sort()
+            found += [(a[2], b[2]) for a, b in zip(words, words[1:], strict=False)
+                      if a[1] > b[0] + 0.5]
+    return found
+
+
 def id_number(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
@@ -128,6 +149,8 @@ def test_report_holds_the_independently_computed_totals(city, tmp_path):
     kecamatan_jumlah = next(x for x in tables.splitlines() if x.strip().startswith("Jumlah"))
     assert numbers_after(kecamatan_jumlah, "Jumlah")[:6] == [id_number(total[k])
                                                            for k in COUNT_COLUMNS]
+    # Every header fits its column (Kesenjangan ran into Cakupan, Kebocoran into P0).
+    assert overlapping_words(pdf, tmp_path) == []
     # The summary's P0, person-weighted over every household with an expenditure.
     p0 = next(x for x in body.splitlines() if "P0 (persentase penduduk miskin)" in x)
     assert p0.split()[-2:] == id_percent(expected_p0(city)).split()
