@@ -188,6 +188,11 @@ def test_viewers_read_the_ranking_but_not_the_editor_and_agencies_not_at_all(cli
     page = viewer.get("/perencanaan", params={"ref_date": REF.isoformat()})
     assert page.status_code == 200 and "Buat rencana baru" not in page.text
     assert "&lt;5" in page.text  # kelurahan with 1-3 households: suppressed counts
+    # The score columns are dashes for this role: the page says why, and the analyst's does not.
+    assert "Skor dan poin komponen tidak ditampilkan untuk peran ini" in " ".join(
+        page.text.split())
+    assert "tidak ditampilkan untuk peran ini" not in client_as("analyst").get(
+        "/perencanaan", params={"ref_date": REF.isoformat()}).text
     assert viewer.get("/perencanaan/rencana/baru").status_code == 403
     assert viewer.post("/perencanaan/rencana/baru", data=plan_form()).status_code == 403
     assert client_as("agency", agency="DINSOS").get("/perencanaan").status_code == 403
