@@ -83,6 +83,10 @@ class Household(Base):
     geom = mapped_column(Geometry("POINT", srid=4326, spatial_index=True), nullable=True)
     # The H3 cell (resolution 8) of geom, stored at import for the hexagon map (migration 0014).
     h3_cell: Mapped[int | None] = mapped_column(BigInteger)
+    # Its number of active programs from each date on, made from its coverage segments for
+    # the point tiles (migration 0021, app/sql/coverage/timeline_refresh.sql).
+    coverage_cuts: Mapped[list[date] | None] = mapped_column(ARRAY(Date))
+    coverage_counts: Mapped[list[int] | None] = mapped_column(ARRAY(SmallInteger))
     jumlah_anggota: Mapped[int] = mapped_column(SmallInteger)
     desil: Mapped[int] = mapped_column(SmallInteger)
     pengeluaran_per_kapita: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import h3
 import mapbox_vector_tile
@@ -97,6 +97,50 @@ def test_reference_date_decides_which_enrollments_are_active(client, world):
                                        params={"ref_date": later.isoformat()})), ids)
     assert {k: p["status"] for k, p in got.items()} == _expected(ref=later)
     assert got["future"]["status"] == "one" and got["ends-on-ref"]["status"] == "gap"
+
+
+def _programs_on(hh: Hh, day: date) -> int:
+    """The domain rule, counted here: distinct programs with start <= day <= end."""
+    return len({p for p, start, end in hh.enrolled if start <= day and (end is None or day <= end)})
+
+
+def _edges(hh: Hh) -> set[date]:
+    return {d for _, start, end in hh.enrolled
+            for d in (start - timedelta(days=1), start)
+            + (() if end is None else (end, end + timedelta(days=1)))}
+
+
+def _programs(client, x, y, ids, day):
+    got = _by_key(_features(client.get(f"/tiles/households/{Z}/{x}/{y}.pbf",
+                                       params={"ref_date": day.isoformat()})), ids)
+    return {k: p["programs"] for k, p in got.items()}
+
+
+def test_program_count_on_every_first_and_last_day_equals_an_independent_count(client, world):
+    # The count read from each row's stored timeline (the day before a start, the start, the
+    # last day, the day after), for every household at once.
+    x, y, ids = world
+    targets = [hh for hh in HOUSEHOLDS if not hh.far and expected_status(hh) is not None]
+    for day in sorted({REF, *(d for hh in targets for d in _edges(hh))}):
+        assert _programs(client, x, y, ids, day) == {hh.key: _programs_on(hh, day)
+                                                     for hh in targets}, day
+
+
+def test_rebuilt_segments_move_the_count_read_with_the_point(client, conn, world):
+    # An enrollment ended earlier, and every enrollment of another household removed: only
+    # those two households are rebuilt, as an enrollment import does.
+    from app.services.coverage import rebuild_segments
+
+    x, y, ids = world
+    conn.execute(text("UPDATE enrollment SET tanggal_selesai = :end WHERE household_id = :h"),
+                 {"end": date(2026, 3, 31), "h": ids["one"]})
+    conn.execute(text("DELETE FROM enrollment WHERE household_id = :h"), {"h": ids["three"]})
+    rebuild_segments(conn, [ids["one"], ids["three"]])
+    assert _programs(client, x, y, ids, date(2026, 3, 31))["one"] == 1
+    after = _programs(client, x, y, ids, date(2026, 4, 1))
+    assert after["one"] == 0 and after["three"] == 0 and after["overlap"] == 2
+    assert conn.execute(text("SELECT coverage_cuts IS NULL AND coverage_counts IS NULL "
+                             "FROM household WHERE id = :h"), {"h": ids["three"]}).scalar_one()
 
 
 def test_program_layer_holds_only_its_enrolled_households(client, world):

@@ -1,8 +1,10 @@
 """Maintaining ``coverage_segment`` (see ``app/sql/coverage/segments_rebuild.sql``): rebuilt,
 set-based, for the households an enrollment import or a program change touched, followed by the
 steps of their kelurahan (and the combination steps of their kab/kota, by the difference between
-the households' old and new segments). The registry trigger of revision 0004 keeps the copied
-kelurahan/desil/status in step with household updates (and marks the kelurahan's steps stale)."""
+the households' old and new segments), and the coverage timeline on their registry rows that
+the point tiles read (``app/sql/coverage/timeline_refresh.sql``). The registry trigger of
+revision 0004 keeps the copied kelurahan/desil/status in step with household updates (and
+marks the kelurahan's steps stale)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from sqlalchemy import Connection, text
 
 from app.services.coverage import statistics
 from app.services.coverage.steps import CombinationChanges, combination_changes, refresh_steps
-from app.sql import statement
+from app.sql import script, statement
 
 
 def rebuild_segments(conn: Connection, household_ids: Sequence[int] | None = None) -> int:
@@ -32,6 +34,8 @@ def rebuild_segments(conn: Connection, household_ids: Sequence[int] | None = Non
     written = int(result.rowcount or 0)
     # Before the steps are summed from the segments: that statement plans on these figures too.
     statistics.analyze_if_rewritten(conn, ("coverage_segment",), written, everything)
+    for sql in script("coverage/timeline_refresh.sql"):
+        conn.execute(text(sql), {"all": everything, "ids": ids})
     if everything:
         refresh_steps(conn)
     else:

@@ -4,9 +4,11 @@
 -- :enrolled_only keeps only enrolled households (a program's layer). Surveyed points are found
 -- through the spatial index, households without coordinates through their kelurahan's
 -- interior point and the partial index of households without a point: one UNION ALL, no full
--- scan. The programs come from the household's one coverage segment containing :ref (the
--- segments hold each household's active program ids per period), one index probe per point
--- instead of counting enrollments. Geometry: EPSG:4326 points reprojected to Web Mercator.
+-- scan. The number of programs comes with the point, from the coverage timeline on the
+-- household's row (coverage/timeline_refresh.sql: counts[width_bucket(:ref, cuts)], no probe).
+-- With a program filter (:pids) it comes from the household's one coverage segment containing
+-- :ref (its active program ids), one index probe per point; the join is switched off by its
+-- own condition when :pids is NULL. Geometry: EPSG:4326 points reprojected to Web Mercator.
 -- The margin is clipped to the world before it is reprojected (maps/area_tile_parents.sql).
 WITH env AS (
     SELECT ST_TileEnvelope(:z, :x, :y) AS m,
@@ -14,7 +16,8 @@ WITH env AS (
                                         ST_TileEnvelope(0, 0, 0)::box2d), 4326) AS g
 ),
 pts AS (
-    SELECT h.kode_kabkota, h.id, h.kode_kelurahan, h.desil, h.geom AS g, false AS no_coords
+    SELECT h.kode_kabkota, h.id, h.kode_kelurahan, h.desil, h.geom AS g, false AS no_coords,
+           h.coverage_cuts, h.coverage_counts
     FROM household h, env
     WHERE h.geom && env.g AND h.status_verifikasi = 'terverifikasi' AND h.desil <= :desil
       AND (CAST(:area_patterns AS text[]) IS NULL
@@ -22,7 +25,8 @@ pts AS (
                AND h.kode_kelurahan ~<~ CAST(:area_to AS text)
                AND h.kode_kelurahan LIKE ANY (CAST(:area_patterns AS text[]))))
     UNION ALL
-    SELECT h.kode_kabkota, h.id, h.kode_kelurahan, h.desil, w.label_point, true
+    SELECT h.kode_kabkota, h.id, h.kode_kelurahan, h.desil, w.label_point, true,
+           h.coverage_cuts, h.coverage_counts
     FROM wilayah w JOIN household h ON h.kode_kelurahan = w.kode AND h.geom IS NULL, env
     WHERE w.label_point && env.g AND h.status_verifikasi = 'terverifikasi' AND h.desil <= :desil
       AND (CAST(:area_patterns AS text[]) IS NULL
@@ -32,11 +36,14 @@ pts AS (
 ),
 counted AS (
     SELECT pts.*,
-           coalesce(CASE WHEN CAST(:pids AS int[]) IS NULL THEN s.n_program
+           coalesce(CASE WHEN CAST(:pids AS int[]) IS NULL
+                         THEN pts.coverage_counts[width_bucket(CAST(:ref AS date),
+                                                               pts.coverage_cuts)]
                          ELSE (SELECT count(*) FROM unnest(s.program_ids) AS sp(id)
                                WHERE sp.id = ANY (CAST(:pids AS int[]))) END, 0) AS n
     FROM pts
-    LEFT JOIN coverage_segment s ON s.kode_kabkota = pts.kode_kabkota
+    LEFT JOIN coverage_segment s ON CAST(:pids AS int[]) IS NOT NULL
+                                AND s.kode_kabkota = pts.kode_kabkota
                                 AND s.household_id = pts.id AND s.dari <= :ref
                                 AND :ref < s.sampai
 ),

@@ -1,0 +1,36 @@
+-- Each household's coverage timeline, kept on its registry row for the point tiles: the dates
+-- at which its number of active programs changes (coverage_cuts, ascending) and that number
+-- from each date on (coverage_counts), so the count on any reference date is
+-- coverage_counts[width_bucket(ref, coverage_cuts)] read with the point, with no probe into
+-- coverage_segment (0 before the first cut; NULL arrays: never enrolled). Made from the
+-- household's segments (:ids, or every household when :all), after they are rebuilt: every
+-- segment start with its count, every end with 0 unless another segment starts that day.
+-- First the households left without segments lose their timeline; then only rows whose
+-- timeline changed are written (a full rebuild leaves the unchanged ones alone).
+UPDATE household h SET coverage_cuts = NULL, coverage_counts = NULL
+WHERE h.coverage_cuts IS NOT NULL
+  AND (CAST(:all AS boolean) OR h.id = ANY(CAST(:ids AS bigint[])))
+  AND NOT EXISTS (SELECT 1 FROM coverage_segment s
+                  WHERE s.kode_kabkota = h.kode_kabkota AND s.household_id = h.id);
+UPDATE household h SET coverage_cuts = t.cuts, coverage_counts = t.counts
+FROM (
+    SELECT kode_kabkota, household_id, array_agg(t ORDER BY t) AS cuts,
+           array_agg(n ORDER BY t) AS counts
+    FROM (
+        SELECT kode_kabkota, household_id, t, CAST(max(n) AS smallint) AS n
+        FROM (
+            SELECT kode_kabkota, household_id, dari AS t, n_program AS n
+            FROM coverage_segment
+            WHERE CAST(:all AS boolean) OR household_id = ANY(CAST(:ids AS bigint[]))
+            UNION ALL
+            SELECT kode_kabkota, household_id, sampai, 0
+            FROM coverage_segment
+            WHERE sampai <> 'infinity'::date
+              AND (CAST(:all AS boolean) OR household_id = ANY(CAST(:ids AS bigint[])))
+        ) AS bounds
+        GROUP BY kode_kabkota, household_id, t
+    ) AS cuts
+    GROUP BY kode_kabkota, household_id
+) AS t
+WHERE h.kode_kabkota = t.kode_kabkota AND h.id = t.household_id
+  AND (h.coverage_cuts IS DISTINCT FROM t.cuts OR h.coverage_counts IS DISTINCT FROM t.counts)
