@@ -14,8 +14,9 @@ removes it. Contents, all seeded (same data every build):
   finds them; rows in area-code order, as a DTKS extract arrives;
 - 8 programs of 6 agencies and about 2 enrollments per household (poorer households more),
   starting on the first of a month 2024-01..2026-06, a fifth of them ended; then the app's own
-  ``rebuild_segments`` builds the coverage segments and steps; each household's H3 cell is
-  stored as an import stores it (``fill_missing_cells``, then the table compacted).
+  ``rebuild_segments`` builds the coverage segments, the households' coverage timelines and the
+  steps; each household's H3 cell is stored as an import stores it (``fill_missing_cells``,
+  then the table compacted).
 Secondary indexes are dropped for the bulk insert and rebuilt after, as a bulk load does.
 """
 

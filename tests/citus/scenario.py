@@ -259,12 +259,16 @@ def figures(conn: Connection) -> dict[str, Any]:
                                                     area_prefixes=scope)
     out["hexagons"] = hexagon_aggregate(conn, MapFilter(DATES[1]), principal=LOCAL_ADMIN)
     out["tile"] = _tile(conn)
+    # The count from each row's timeline on another date, and from the segments under a filter.
+    out["tile later"] = _tile(conn, TileFilter(DATES[2]))
+    out["tile PKH"] = _tile(conn, TileFilter(DATES[1], program="PKH"))
+    assert any(dict(props)["programs"] for _, props in out["tile PKH"]), "no PKH household"
     return _without_ids(out)
 
 
-def _tile(conn: Connection) -> list[tuple[Any, ...]]:
+def _tile(conn: Connection, flt: TileFilter = TileFilter(DATES[1])) -> list[tuple[Any, ...]]:
     """Features of the z11 tile over Balikpapan, as a sorted list (row order may differ)."""
-    data = household_tile(conn, "households", 11, 1688, 1031, TileFilter(DATES[1]))
+    data = household_tile(conn, "households", 11, 1688, 1031, flt)
     layer = mapbox_vector_tile.decode(data).get("households", {"features": []})
     return sorted((f["geometry"]["coordinates"] and str(f["geometry"]["coordinates"]),
                    tuple(sorted(f["properties"].items()))) for f in layer["features"])
