@@ -26,12 +26,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    from app.sql import script
+    from app.services.coverage.segments import refresh_timelines
 
     op.add_column("household", sa.Column("coverage_cuts", postgresql.ARRAY(sa.Date())))
     op.add_column("household", sa.Column("coverage_counts", postgresql.ARRAY(sa.SmallInteger())))
-    for sql in script("coverage/timeline_refresh.sql"):
-        op.get_bind().execute(sa.text(sql), {"all": True, "ids": []})
+    refresh_timelines(op.get_bind())
 
 
 def downgrade() -> None:

@@ -34,8 +34,7 @@ def rebuild_segments(conn: Connection, household_ids: Sequence[int] | None = Non
     written = int(result.rowcount or 0)
     # Before the steps are summed from the segments: that statement plans on these figures too.
     statistics.analyze_if_rewritten(conn, ("coverage_segment",), written, everything)
-    for sql in script("coverage/timeline_refresh.sql"):
-        conn.execute(text(sql), {"all": everything, "ids": ids})
+    refresh_timelines(conn, household_ids)
     if everything:
         refresh_steps(conn)
     else:
@@ -45,6 +44,13 @@ def rebuild_segments(conn: Connection, household_ids: Sequence[int] | None = Non
         combination_changes(conn, ids, 1, changes)
         refresh_steps(conn, codes, changes)
     return written
+
+
+def refresh_timelines(conn: Connection, household_ids: Sequence[int] | None = None) -> None:
+    """Write the coverage timeline of ``household_ids`` (all when None) from their segments."""
+    params = {"all": household_ids is None, "ids": list(household_ids or [])}
+    for sql in script("coverage/timeline_refresh.sql"):
+        conn.execute(text(sql), params)
 
 
 def rebuild_for_program(conn: Connection, program_id: int) -> int:

@@ -17,18 +17,12 @@ FROM (
     SELECT kode_kabkota, household_id, array_agg(t ORDER BY t) AS cuts,
            array_agg(n ORDER BY t) AS counts
     FROM (
-        SELECT kode_kabkota, household_id, t, CAST(max(n) AS smallint) AS n
-        FROM (
-            SELECT kode_kabkota, household_id, dari AS t, n_program AS n
-            FROM coverage_segment
-            WHERE CAST(:all AS boolean) OR household_id = ANY(CAST(:ids AS bigint[]))
-            UNION ALL
-            SELECT kode_kabkota, household_id, sampai, 0
-            FROM coverage_segment
-            WHERE sampai <> 'infinity'::date
-              AND (CAST(:all AS boolean) OR household_id = ANY(CAST(:ids AS bigint[])))
-        ) AS bounds
-        GROUP BY kode_kabkota, household_id, t
+        SELECT s.kode_kabkota, s.household_id, b.t, CAST(max(b.n) AS smallint) AS n
+        FROM coverage_segment s,
+             LATERAL (VALUES (s.dari, s.n_program), (s.sampai, 0)) AS b(t, n)
+        WHERE b.t <> 'infinity'::date
+          AND (CAST(:all AS boolean) OR s.household_id = ANY(CAST(:ids AS bigint[])))
+        GROUP BY s.kode_kabkota, s.household_id, b.t
     ) AS cuts
     GROUP BY kode_kabkota, household_id
 ) AS t
