@@ -4,7 +4,8 @@
 -- holds 2+ programs (2+ agencies for overlap_agency) of any kind, and as many (household,
 -- program) pairs as it holds programs of the key. Segments are first summed per (key, group,
 -- period), then each period adds its counters on dari and removes them on sampai; a running
--- sum per (key, group) gives the counters valid from each change date until the next one,
+-- sum per (key, group) gives the counters valid from each change date until the next one
+-- (dates where the changes cancel out left out, as in steps_refresh.sql),
 -- kept as one row per (key, group) with the dates and counters in arrays (steps_refresh.sql).
 -- kode_kabkota (the kelurahan's own prefix) rides along: on Citus each worker sums its shards.
 WITH per_program AS (
@@ -45,6 +46,8 @@ changes AS (
     CROSS JOIN LATERAL (VALUES (dari, 1), (sampai, -1)) AS e(t, sign)
     WHERE e.t <> 'infinity'::date
     GROUP BY 1, 2, 3, 4, 5, 6
+    HAVING sum(e.sign * households) <> 0 OR sum(e.sign * overlap) <> 0
+        OR sum(e.sign * overlap_agency) <> 0 OR sum(e.sign * pairs) <> 0
 )
 INSERT INTO coverage_key_step (kunci, kode_kabkota, kode_kelurahan, desil, terverifikasi,
                                berlaku, households, overlap, overlap_agency, pairs)

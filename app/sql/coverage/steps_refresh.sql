@@ -1,6 +1,8 @@
 -- Rebuild the coverage steps of the kelurahan in :codes (all when :all) from the segments:
 -- each segment adds its counters on dari and removes them on sampai; a running sum per group
--- gives the counters valid from each change date until the next one. One row per group
+-- gives the counters valid from each change date until the next one (a date where the
+-- changes cancel out is left out: the row is then the same however it was reached, recounted
+-- here or merged from a partial rebuild's changes, steps_merge_fold.sql). One row per group
 -- holds its step function: the change dates (ascending) in berlaku and the counters valid
 -- from each, so a reader finds the step of a date by a binary search in the row
 -- (width_bucket) instead of an index descent per group (migration 0015). kode_kabkota (the
@@ -32,6 +34,8 @@ FROM (
               AND e.t <> 'infinity'::date
         ) events
         GROUP BY 1, 2, 3, 4, 5
+        HAVING sum(sign) <> 0 OR sum(sign * overlap) <> 0 OR sum(sign * agency) <> 0
+            OR sum(sign * pairs) <> 0
     ) changes
     WINDOW w AS (PARTITION BY kode_kabkota, kode_kelurahan, desil, terverifikasi ORDER BY t)
 ) steps
