@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import random
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -203,6 +204,17 @@ def enrolled_world(conn: Connection, folder: Path, key: bytes, seed: int, n: int
     return households, rows
 
 
+def refreshed_world(conn: Connection, folder: Path, seed: int, n: int = 120
+                    ) -> tuple[list[H], list[E]]:
+    """``enrolled_world`` with every step refreshed: the figures come from the steps."""
+    from app.services.coverage.steps import refresh_stale, stale_codes
+
+    households, rows = enrolled_world(conn, folder, KEY, seed=seed, n=n)
+    refresh_stale(conn)
+    assert stale_codes(conn) == []
+    return households, rows
+
+
 def remove_a_household_in_two_programs(conn: Connection, households: list[H], rows: list[E],
                                        on: date) -> tuple[H, list[H]]:
     """Delete a target household active in two or more programs on ``on`` from the registry
@@ -212,3 +224,33 @@ def remove_a_household_in_two_programs(conn: Connection, households: list[H], ro
     gone = next(h for h in households if is_target(h, 10) and len(active[h.id_keluarga]) >= 2)
     conn.execute(text("DELETE FROM household WHERE id = :id"), {"id": gone.db_id})
     return gone, [h for h in households if h is not gone]
+
+
+def expected_area_figures(households, rows, on, desil, program=None, agency=None):
+    """Per kelurahan by the domain rule: covered = targets with an active program of the
+    filter; overlap = of those, in 2+ programs of any kind; leakage = active (household,
+    program of the filter) pairs of non-targets."""
+    active = active_programs(households, rows, on)
+    out: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(
+        ("targets", "covered", "overlap", "leakage", "leakage_households"), 0))
+    for h in households:
+        mine = {p for p in active[h.id_keluarga]
+                if (program is None or p == program) and (agency is None or agency_of(p) == agency)}
+        row = out[h.kel]
+        if is_target(h, desil):
+            row["targets"] += 1
+            row["covered"] += bool(mine)
+            row["overlap"] += bool(mine) and len(active[h.id_keluarga]) >= 2
+        elif mine:
+            row["leakage"] += len(mine)
+            row["leakage_households"] += 1
+    return dict(out)
+
+
+def area_figures(conn, on, desil, **filters):
+    from app.services import coverage
+
+    keys = ("targets", "covered", "overlap", "leakage", "leakage_households")
+    return {r["kode"]: {k: r[k] for k in keys} for r in coverage.coverage_by_area(
+        conn, level="kelurahan", parent=None, ref_date=on, desil_max=desil, **filters)
+        if r["targets"] or r["covered"] or r["leakage"]}

@@ -5,7 +5,6 @@ changes before the next refresh (insert, delete, truncate mark kelurahan stale).
 from __future__ import annotations
 
 import random
-from collections import defaultdict
 from datetime import date, timedelta
 
 import pytest
@@ -22,6 +21,8 @@ from coverage_fixture import (
     nik_for,
     write_csv,
 )
+from coverage_fixture import area_figures as figures
+from coverage_fixture import expected_area_figures as expected
 from sqlalchemy import text
 
 from app.services import coverage
@@ -42,34 +43,6 @@ def world(conn, tmp_path):
     refresh_stale(conn)
     assert stale_codes(conn) == []  # every figure below comes from the steps and groups
     return households, rows
-
-
-def expected(households, rows, on, desil, program=None, agency=None):
-    """Per kelurahan by the domain rule: covered = targets with an active program of the
-    filter; overlap = of those, in 2+ programs of any kind; leakage = active (household,
-    program of the filter) pairs of non-targets."""
-    active = active_programs(households, rows, on)
-    out: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(
-        ("targets", "covered", "overlap", "leakage", "leakage_households"), 0))
-    for h in households:
-        mine = {p for p in active[h.id_keluarga]
-                if (program is None or p == program) and (agency is None or agency_of(p) == agency)}
-        row = out[h.kel]
-        if is_target(h, desil):
-            row["targets"] += 1
-            row["covered"] += bool(mine)
-            row["overlap"] += bool(mine) and len(active[h.id_keluarga]) >= 2
-        elif mine:
-            row["leakage"] += len(mine)
-            row["leakage_households"] += 1
-    return dict(out)
-
-
-def figures(conn, on, desil, **filters):
-    keys = ("targets", "covered", "overlap", "leakage", "leakage_households")
-    return {r["kode"]: {k: r[k] for k in keys} for r in coverage.coverage_by_area(
-        conn, level="kelurahan", parent=None, ref_date=on, desil_max=desil, **filters)
-        if r["targets"] or r["covered"] or r["leakage"]}
 
 
 @pytest.mark.parametrize("filters", [{}, *({"program": p[0]} for p in PROGRAMS),

@@ -12,19 +12,18 @@ from datetime import timedelta
 
 import pytest
 from coverage_fixture import (
-    KEY,
     PROGRAMS,
     active_programs,
     agency_of,
-    enrolled_world,
     is_target,
+    refreshed_world,
     remove_a_household_in_two_programs,
 )
 from sqlalchemy import text
 
 from app.services import coverage
 from app.services.coverage.figures import scope_figures
-from app.services.coverage.steps import refresh_stale, stale_codes
+from app.services.coverage.steps import stale_codes
 from app.services.scope import within
 
 FIELDS = ("targets", "covered", "overlap", "overlap_agency", "leakage", "leakage_households")
@@ -32,10 +31,7 @@ FIELDS = ("targets", "covered", "overlap", "overlap_agency", "leakage", "leakage
 
 @pytest.fixture
 def world(conn, tmp_path):
-    households, rows = enrolled_world(conn, tmp_path, KEY, seed=29, n=120)
-    refresh_stale(conn)
-    assert stale_codes(conn) == []
-    return households, rows
+    return refreshed_world(conn, tmp_path, seed=29)
 
 
 def expected_programs(households, rows, on, desil):

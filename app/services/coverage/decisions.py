@@ -108,7 +108,7 @@ def decide(conn: Connection, suggestion_id: int, *, confirm: bool, user: str,
         _match(conn, row.enrollment_id, row.household_id, row.kode_kelurahan)
         conn.execute(text("UPDATE match_suggestion SET status = 'diganti' WHERE enrollment_id "
                           "= :e AND status = 'baru'"), {"e": row.enrollment_id})
-        rebuild_segments(conn, [row.household_id])
+        rebuild_segments(conn, [row.household_id], merge_steps=True)
     elif enrollment.kunci_hash is not None:
         conn.execute(text(
             "INSERT INTO match_rejection (kunci_hash, household_id, kode_kelurahan, pengguna) "

@@ -130,7 +130,7 @@ def import_enrollments(
         "SELECT DISTINCT household_id FROM enrollment WHERE batch_id = :b "
         "AND household_id IS NOT NULL"), {"b": batch_id}).scalars().all()
     if touched:
-        rebuild_segments(conn, touched)
+        rebuild_segments(conn, touched, merge_steps=True)
     result.suggested = suggest_for_batch(conn, batch_id, accepted, key)
     result.status = {r.status: int(r.n) for r in conn.execute(text(
         "SELECT status, count(DISTINCT nomor_baris) AS n FROM enrollment WHERE batch_id = :b "

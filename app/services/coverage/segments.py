@@ -1,7 +1,7 @@
 """Maintaining ``coverage_segment`` (see ``app/sql/coverage/segments_rebuild.sql``): rebuilt,
 set-based, for the households an enrollment import or a program change touched, followed by the
-steps of their kelurahan (and the combination steps of their kab/kota, by the difference between
-the households' old and new segments), and the coverage timeline on their registry rows that
+steps of their kelurahan and the combination steps of their kab/kota, both by the difference
+between the households' old and new segments, and the coverage timeline on their registry rows that
 the point tiles read (``app/sql/coverage/timeline_refresh.sql``). The registry trigger of
 revision 0004 keeps the copied kelurahan/desil/status in step with household updates (and
 marks the kelurahan's steps stale)."""
@@ -13,13 +13,22 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, text
 
 from app.services.coverage import statistics
-from app.services.coverage.steps import CombinationChanges, combination_changes, refresh_steps
+from app.services.coverage.steps import (
+    CombinationChanges,
+    combination_changes,
+    record_step_changes,
+    refresh_steps,
+)
 from app.sql import script, statement
 
 
-def rebuild_segments(conn: Connection, household_ids: Sequence[int] | None = None) -> int:
+def rebuild_segments(conn: Connection, household_ids: Sequence[int] | None = None, *,
+                     merge_steps: bool = False) -> int:
     """Recompute the segments of ``household_ids`` (all households when None); returns how
-    many segments were written."""
+    many segments were written. ``merge_steps``: the steps of their kelurahan take the
+    segments' changes instead of being recounted (``refresh_steps``); only when the programs
+    and their agencies are those the old segments were built with (an enrollment import, a
+    match decision), since a segment keeps its agencies as a set, not per program."""
     everything = household_ids is None
     ids = [] if household_ids is None else list(household_ids)
     changes: CombinationChanges = {}
@@ -27,6 +36,8 @@ def rebuild_segments(conn: Connection, household_ids: Sequence[int] | None = Non
         conn.execute(text("TRUNCATE coverage_segment"))
     else:
         combination_changes(conn, ids, -1, changes)
+        if merge_steps:
+            record_step_changes(conn, ids, -1)
         conn.execute(text("DELETE FROM coverage_segment WHERE household_id = ANY(:ids)"),
                      {"ids": ids})
     result = conn.execute(text(statement("coverage/segments_rebuild.sql")),
@@ -42,7 +53,9 @@ def rebuild_segments(conn: Connection, household_ids: Sequence[int] | None = Non
             "SELECT DISTINCT kode_kelurahan FROM household WHERE id = ANY(:ids) "
             "UNION SELECT kode_kelurahan FROM coverage_stale"), {"ids": ids}).scalars().all()
         combination_changes(conn, ids, 1, changes)
-        refresh_steps(conn, codes, changes)
+        if merge_steps:
+            record_step_changes(conn, ids, 1)
+        refresh_steps(conn, codes, changes, merge=merge_steps)
     return written
 
 

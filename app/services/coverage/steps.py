@@ -24,7 +24,7 @@ from app.db.citus import KABKOTA_LENGTH
 from app.services.coverage import statistics
 from app.services.coverage.poverty_sums import refresh_poverty
 from app.services.scope import within
-from app.sql import statement
+from app.sql import script, statement
 from geo.coverage.stepfunctions import InconsistentSteps, add_changes
 
 LOG = logging.getLogger(__name__)
@@ -41,19 +41,52 @@ CombinationChanges = dict[tuple[str, int, bool, tuple[int, ...]], dict[date, int
 
 
 def refresh_steps(conn: Connection, codes: Sequence[str] | None = None,
-                  changes: CombinationChanges | None = None) -> int:
+                  changes: CombinationChanges | None = None, merge: bool = False) -> int:
     """Rebuild the steps and groups of the kelurahan ``codes`` (all when None or when they
     hold the ``*`` mark), clearing their stale marks; returns the number of step rows
     written. The combination steps are per kab/kota: given the ``changes`` the rebuilt
     segments made (``combination_changes``), they are updated by them, except in a kab/kota
-    with a stale mark (a registry change the changes do not hold), which is recounted."""
+    with a stale mark (a registry change the changes do not hold), which is recounted.
+
+    ``merge``: the caller recorded the segments' changes in ``step_change``
+    (``record_step_changes``); the steps of ``codes`` then take those changes
+    (``merge_step_changes``) and only the stale kelurahan among them, whose registry changed,
+    are recounted with their groups and FGT sums. An enrollment import touching 10,000
+    households spread over a province of 10 M no longer recounts every segment of it."""
     everything = codes is None or EVERY_KELURAHAN in codes
-    chosen = [] if everything else list(codes or [])
+    wanted = set() if everything else set(codes or [])
+    stale = {code for code in stale_codes(conn) if code in wanted}
+    marked = {code[:KABKOTA_LENGTH] for code in stale}
+    written, recount = 0, wanted
+    if merge and not everything:
+        written, failed = merge_step_changes(conn, stale)
+        recount = stale | failed
+    written += recount_steps(conn, None if everything else sorted(recount))
+    if everything:
+        refresh_combinations(conn, None)
+    elif changes is None:
+        refresh_combinations(conn, sorted({code[:KABKOTA_LENGTH] for code in wanted}))
+    else:
+        kabs = marked | apply_combination_changes(conn, {
+            group: days for group, days in changes.items() if group[0] not in marked})
+        if kabs:
+            refresh_combinations(conn, sorted(kabs))
+    statistics.analyze_if_rewritten(conn, _REWRITTEN, written, everything)
+    refresh_poverty(conn, None if everything else sorted(recount))
+    return written
+
+
+def recount_steps(conn: Connection, codes: Sequence[str] | None) -> int:
+    """Count the steps, key steps and groups of the kelurahan ``codes`` (all when None) afresh
+    from their segments and households, clearing their stale marks; returns the step rows
+    written."""
+    everything = codes is None
+    chosen = list(codes or [])
+    if not everything and not chosen:
+        return 0
     # The kab/kota of the codes as well: on Citus it limits each statement to their shards.
     kabs = sorted({code[:KABKOTA_LENGTH] for code in chosen})
     params = {"all": everything, "codes": chosen, "kabs": kabs}
-    wanted = set(chosen)
-    marked = {code[:KABKOTA_LENGTH] for code in stale_codes(conn) if code in wanted}
     where = "TRUE" if everything else ("kode_kabkota = ANY(CAST(:kabs AS text[])) "
                                        "AND kode_kelurahan = ANY(CAST(:codes AS text[]))")
     for table in _TABLES:
@@ -61,18 +94,40 @@ def refresh_steps(conn: Connection, codes: Sequence[str] | None = None,
     written = int(conn.execute(text(statement("coverage/steps_refresh.sql")), params).rowcount or 0)
     conn.execute(text(statement("coverage/groups_refresh.sql")), params)
     conn.execute(text(statement("coverage/key_steps_refresh.sql")), params)
-    if everything:
-        refresh_combinations(conn, None)
-    elif changes is None:
-        refresh_combinations(conn, kabs)
-    else:
-        recount = marked | apply_combination_changes(conn, {
-            group: days for group, days in changes.items() if group[0] not in marked})
-        if recount:
-            refresh_combinations(conn, sorted(recount))
-    statistics.analyze_if_rewritten(conn, _REWRITTEN, written, everything)
-    refresh_poverty(conn, None if everything else chosen)
     return written
+
+
+def record_step_changes(conn: Connection, household_ids: Sequence[int], sign: int) -> None:
+    """Add to ``step_change`` what the current segments of ``household_ids`` count in the
+    steps and key steps, times ``sign`` (-1 before they are deleted, +1 once rebuilt); the
+    first call of a rebuild (``sign`` -1) creates or empties it."""
+    if sign < 0:
+        for sql in script("coverage/step_change_create.sql"):
+            conn.execute(text(sql))
+    conn.execute(text(statement("coverage/step_changes.sql")),
+                 {"ids": list(household_ids), "sign": sign})
+
+
+def merge_step_changes(conn: Connection, skip: set[str]) -> tuple[int, set[str]]:
+    """Fold ``step_change`` into the stored steps and key steps of the groups it touches,
+    except in the kelurahan ``skip`` (recounted by the caller); returns the step rows written
+    and the kelurahan whose stored steps did not take the changes (a step no count of
+    segments can give: not what the changes were computed against), left for a recount."""
+    kabs = sorted(conn.execute(text("SELECT DISTINCT kode_kabkota FROM step_change")).scalars())
+    if not kabs:
+        return 0, set()
+    for sql in script("coverage/steps_merge_fold.sql"):
+        conn.execute(text(sql), {"kabs": kabs})
+    failed = set(conn.execute(text(
+        "SELECT DISTINCT kode_kelurahan FROM step_merged WHERE inconsistent")).scalars()) - skip
+    for code in sorted(failed):
+        LOG.warning("Langkah cakupan %s tidak cocok dengan perubahannya; dihitung ulang", code)
+    written = 0
+    for sql in script("coverage/steps_merge_write.sql"):
+        result = conn.execute(text(sql), {"kabs": kabs, "skip": sorted(skip | failed)})
+        if sql.startswith("INSERT INTO coverage_step "):
+            written = int(result.rowcount or 0)
+    return written, failed
 
 
 def combination_changes(conn: Connection, household_ids: Sequence[int], sign: int,
