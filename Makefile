@@ -57,8 +57,12 @@ bench-1m bench-10m: bench-%: setup
 	$(SCALE_BENCH) bench/bench_load.py --households $(SIZE_$*)
 	$(SCALE_BENCH) bench/bench_import.py --rows $(SIZE_$*) --repeat 3 --import-only
 	$(SCALE_BENCH) bench/bench_import.py --rows 10000 --repeat 5 --import-only
+	$(SCALE_BENCH) bench/bench_rebuild.py --households $(SIZE_$*) $(REBUILD_$*)
 SIZE_1m := 1000000
 SIZE_10m := 10000000
+# The old path (a recount of every touched kelurahan) takes ~13 min per turn at 10 M: once.
+REBUILD_1m := --repeat 3
+REBUILD_10m := --repeat 2 --recount-turns 1
 
 clean-db:
 	-$(SASARAN) db down
