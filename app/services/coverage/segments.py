@@ -1,10 +1,10 @@
 """Maintaining ``coverage_segment`` (see ``app/sql/coverage/segments_rebuild.sql``): rebuilt,
 set-based, for the households an enrollment import or a program change touched, followed by the
-steps of their kelurahan and the combination steps of their kab/kota, both by the difference
-between the households' old and new segments, and the coverage timeline on their registry rows that
-the point tiles read (``app/sql/coverage/timeline_refresh.sql``). The registry trigger of
-revision 0004 keeps the copied kelurahan/desil/status in step with household updates (and
-marks the kelurahan's steps stale)."""
+steps of their kelurahan and the combination steps of their kab/kota (by the difference between
+the households' old and new segments where it can be read), and the coverage timeline on their
+registry rows that the point tiles read (``app/sql/coverage/timeline_refresh.sql``). The
+registry trigger of revision 0004 keeps the copied kelurahan/desil/status in step with household
+updates (and marks the kelurahan's steps stale)."""
 
 from __future__ import annotations
 

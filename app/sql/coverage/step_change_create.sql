@@ -1,8 +1,8 @@
 -- The changes a partial segment rebuild makes to the coverage steps (coverage/step_changes.sql)
--- before they are folded into the stored rows (coverage/steps_merge.sql): per key ('' for all
--- programs, coverage_step; 'p<id>' / 'a<agency>' for coverage_key_step), group and date, the
--- amount each counter changes from that date on. Emptied first: one transaction may rebuild
--- the segments of several batches.
+-- before they are folded into the stored rows (coverage/steps_merge_fold.sql): per key ('' for
+-- all programs, coverage_step; 'p<id>' / 'a<agency>' for coverage_key_step), group and date,
+-- the amount each counter changes from that date on. Emptied first: one transaction may
+-- rebuild the segments of several batches.
 CREATE TEMPORARY TABLE IF NOT EXISTS step_change (
     kunci text COLLATE "C" NOT NULL,
     kode_kabkota text COLLATE "C" NOT NULL,

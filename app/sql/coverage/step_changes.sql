@@ -1,10 +1,10 @@
 -- What the segments of the households :ids count in the coverage steps, times :sign: read with
 -- -1 before a partial rebuild deletes them and with +1 once it has rebuilt them, the two are
 -- the steps' change, added to the stored rows without recounting the kelurahan's other
--- segments (coverage/steps_merge.sql). The counting is that of steps_refresh.sql (key '') and
--- key_steps_refresh.sql (one key per program and per agency): one household per segment,
--- overlap when it holds 2+ programs (2+ agencies for overlap_agency), and its (household,
--- program) pairs, all programs for key '', the key's own programs otherwise.
+-- segments (coverage/steps_merge_fold.sql). The counting is that of steps_refresh.sql (key
+-- '') and key_steps_refresh.sql (one key per program and per agency): one household per
+-- segment, overlap when it holds 2+ programs (2+ agencies for overlap_agency), and its
+-- (household, program) pairs, all programs for key '', the key's own programs otherwise.
 INSERT INTO step_change (kunci, kode_kabkota, kode_kelurahan, desil, terverifikasi, t,
                          dh, dov, dag, dp)
 WITH seg AS (

@@ -36,7 +36,8 @@ CROSS JOIN LATERAL unnest(s.berlaku, s.households, s.overlap, s.overlap_agency, 
 DROP TABLE IF EXISTS step_merged;
 
 CREATE TEMPORARY TABLE step_merged ON COMMIT DROP AS
-SELECT kunci, kode_kabkota, kode_kelurahan, desil, terverifikasi, array_agg(t ORDER BY t) AS berlaku,
+SELECT kunci, kode_kabkota, kode_kelurahan, desil, terverifikasi,
+       array_agg(t ORDER BY t) AS berlaku,
        array_agg(h ORDER BY t) AS households, array_agg(ov ORDER BY t) AS overlap,
        array_agg(ag ORDER BY t) AS overlap_agency, array_agg(p ORDER BY t) AS pairs,
        bool_or(ag < 0 OR ag > ov OR ov > h OR h > p) AS inconsistent
