@@ -11,27 +11,30 @@
 -- to their shards on Citus.
 INSERT INTO step_change (kunci, kode_kabkota, kode_kelurahan, desil, terverifikasi, t,
                          dh, dov, dag, dp)
+SELECT '', s.kode_kabkota, s.kode_kelurahan, s.desil, s.terverifikasi, u.t,
+       u.h - coalesce(s.households[u.i - 1], 0), u.ov - coalesce(s.overlap[u.i - 1], 0),
+       u.ag - coalesce(s.overlap_agency[u.i - 1], 0), u.p - coalesce(s.pairs[u.i - 1], 0)
+FROM coverage_step s
+CROSS JOIN LATERAL unnest(s.berlaku, s.households, s.overlap, s.overlap_agency, s.pairs)
+    WITH ORDINALITY AS u(t, h, ov, ag, p, i)
+WHERE s.kode_kabkota = ANY (CAST(:kabs AS text[]))
+  AND (s.kode_kelurahan, s.desil, s.terverifikasi) IN (
+      SELECT kode_kelurahan, desil, terverifikasi FROM step_change WHERE kunci = '');
+
+-- The same for the key steps; a separate statement, not a UNION ALL with the one above: Citus
+-- refuses a union of two distributed tables under a join ("complex joins are only supported
+-- when all distributed tables are co-located and joined on their distribution columns").
+INSERT INTO step_change (kunci, kode_kabkota, kode_kelurahan, desil, terverifikasi, t,
+                         dh, dov, dag, dp)
 SELECT s.kunci, s.kode_kabkota, s.kode_kelurahan, s.desil, s.terverifikasi, u.t,
        u.h - coalesce(s.households[u.i - 1], 0), u.ov - coalesce(s.overlap[u.i - 1], 0),
        u.ag - coalesce(s.overlap_agency[u.i - 1], 0), u.p - coalesce(s.pairs[u.i - 1], 0)
-FROM (
-    SELECT '' AS kunci, kode_kabkota, kode_kelurahan, desil, terverifikasi, berlaku,
-           households, overlap, overlap_agency, pairs
-    FROM coverage_step
-    WHERE kode_kabkota = ANY (CAST(:kabs AS text[]))
-      AND (kode_kelurahan, desil, terverifikasi) IN (
-          SELECT kode_kelurahan, desil, terverifikasi FROM step_change WHERE kunci = '')
-    UNION ALL
-    SELECT kunci, kode_kabkota, kode_kelurahan, desil, terverifikasi, berlaku, households,
-           overlap, overlap_agency, pairs
-    FROM coverage_key_step
-    WHERE kode_kabkota = ANY (CAST(:kabs AS text[]))
-      AND (kunci, kode_kelurahan, desil, terverifikasi) IN (
-          SELECT kunci, kode_kelurahan, desil, terverifikasi FROM step_change
-          WHERE kunci <> '')
-) s
+FROM coverage_key_step s
 CROSS JOIN LATERAL unnest(s.berlaku, s.households, s.overlap, s.overlap_agency, s.pairs)
-    WITH ORDINALITY AS u(t, h, ov, ag, p, i);
+    WITH ORDINALITY AS u(t, h, ov, ag, p, i)
+WHERE s.kode_kabkota = ANY (CAST(:kabs AS text[]))
+  AND (s.kunci, s.kode_kelurahan, s.desil, s.terverifikasi) IN (
+      SELECT kunci, kode_kelurahan, desil, terverifikasi FROM step_change WHERE kunci <> '');
 
 DROP TABLE IF EXISTS step_merged;
 
