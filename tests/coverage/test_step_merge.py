@@ -31,7 +31,8 @@ from app.services.coverage.programs import delete_program
 from app.services.coverage.steps import refresh_steps, stale_codes
 
 LOGGER = "app.services.coverage.steps"
-STORED = ("coverage_step", "coverage_key_step", "coverage_group", "poverty_kelurahan")
+STORED = ("coverage_step", "coverage_key_step", "coverage_group", "coverage_combination_step",
+          "poverty_kelurahan")
 FILTERS = [{}, *({"program": p[0]} for p in PROGRAMS),
            *({"agency": a} for a in sorted({p[1] for p in PROGRAMS}))]
 

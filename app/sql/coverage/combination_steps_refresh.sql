@@ -3,7 +3,9 @@
 -- function of the date in one row (dates and counts in arrays, as steps_refresh.sql). The
 -- overlap matrix of a kab/kota or the province sums these few rows (27,000 at 1 M
 -- households) instead of every active segment (2.4 M). Per kab/kota, not per kelurahan: per
--- kelurahan there would be 560,000 rows, a quarter of the segments.
+-- kelurahan there would be 560,000 rows, a quarter of the segments. A date where the changes
+-- cancel out is left out, as the merge of a partial rebuild's changes leaves it out
+-- (geo/coverage/stepfunctions.py): the row is the same however it was reached.
 INSERT INTO coverage_combination_step (kode_kabkota, desil, terverifikasi, program_ids,
                                        berlaku, households)
 SELECT kode_kabkota, desil, terverifikasi, program_ids, array_agg(t ORDER BY t),
@@ -19,6 +21,7 @@ FROM (
         WHERE (CAST(:all AS boolean) OR s.kode_kabkota = ANY (CAST(:kabs AS text[])))
           AND e.t <> 'infinity'::date
         GROUP BY 1, 2, 3, 4, 5
+        HAVING sum(e.sign) <> 0
     ) changes
     WINDOW w AS (PARTITION BY kode_kabkota, desil, terverifikasi, program_ids ORDER BY t)
 ) steps
