@@ -26,7 +26,7 @@ from coverage_fixture import (
 )
 from sqlalchemy import text
 
-from app.services.coverage import import_enrollments
+from app.services.coverage import import_enrollments, steps
 from app.services.coverage.programs import delete_program
 from app.services.coverage.steps import refresh_steps, stale_codes
 
@@ -40,6 +40,20 @@ FILTERS = [{}, *({"program": p[0]} for p in PROGRAMS),
 @pytest.fixture
 def world(conn, tmp_path):
     return refreshed_world(conn, tmp_path, seed=29)
+
+
+@pytest.fixture
+def recounted(monkeypatch):
+    """The kelurahan each refresh recounted from their segments (None: all)."""
+    calls = []
+    real = steps.recount_steps
+
+    def spy(conn, codes):
+        calls.append(None if codes is None else sorted(codes))
+        return real(conn, codes)
+
+    monkeypatch.setattr(steps, "recount_steps", spy)
+    return calls
 
 
 def stored(conn):
@@ -101,13 +115,14 @@ def import_more(conn, tmp_path, extra):
 
 
 def test_an_import_across_every_kelurahan_merges_into_the_steps_a_recount_would_write(
-        world, conn, tmp_path, caplog):
+        world, conn, tmp_path, caplog, recounted):
     households, rows = world
     before = stored(conn)
     extra = spread_enrollments(households, rows)
     with caplog.at_level(logging.WARNING, logger=LOGGER):
         import_more(conn, tmp_path, extra)
-    assert caplog.records == []  # merged, nothing recounted
+    assert caplog.records == []
+    assert recounted == [[]]  # merged, no kelurahan recounted
     assert stale_codes(conn) == []
     after = stored(conn)
     assert after["coverage_step"] != before["coverage_step"]
@@ -149,7 +164,8 @@ def test_a_program_moved_to_another_agency_moves_its_agency_steps(world, conn):
     assert_as_recounted(conn)
 
 
-def test_a_kelurahan_whose_registry_changed_is_recounted_whole(world, conn, tmp_path, caplog):
+def test_a_kelurahan_whose_registry_changed_is_recounted_whole(world, conn, tmp_path, caplog,
+                                                              recounted):
     households, rows = world
     day = sorted(e.start for e in rows)[len(rows) // 2]
     gone, rest = remove_a_household_in_two_programs(conn, households, rows, day)
@@ -158,12 +174,14 @@ def test_a_kelurahan_whose_registry_changed_is_recounted_whole(world, conn, tmp_
     with caplog.at_level(logging.WARNING, logger=LOGGER):
         import_more(conn, tmp_path, extra)
     assert caplog.records == []
+    assert recounted == [[gone.kel]]
     assert stale_codes(conn) == []
     assert_as_recounted(conn)
     assert_figures_exact(conn, rest, rows + extra)
 
 
-def test_steps_that_do_not_match_their_changes_are_recounted(world, conn, tmp_path, caplog):
+def test_steps_that_do_not_match_their_changes_are_recounted(world, conn, tmp_path, caplog,
+                                                             recounted):
     households, rows = world
     # Stored steps not counted from these segments (hand-edited, or a bug elsewhere): with
     # their (household, program) pairs zeroed, the merged steps would count fewer pairs than
@@ -176,5 +194,6 @@ def test_steps_that_do_not_match_their_changes_are_recounted(world, conn, tmp_pa
         import_more(conn, tmp_path, extra)
     assert [r.getMessage() for r in caplog.records] == [
         f"Langkah cakupan {kel} tidak cocok dengan perubahannya; dihitung ulang"]
+    assert recounted == [[kel]]
     assert_as_recounted(conn)
     assert_figures_exact(conn, households, rows + extra)
