@@ -122,11 +122,12 @@ def merge_step_changes(conn: Connection, skip: set[str]) -> tuple[int, set[str]]
         "SELECT DISTINCT kode_kelurahan FROM step_merged WHERE inconsistent")).scalars()) - skip
     for code in sorted(failed):
         LOG.warning("Langkah cakupan %s tidak cocok dengan perubahannya; dihitung ulang", code)
-    written = 0
+    params = {"kabs": kabs, "skip": sorted(skip | failed)}
+    written = int(conn.execute(text(
+        "SELECT count(*) FROM step_merged WHERE kunci = '' "
+        "AND kode_kelurahan <> ALL (CAST(:skip AS text[]))"), params).scalar_one())
     for sql in script("coverage/steps_merge_write.sql"):
-        result = conn.execute(text(sql), {"kabs": kabs, "skip": sorted(skip | failed)})
-        if sql.startswith("INSERT INTO coverage_step "):
-            written = int(result.rowcount or 0)
+        conn.execute(text(sql), params)
     return written, failed
 
 
